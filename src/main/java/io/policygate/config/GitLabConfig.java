@@ -1,0 +1,35 @@
+package io.policygate.config;
+
+import io.policygate.gitlab.StatusMode;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** How policy-gate reaches GitLab. The URL and token come only from here, never from a payload. */
+@ConfigMapping(prefix = "policy-gate.gitlab")
+public interface GitLabConfig {
+
+    /** Base URL of the GitLab instance, e.g. https://gitlab.example.com. Required unless dry-run. */
+    Optional<URI> url();
+
+    /** Token with the `api` scope, sent as PRIVATE-TOKEN to {@link #url()} only. */
+    Optional<String> token();
+
+    /** Which status_check_responses dialect the GitLab instance speaks. */
+    @WithDefault("standard")
+    StatusMode statusMode();
+
+    /** Check id used when a payload carries no external_approval_rule (plain project webhooks). */
+    OptionalLong defaultCheckId();
+
+    /** How long to wait for a TCP connection to GitLab. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** How long to wait for GitLab's answer once connected. */
+    @WithDefault("20s")
+    Duration readTimeout();
+}

@@ -1,0 +1,18 @@
+package io.policygate.config;
+
+import io.policygate.policy.VerdictStatus;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Service-wide switches that belong to no single concern. */
+@ConfigMapping(prefix = "policy-gate")
+public interface ServiceConfig {
+
+    /** Evaluate and record everything but post nothing to GitLab (what would be posted is logged). */
+    @WithDefault("false")
+    boolean dryRun();
+
+    /** The verdict when no policy applies to a merge request. */
+    @WithDefault("passed")
+    VerdictStatus noPolicyVerdict();
+}

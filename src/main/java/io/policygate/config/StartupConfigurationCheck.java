@@ -1,0 +1,46 @@
+package io.policygate.config;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Refuses to start on a configuration that would fail later or run unsafely, with one line per
+ * problem naming the key and its environment variable.
+ */
+@ApplicationScoped
+public class StartupConfigurationCheck {
+
+    void onStart(@Observes @Priority(1) StartupEvent start, ServiceConfig service, GitLabConfig gitlab,
+            WebhookConfig webhook) {
+        List<String> problems = problems(service, gitlab, webhook);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("policy-gate cannot start:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    static List<String> problems(ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook) {
+        List<String> problems = new ArrayList<>();
+        if (webhook.secret().filter(s -> !s.isEmpty()).isEmpty() && !webhook.allowUnsigned()) {
+            problems.add("policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set: set it to the status"
+                    + " check's shared secret, or set policy-gate.webhook.allow-unsigned=true for local development only");
+        }
+        if (!service.dryRun()) {
+            if (gitlab.url().isEmpty()) {
+                problems.add("policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is required unless"
+                        + " policy-gate.dry-run=true");
+            } else if (!List.of("http", "https").contains(String.valueOf(gitlab.url().get().getScheme()))) {
+                problems.add("policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) must be an http(s) URL such as"
+                        + " https://gitlab.example.com");
+            }
+            if (gitlab.token().filter(t -> !t.isEmpty()).isEmpty()) {
+                problems.add("policy-gate.gitlab.token (POLICY_GATE_GITLAB_TOKEN) is required unless"
+                        + " policy-gate.dry-run=true");
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,180 @@
+package io.policygate.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a GitLab status-check payload (or a plain merge request webhook) into a {@link MergeRequestEvent},
+ * naming the field at fault when it cannot. The payload shape is GitLab's merge request webhook plus
+ * {@code external_approval_rule} (see shared/gitlab/README.md).
+ */
+public final class MergeRequestEventParser {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
+    private static final Set<String> FINISHED_STATES = Set.of("closed", "merged", "locked");
+    private static final Set<String> FINISHING_ACTIONS = Set.of("close", "merge");
+
+    private MergeRequestEventParser() {
+    }
+
+    /**
+     * @param defaultCheckId the check to report on when the payload names none (plain project webhooks)
+     * @throws InvalidPayloadException when the body is not JSON or a required field is missing or mistyped
+     */
+    public static ParsedEvent parse(byte[] body, OptionalLong defaultCheckId) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidPayloadException("", "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidPayloadException("", "body cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidPayloadException("", "body must be a JSON object (a GitLab merge request event)");
+        }
+        String kind = text(root, "object_kind", true);
+        if (!"merge_request".equals(kind)) {
+            return new ParsedEvent.Ignored("object_kind '" + kind + "' is not a merge request event");
+        }
+        JsonNode attributes = object(root, "object_attributes");
+        long projectId = positiveLong(root.path("project"), "project", "id");
+        long iid = positiveLong(attributes, "object_attributes", "iid");
+        String sha = text(attributes.path("last_commit"), "object_attributes.last_commit.id", "id", true);
+        if (!SHA.matcher(sha).matches()) {
+            throw new InvalidPayloadException("object_attributes.last_commit.id", "must be a 40-character hex commit SHA");
+        }
+        long checkId = checkId(root, defaultCheckId);
+        String state = text(attributes, "object_attributes.state", "state", false);
+        String action = text(attributes, "object_attributes.action", "action", false);
+        if (FINISHED_STATES.contains(state) || FINISHING_ACTIONS.contains(action)) {
+            return new ParsedEvent.Ignored("merge request is " + (state.isEmpty() ? action : state));
+        }
+        return new ParsedEvent.Actionable(new MergeRequestEvent(
+                projectId,
+                text(root.path("project"), "project.path_with_namespace", "path_with_namespace", false),
+                iid,
+                text(attributes, "object_attributes.title", "title", false),
+                text(attributes, "object_attributes.description", "description", false),
+                text(attributes, "object_attributes.source_branch", "source_branch", false),
+                text(attributes, "object_attributes.target_branch", "target_branch", false),
+                draft(attributes),
+                labels(root, attributes),
+                state,
+                action,
+                attributes.path("author_id").asLong(0),
+                text(attributes, "object_attributes.url", "url", false),
+                sha,
+                checkId,
+                text(root.path("external_approval_rule"), "external_approval_rule.name", "name", false),
+                text(root.path("user"), "user.username", "username", false)));
+    }
+
+    private static long checkId(JsonNode root, OptionalLong defaultCheckId) {
+        JsonNode rule = root.get("external_approval_rule");
+        if ((rule == null || rule.isNull()) && defaultCheckId.isPresent()) {
+            return defaultCheckId.getAsLong();
+        }
+        if (rule == null || rule.isNull()) {
+            throw new InvalidPayloadException("external_approval_rule.id",
+                    "is required: the status check to report on (or set policy-gate.gitlab.default-check-id)");
+        }
+        if (!rule.isObject()) {
+            throw new InvalidPayloadException("external_approval_rule", "must be an object");
+        }
+        return positiveLong(rule, "external_approval_rule", "id");
+    }
+
+    private static boolean draft(JsonNode attributes) {
+        for (String name : List.of("draft", "work_in_progress")) {
+            JsonNode value = attributes.get(name);
+            if (value != null && !value.isNull()) {
+                if (!value.isBoolean()) {
+                    throw new InvalidPayloadException("object_attributes." + name, "must be true or false");
+                }
+                if (value.booleanValue()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Labels appear on object_attributes in current GitLab and at the top level in older payloads. */
+    private static List<String> labels(JsonNode root, JsonNode attributes) {
+        JsonNode labels = attributes.has("labels") ? attributes.get("labels") : root.get("labels");
+        String field = attributes.has("labels") ? "object_attributes.labels" : "labels";
+        List<String> titles = new ArrayList<>();
+        if (labels == null || labels.isNull()) {
+            return titles;
+        }
+        if (!labels.isArray()) {
+            throw new InvalidPayloadException(field, "must be a list of labels");
+        }
+        for (int i = 0; i < labels.size(); i++) {
+            JsonNode title = labels.get(i).path("title");
+            if (!title.isTextual()) {
+                throw new InvalidPayloadException(field + "[" + i + "].title", "must be a string");
+            }
+            titles.add(title.textValue());
+        }
+        return titles;
+    }
+
+    private static JsonNode object(JsonNode parent, String field) {
+        JsonNode node = parent.get(field);
+        if (node == null || node.isNull()) {
+            throw new InvalidPayloadException(field, "is required");
+        }
+        if (!node.isObject()) {
+            throw new InvalidPayloadException(field, "must be an object");
+        }
+        return node;
+    }
+
+    private static long positiveLong(JsonNode parent, String parentPath, String name) {
+        String field = parentPath + "." + name;
+        if (!parent.isObject()) {
+            throw new InvalidPayloadException(parentPath, parent.isMissingNode() ? "is required" : "must be an object");
+        }
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            throw new InvalidPayloadException(field, "is required");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() <= 0) {
+            throw new InvalidPayloadException(field, "must be a positive integer");
+        }
+        return node.longValue();
+    }
+
+    private static String text(JsonNode parent, String name, boolean required) {
+        return text(parent, name, name, required);
+    }
+
+    /** A string field; absent or null is "" unless required. */
+    private static String text(JsonNode parent, String field, String name, boolean required) {
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new InvalidPayloadException(field, "is required");
+            }
+            return "";
+        }
+        if (!node.isTextual()) {
+            throw new InvalidPayloadException(field, "must be a string");
+        }
+        return node.textValue();
+    }
+}

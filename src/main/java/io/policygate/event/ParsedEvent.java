@@ -1,0 +1,13 @@
+package io.policygate.event;
+
+/** What a well-formed webhook body turned out to be. */
+public sealed interface ParsedEvent {
+
+    /** A merge request event to evaluate. */
+    record Actionable(MergeRequestEvent event) implements ParsedEvent {
+    }
+
+    /** A well-formed event we deliberately do not act on, with the reason told to the sender. */
+    record Ignored(String reason) implements ParsedEvent {
+    }
+}

@@ -1,0 +1,29 @@
+package io.policygate.gitlab;
+
+import io.policygate.config.GitLabConfig;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the GitLab client from configuration alone. Built in code rather than through
+ * {@code quarkus.rest-client.*} so that policy-gate.gitlab.url stays the single source of the host the
+ * token is sent to, and so a dry-run service needs no URL at all (the client is created on first use).
+ */
+@ApplicationScoped
+public class GitLabClientProducer {
+
+    @Produces
+    @ApplicationScoped
+    GitLabApi gitLabApi(GitLabConfig config) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(config.url().orElseThrow(() -> new IllegalStateException(
+                        "policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is not set")))
+                .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // Every status is classified by ReportOutcome; the default mapper would throw on 4xx/5xx.
+                .disableDefaultMapper(true)
+                .build(GitLabApi.class);
+    }
+}

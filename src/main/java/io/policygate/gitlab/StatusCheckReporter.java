@@ -1,0 +1,58 @@
+package io.policygate.gitlab;
+
+import io.policygate.config.GitLabConfig;
+import io.policygate.config.ServiceConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/**
+ * Gives GitLab a verdict: POST /projects/:id/merge_requests/:iid/status_check_responses. The only
+ * place that posts statuses, and the one that honours dry-run.
+ */
+@ApplicationScoped
+public class StatusCheckReporter {
+
+    private static final Logger LOG = Logger.getLogger(StatusCheckReporter.class);
+
+    private final GitLabConfig gitlab;
+    private final ServiceConfig service;
+    private final GitLabApi api;
+    private final Clock clock;
+
+    @Inject
+    public StatusCheckReporter(GitLabConfig gitlab, ServiceConfig service, GitLabApi api, Clock clock) {
+        this.gitlab = gitlab;
+        this.service = service;
+        this.api = api;
+        this.clock = clock;
+    }
+
+    public ReportOutcome report(StatusReport report) {
+        StatusMode.Posting posting = gitlab.statusMode().postingFor(report.verdict());
+        if (posting instanceof StatusMode.Skip skip) {
+            return new ReportOutcome.NotPosted(skip.reason());
+        }
+        String status = ((StatusMode.Post) posting).status();
+        StatusCheckResponseBody body = new StatusCheckResponseBody(report.sha(), report.key().checkId(), status);
+        if (service.dryRun()) {
+            String would = "dry-run: would POST status " + status + " for " + report.sha() + " to project "
+                    + report.key().projectId() + " MR !" + report.key().mergeRequestIid() + " check "
+                    + report.key().checkId();
+            LOG.info(would);
+            return new ReportOutcome.NotPosted(would);
+        }
+        try (Response response = api.postStatusCheckResponse(report.key().projectId(),
+                report.key().mergeRequestIid(), gitlab.token().orElse(""), body)) {
+            String text = response.hasEntity() ? response.readEntity(String.class) : "";
+            return ReportOutcome.fromResponse(response.getStatus(), text, response.getHeaderString("Retry-After"),
+                    clock.instant());
+        } catch (RuntimeException e) {
+            // ProcessingException for refused connections and timeouts; anything else the client throws
+            // is equally "no answer from GitLab" and worth another try.
+            return ReportOutcome.fromFailure(e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.policygate.gitlab;
+
+import io.policygate.policy.VerdictStatus;
+
+/**
+ * The status_check_responses dialects of GitLab versions (shared/gitlab/README.md): 15.0+ takes
+ * passed/failed; 14.9–14.x took "pass" and had no failure; 14.0–14.8 took no status at all, any post
+ * meaning "approved".
+ */
+public enum StatusMode {
+    STANDARD,
+    LEGACY_PASS,
+    LEGACY_APPROVE;
+
+    /** What to post for a verdict. */
+    public sealed interface Posting {
+    }
+
+    /** Post, with this status field (null: send no status field). */
+    public record Post(String status) implements Posting {
+    }
+
+    /** Post nothing: this GitLab cannot be told about the verdict. */
+    public record Skip(String reason) implements Posting {
+    }
+
+    /** The one place a verdict becomes a GitLab status. */
+    public Posting postingFor(VerdictStatus verdict) {
+        return switch (this) {
+            case STANDARD -> new Post(verdict.wireName());
+            case LEGACY_PASS -> verdict == VerdictStatus.PASSED
+                    ? new Post("pass")
+                    : new Skip("status-mode legacy-pass: GitLab 14.9-14.x has no failed status, nothing posted");
+            case LEGACY_APPROVE -> verdict == VerdictStatus.PASSED
+                    ? new Post(null)
+                    : new Skip("status-mode legacy-approve: GitLab 14.0-14.8 only takes approvals, nothing posted");
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package io.policygate.http;
+
+import io.policygate.journal.JournalUnavailableException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns failures into problem+json answers; nothing internal (stack traces, SQL) reaches the caller. */
+public class ProblemResponses {
+
+    private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return of(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response journalUnavailable(JournalUnavailableException e) {
+        LOG.error("The journal cannot store jobs; answering 503", e);
+        return of(new Problem("urn:policy-gate:problem:journal-unavailable", "Service Unavailable", 503,
+                "the evaluation could not be stored; nothing was accepted, send it again", null));
+    }
+
+    static Response of(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+}

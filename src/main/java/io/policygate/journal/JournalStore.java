@@ -1,0 +1,317 @@
+package io.policygate.journal;
+
+import io.policygate.event.CheckKey;
+import io.policygate.event.MergeRequestEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The durable job journal. Every state change is a conditional UPDATE on (id, lease owner, expected
+ * state), so a job superseded or re-leased meanwhile is never overwritten by a stale worker.
+ */
+@ApplicationScoped
+public class JournalStore {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int CLAIM_CANDIDATES = 10;
+    private static final String UNFINISHED_STATES = "('queued','evaluating','reporting')";
+    private static final String JOB_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, payload, verdict,"
+            + " verdict_detail, attempts, next_attempt_at, last_error, created_at";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    @Inject
+    public JournalStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores a job for the event unless an unfinished one exists for the same key and SHA (then that
+     * one's id comes back). An unfinished job for an older SHA of the key is superseded.
+     *
+     * @throws JournalUnavailableException when the job could not be made durable
+     */
+    public Enqueued enqueue(MergeRequestEvent event, String payload) {
+        SQLException last = null;
+        // A concurrent intake for the same key can win the unique active_key; the retry then sees its row.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    Enqueued result = enqueueIn(c, event, payload);
+                    c.commit();
+                    return result;
+                } catch (SQLException e) {
+                    c.rollback();
+                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    last = e;
+                }
+            } catch (SQLException e) {
+                throw new JournalUnavailableException("cannot store the evaluation job", e);
+            }
+        }
+        throw new JournalUnavailableException("cannot store the evaluation job", last);
+    }
+
+    private Enqueued enqueueIn(Connection c, MergeRequestEvent event, String payload) throws SQLException {
+        String activeKey = event.key().toString();
+        Instant now = clock.instant();
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT id, sha, state FROM evaluation_job WHERE active_key = ? FOR UPDATE")) {
+            select.setString(1, activeKey);
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    String id = rs.getString(1);
+                    if (rs.getString(2).equalsIgnoreCase(event.sha())) {
+                        return new Enqueued(id, JobState.fromDb(rs.getString(3)), true);
+                    }
+                    supersede(c, id, event.sha(), now);
+                }
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO evaluation_job (id, project_id, mr_iid,"
+                + " check_id, sha, active_key, state, payload, next_attempt_at, created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)")) {
+            insert.setString(1, id);
+            insert.setLong(2, event.projectId());
+            insert.setLong(3, event.iid());
+            insert.setLong(4, event.statusCheckId());
+            insert.setString(5, event.sha());
+            insert.setString(6, activeKey);
+            insert.setString(7, payload);
+            insert.setObject(8, timestamp(now));
+            insert.setObject(9, timestamp(now));
+            insert.setObject(10, timestamp(now));
+            insert.executeUpdate();
+        }
+        return new Enqueued(id, JobState.QUEUED, false);
+    }
+
+    private static void supersede(Connection c, String id, String newerSha, Instant now) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE evaluation_job SET state = 'superseded',"
+                + " active_key = NULL, lease_owner = NULL, lease_until = NULL, finished_at = ?, updated_at = ?,"
+                + " last_error = ? WHERE id = ?")) {
+            update.setObject(1, timestamp(now));
+            update.setObject(2, timestamp(now));
+            update.setString(3, "superseded by a newer commit " + newerSha);
+            update.setString(4, id);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Leases one due, unfinished job to {@code owner}; a queued job becomes evaluating. Jobs whose lease
+     * expired (their process died) are due again.
+     */
+    public Optional<Job> claimNext(String owner, Duration lease) {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            List<String> candidates = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE state IN "
+                    + UNFINISHED_STATES + " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+                    + " ORDER BY next_attempt_at LIMIT " + CLAIM_CANDIDATES)) {
+                select.setObject(1, timestamp(now));
+                select.setObject(2, timestamp(now));
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String id : candidates) {
+                try (PreparedStatement claim = c.prepareStatement("UPDATE evaluation_job SET lease_owner = ?,"
+                        + " lease_until = ?, updated_at = ?,"
+                        + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END"
+                        + " WHERE id = ? AND state IN " + UNFINISHED_STATES
+                        + " AND (lease_until IS NULL OR lease_until < ?)")) {
+                    claim.setString(1, owner);
+                    claim.setObject(2, timestamp(now.plus(lease)));
+                    claim.setObject(3, timestamp(now));
+                    claim.setString(4, id);
+                    claim.setObject(5, timestamp(now));
+                    if (claim.executeUpdate() == 1) {
+                        return find(c, id);
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot claim a job", e);
+        }
+    }
+
+    /** Records the verdict and moves the job on to reporting; false when the job was superseded meanwhile. */
+    public boolean completeEvaluation(String id, String owner, String verdict, String verdictDetail) {
+        return update("UPDATE evaluation_job SET state = 'reporting', verdict = ?, verdict_detail = ?,"
+                + " next_attempt_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'evaluating'",
+                verdict, verdictDetail, timestamp(clock.instant()), timestamp(clock.instant()), id, owner) == 1;
+    }
+
+    /** Ends a job that cannot be evaluated at all (its stored payload is unusable). */
+    public boolean abandon(String id, String owner, String reason) {
+        Instant now = clock.instant();
+        return update("UPDATE evaluation_job SET state = 'dead', active_key = NULL, lease_owner = NULL,"
+                + " lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
+                + " WHERE id = ? AND lease_owner = ? AND state IN " + UNFINISHED_STATES,
+                truncate(reason), timestamp(now), timestamp(now), id, owner) == 1;
+    }
+
+    /**
+     * Stores a report attempt and its consequence in one transaction: either the job ends in
+     * {@code finalState}, or (finalState null) it waits until {@code retryAt}.
+     *
+     * @return false when the job was superseded or re-leased meanwhile (the attempt is kept either way)
+     */
+    public boolean recordReport(String id, String owner, ReportAttempt attempt, JobState finalState,
+            Instant retryAt) {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO report_attempt (job_id, attempt,"
+                        + " started_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    insert.setString(1, id);
+                    insert.setInt(2, attempt.attempt());
+                    insert.setObject(3, timestamp(attempt.startedAt()));
+                    insert.setLong(4, attempt.durationMillis());
+                    insert.setObject(5, attempt.httpStatus());
+                    insert.setString(6, attempt.outcome());
+                    insert.setString(7, truncate(attempt.detail()));
+                    insert.executeUpdate();
+                }
+                int updated;
+                if (finalState != null) {
+                    updated = update(c, "UPDATE evaluation_job SET state = ?, attempts = ?, active_key = NULL,"
+                            + " lease_owner = NULL, lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
+                            + " WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
+                            finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
+                            timestamp(now), id, owner);
+                } else {
+                    updated = update(c, "UPDATE evaluation_job SET attempts = ?, next_attempt_at = ?,"
+                            + " lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?"
+                            + " WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
+                            attempt.attempt(), timestamp(retryAt), truncate(attempt.detail()), timestamp(now), id,
+                            owner);
+                }
+                c.commit();
+                return updated == 1;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot record the report attempt", e);
+        }
+    }
+
+    /** Gives back this process's leases (graceful shutdown) so another process need not wait for them. */
+    public int releaseLeases(String owner) {
+        return update("UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", owner);
+    }
+
+    /**
+     * Releases every lease. Only safe when no other process can share the journal: the embedded H2 file
+     * is locked by one process, so any lease in it belongs to a process that has stopped.
+     */
+    public int releaseAllLeases() {
+        return update("UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
+    }
+
+    /** True when the journal is an embedded H2 database, which one process owns exclusively. */
+    public boolean isExclusive() {
+        try (Connection c = dataSource.getConnection()) {
+            return "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot reach the journal", e);
+        }
+    }
+
+    public Optional<Job> find(String id) {
+        try (Connection c = dataSource.getConnection()) {
+            return find(c, id);
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
+    public List<ReportAttempt> attempts(String jobId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT attempt, started_at, duration_ms, http_status,"
+                        + " outcome, detail FROM report_attempt WHERE job_id = ? ORDER BY attempt")) {
+            select.setString(1, jobId);
+            List<ReportAttempt> attempts = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    attempts.add(new ReportAttempt(rs.getInt(1), instant(rs, 2), rs.getLong(3),
+                            (Integer) rs.getObject(4), rs.getString(5), rs.getString(6)));
+                }
+            }
+            return attempts;
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
+    private static Optional<Job> find(Connection c, String id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM evaluation_job WHERE id = ?")) {
+            select.setString(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Job(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                        rs.getString(5), JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8),
+                        rs.getString(9), rs.getInt(10), instant(rs, 11), rs.getString(12), instant(rs, 13)));
+            }
+        }
+    }
+
+    private int update(String sql, Object... parameters) {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, sql, parameters);
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot update the journal", e);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 1999) + "…";
+    }
+}

@@ -1,0 +1,43 @@
+package io.policygate.policy;
+
+import io.policygate.policy.cel.CompiledCondition;
+import java.util.List;
+
+/**
+ * Which merge requests a policy concerns. Every list that is empty matches anything; {@code when}
+ * (may be null) is a CEL condition evaluated last.
+ */
+public record AppliesTo(List<Long> projectIds, List<Glob> projectPaths, List<Glob> targetBranches,
+        List<Glob> statusChecks, CompiledCondition when) {
+
+    public static final AppliesTo ANY = new AppliesTo(List.of(), List.of(), List.of(), List.of(), null);
+
+    public AppliesTo {
+        projectIds = List.copyOf(projectIds);
+        projectPaths = List.copyOf(projectPaths);
+        targetBranches = List.copyOf(targetBranches);
+        statusChecks = List.copyOf(statusChecks);
+    }
+
+    /**
+     * @throws io.policygate.policy.cel.ConditionEvaluationException when {@code when} fails to evaluate
+     */
+    boolean selects(RuleContext context) {
+        MergeRequestContext mr = context.mergeRequest();
+        return selectsProject(mr)
+                && matchesAny(targetBranches, mr.targetBranch())
+                && matchesAny(statusChecks, mr.statusCheckName())
+                && (when == null || when.test(context.celVariables()));
+    }
+
+    private boolean selectsProject(MergeRequestContext mr) {
+        if (projectIds.isEmpty() && projectPaths.isEmpty()) {
+            return true;
+        }
+        return projectIds.contains(mr.projectId()) || projectPaths.stream().anyMatch(g -> g.matches(mr.projectPath()));
+    }
+
+    private static boolean matchesAny(List<Glob> globs, String value) {
+        return globs.isEmpty() || globs.stream().anyMatch(g -> g.matches(value));
+    }
+}

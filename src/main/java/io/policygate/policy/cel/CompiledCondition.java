@@ -1,0 +1,38 @@
+package io.policygate.policy.cel;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.Program;
+import java.util.Map;
+
+/** A CEL condition compiled once, evaluated per merge request. Immutable and thread-safe. */
+public final class CompiledCondition {
+
+    private final String expression;
+    private final Program program;
+
+    CompiledCondition(String expression, Program program) {
+        this.expression = expression;
+        this.program = program;
+    }
+
+    public String expression() {
+        return expression;
+    }
+
+    /**
+     * @throws ConditionEvaluationException when the expression fails at run time (a missing field, a
+     *     type mismatch) or does not give a boolean
+     */
+    public boolean test(Map<String, Object> variables) {
+        Object value;
+        try {
+            value = program.eval(variables);
+        } catch (CelEvaluationException e) {
+            throw new ConditionEvaluationException(e.getMessage());
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new ConditionEvaluationException("gave " + value + " where a boolean was expected");
+    }
+}

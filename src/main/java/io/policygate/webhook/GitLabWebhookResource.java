@@ -1,0 +1,78 @@
+package io.policygate.webhook;
+
+import io.policygate.config.GitLabConfig;
+import io.policygate.event.InvalidPayloadException;
+import io.policygate.event.MergeRequestEventParser;
+import io.policygate.event.ParsedEvent;
+import io.policygate.http.ProblemException;
+import io.policygate.journal.Enqueued;
+import io.policygate.journal.JournalStore;
+import io.policygate.worker.JobWorker;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Intake: authenticate, validate, store, answer. Never evaluates inline: GitLab waits for this answer
+ * and does not retry a non-2xx, so the answer must be fast and mean "durably accepted".
+ */
+@Path("/webhooks/gitlab")
+public class GitLabWebhookResource {
+
+    private final WebhookSignature signature;
+    private final GitLabConfig gitlab;
+    private final JournalStore journal;
+    private final JobWorker worker;
+
+    @Inject
+    public GitLabWebhookResource(WebhookSignature signature, GitLabConfig gitlab, JournalStore journal,
+            JobWorker worker) {
+        this.signature = signature;
+        this.gitlab = gitlab;
+        this.journal = journal;
+        this.worker = worker;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receive(byte[] body, @HeaderParam("X-Gitlab-Signature") String gitlabSignature,
+            @HeaderParam("X-Gitlab-Token") String gitlabToken) {
+        if (!signature.accepts(body, gitlabSignature, gitlabToken)) {
+            throw new ProblemException(401, "unauthenticated", "Unauthorized",
+                    "missing or invalid X-Gitlab-Signature (or X-Gitlab-Token): the webhook secret does not match",
+                    null);
+        }
+        ParsedEvent parsed;
+        try {
+            parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
+        } catch (InvalidPayloadException e) {
+            String detail = e.field().isEmpty() ? e.getMessage() : e.field() + " " + e.getMessage();
+            throw new ProblemException(400, "invalid-payload", "Bad Request", detail,
+                    e.field().isEmpty() ? null : e.field());
+        }
+        if (parsed instanceof ParsedEvent.Ignored ignored) {
+            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason())).build();
+        }
+        Enqueued enqueued = journal.enqueue(((ParsedEvent.Actionable) parsed).event(),
+                new String(body, StandardCharsets.UTF_8));
+        if (!enqueued.duplicate()) {
+            worker.wakeUp();
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("evaluationId", enqueued.id());
+        answer.put("state", enqueued.state().dbName());
+        if (enqueued.duplicate()) {
+            answer.put("duplicate", true);
+        }
+        return Response.accepted(answer).build();
+    }
+}

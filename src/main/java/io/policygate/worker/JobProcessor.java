@@ -1,0 +1,143 @@
+package io.policygate.worker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.config.ReportConfig;
+import io.policygate.event.InvalidPayloadException;
+import io.policygate.event.MergeRequestEventParser;
+import io.policygate.event.ParsedEvent;
+import io.policygate.gitlab.ReportOutcome;
+import io.policygate.gitlab.StatusCheckReporter;
+import io.policygate.gitlab.StatusReport;
+import io.policygate.journal.Job;
+import io.policygate.journal.JobState;
+import io.policygate.journal.JournalStore;
+import io.policygate.journal.ReportAttempt;
+import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.Verdict;
+import io.policygate.policy.VerdictStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+import org.jboss.logging.Logger;
+
+/** Takes one leased job one step further: evaluate, then report (once per call; retries come back later). */
+@ApplicationScoped
+public class JobProcessor {
+
+    private static final Logger LOG = Logger.getLogger(JobProcessor.class);
+
+    private final JournalStore journal;
+    private final ActivePolicies policies;
+    private final StatusCheckReporter reporter;
+    private final RetrySchedule retrySchedule;
+    private final ReportConfig reportConfig;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    @Inject
+    public JobProcessor(JournalStore journal, ActivePolicies policies, StatusCheckReporter reporter,
+            RetrySchedule retrySchedule, ReportConfig reportConfig, ObjectMapper json, Clock clock) {
+        this.journal = journal;
+        this.policies = policies;
+        this.reporter = reporter;
+        this.retrySchedule = retrySchedule;
+        this.reportConfig = reportConfig;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    void process(Job job, String owner) {
+        Job current = job;
+        if (current.state() == JobState.EVALUATING) {
+            current = evaluate(current, owner);
+            if (current == null) {
+                return;
+            }
+        }
+        if (current.state() == JobState.REPORTING) {
+            report(current, owner);
+        }
+    }
+
+    /** @return the job in state reporting, or null when it ended here or was superseded meanwhile */
+    private Job evaluate(Job job, String owner) {
+        ParsedEvent parsed;
+        try {
+            parsed = MergeRequestEventParser.parse(job.payload().getBytes(StandardCharsets.UTF_8),
+                    OptionalLong.of(job.key().checkId()));
+        } catch (InvalidPayloadException e) {
+            // Intake validated this payload; only a change of parser between versions can get here.
+            abandon(job, owner, "stored payload no longer valid: " + e.field() + " " + e.getMessage());
+            return null;
+        }
+        if (!(parsed instanceof ParsedEvent.Actionable actionable)) {
+            abandon(job, owner, "stored payload is no longer actionable: " + ((ParsedEvent.Ignored) parsed).reason());
+            return null;
+        }
+        Verdict verdict = policies.evaluate(actionable.event());
+        String detail;
+        try {
+            detail = json.writeValueAsString(verdict);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a verdict is always serialisable", e);
+        }
+        if (!journal.completeEvaluation(job.id(), owner, verdict.status().wireName(), detail)) {
+            LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
+            return null;
+        }
+        LOG.infof("Evaluation %s for %s at %s: %s (%s)", job.id(), job.key(), job.sha(), verdict.status().wireName(),
+                verdict.summary());
+        return new Job(job.id(), job.key(), job.sha(), JobState.REPORTING, job.payload(), verdict.status().wireName(),
+                detail, job.attempts(), job.nextAttemptAt(), job.lastError(), job.createdAt());
+    }
+
+    private void report(Job job, String owner) {
+        VerdictStatus verdict = VerdictStatus.valueOf(job.verdict().toUpperCase(java.util.Locale.ROOT));
+        Instant started = clock.instant();
+        ReportOutcome outcome = reporter.report(new StatusReport(job.key(), job.sha(), verdict));
+        Instant finished = clock.instant();
+        int attemptNumber = job.attempts() + 1;
+        ReportAttempt attempt = new ReportAttempt(attemptNumber, started,
+                Duration.between(started, finished).toMillis(), outcome.httpStatus(), outcome.kind(),
+                outcome.detail());
+        JobState finalState;
+        Instant retryAt = null;
+        if (outcome instanceof ReportOutcome.Delivered || outcome instanceof ReportOutcome.NotPosted) {
+            finalState = JobState.REPORTED;
+        } else if (outcome instanceof ReportOutcome.Superseded) {
+            finalState = JobState.SUPERSEDED;
+        } else if (outcome instanceof ReportOutcome.Transient t) {
+            retryAt = finished.plus(retrySchedule.delayAfter(attemptNumber, t.retryAfter()));
+            if (retryAt.isAfter(job.createdAt().plus(reportConfig.retryFor()))) {
+                finalState = JobState.DEAD;
+                attempt = new ReportAttempt(attempt.attempt(), attempt.startedAt(), attempt.durationMillis(),
+                        attempt.httpStatus(), attempt.outcome(), attempt.detail() + "; gave up after retrying for "
+                                + reportConfig.retryFor() + " (policy-gate.report.retry-for)");
+            } else {
+                finalState = null;
+                LOG.warnf("Evaluation %s for %s: report attempt %d failed (%s); next attempt at %s", job.id(),
+                        job.key(), attemptNumber, t.detail(), retryAt);
+            }
+        } else {
+            finalState = JobState.DEAD;
+        }
+        if (finalState == JobState.DEAD) {
+            LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), attempt.detail());
+        }
+        if (!journal.recordReport(job.id(), owner, attempt, finalState, finalState == null ? retryAt : null)) {
+            LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
+        } else if (finalState == JobState.REPORTED) {
+            LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());
+        }
+    }
+
+    private void abandon(Job job, String owner, String reason) {
+        LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), reason);
+        journal.abandon(job.id(), owner, reason);
+    }
+}

@@ -1,0 +1,121 @@
+package io.policygate.worker;
+
+import io.policygate.config.WorkerConfig;
+import io.policygate.journal.Job;
+import io.policygate.journal.JournalStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * The threads that drive jobs from the journal. Intake wakes them; otherwise they poll, which also picks
+ * up retries that come due and jobs left behind by a process that stopped.
+ */
+@ApplicationScoped
+public class JobWorker {
+
+    private static final Logger LOG = Logger.getLogger(JobWorker.class);
+    /** After policies load (priority 1000 in ActivePolicies): a job must never meet an empty policy set. */
+    static final int START_PRIORITY = 2000;
+
+    private final JournalStore journal;
+    private final JobProcessor processor;
+    private final WorkerConfig config;
+    private final String owner;
+    private final Semaphore wakeUps = new Semaphore(0);
+    private volatile boolean running;
+    private ExecutorService threads;
+
+    @Inject
+    public JobWorker(JournalStore journal, JobProcessor processor, WorkerConfig config) {
+        this.journal = journal;
+        this.processor = processor;
+        this.config = config;
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    void onStart(@Observes @Priority(START_PRIORITY) StartupEvent start) {
+        if (journal.isExclusive()) {
+            int released = journal.releaseAllLeases();
+            if (released > 0) {
+                LOG.infof("Resuming %d jobs left in progress by a previous run", released);
+            }
+        }
+        running = true;
+        AtomicInteger number = new AtomicInteger();
+        threads = Executors.newFixedThreadPool(config.threads(), task -> {
+            Thread thread = new Thread(task, "policy-gate-worker-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < config.threads(); i++) {
+            threads.execute(this::work);
+        }
+    }
+
+    /** Graceful stop: let in-flight jobs finish their step, then hand back any lease still held. */
+    void onStop(@Observes ShutdownEvent stop) {
+        running = false;
+        if (threads == null) {
+            return;
+        }
+        wakeUps.release(config.threads());
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int released = journal.releaseLeases(owner);
+        if (released > 0) {
+            LOG.infof("Released %d unfinished jobs for the next process", released);
+        }
+    }
+
+    /** A new job is in the journal: let an idle worker take it now rather than at the next poll. */
+    public void wakeUp() {
+        wakeUps.release();
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                Optional<Job> job = journal.claimNext(owner, config.lease());
+                if (job.isPresent()) {
+                    processor.process(job.get(), owner);
+                } else {
+                    wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // The job keeps its lease until it expires and is then retried; the worker must live on.
+                LOG.error("Worker step failed; the job will be retried when its lease expires", e);
+                pause();
+            }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(config.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.policygate.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Sends webhooks into the running service the way GitLab does. */
+public final class Webhooks {
+
+    /** %test.policy-gate.webhook.secret in application.properties. */
+    public static final String SECRET = "test-webhook-secret";
+
+    private Webhooks() {
+    }
+
+    /** POST signed with X-Gitlab-Signature, as a GitLab 17.3+ status check with a shared secret does. */
+    public static ValidatableResponse sendSigned(String body) {
+        return given().contentType("application/json").header("X-Gitlab-Signature", sign(SECRET, body)).body(body)
+                .when().post("/webhooks/gitlab").then();
+    }
+
+    public static String sign(String secret, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends a signed webhook that must be accepted and returns its evaluation id. */
+    public static String accept(String body) {
+        return sendSigned(body).statusCode(202).extract().path("evaluationId");
+    }
+}

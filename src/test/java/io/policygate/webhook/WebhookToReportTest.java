@@ -1,0 +1,119 @@
+package io.policygate.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.policygate.journal.Job;
+import io.policygate.journal.JobState;
+import io.policygate.testing.GitLabStubs;
+import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.InjectGitLab;
+import io.policygate.testing.Journal;
+import io.policygate.testing.Payloads;
+import io.policygate.testing.Webhooks;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole path: GitLab's payload in, the shipped policies evaluated, the exact SHA reported back. */
+@QuarkusTest
+@WithTestResource(GitLabWireMock.class)
+class WebhookToReportTest {
+
+    @InjectGitLab
+    WireMockServer gitlab;
+    @Inject
+    Journal journal;
+
+    @BeforeEach
+    void cleanGitLab() {
+        GitLabStubs.reset(gitlab, journal);
+    }
+
+    @Test
+    void samplePayloadWithoutTicketOrLabelIsReportedFailedForItsExactSha() {
+        String id = Webhooks.sendSigned(Payloads.raw(Payloads.SAMPLE))
+                .statusCode(202)
+                .body("state", Matchers.equalTo("queued"))
+                .body("evaluationId", matchesPattern("[0-9a-f-]{36}"))
+                .extract().path("evaluationId");
+
+        Job job = journal.awaitState(id, JobState.REPORTED);
+
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
+                .withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token"))
+                .withRequestBody(equalToJson("{\"sha\":\"" + Payloads.SAMPLE_SHA
+                        + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
+        assertEquals("failed", job.verdict());
+        assertTrue(job.verdictDetail().contains("Reference a Jira ticket such as PAY-123"),
+                job.verdictDetail());
+        assertTrue(job.verdictDetail().contains("compliance-reviewed label"), job.verdictDetail());
+        assertEquals(1, journal.attemptsOf(id).size());
+        assertEquals(201, journal.attemptsOf(id).get(0).httpStatus());
+    }
+
+    @Test
+    void payloadWithTicketAndLabelIsReportedPassed() {
+        String id = Webhooks.accept(Payloads.raw(Payloads.COMPLIANT));
+
+        Job job = journal.awaitState(id, JobState.REPORTED);
+
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
+                .withRequestBody(equalToJson("{\"sha\":\"" + Payloads.SAMPLE_SHA
+                        + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
+        assertEquals("passed", job.verdict());
+    }
+
+    @Test
+    void plainProjectWebhookAuthenticatedByTokenIsAcceptedWithDefaultCheckIdMissingNamed() {
+        // A plain MR webhook has no external_approval_rule; without default-check-id we cannot report.
+        given().contentType("application/json").header("X-Gitlab-Token", Webhooks.SECRET)
+                .header("X-Gitlab-Event", "Merge Request Hook")
+                .body(Payloads.raw("merge-request-update-plain-webhook.json"))
+                .when().post("/webhooks/gitlab")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", Matchers.equalTo("external_approval_rule.id"));
+    }
+
+    @Test
+    void statusCheckAuthenticatedByTokenIsAccepted() {
+        String id = given().contentType("application/json").header("X-Gitlab-Token", Webhooks.SECRET)
+                .body(Payloads.raw(Payloads.COMPLIANT))
+                .when().post("/webhooks/gitlab")
+                .then().statusCode(202).extract().path("evaluationId");
+
+        journal.awaitState(id, JobState.REPORTED);
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)));
+    }
+
+    @Test
+    void tokenGoesOnlyToTheConfiguredGitLabWhateverThePayloadSays() {
+        WireMockServer attacker = new WireMockServer(0);
+        attacker.start();
+        try {
+            String evil = attacker.baseUrl();
+            String body = Payloads.with(Payloads.SAMPLE, "/project/web_url", evil);
+            body = body.replace("http://example.com", evil).replace("https://example.com", evil);
+            String id = Webhooks.accept(body);
+
+            journal.awaitState(id, JobState.REPORTED);
+
+            assertEquals(0, attacker.getAllServeEvents().size(), "nothing may be sent to a host named in a payload");
+            gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
+                    .withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token")));
+        } finally {
+            attacker.stop();
+        }
+    }
+}
