@@ -41,6 +41,10 @@ public class Journal {
         return count("SELECT COUNT(*) FROM evaluation_job");
     }
 
+    public long finishedCount() {
+        return count("SELECT COUNT(*) FROM evaluation_job WHERE state IN ('reported','superseded','dead')");
+    }
+
     public long unfinishedCount() {
         return count("SELECT COUNT(*) FROM evaluation_job WHERE state IN ('queued','evaluating','reporting')");
     }

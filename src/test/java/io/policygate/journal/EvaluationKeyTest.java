@@ -1,0 +1,110 @@
+package io.policygate.journal;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.policygate.testing.GitLabStubs;
+import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.InjectGitLab;
+import io.policygate.testing.Journal;
+import io.policygate.testing.Payloads;
+import io.policygate.testing.Webhooks;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One live evaluation per (project, MR, check): duplicates collapse, newer SHAs supersede. */
+@QuarkusTest
+@WithTestResource(GitLabWireMock.class)
+class EvaluationKeyTest {
+
+    private static final String NEWER_SHA = "2222222222222222222222222222222222222222";
+
+    @InjectGitLab
+    WireMockServer gitlab;
+    @Inject
+    Journal journal;
+
+    @BeforeEach
+    void cleanGitLab() {
+        GitLabStubs.reset(gitlab, journal);
+    }
+
+    private void gitLabDown() {
+        gitlab.resetMappings();
+        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(503)));
+    }
+
+    @Test
+    void duplicateWhileUnfinishedReturnsTheSameEvaluation() {
+        gitLabDown();
+        String body = Payloads.raw(Payloads.SAMPLE);
+        String first = Webhooks.accept(body);
+
+        String replay = Webhooks.sendSigned(body).statusCode(202).body("duplicate", equalTo(true))
+                .extract().path("evaluationId");
+
+        assertEquals(first, replay);
+        assertEquals(1, journal.jobCount() - journal.finishedCount());
+        GitLabStubs.acceptAll(gitlab);
+        journal.awaitState(first, JobState.REPORTED);
+    }
+
+    @Test
+    void sameShaAfterItFinishedIsEvaluatedAgain() {
+        // GitLab's Retry button re-sends the same SHA: it deserves a fresh evaluation.
+        String body = Payloads.raw(Payloads.COMPLIANT);
+        String first = Webhooks.accept(body);
+        journal.awaitState(first, JobState.REPORTED);
+
+        String again = Webhooks.accept(body);
+
+        assertNotEquals(first, again);
+        journal.awaitState(again, JobState.REPORTED);
+    }
+
+    @Test
+    void newerShaSupersedesUnfinishedWorkAndOnlyItIsReportedLast() {
+        gitLabDown();
+        String older = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
+        await().atMost(Duration.ofSeconds(5)).until(() -> journal.job(older).state() == JobState.REPORTING);
+
+        String newer = Webhooks.accept(Payloads.with(Payloads.SAMPLE, "/object_attributes/last_commit/id", NEWER_SHA));
+        Job superseded = journal.job(older);
+        assertEquals(JobState.SUPERSEDED, superseded.state());
+        assertTrue(superseded.lastError().contains(NEWER_SHA), superseded.lastError());
+
+        gitlab.resetRequests();
+        GitLabStubs.acceptAll(gitlab);
+        journal.awaitState(newer, JobState.REPORTED);
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() ->
+                gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))).size() == 1);
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(NEWER_SHA)));
+        assertEquals(JobState.SUPERSEDED, journal.job(older).state());
+    }
+
+    @Test
+    void otherChecksAndMergeRequestsAreIndependent() {
+        gitLabDown();
+        String a = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
+        String otherCheck = Webhooks.accept(Payloads.with(Payloads.SAMPLE, "/external_approval_rule/id", 2));
+        String otherMr = Webhooks.accept(Payloads.with(Payloads.SAMPLE, "/object_attributes/iid", 5));
+
+        assertEquals(3, java.util.Set.of(a, otherCheck, otherMr).size());
+        GitLabStubs.acceptAll(gitlab);
+        journal.awaitState(a, JobState.REPORTED);
+        journal.awaitState(otherCheck, JobState.REPORTED);
+        journal.awaitState(otherMr, JobState.REPORTED);
+    }
+}

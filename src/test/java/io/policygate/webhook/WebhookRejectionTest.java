@@ -1,0 +1,171 @@
+package io.policygate.webhook;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.policygate.journal.JobState;
+import io.policygate.testing.GitLabStubs;
+import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.InjectGitLab;
+import io.policygate.testing.Journal;
+import io.policygate.testing.Payloads;
+import io.policygate.testing.Webhooks;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Whatever arrives that we must not act on is refused clearly, stores nothing and harms no worker. */
+@QuarkusTest
+@WithTestResource(GitLabWireMock.class)
+class WebhookRejectionTest {
+
+    private static final String SAMPLE = Payloads.SAMPLE;
+
+    @InjectGitLab
+    WireMockServer gitlab;
+    @Inject
+    Journal journal;
+
+    @BeforeEach
+    void cleanGitLab() {
+        GitLabStubs.reset(gitlab, journal);
+    }
+
+    static Stream<Arguments> badBodies() {
+        return Stream.of(
+                Arguments.of("not JSON", "{\"object_kind\": \"merge_request\", ", null),
+                Arguments.of("a JSON array", "[1, 2, 3]", null),
+                Arguments.of("a JSON string", "\"merge_request\"", null),
+                Arguments.of("duplicate keys", "{\"object_kind\":\"merge_request\",\"object_kind\":\"push\"}", null),
+                Arguments.of("no object_kind", Payloads.without(SAMPLE, "/object_kind"), "object_kind"),
+                Arguments.of("object_attributes not an object",
+                        Payloads.with(SAMPLE, "/object_attributes", "open"), "object_attributes"),
+                Arguments.of("SHA not hex",
+                        Payloads.with(SAMPLE, "/object_attributes/last_commit/id", "zz1be9714669a4c1ccaa013c6a7f3e462ff2a40f"),
+                        "object_attributes.last_commit.id"),
+                Arguments.of("SHA too short",
+                        Payloads.with(SAMPLE, "/object_attributes/last_commit/id", "141be9714669a4c1"),
+                        "object_attributes.last_commit.id"),
+                Arguments.of("SHA missing", Payloads.without(SAMPLE, "/object_attributes/last_commit/id"),
+                        "object_attributes.last_commit.id"),
+                Arguments.of("project.id missing", Payloads.without(SAMPLE, "/project/id"), "project.id"),
+                Arguments.of("project.id a string", Payloads.with(SAMPLE, "/project/id", "6"), "project.id"),
+                Arguments.of("project.id negative", Payloads.with(SAMPLE, "/project/id", -6), "project.id"),
+                Arguments.of("project.id overflowing",
+                        Payloads.raw(SAMPLE).replace("\"id\": 6,", "\"id\": 92233720368547758070,"), "project.id"),
+                Arguments.of("iid missing", Payloads.without(SAMPLE, "/object_attributes/iid"),
+                        "object_attributes.iid"),
+                Arguments.of("iid a float", Payloads.with(SAMPLE, "/object_attributes/iid", 4.5),
+                        "object_attributes.iid"),
+                Arguments.of("check id missing", Payloads.without(SAMPLE, "/external_approval_rule/id"),
+                        "external_approval_rule.id"),
+                Arguments.of("no check at all", Payloads.without(SAMPLE, "/external_approval_rule"),
+                        "external_approval_rule.id"),
+                Arguments.of("title not a string", Payloads.with(SAMPLE, "/object_attributes/title", 42),
+                        "object_attributes.title"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBodies")
+    void badBodyIs400NamingTheFieldAndStoresNothing(String description, String body, String field) {
+        long before = journal.jobCount();
+
+        var response = Webhooks.sendSigned(body)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("title", equalTo("Bad Request"));
+        if (field == null) {
+            response.body("field", nullValue());
+        } else {
+            response.body("field", equalTo(field)).body("detail", containsString(field));
+        }
+        assertEquals(before, journal.jobCount());
+    }
+
+    @Test
+    void missingSignatureIs401AndStoresNothing() {
+        long before = journal.jobCount();
+        given().contentType("application/json").body(Payloads.raw(SAMPLE))
+                .when().post("/webhooks/gitlab")
+                .then().statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString("X-Gitlab-Signature"));
+        assertEquals(before, journal.jobCount());
+    }
+
+    @Test
+    void wrongSignaturesAndTokensAre401AndStoreNothing() {
+        long before = journal.jobCount();
+        String body = Payloads.raw(SAMPLE);
+        String otherBody = Payloads.raw(Payloads.COMPLIANT);
+        for (String signature : new String[] {Webhooks.sign("wrong-secret", body), Webhooks.sign(Webhooks.SECRET, otherBody),
+                "not-hex", Webhooks.sign(Webhooks.SECRET, body).substring(2)}) {
+            given().contentType("application/json").header("X-Gitlab-Signature", signature).body(body)
+                    .when().post("/webhooks/gitlab").then().statusCode(401);
+        }
+        given().contentType("application/json").header("X-Gitlab-Token", "wrong-secret").body(body)
+                .when().post("/webhooks/gitlab").then().statusCode(401);
+        // A signature that does not match is not rescued by a correct token next to it.
+        given().contentType("application/json").header("X-Gitlab-Token", Webhooks.SECRET)
+                .header("X-Gitlab-Signature", Webhooks.sign("wrong-secret", body)).body(body)
+                .when().post("/webhooks/gitlab").then().statusCode(401);
+        assertEquals(before, journal.jobCount());
+    }
+
+    @Test
+    void bodyOverTheLimitIs413AndStoresNothing() {
+        long before = journal.jobCount();
+        String huge = Payloads.with(SAMPLE, "/object_attributes/description", "x".repeat(1_100_000));
+        Webhooks.sendSigned(huge).statusCode(413);
+        assertEquals(before, journal.jobCount());
+    }
+
+    @Test
+    void otherEventKindIs200Ignored() {
+        long before = journal.jobCount();
+        Webhooks.sendSigned(Payloads.raw("push-hook.json"))
+                .statusCode(200)
+                .body("state", equalTo("ignored"))
+                .body("reason", containsString("push"));
+        assertEquals(before, journal.jobCount());
+    }
+
+    @Test
+    void mergedMergeRequestIs200Ignored() {
+        long before = journal.jobCount();
+        Webhooks.sendSigned(Payloads.raw("status-check-merged.json"))
+                .statusCode(200)
+                .body("state", equalTo("ignored"))
+                .body("reason", containsString("merged"));
+        assertEquals(before, journal.jobCount());
+    }
+
+    @Test
+    void retryFromGitLabWithoutActionIsEvaluated() {
+        // GitLab's "Retry" re-sends the payload without `action` (shared/gitlab/README.md).
+        String id = Webhooks.accept(Payloads.without(Payloads.COMPLIANT, "/object_attributes/action"));
+        journal.awaitState(id, JobState.REPORTED);
+    }
+
+    @Test
+    void badInputLeavesAcceptedWorkAndWorkersIntact() {
+        String accepted = Webhooks.accept(Payloads.raw(Payloads.COMPLIANT));
+        badBodies().forEach(args -> Webhooks.sendSigned((String) args.get()[1]).statusCode(400));
+        Webhooks.sendSigned(Payloads.with(SAMPLE, "/object_attributes/description", "x".repeat(1_100_000)))
+                .statusCode(413);
+        String afterwards = Webhooks.accept(Payloads.with(SAMPLE, "/object_attributes/iid", 5));
+
+        journal.awaitState(accepted, JobState.REPORTED);
+        journal.awaitState(afterwards, JobState.REPORTED);
+    }
+}
