@@ -20,6 +20,8 @@ public class GitLabWireMock implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(WireMockConfiguration.options().port(freePort()));
         server.start();
+        // Accept from the first moment: the workers may report before a test has set its own stubs.
+        GitLabStubs.acceptAll(server);
         return Map.of("policy-gate.gitlab.url", server.baseUrl());
     }
 

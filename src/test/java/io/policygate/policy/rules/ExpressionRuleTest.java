@@ -1,0 +1,66 @@
+package io.policygate.policy.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.policygate.policy.FakeMergeRequest;
+import io.policygate.policy.Outcome;
+import io.policygate.policy.RuleContext;
+import io.policygate.policy.RuleResult;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ExpressionRuleTest {
+
+    private static RuleResult evaluate(String expr, FakeMergeRequest mr) {
+        return ExpressionRule.TYPE.create(new ExpressionRule.Config(expr)).evaluate(new RuleContext(mr));
+    }
+
+    static Stream<Arguments> cases() {
+        FakeMergeRequest sample = FakeMergeRequest.sample();
+        String label = "mergeRequest.labels.exists(l, l == 'compliance-reviewed')";
+        return Stream.of(
+                Arguments.of(label, sample, Outcome.FAILED),
+                Arguments.of(label, sample.withLabels("bug", "compliance-reviewed"), Outcome.PASSED),
+                Arguments.of("mergeRequest.targetBranch != 'main'", sample, Outcome.FAILED),
+                Arguments.of("mergeRequest.targetBranch != 'main'", sample.withTargetBranch("develop"), Outcome.PASSED),
+                Arguments.of("!mergeRequest.draft", sample.withDraft(true), Outcome.FAILED),
+                Arguments.of("project.id == 6 && project.path.startsWith('flightjs/')", sample, Outcome.PASSED),
+                Arguments.of("statusCheck.name == 'QA' && user.username == 'root'", sample, Outcome.PASSED),
+                Arguments.of("mergeRequest.iid > 3 && mergeRequest.sha.size() == 40", sample, Outcome.PASSED),
+                Arguments.of("mergeRequest.title.matches('^[A-Z]+-[0-9]+')", sample, Outcome.FAILED),
+                // A field that does not exist is an error (fail closed), not a silent false or pass.
+                Arguments.of("mergeRequest.nonexistent == 'x'", sample, Outcome.ERROR),
+                // dyn typing lets a non-boolean through compilation; it is caught at run time.
+                Arguments.of("mergeRequest.title", sample, Outcome.ERROR));
+    }
+
+    @ParameterizedTest(name = "{0} -> {2}")
+    @MethodSource("cases")
+    void table(String expr, FakeMergeRequest mr, Outcome outcome) {
+        RuleResult result = evaluate(expr, mr);
+        assertEquals(outcome, result.outcome(), result.message());
+        assertEquals("true: " + expr, result.evidence().expected());
+    }
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                Arguments.of("mergeRequest.title ==", "does not compile"),
+                Arguments.of("unknownVariable == 1", "does not compile"),
+                Arguments.of("1 + 2", "must be a boolean condition"),
+                Arguments.of("'text'", "must be a boolean condition"),
+                Arguments.of("  ", "is required"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void expressionsThatCannotWorkAreRefusedAtLoad(String expr, String message) {
+        InvalidRuleException e = assertThrows(InvalidRuleException.class,
+                () -> ExpressionRule.TYPE.create(new ExpressionRule.Config(expr)));
+        assertEquals("expr", e.field());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+}
