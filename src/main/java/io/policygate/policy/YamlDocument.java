@@ -58,7 +58,7 @@ final class YamlDocument {
             throw new SyntaxException(e.line, e.getMessage());
         } catch (JsonProcessingException e) {
             int at = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new SyntaxException(at, "not valid YAML: " + e.getOriginalMessage());
+            throw new SyntaxException(at, "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new SyntaxException(0, "cannot read: " + e.getMessage());
         }

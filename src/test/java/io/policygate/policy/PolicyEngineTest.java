@@ -1,0 +1,97 @@
+package io.policygate.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.policygate.policy.rules.RuleTypes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PolicyEngineTest {
+
+    private static final String FAILING_RULES = "rules:\n  - type: expression\n    expr: 'false'\n    message: always fails\n";
+
+    private static PolicySet policies(String yaml) {
+        List<PolicyError> errors = new ArrayList<>();
+        List<Policy> parsed = new PolicyLoader(RuleTypes.builtIn()).parse("t.yaml", yaml, errors);
+        assertEquals(List.of(), errors);
+        return new PolicySet(parsed, List.of());
+    }
+
+    private static Verdict evaluate(String yaml, MergeRequestContext mr) {
+        return new PolicyEngine(VerdictStatus.PASSED).evaluate(policies(yaml), mr);
+    }
+
+    static Stream<Arguments> selection() {
+        FakeMergeRequest sample = FakeMergeRequest.sample();
+        return Stream.of(
+                Arguments.of("no appliesTo", "", sample, true),
+                Arguments.of("project id", "appliesTo:\n  projects: [6]\n", sample, true),
+                Arguments.of("other project id", "appliesTo:\n  projects: [7]\n", sample, false),
+                Arguments.of("project glob", "appliesTo:\n  projects: ['flightjs/*']\n", sample, true),
+                Arguments.of("glob stays in its segment", "appliesTo:\n  projects: ['flightjs/*']\n",
+                        sample.withProject(9, "flightjs/sub/Flight"), false),
+                Arguments.of("double star crosses segments", "appliesTo:\n  projects: ['flightjs/**']\n",
+                        sample.withProject(9, "flightjs/sub/Flight"), true),
+                Arguments.of("id or glob", "appliesTo:\n  projects: [7, 'flightjs/*']\n", sample, true),
+                Arguments.of("target branch", "appliesTo:\n  targetBranches: [main]\n", sample, true),
+                Arguments.of("release glob", "appliesTo:\n  targetBranches: ['release/*']\n",
+                        sample.withTargetBranch("release/2.1"), true),
+                Arguments.of("other target", "appliesTo:\n  targetBranches: ['release/*']\n", sample, false),
+                Arguments.of("status check glob", "appliesTo:\n  statusChecks: ['Q*']\n", sample, true),
+                Arguments.of("other status check", "appliesTo:\n  statusChecks: ['Compliance*']\n", sample, false),
+                Arguments.of("no check name (plain webhook)", "appliesTo:\n  statusChecks: ['Q*']\n",
+                        sample.withStatusCheckName(""), false),
+                Arguments.of("when true", "appliesTo:\n  when: '!mergeRequest.draft'\n", sample, true),
+                Arguments.of("when false", "appliesTo:\n  when: '!mergeRequest.draft'\n", sample.withDraft(true), false),
+                Arguments.of("all must hold", "appliesTo:\n  projects: [6]\n  targetBranches: [develop]\n", sample, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("selection")
+    void appliesToSelectsPolicies(String name, String appliesTo, FakeMergeRequest mr, boolean applies) {
+        Verdict verdict = evaluate("name: p\n" + appliesTo + FAILING_RULES, mr);
+        assertEquals(applies ? 1 : 0, verdict.policies().size());
+        assertEquals(applies ? VerdictStatus.FAILED : VerdictStatus.PASSED, verdict.status());
+    }
+
+    @Test
+    void noApplicablePolicyGivesTheConfiguredVerdict() {
+        PolicySet none = policies("name: p\nappliesTo:\n  projects: [7]\n" + FAILING_RULES);
+        FakeMergeRequest mr = FakeMergeRequest.sample();
+        assertEquals(VerdictStatus.PASSED, new PolicyEngine(VerdictStatus.PASSED).evaluate(none, mr).status());
+        Verdict failed = new PolicyEngine(VerdictStatus.FAILED).evaluate(none, mr);
+        assertEquals(VerdictStatus.FAILED, failed.status());
+        assertEquals("no policy applies", failed.summary());
+    }
+
+    @Test
+    void auditPolicyIsRecordedButDoesNotFailTheVerdict() {
+        Verdict verdict = evaluate("name: watch\nmode: audit\n" + FAILING_RULES, FakeMergeRequest.sample());
+        assertEquals(VerdictStatus.PASSED, verdict.status());
+        assertEquals(true, verdict.policies().get(0).failed());
+        assertEquals("passed; audit only, would fail: watch", verdict.summary());
+    }
+
+    @Test
+    void everyRuleResultIsKeptWithTheAuthorsMessageOnFailure() {
+        Verdict verdict = evaluate("name: p\nrules:\n  - type: expression\n    expr: 'true'\n"
+                + "  - type: ticket\n    message: Name a ticket.\n", FakeMergeRequest.sample());
+        List<RuleResult> rules = verdict.policies().get(0).rules();
+        assertEquals(List.of(Outcome.PASSED, Outcome.FAILED), rules.stream().map(RuleResult::outcome).toList());
+        assertEquals("Name a ticket.", rules.get(1).message());
+        assertEquals("failed: p", verdict.summary());
+    }
+
+    @Test
+    void whenThatCannotBeDecidedFailsClosed() {
+        Verdict verdict = evaluate("name: p\nappliesTo:\n  when: 'mergeRequest.missing'\n"
+                + "rules:\n  - type: expression\n    expr: 'true'\n", FakeMergeRequest.sample());
+        assertEquals(VerdictStatus.FAILED, verdict.status());
+        assertEquals(Outcome.ERROR, verdict.policies().get(0).rules().get(0).outcome());
+    }
+}

@@ -1,0 +1,130 @@
+package io.policygate.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.policygate.policy.rules.RuleTypes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PolicyLoaderTest {
+
+    private final PolicyLoader loader = new PolicyLoader(RuleTypes.builtIn());
+
+    private List<PolicyError> errorsOf(String yaml) {
+        List<PolicyError> errors = new ArrayList<>();
+        loader.parse("p.yaml", yaml, errors);
+        return errors;
+    }
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of("not YAML", "name: a\nrules: [\n", 2, null, "not valid YAML"),
+                Arguments.of("duplicate key", "name: a\nname: b\nrules:\n  - type: draft\n", 2, null, "duplicate key 'name'"),
+                Arguments.of("no name", "rules:\n  - type: expression\n    expr: 'true'\n", 1, "name", "is required"),
+                Arguments.of("no rules", "name: a\n", 1, "rules", "is required"),
+                Arguments.of("unknown top field", "name: a\nowner: me\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        2, "owner", "unknown field 'owner'"),
+                Arguments.of("unknown rule type", "name: a\nrules:\n  - type: tikcet\n", 3, "rules[0].type",
+                        "unknown rule type 'tikcet'; one of [ticket, expression]"),
+                Arguments.of("rule without type", "name: a\nrules:\n  - expr: 'true'\n", 3, "rules[0].type", "is required"),
+                Arguments.of("unknown rule field", "name: a\nrules:\n  - type: ticket\n    patern: 'X'\n", 4,
+                        "rules[0].patern", "unknown field 'patern'; known fields: in, keys, pattern"),
+                Arguments.of("wrong type", "name: a\nrules:\n  - type: ticket\n    in: title\n", 4, "rules[0].in",
+                        "must be a list"),
+                Arguments.of("number for string", "name: 42\nrules:\n  - type: expression\n    expr: 'true'\n", 1,
+                        "name", "'42' is not a string"),
+                Arguments.of("bad mode", "name: a\nmode: strict\nrules:\n  - type: expression\n    expr: 'true'\n", 2,
+                        "mode", "one of [enforce, audit]"),
+                Arguments.of("invalid regex", "name: a\nrules:\n  - type: ticket\n    pattern: '[A-Z+'\n", 4,
+                        "rules[0].pattern", "invalid regular expression"),
+                Arguments.of("bad place", "name: a\nrules:\n  - type: ticket\n    in: [title, body]\n", 4,
+                        "rules[0].in[1]", "unknown place 'body'"),
+                Arguments.of("CEL does not compile", "name: a\nrules:\n  - type: expression\n    expr: 'mergeRequest.title =='\n",
+                        4, "rules[0].expr", "does not compile"),
+                Arguments.of("CEL not boolean", "name: a\nrules:\n  - type: expression\n    expr: '1 + 1'\n", 4,
+                        "rules[0].expr", "must be a boolean"),
+                Arguments.of("when not boolean", "name: a\nappliesTo:\n  when: \"'x'\"\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        3, "appliesTo.when", "must be a boolean"),
+                Arguments.of("bad project", "name: a\nappliesTo:\n  projects: [true]\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        3, "appliesTo.projects[0]", "project id"),
+                Arguments.of("document not a mapping", "- a\n- b\n", 1, null, "must be a mapping"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void eachMistakeGivesOneMessageWithLineAndField(String name, String yaml, int line, String field, String message) {
+        List<PolicyError> errors = errorsOf(yaml);
+        assertEquals(1, errors.size(), errors.toString());
+        PolicyError error = errors.get(0);
+        assertEquals("p.yaml", error.file());
+        assertEquals(line, error.line(), error.toString());
+        assertEquals(field, error.field() == null || error.field().isEmpty() ? null : error.field(), error.toString());
+        assertTrue(error.message().contains(message), error.toString());
+    }
+
+    @Test
+    void errorsInSeveralDocumentsAreAllReported() {
+        List<PolicyError> errors = errorsOf("name: a\nrules:\n  - type: nope\n---\nname: b\nrules:\n  - type: ticket\n"
+                + "    pattern: '('\n");
+        assertEquals(2, errors.size(), errors.toString());
+        assertEquals(3, errors.get(0).line());
+        assertEquals(8, errors.get(1).line());
+    }
+
+    @Test
+    void validDirectoryLoadsEveryDocumentWithItsSource(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), "name: a\nrules:\n  - type: expression\n    expr: 'true'\n"
+                + "---\nname: b\nmode: audit\nappliesTo:\n  projects: [42, 'payments/*']\n  targetBranches: [main]\n"
+                + "rules:\n  - type: ticket\n    keys: [PAY]\n    message: Name a PAY ticket.\n");
+        Files.writeString(dir.resolve("b.yml"), "name: c\nrules:\n  - type: expression\n    expr: '!mergeRequest.draft'\n");
+        Files.writeString(dir.resolve("a.test.yaml"), "not: a policy\n");
+        Files.writeString(dir.resolve(".hidden.yaml"), "not: a policy\n");
+        Files.writeString(dir.resolve("notes.txt"), "ignored\n");
+
+        PolicySet set = loader.load(dir);
+
+        assertEquals(List.of("a", "b", "c"), set.policies().stream().map(Policy::name).toList());
+        assertEquals(2, set.files().size());
+        Policy b = set.policies().get(1);
+        assertEquals(PolicyMode.AUDIT, b.mode());
+        assertEquals(6, b.source().line());
+        assertEquals(List.of(42L), b.appliesTo().projectIds());
+        assertEquals("Name a PAY ticket.", b.rules().get(0).message());
+        assertEquals(64, set.files().get(0).sha256().length());
+    }
+
+    @Test
+    void duplicateNamesAcrossFilesAreRefusedNamingBoth(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), "name: same\nrules:\n  - type: expression\n    expr: 'true'\n");
+        Files.writeString(dir.resolve("b.yaml"), "\n\nname: same\nrules:\n  - type: expression\n    expr: 'true'\n");
+
+        PolicyLoadException e = assertThrows(PolicyLoadException.class, () -> loader.load(dir));
+
+        assertEquals(1, e.errors().size());
+        assertTrue(e.getMessage().contains(dir.resolve("b.yaml") + ":3: name: duplicate policy name 'same', first defined at "
+                + dir.resolve("a.yaml") + ":1"), e.getMessage());
+    }
+
+    @Test
+    void missingDirectoryIsAnError(@TempDir Path dir) {
+        PolicyLoadException e = assertThrows(PolicyLoadException.class, () -> loader.load(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("policy directory does not exist"), e.getMessage());
+    }
+
+    @Test
+    void shippedExamplePoliciesLoad() {
+        PolicySet set = loader.load(Path.of("policies"));
+        assertEquals(List.of("compliance-review", "jira-ticket"), set.policies().stream().map(Policy::name).toList());
+    }
+}
