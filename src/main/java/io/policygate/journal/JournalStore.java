@@ -236,10 +236,15 @@ public class JournalStore {
         return update("UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
     }
 
-    /** True when the journal is an embedded H2 database, which one process owns exclusively. */
+    /**
+     * True when no other process can share this journal: an embedded H2 database (file or memory). H2
+     * locks its file to one process; a server-mode or AUTO_SERVER URL could be shared, so it does not count.
+     */
     public boolean isExclusive() {
         try (Connection c = dataSource.getConnection()) {
-            return "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+            String url = c.getMetaData().getURL().toLowerCase(java.util.Locale.ROOT);
+            return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:")
+                    && !url.contains("auto_server=true");
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot reach the journal", e);
         }
