@@ -1,34 +1,18 @@
 package io.policygate.gitlab;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.policygate.journal.Job;
-import io.policygate.journal.JobState;
-import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
-import io.policygate.testing.InjectGitLab;
-import io.policygate.testing.Journal;
 import io.policygate.testing.Payloads;
-import io.policygate.testing.ReportedWithoutPost;
-import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /** status-mode legacy-approve: GitLab 14.0–14.8 took no status field: any post meant "approved". */
 @QuarkusTest
 @TestProfile(LegacyApproveModeTest.Profile.class)
 @WithTestResource(GitLabWireMock.class)
-class LegacyApproveModeTest {
+class LegacyApproveModeTest extends LegacyModeTest {
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -37,26 +21,13 @@ class LegacyApproveModeTest {
         }
     }
 
-    @InjectGitLab
-    WireMockServer gitlab;
-    @Inject
-    Journal journal;
-
-    @BeforeEach
-    void cleanGitLab() {
-        GitLabStubs.reset(gitlab, journal);
+    @Override
+    String mode() {
+        return "legacy-approve";
     }
 
-    @Test
-    void passIsPostedWithoutStatusField() {
-        journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.COMPLIANT)), JobState.REPORTED);
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(equalToJson(
-                "{\"sha\":\"" + Payloads.SAMPLE_SHA + "\",\"external_status_check_id\":1}")));
-    }
-
-    @Test
-    void failureIsNotPostedButRecorded() {
-        Job job = ReportedWithoutPost.send(Payloads.raw(Payloads.SAMPLE), gitlab, journal);
-        assertTrue(job.lastError().contains("legacy-approve"), job.lastError());
+    @Override
+    String passBody() {
+        return "{\"sha\":\"" + Payloads.SAMPLE_SHA + "\",\"external_status_check_id\":1}";
     }
 }

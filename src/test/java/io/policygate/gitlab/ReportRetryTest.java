@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -17,13 +16,11 @@ import io.policygate.journal.JobState;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
-import io.policygate.testing.InjectGitLab;
-import io.policygate.testing.Journal;
 import io.policygate.testing.Payloads;
+import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,16 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
-class ReportRetryTest {
+class ReportRetryTest extends ServiceTest {
 
-    @InjectGitLab
-    WireMockServer gitlab;
-    @Inject
-    Journal journal;
 
     @BeforeEach
-    void cleanGitLab() {
-        GitLabStubs.reset(gitlab, journal);
+    void noDefaultAnswer() {
         gitlab.resetMappings();
     }
 

@@ -10,36 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
-import io.policygate.testing.InjectGitLab;
-import io.policygate.testing.Journal;
 import io.policygate.testing.Payloads;
+import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One live evaluation per (project, MR, check): duplicates collapse, newer SHAs supersede. */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
-class EvaluationKeyTest {
+class EvaluationKeyTest extends ServiceTest {
 
     private static final String NEWER_SHA = "2222222222222222222222222222222222222222";
 
-    @InjectGitLab
-    WireMockServer gitlab;
-    @Inject
-    Journal journal;
-
-    @BeforeEach
-    void cleanGitLab() {
-        GitLabStubs.reset(gitlab, journal);
-    }
 
     private void gitLabDown() {
         gitlab.resetMappings();

@@ -14,31 +14,19 @@ import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
-import io.policygate.testing.InjectGitLab;
-import io.policygate.testing.Journal;
 import io.policygate.testing.Payloads;
+import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.hamcrest.Matchers;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The whole path: GitLab's payload in, the shipped policies evaluated, the exact SHA reported back. */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
-class WebhookToReportTest {
+class WebhookToReportTest extends ServiceTest {
 
-    @InjectGitLab
-    WireMockServer gitlab;
-    @Inject
-    Journal journal;
-
-    @BeforeEach
-    void cleanGitLab() {
-        GitLabStubs.reset(gitlab, journal);
-    }
 
     @Test
     void samplePayloadWithoutTicketOrLabelIsReportedFailedForItsExactSha() {

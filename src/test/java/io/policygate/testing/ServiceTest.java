@@ -1,0 +1,22 @@
+package io.policygate.testing;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Base of the tests that drive the running service: WireMock as GitLab, the journal for assertions,
+ * and a GitLab that accepts everything and has heard nothing at the start of each test.
+ */
+public abstract class ServiceTest {
+
+    @InjectGitLab
+    protected WireMockServer gitlab;
+    @Inject
+    protected Journal journal;
+
+    @BeforeEach
+    void cleanGitLab() {
+        GitLabStubs.reset(gitlab, journal);
+    }
+}
