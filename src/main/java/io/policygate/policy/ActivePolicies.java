@@ -31,7 +31,7 @@ public class ActivePolicies {
     }
 
     void onStart(@Observes @Priority(1000) StartupEvent start) {
-        PolicySet loaded = new PolicyLoader(RuleTypes.builtIn()).load(config.dir());
+        PolicySet loaded = new PolicyLoader(RuleTypes.installed()).load(config.dir());
         current.set(loaded);
         if (loaded.policies().isEmpty()) {
             LOG.warnf("No policy found in %s: every merge request gets the no-policy verdict", config.dir());
@@ -45,7 +45,7 @@ public class ActivePolicies {
         return current.get();
     }
 
-    public Verdict evaluate(MergeRequestContext mergeRequest) {
-        return engine.evaluate(current.get(), mergeRequest);
+    public Verdict evaluate(MergeRequestContext mergeRequest, MergeRequestData data) {
+        return engine.evaluate(current.get(), mergeRequest, data);
     }
 }

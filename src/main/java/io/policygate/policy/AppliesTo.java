@@ -27,7 +27,7 @@ public record AppliesTo(List<Long> projectIds, List<Glob> projectPaths, List<Glo
         return selectsProject(mr)
                 && matchesAny(targetBranches, mr.targetBranch())
                 && matchesAny(statusChecks, mr.statusCheckName())
-                && (when == null || when.test(context.celVariables()));
+                && (when == null || when.test(context::celVariable));
     }
 
     private boolean selectsProject(MergeRequestContext mr) {

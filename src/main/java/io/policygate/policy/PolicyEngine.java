@@ -14,8 +14,11 @@ public final class PolicyEngine {
         this.noPolicyVerdict = noPolicyVerdict;
     }
 
-    public Verdict evaluate(PolicySet policies, MergeRequestContext mergeRequest) {
-        RuleContext context = new RuleContext(mergeRequest);
+    /**
+     * @param data where facts beyond the payload (changes, commits, author) are read from, on demand
+     */
+    public Verdict evaluate(PolicySet policies, MergeRequestContext mergeRequest, MergeRequestData data) {
+        RuleContext context = new RuleContext(mergeRequest, data);
         List<PolicyResult> results = new ArrayList<>();
         for (Policy policy : policies.policies()) {
             boolean applies;

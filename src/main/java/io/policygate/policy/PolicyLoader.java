@@ -56,7 +56,7 @@ public final class PolicyLoader {
         }
     }
 
-    private static final List<String> RULE_COMMON_FIELDS = List.of("type", "message");
+    private static final List<String> RULE_COMMON_FIELDS = List.of("type", "message", "onError");
 
     private final RuleTypes ruleTypes;
 
@@ -236,6 +236,16 @@ public final class PolicyLoader {
                 error(pointer + "/message", "must be a string");
                 return null;
             }
+            OnError onError = OnError.FAIL;
+            JsonNode onErrorNode = node.get("onError");
+            if (onErrorNode != null) {
+                onError = Arrays.stream(OnError.values()).filter(o -> o.wireName().equals(onErrorNode.asText()))
+                        .findFirst().orElse(null);
+                if (onError == null || !onErrorNode.isTextual()) {
+                    error(pointer + "/onError", "must be one of [fail, skip]");
+                    return null;
+                }
+            }
             ObjectNode config = ((ObjectNode) node).deepCopy();
             config.remove(RULE_COMMON_FIELDS);
             Object bound = bind(config, pointer, type.configType());
@@ -244,7 +254,7 @@ public final class PolicyLoader {
             }
             try {
                 Rule rule = type.create(bound);
-                return new PolicyRule(type.name(), messageNode == null ? null : messageNode.textValue(), rule);
+                return new PolicyRule(type.name(), messageNode == null ? null : messageNode.textValue(), onError, rule);
             } catch (InvalidRuleException e) {
                 error(pointer + "/" + e.field().replaceAll("\\[(\\d+)]", "/$1"), e.getMessage());
                 return null;

@@ -2,33 +2,105 @@ package io.policygate.policy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * What a rule is given for one evaluation: the merge request, plus the CEL variables built from it
- * once and shared by every expression of the evaluation.
+ * What a rule is given for one evaluation: the merge request from the payload, the facts read from
+ * GitLab on first use (each at most once per evaluation, a failure remembered as well), and the CEL
+ * variables built once and shared by every expression of the evaluation. Used by one thread.
  */
 public final class RuleContext {
 
     private final MergeRequestContext mergeRequest;
-    private Map<String, Object> celVariables;
+    private final Lazy<List<Change>> changes;
+    private final Lazy<List<Commit>> commits;
+    private final Lazy<String> authorUsername;
+    private Map<String, Object> facts;
 
-    public RuleContext(MergeRequestContext mergeRequest) {
+    public RuleContext(MergeRequestContext mergeRequest, MergeRequestData data) {
         this.mergeRequest = mergeRequest;
+        this.changes = new Lazy<>(data::changes);
+        this.commits = new Lazy<>(data::commits);
+        this.authorUsername = new Lazy<>(data::authorUsername);
     }
 
     public MergeRequestContext mergeRequest() {
         return mergeRequest;
     }
 
-    /** The variables of design.md §4: mergeRequest, project, user, statusCheck. */
-    public Map<String, Object> celVariables() {
-        if (celVariables == null) {
-            celVariables = buildCelVariables(mergeRequest);
-        }
-        return celVariables;
+    /** @throws DataUnavailableException when GitLab could not be read */
+    public List<Change> changes() {
+        return changes.get();
     }
 
-    private static Map<String, Object> buildCelVariables(MergeRequestContext mr) {
+    /** @throws DataUnavailableException when GitLab could not be read */
+    public List<Commit> commits() {
+        return commits.get();
+    }
+
+    /** @throws DataUnavailableException when GitLab could not be read */
+    public String authorUsername() {
+        return authorUsername.get();
+    }
+
+    /** A CEL variable by name; {@code changes} and {@code commits} are read from GitLab only when used. */
+    public Optional<Object> celVariable(String name) {
+        return switch (name) {
+            case "changes" -> Optional.of(changes().stream().map(RuleContext::celChange).toList());
+            case "commits" -> Optional.of(commits().stream().map(RuleContext::celCommit).toList());
+            default -> Optional.ofNullable(facts().get(name));
+        };
+    }
+
+    private static Map<String, Object> celChange(Change c) {
+        return Map.of("path", c.path(), "oldPath", c.oldPath(), "added", c.added(), "deleted", c.deleted(),
+                "renamed", c.renamed(), "diff", c.diff() == null ? "" : c.diff());
+    }
+
+    private static Map<String, Object> celCommit(Commit c) {
+        return Map.of("sha", c.sha(), "title", c.title(), "message", c.message(), "authorName", c.authorName(),
+                "authorEmail", c.authorEmail());
+    }
+
+    /** A value computed on first use; a failure is remembered so the same read is not attempted twice. */
+    private static final class Lazy<T> {
+        private final Supplier<T> supplier;
+        private T value;
+        private DataUnavailableException failure;
+
+        Lazy(Supplier<T> supplier) {
+            this.supplier = supplier;
+        }
+
+        T get() {
+            if (failure != null) {
+                throw failure;
+            }
+            if (value == null) {
+                try {
+                    value = supplier.get();
+                } catch (DataUnavailableException e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+            return value;
+        }
+    }
+
+    /**
+     * The payload's facts as plain maps (mergeRequest, project, user, statusCheck): the CEL variables of
+     * design.md §4, and the body the http plug-in rule sends.
+     */
+    public Map<String, Object> facts() {
+        if (facts == null) {
+            facts = buildFacts(mergeRequest);
+        }
+        return facts;
+    }
+
+    private static Map<String, Object> buildFacts(MergeRequestContext mr) {
         Map<String, Object> mergeRequest = Map.ofEntries(
                 Map.entry("iid", mr.iid()),
                 Map.entry("title", mr.title()),

@@ -6,6 +6,7 @@ import io.policygate.config.ReportConfig;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
+import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.ReportOutcome;
 import io.policygate.gitlab.StatusCheckReporter;
 import io.policygate.gitlab.StatusReport;
@@ -34,6 +35,7 @@ public class JobProcessor {
     private final JournalStore journal;
     private final ActivePolicies policies;
     private final StatusCheckReporter reporter;
+    private final MergeRequestReads reads;
     private final RetrySchedule retrySchedule;
     private final ReportConfig reportConfig;
     private final ObjectMapper json;
@@ -41,10 +43,12 @@ public class JobProcessor {
 
     @Inject
     public JobProcessor(JournalStore journal, ActivePolicies policies, StatusCheckReporter reporter,
-            RetrySchedule retrySchedule, ReportConfig reportConfig, ObjectMapper json, Clock clock) {
+            MergeRequestReads reads, RetrySchedule retrySchedule, ReportConfig reportConfig, ObjectMapper json,
+            Clock clock) {
         this.journal = journal;
         this.policies = policies;
         this.reporter = reporter;
+        this.reads = reads;
         this.retrySchedule = retrySchedule;
         this.reportConfig = reportConfig;
         this.json = json;
@@ -79,7 +83,7 @@ public class JobProcessor {
             abandon(job, owner, "stored payload is no longer actionable: " + ((ParsedEvent.Ignored) parsed).reason());
             return null;
         }
-        Verdict verdict = policies.evaluate(actionable.event());
+        Verdict verdict = policies.evaluate(actionable.event(), reads.of(job.key(), job.sha()));
         String detail;
         try {
             detail = json.writeValueAsString(verdict);

@@ -23,7 +23,7 @@ class PolicyEngineTest {
     }
 
     private static Verdict evaluate(String yaml, MergeRequestContext mr) {
-        return new PolicyEngine(VerdictStatus.PASSED).evaluate(policies(yaml), mr);
+        return new PolicyEngine(VerdictStatus.PASSED).evaluate(policies(yaml), mr, MergeRequestData.NONE);
     }
 
     static Stream<Arguments> selection() {
@@ -63,8 +63,8 @@ class PolicyEngineTest {
     void noApplicablePolicyGivesTheConfiguredVerdict() {
         PolicySet none = policies("name: p\nappliesTo:\n  projects: [7]\n" + FAILING_RULES);
         FakeMergeRequest mr = FakeMergeRequest.sample();
-        assertEquals(VerdictStatus.PASSED, new PolicyEngine(VerdictStatus.PASSED).evaluate(none, mr).status());
-        Verdict failed = new PolicyEngine(VerdictStatus.FAILED).evaluate(none, mr);
+        assertEquals(VerdictStatus.PASSED, new PolicyEngine(VerdictStatus.PASSED).evaluate(none, mr, MergeRequestData.NONE).status());
+        Verdict failed = new PolicyEngine(VerdictStatus.FAILED).evaluate(none, mr, MergeRequestData.NONE);
         assertEquals(VerdictStatus.FAILED, failed.status());
         assertEquals("no policy applies", failed.summary());
     }

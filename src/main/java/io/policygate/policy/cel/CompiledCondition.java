@@ -2,7 +2,9 @@ package io.policygate.policy.cel;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.Program;
-import java.util.Map;
+import io.policygate.policy.DataUnavailableException;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** A CEL condition compiled once, evaluated per merge request. Immutable and thread-safe. */
 public final class CompiledCondition {
@@ -23,11 +25,16 @@ public final class CompiledCondition {
      * @throws ConditionEvaluationException when the expression fails at run time (a missing field, a
      *     type mismatch) or does not give a boolean
      */
-    public boolean test(Map<String, Object> variables) {
+    public boolean test(Function<String, Optional<Object>> variables) {
         Object value;
         try {
-            value = program.eval(variables);
+            value = program.eval(variables::apply);
         } catch (CelEvaluationException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof DataUnavailableException unavailable) {
+                    throw unavailable;
+                }
+            }
             throw new ConditionEvaluationException(e.getMessage());
         }
         if (value instanceof Boolean b) {

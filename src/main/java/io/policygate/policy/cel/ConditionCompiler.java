@@ -3,12 +3,19 @@ package io.policygate.policy.cel;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
+import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.CelKind;
+import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import io.policygate.policy.Glob;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compiles the CEL of policy files against policy-gate's variables. Compilation happens once per
@@ -22,9 +29,26 @@ public final class ConditionCompiler {
             .addVar("project", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("user", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("statusCheck", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("changes", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
+            .addVar("commits", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
+            .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration("glob",
+                    CelOverloadDecl.newGlobalOverload("glob_string_string", SimpleType.BOOL, SimpleType.STRING,
+                            SimpleType.STRING)))
+            .addFunctionBindings(CelFunctionBinding.from("glob_string_string", String.class, String.class,
+                    ConditionCompiler::glob))
             .build();
+    private static final int GLOB_CACHE_LIMIT = 1000;
+    private static final Map<String, Glob> GLOBS = new ConcurrentHashMap<>();
 
     private ConditionCompiler() {
+    }
+
+    /** glob(path, pattern) in CEL: policy authors' glob syntax, patterns compiled once. */
+    private static boolean glob(String path, String pattern) {
+        if (GLOBS.size() > GLOB_CACHE_LIMIT) {
+            GLOBS.clear();
+        }
+        return GLOBS.computeIfAbsent(pattern, Glob::of).matches(path);
     }
 
     /**

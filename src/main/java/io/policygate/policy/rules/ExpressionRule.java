@@ -35,7 +35,7 @@ final class ExpressionRule implements Rule {
     public RuleResult evaluate(RuleContext context) {
         String expected = "true: " + condition.expression();
         try {
-            boolean holds = condition.test(context.celVariables());
+            boolean holds = condition.test(context::celVariable);
             Evidence evidence = new Evidence(Map.of("result", holds), expected);
             return holds
                     ? RuleResult.passed(TYPE.name(), "expression holds", evidence)

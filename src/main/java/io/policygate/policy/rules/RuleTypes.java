@@ -2,8 +2,10 @@ package io.policygate.policy.rules;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /** The rule types a policy file may name. */
 public final class RuleTypes {
@@ -14,9 +16,24 @@ public final class RuleTypes {
     }
 
     public static RuleTypes builtIn() {
-        return new RuleTypes()
-                .with(TicketRule.TYPE)
-                .with(ExpressionRule.TYPE);
+        RuleTypes types = new RuleTypes();
+        for (RuleType<?> type : List.of(TicketRule.TYPE, PathsRule.TYPE, LabelsRule.TYPE,
+                BranchRule.TYPE, TitleRule.TYPE, AuthorRule.TYPE, DraftRule.TYPE, CommitsRule.TYPE, SizeRule.TYPE,
+                ExpressionRule.TYPE, HttpRule.TYPE)) {
+            types = types.with(type);
+        }
+        return types;
+    }
+
+    /** The built-in types plus those of every {@link RuleTypeProvider} on the class path. */
+    public static RuleTypes installed() {
+        RuleTypes types = builtIn();
+        for (RuleTypeProvider provider : ServiceLoader.load(RuleTypeProvider.class)) {
+            for (RuleType<?> type : provider.ruleTypes()) {
+                types = types.with(type);
+            }
+        }
+        return types;
     }
 
     /** A copy with one more type; a name already taken is refused so a plug-in cannot shadow a built-in. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.policy.FakeMergeRequest;
+import io.policygate.policy.MergeRequestData;
 import io.policygate.policy.Outcome;
 import io.policygate.policy.RuleContext;
 import io.policygate.policy.RuleResult;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExpressionRuleTest {
 
     private static RuleResult evaluate(String expr, FakeMergeRequest mr) {
-        return ExpressionRule.TYPE.create(new ExpressionRule.Config(expr)).evaluate(new RuleContext(mr));
+        return ExpressionRule.TYPE.create(new ExpressionRule.Config(expr)).evaluate(new RuleContext(mr, MergeRequestData.NONE));
     }
 
     static Stream<Arguments> cases() {

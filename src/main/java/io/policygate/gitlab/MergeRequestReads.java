@@ -1,0 +1,163 @@
+package io.policygate.gitlab;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.policygate.config.GitLabConfig;
+import io.policygate.event.CheckKey;
+import io.policygate.policy.Change;
+import io.policygate.policy.Commit;
+import io.policygate.policy.DataUnavailableException;
+import io.policygate.policy.MergeRequestData;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Reads what rules need beyond the payload (changes, commits, author) from GitLab: paginated, retried
+ * on transient failures, and cached per SHA so that re-evaluations of a commit read nothing again.
+ */
+@ApplicationScoped
+public class MergeRequestReads {
+
+    private static final int PER_PAGE = 100;
+    /** 100 pages of 100: more than GitLab itself shows for one merge request. */
+    private static final int MAX_PAGES = 100;
+    private static final int ATTEMPTS = 3;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+
+    private final GitLabConfig config;
+    private final GitLabApi api;
+    private final ObjectMapper json;
+    private final Cache<String, Object> cache = Caffeine.newBuilder()
+            .maximumSize(2_000)
+            .expireAfterWrite(Duration.ofMinutes(30))
+            .build();
+
+    @Inject
+    public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json) {
+        this.config = config;
+        this.api = api;
+        this.json = json;
+    }
+
+    /** The data of one merge request at one SHA; nothing is read until a rule asks. */
+    public MergeRequestData of(CheckKey key, String sha) {
+        String prefix = key.projectId() + "!" + key.mergeRequestIid() + "@" + sha + "/";
+        return new MergeRequestData() {
+            @Override
+            public List<Change> changes() {
+                return cached(prefix + "changes", () -> readAllPages("changes",
+                        page -> api.diffs(key.projectId(), key.mergeRequestIid(), page, PER_PAGE, token()),
+                        MergeRequestReads::change));
+            }
+
+            @Override
+            public List<Commit> commits() {
+                return cached(prefix + "commits", () -> readAllPages("commits",
+                        page -> api.commits(key.projectId(), key.mergeRequestIid(), page, PER_PAGE, token()),
+                        MergeRequestReads::commit));
+            }
+
+            @Override
+            public String authorUsername() {
+                return cached(prefix + "author", () -> read("author",
+                        () -> api.mergeRequest(key.projectId(), key.mergeRequestIid(), token()))
+                        .body().path("author").path("username").asText(""));
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T cached(String key, Supplier<T> read) {
+        // Failures are not cached: the next evaluation tries GitLab again.
+        return (T) cache.get(key, k -> read.get());
+    }
+
+    private <T> List<T> readAllPages(String what, Function<Integer, Response> call, Function<JsonNode, T> item) {
+        List<T> all = new ArrayList<>();
+        int page = 1;
+        for (int pages = 0; pages < MAX_PAGES; pages++) {
+            int current = page;
+            Page result = read(what, () -> call.apply(current));
+            if (!result.body().isArray()) {
+                throw new DataUnavailableException("GitLab's " + what + " answer is not a list");
+            }
+            result.body().forEach(node -> all.add(item.apply(node)));
+            if (result.nextPage() == null) {
+                return List.copyOf(all);
+            }
+            page = result.nextPage();
+        }
+        throw new DataUnavailableException("the merge request has more " + what + " than policy-gate reads ("
+                + MAX_PAGES * PER_PAGE + ")");
+    }
+
+    private record Page(JsonNode body, Integer nextPage) {
+    }
+
+    private Page read(String what, Supplier<Response> call) {
+        if (config.url().isEmpty()) {
+            throw new DataUnavailableException("policy-gate.gitlab.url is not set, so the merge request's " + what
+                    + " cannot be read");
+        }
+        String failure = null;
+        Duration wait = FIRST_RETRY;
+        int attempt = 1;
+        for (; attempt <= ATTEMPTS; attempt++) {
+            if (attempt > 1) {
+                sleep(wait);
+                wait = wait.multipliedBy(2);
+            }
+            try (Response response = call.get()) {
+                String text = response.hasEntity() ? response.readEntity(String.class) : "";
+                int status = response.getStatus();
+                if (status >= 200 && status < 300) {
+                    String next = response.getHeaderString("X-Next-Page");
+                    return new Page(json.readTree(text), next == null || next.isBlank() ? null : Integer.valueOf(next));
+                }
+                failure = "GitLab answered " + status + " to the " + what + " read";
+                if (status != 429 && status < 500) {
+                    break;
+                }
+            } catch (JsonProcessingException | NumberFormatException e) {
+                throw new DataUnavailableException("GitLab's " + what + " answer cannot be read: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                failure = ReportOutcome.fromFailure(e).detail();
+            }
+        }
+        int made = Math.min(attempt, ATTEMPTS);
+        throw new DataUnavailableException(failure + " (" + made + (made == 1 ? " attempt)" : " attempts)"));
+    }
+
+    private static Change change(JsonNode node) {
+        return new Change(node.path("new_path").asText(), node.path("old_path").asText(),
+                node.path("new_file").asBoolean(), node.path("deleted_file").asBoolean(),
+                node.path("renamed_file").asBoolean(), node.path("diff").asText(""));
+    }
+
+    private static Commit commit(JsonNode node) {
+        return new Commit(node.path("id").asText(), node.path("title").asText(), node.path("message").asText(),
+                node.path("author_name").asText(), node.path("author_email").asText());
+    }
+
+    private String token() {
+        return config.token().orElse("");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DataUnavailableException("interrupted while waiting to read GitLab again");
+        }
+    }
+}
