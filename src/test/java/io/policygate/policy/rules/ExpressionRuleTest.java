@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.FakeMergeRequest;
+import io.policygate.policy.FakeMergeRequestData;
 import io.policygate.policy.MergeRequestData;
 import io.policygate.policy.Outcome;
 import io.policygate.policy.RuleContext;
 import io.policygate.policy.RuleResult;
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,12 +51,38 @@ class ExpressionRuleTest {
         assertEquals("true: " + expr, result.evidence().expected());
     }
 
+    @Test
+    void changesAndCommitsAreReadOnlyWhenTheExpressionUsesThem() {
+        FakeMergeRequestData data = FakeMergeRequestData.of(
+                List.of(FakeMergeRequestData.modified("deploy/prod.yaml", 1, 0), FakeMergeRequestData.modified("src/A.java", 3, 1)),
+                List.of(FakeMergeRequestData.commit("fix: a\n\nSigned-off-by: Ada <ada@example.com>")));
+        assertEquals(Outcome.FAILED, evaluate("!changes.exists(c, glob(c.path, 'deploy/**'))", data).outcome());
+        assertEquals(Outcome.PASSED, evaluate("changes.all(c, glob(c.path, '**.java') || glob(c.path, 'deploy/*'))", data)
+                .outcome());
+        assertEquals(Outcome.PASSED, evaluate("commits.all(c, c.message.contains('Signed-off-by:'))", data).outcome());
+        assertEquals(Outcome.PASSED, evaluate("size(changes) == 2 && changes[0].added == false", data).outcome());
+        // No GitLab at all: an expression that never touches changes still evaluates.
+        assertEquals(Outcome.PASSED, evaluate("mergeRequest.iid == 4", FakeMergeRequestData.of(null, null)).outcome());
+    }
+
+    @Test
+    void unreadableChangesFailClosed() {
+        assertThrows(DataUnavailableException.class,
+                () -> evaluate("size(changes) < 10", FakeMergeRequestData.of(null, List.of())));
+    }
+
+    private static RuleResult evaluate(String expr, FakeMergeRequestData data) {
+        return ExpressionRule.TYPE.create(new ExpressionRule.Config(expr))
+                .evaluate(new RuleContext(FakeMergeRequest.sample(), data));
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 Arguments.of("mergeRequest.title ==", "does not compile"),
                 Arguments.of("unknownVariable == 1", "does not compile"),
                 Arguments.of("1 + 2", "must be a boolean condition"),
                 Arguments.of("'text'", "must be a boolean condition"),
+                Arguments.of("glob(mergeRequest.title)", "does not compile"),
                 Arguments.of("  ", "is required"));
     }
 

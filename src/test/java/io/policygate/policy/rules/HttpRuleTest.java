@@ -1,0 +1,103 @@
+package io.policygate.policy.rules;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.policygate.policy.DataUnavailableException;
+import io.policygate.policy.FakeMergeRequest;
+import io.policygate.policy.Outcome;
+import io.policygate.policy.RuleResult;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The http plug-in against a real HTTP server (WireMock) playing the external check. */
+class HttpRuleTest {
+
+    private WireMockServer service;
+
+    @BeforeEach
+    void start() {
+        service = new WireMockServer(0);
+        service.start();
+    }
+
+    @AfterEach
+    void stop() {
+        service.stop();
+    }
+
+    private RuleResult evaluate(String timeout, Integer retries) {
+        return RuleTables.evaluate(HttpRule.TYPE,
+                new HttpRule.Config(service.baseUrl() + "/check", timeout, retries, null), FakeMergeRequest.sample());
+    }
+
+    @Test
+    void theServicesAnswerIsTheResultAndItGetsTheFacts() {
+        service.stubFor(post("/check").willReturn(aResponse().withStatus(200)
+                .withBody("{\"passed\": false, \"message\": \"no risk assessment attached\"}")));
+
+        RuleResult result = evaluate(null, null);
+
+        assertEquals(Outcome.FAILED, result.outcome());
+        assertEquals("no risk assessment attached", result.message());
+        service.verify(postRequestedFor(urlEqualTo("/check"))
+                .withRequestBody(matchingJsonPath("$.mergeRequest.title", com.github.tomakehurst.wiremock.client.WireMock
+                        .equalTo("Update README.md")))
+                .withRequestBody(matchingJsonPath("$.project.id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("6"))));
+    }
+
+    @Test
+    void serverErrorsAreRetriedThenAnswered() {
+        service.stubFor(post("/check").inScenario("s").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        service.stubFor(post("/check").inScenario("s").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200).withBody("{\"passed\": true}")));
+
+        assertEquals(Outcome.PASSED, evaluate(null, 1).outcome());
+        assertEquals(2, service.findAll(postRequestedFor(urlEqualTo("/check"))).size());
+    }
+
+    @Test
+    void persistentFailureIsAnErrorAfterTheRetries() {
+        service.stubFor(post("/check").willReturn(aResponse().withStatus(500)));
+        DataUnavailableException e = assertThrows(DataUnavailableException.class, () -> evaluate(null, 2));
+        assertTrue(e.getMessage().contains("answered 500 (3 attempts)"), e.getMessage());
+    }
+
+    @Test
+    void timeoutIsAnError() {
+        service.stubFor(post("/check").willReturn(aResponse().withStatus(200).withBody("{\"passed\": true}")
+                .withFixedDelay((int) Duration.ofSeconds(2).toMillis())));
+        DataUnavailableException e = assertThrows(DataUnavailableException.class, () -> evaluate("300ms", 0));
+        assertTrue(e.getMessage().contains("could not be reached: HttpTimeoutException"), e.getMessage());
+    }
+
+    @Test
+    void answerWithoutPassedIsAnErrorNotAPass() {
+        service.stubFor(post("/check").willReturn(aResponse().withStatus(200).withBody("{\"ok\": true}")));
+        assertThrows(DataUnavailableException.class, () -> evaluate(null, 0));
+        service.stubFor(post("/check").willReturn(aResponse().withStatus(404)));
+        assertThrows(DataUnavailableException.class, () -> evaluate(null, 0));
+    }
+
+    @Test
+    void configIsChecked() {
+        InvalidRuleException url = assertThrows(InvalidRuleException.class,
+                () -> HttpRule.TYPE.create(new HttpRule.Config("ftp://x", null, null, null)));
+        assertEquals("url", url.field());
+        InvalidRuleException timeout = assertThrows(InvalidRuleException.class,
+                () -> HttpRule.TYPE.create(new HttpRule.Config("https://x", "soon", null, null)));
+        assertEquals("timeout", timeout.field());
+        assertEquals(Duration.ofMillis(1500), HttpRule.duration("PT1.5S"));
+    }
+}
