@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A rule as placed in a policy: its type name, the author's failure message (may be null), what an
- * error means, and the built rule. The author's message replaces the rule's own on failure; the
+ * error means, and the built rule. The author's message replaces the rule's own on failure (an error keeps
+ * its own message: it says what went wrong, not what the author should do); the
  * evidence keeps the detail.
  */
 public record PolicyRule(String type, String message, OnError onError, Rule rule) {
@@ -16,7 +17,7 @@ public record PolicyRule(String type, String message, OnError onError, Rule rule
             return new RuleResult(type, Outcome.SKIPPED, "skipped (onError: skip): " + result.message(),
                     result.evidence());
         }
-        if (result.outcome().blocks() && message != null) {
+        if (result.outcome() == Outcome.FAILED && message != null) {
             return new RuleResult(result.type(), result.outcome(), message, result.evidence());
         }
         return result;

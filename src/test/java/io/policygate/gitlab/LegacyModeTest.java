@@ -34,7 +34,7 @@ abstract class LegacyModeTest extends ServiceTest {
     void failureIsNotPostedButRecorded() {
         Job job = journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
-                .until(() -> gitlab.getAllServeEvents().isEmpty());
+                .until(() -> gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))).isEmpty());
         assertTrue(job.lastError().contains(mode()), job.lastError());
     }
 }

@@ -23,7 +23,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,11 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @WithTestResource(GitLabWireMock.class)
 class ReportRetryTest extends ServiceTest {
 
-
-    @BeforeEach
-    void noDefaultAnswer() {
-        gitlab.resetMappings();
-    }
 
     /** GitLab answers {@code answers} in order, then 201 for good. */
     private void answerInTurn(ResponseDefinitionBuilder... answers) {
@@ -140,7 +134,6 @@ class ReportRetryTest extends ServiceTest {
 
     @Test
     void connectionRefusedIsRetriedUntilGitLabIsBack() {
-        GitLabStubs.acceptAll(gitlab);
         int port = gitlab.port();
         gitlab.stop();
         try {

@@ -28,8 +28,8 @@ class EvaluationKeyTest extends ServiceTest {
     private static final String NEWER_SHA = "2222222222222222222222222222222222222222";
 
 
+    /** Newer stubs win in WireMock: this one answers until acceptAll adds a newer 201. */
     private void gitLabDown() {
-        gitlab.resetMappings();
         gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(503)));
     }
 

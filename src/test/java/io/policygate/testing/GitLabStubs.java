@@ -1,17 +1,20 @@
 package io.policygate.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 /** GitLab's answers to status_check_responses, as WireMock stubs. */
 public final class GitLabStubs {
 
     public static final String STATUS_PATH = "/api/v4/projects/6/merge_requests/4/status_check_responses";
-    private static final String ANY_STATUS_PATH = "/api/v4/projects/\\d+/merge_requests/\\d+/status_check_responses";
+    private static final String MR_PATH = "/api/v4/projects/\\d+/merge_requests/\\d+";
+    private static final String ANY_STATUS_PATH = MR_PATH + "/status_check_responses";
 
     private GitLabStubs() {
     }
@@ -20,10 +23,20 @@ public final class GitLabStubs {
         return post(urlPathMatching(ANY_STATUS_PATH));
     }
 
-    /** GitLab accepting every status (its 201 body is the stored response). */
+    /**
+     * GitLab accepting every status (its 201 body is the stored response), and answering reads of a merge
+     * request with no changes, no commits and the sample's author.
+     */
     public static void acceptAll(WireMockServer gitlab) {
         gitlab.stubFor(statusResponses().willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"id\":1,\"status\":\"passed\"}")));
+        gitlab.stubFor(get(urlPathMatching(MR_PATH + "/(diffs|commits)")).atPriority(10).willReturn(json("[]")));
+        gitlab.stubFor(get(urlPathMatching(MR_PATH)).atPriority(10)
+                .willReturn(json("{\"iid\":4,\"author\":{\"id\":1,\"username\":\"root\"}}")));
+    }
+
+    public static ResponseDefinitionBuilder json(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
     }
 
     /** A clean GitLab: earlier tests' jobs finished against it, no request recorded. */
