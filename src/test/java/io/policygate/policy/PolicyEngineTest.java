@@ -88,6 +88,50 @@ class PolicyEngineTest {
     }
 
     @Test
+    void ruleThatCannotReadItsDataFailsClosedUnlessItSaysSkip() {
+        FakeMergeRequestData gitLabDown = FakeMergeRequestData.of(null, null);
+        String rule = "rules:\n  - type: size\n    maxFiles: 10\n    message: Split it.\n";
+        Verdict closed = new PolicyEngine(VerdictStatus.PASSED).evaluate(policies("name: p\n" + rule),
+                FakeMergeRequest.sample(), gitLabDown);
+        RuleResult error = closed.policies().get(0).rules().get(0);
+        assertEquals(VerdictStatus.FAILED, closed.status());
+        assertEquals(Outcome.ERROR, error.outcome());
+        assertEquals("could not read what this rule needs: GitLab answered 503 three times", error.message());
+
+        Verdict skipped = new PolicyEngine(VerdictStatus.PASSED).evaluate(policies("name: p\n" + rule
+                + "    onError: skip\n"), FakeMergeRequest.sample(), gitLabDown);
+        assertEquals(VerdictStatus.PASSED, skipped.status());
+        assertEquals(Outcome.SKIPPED, skipped.policies().get(0).rules().get(0).outcome());
+    }
+
+    @Test
+    void eachPieceOfGitLabDataIsReadAtMostOncePerEvaluation() {
+        int[] reads = {0};
+        MergeRequestData counting = FakeMergeRequestData.of(List.of(), List.of());
+        MergeRequestData counted = new MergeRequestData() {
+            @Override
+            public List<Change> changes() {
+                reads[0]++;
+                return counting.changes();
+            }
+
+            @Override
+            public List<Commit> commits() {
+                return counting.commits();
+            }
+
+            @Override
+            public String authorUsername() {
+                return counting.authorUsername();
+            }
+        };
+        new PolicyEngine(VerdictStatus.PASSED).evaluate(policies("name: p\nrules:\n  - type: size\n    maxFiles: 1\n"
+                + "  - type: paths\n    forbid: [x]\n  - type: expression\n    expr: size(changes) < 5\n"),
+                FakeMergeRequest.sample(), counted);
+        assertEquals(1, reads[0]);
+    }
+
+    @Test
     void whenThatCannotBeDecidedFailsClosed() {
         Verdict verdict = evaluate("name: p\nappliesTo:\n  when: 'mergeRequest.missing'\n"
                 + "rules:\n  - type: expression\n    expr: 'true'\n", FakeMergeRequest.sample());
