@@ -17,7 +17,7 @@ public final class RuleTypes {
 
     public static RuleTypes builtIn() {
         RuleTypes types = new RuleTypes();
-        for (RuleType<?> type : List.of(TicketRule.TYPE, PathsRule.TYPE, LabelsRule.TYPE,
+        for (RuleType<?> type : List.of(TicketRule.TYPE, LicenseRule.TYPE, PathsRule.TYPE, LabelsRule.TYPE,
                 BranchRule.TYPE, TitleRule.TYPE, AuthorRule.TYPE, DraftRule.TYPE, CommitsRule.TYPE, SizeRule.TYPE,
                 ExpressionRule.TYPE, HttpRule.TYPE)) {
             types = types.with(type);
