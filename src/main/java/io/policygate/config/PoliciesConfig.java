@@ -11,4 +11,11 @@ public interface PoliciesConfig {
     /** Folder of *.yaml / *.yml policy files, read at start. */
     @WithDefault("policies")
     Path dir();
+
+    /**
+     * How often the folder is checked for changes, e.g. 10s; "off" disables. A changed set is swapped in
+     * only if it is valid as a whole; otherwise the last good set stays in force.
+     */
+    @WithDefault("10s")
+    String reloadEvery();
 }

@@ -1,5 +1,6 @@
 package io.policygate.http;
 
+import io.policygate.event.InvalidPayloadException;
 import io.policygate.journal.JournalUnavailableException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -13,6 +14,13 @@ public class ProblemResponses {
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         return of(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidPayload(InvalidPayloadException e) {
+        boolean named = !e.field().isEmpty();
+        return of(new Problem("urn:policy-gate:problem:invalid-payload", "Bad Request", 400,
+                named ? e.field() + " " + e.getMessage() : e.getMessage(), named ? e.field() : null));
     }
 
     @ServerExceptionMapper

@@ -1,38 +1,64 @@
 package io.policygate.policy;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.PoliciesConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.policy.rules.RuleTypes;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The policy set in force. Loaded at start-up, where an invalid set stops the service: running with
- * a silently partial set would pass merge requests that a policy should stop.
+ * The policy set in force. Loaded at start-up, where an invalid set stops the service: running with a
+ * silently partial set would pass merge requests that a policy should stop. Reloaded when the files
+ * change; a changed set replaces the one in force only if it is valid as a whole, otherwise the last
+ * good set stays and the errors are reported (log, /api/v1/policies, metrics).
  */
 @ApplicationScoped
 public class ActivePolicies {
 
     private static final Logger LOG = Logger.getLogger(ActivePolicies.class);
 
+    /** The outcome of the latest load attempt. */
+    public record LoadStatus(Instant at, List<PolicySet.PolicyFile> files, List<PolicyError> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
     private final AtomicReference<PolicySet> current = new AtomicReference<>(PolicySet.EMPTY);
+    private final AtomicReference<LoadStatus> lastLoad = new AtomicReference<>();
     private final PoliciesConfig config;
     private final PolicyEngine engine;
+    private final PolicyLoader loader = new PolicyLoader(RuleTypes.installed());
+    private final Clock clock;
+    private final Counter reloaded;
+    private final Counter rejected;
 
     @Inject
-    public ActivePolicies(PoliciesConfig config, ServiceConfig service) {
+    public ActivePolicies(PoliciesConfig config, ServiceConfig service, Clock clock, MeterRegistry metrics) {
         this.config = config;
         this.engine = new PolicyEngine(service.noPolicyVerdict());
+        this.clock = clock;
+        this.reloaded = metrics.counter("policy_gate_policy_reloads", "outcome", "applied");
+        this.rejected = metrics.counter("policy_gate_policy_reloads", "outcome", "rejected");
+        metrics.gauge("policy_gate_policy_load_errors", lastLoad, s -> s.get() == null ? 0 : s.get().errors().size());
+        metrics.gauge("policy_gate_policies_loaded", current, s -> s.get().policies().size());
     }
 
     void onStart(@Observes @Priority(1000) StartupEvent start) {
-        PolicySet loaded = new PolicyLoader(RuleTypes.installed()).load(config.dir());
+        PolicySet loaded = loader.load(config.dir());
         current.set(loaded);
+        lastLoad.set(new LoadStatus(clock.instant(), loaded.files(), List.of()));
         if (loaded.policies().isEmpty()) {
             LOG.warnf("No policy found in %s: every merge request gets the no-policy verdict", config.dir());
         } else {
@@ -41,8 +67,42 @@ public class ActivePolicies {
         }
     }
 
+    @Scheduled(every = "${policy-gate.policies.reload-every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reloadIfChanged() {
+        LoadStatus last = lastLoad.get();
+        if (last == null || !PolicyLoader.fingerprint(config.dir()).equals(last.files())) {
+            reload();
+        }
+    }
+
+    /** Loads the folder now; swaps the set in only if it is valid. */
+    public synchronized LoadStatus reload() {
+        List<PolicySet.PolicyFile> files = PolicyLoader.fingerprint(config.dir());
+        LoadStatus status;
+        try {
+            PolicySet loaded = loader.load(config.dir());
+            current.set(loaded);
+            status = new LoadStatus(clock.instant(), loaded.files(), List.of());
+            reloaded.increment();
+            LOG.infof("Reloaded %d policies from %d files in %s", loaded.policies().size(), loaded.files().size(),
+                    config.dir());
+        } catch (PolicyLoadException e) {
+            status = new LoadStatus(clock.instant(), files, e.errors());
+            rejected.increment();
+            LOG.errorf("Policy files changed but are invalid; the last good set (%d policies) stays in force. %s",
+                    current.get().policies().size(), e.getMessage());
+        }
+        lastLoad.set(status);
+        return status;
+    }
+
     public PolicySet current() {
         return current.get();
+    }
+
+    public LoadStatus lastLoad() {
+        return lastLoad.get();
     }
 
     public Verdict evaluate(MergeRequestContext mergeRequest, MergeRequestData data) {

@@ -101,6 +101,22 @@ public final class PolicyLoader {
         return new PolicySet(policies, files);
     }
 
+    /**
+     * What the policy files are now: their names and content hashes. Content, not modification times,
+     * so that a Kubernetes ConfigMap update (an atomic swap of the ..data symlink) is seen as it is.
+     */
+    public static List<PolicySet.PolicyFile> fingerprint(Path dir) {
+        List<PolicySet.PolicyFile> files = new ArrayList<>();
+        for (Path file : policyFiles(dir, new ArrayList<>())) {
+            try {
+                files.add(new PolicySet.PolicyFile(file.toString(), sha256(Files.readAllBytes(file))));
+            } catch (IOException e) {
+                files.add(new PolicySet.PolicyFile(file.toString(), "unreadable: " + e.getMessage()));
+            }
+        }
+        return files;
+    }
+
     /** Policy files directly in {@code dir}; hidden entries (ConfigMap's ..data) and *.test.yaml are not policies. */
     private static List<Path> policyFiles(Path dir, List<PolicyError> errors) {
         try (Stream<Path> entries = Files.list(dir)) {

@@ -1,7 +1,6 @@
 package io.policygate.webhook;
 
 import io.policygate.config.GitLabConfig;
-import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.http.ProblemException;
@@ -51,14 +50,7 @@ public class GitLabWebhookResource {
                     "missing or invalid X-Gitlab-Signature (or X-Gitlab-Token): the webhook secret does not match",
                     null);
         }
-        ParsedEvent parsed;
-        try {
-            parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
-        } catch (InvalidPayloadException e) {
-            String detail = e.field().isEmpty() ? e.getMessage() : e.field() + " " + e.getMessage();
-            throw new ProblemException(400, "invalid-payload", "Bad Request", detail,
-                    e.field().isEmpty() ? null : e.field());
-        }
+        ParsedEvent parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
         if (parsed instanceof ParsedEvent.Ignored ignored) {
             return Response.ok(Map.of("state", "ignored", "reason", ignored.reason())).build();
         }

@@ -1,0 +1,54 @@
+package io.policygate.api;
+
+import io.policygate.config.GitLabConfig;
+import io.policygate.event.MergeRequestEvent;
+import io.policygate.event.MergeRequestEventParser;
+import io.policygate.event.ParsedEvent;
+import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.Verdict;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/**
+ * Dry run: the verdict the policies in force give a webhook payload, with every rule's result. Nothing
+ * is stored and nothing is posted to GitLab (GitLab may be read, as for a real evaluation).
+ */
+@Path("/api/v1/evaluate")
+public class EvaluateResource {
+
+    /** The answer: which merge request, at which SHA, and the verdict. */
+    public record Evaluation(long projectId, long mergeRequestIid, String sha, long statusCheckId, Verdict verdict) {
+    }
+
+    private final ActivePolicies policies;
+    private final MergeRequestReads reads;
+    private final GitLabConfig gitlab;
+
+    @Inject
+    public EvaluateResource(ActivePolicies policies, MergeRequestReads reads, GitLabConfig gitlab) {
+        this.policies = policies;
+        this.reads = reads;
+        this.gitlab = gitlab;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response evaluate(byte[] body) {
+        ParsedEvent parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
+        if (parsed instanceof ParsedEvent.Ignored ignored) {
+            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason())).build();
+        }
+        MergeRequestEvent event = ((ParsedEvent.Actionable) parsed).event();
+        Verdict verdict = policies.evaluate(event, reads.of(event.key(), event.sha()));
+        return Response.ok(new Evaluation(event.projectId(), event.iid(), event.sha(), event.statusCheckId(), verdict))
+                .build();
+    }
+}

@@ -1,0 +1,62 @@
+package io.policygate.api;
+
+import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.Policy;
+import io.policygate.policy.PolicyError;
+import io.policygate.policy.PolicyMode;
+import io.policygate.policy.PolicyRule;
+import io.policygate.policy.PolicySet;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+
+/** The policies in force, their files and hashes, and the errors of the latest load attempt. */
+@Path("/api/v1/policies")
+@Produces(MediaType.APPLICATION_JSON)
+public class PoliciesResource {
+
+    public record PolicySummary(String name, String file, int line, PolicyMode mode, String description,
+            List<String> rules) {
+    }
+
+    /** {@code lastLoad} may differ from what is in force: a rejected set leaves the last good one in place. */
+    public record PoliciesView(List<PolicySummary> policies, List<PolicySet.PolicyFile> files, LastLoad lastLoad) {
+    }
+
+    public record LastLoad(Instant at, boolean ok, List<PolicySet.PolicyFile> files, List<PolicyError> errors) {
+    }
+
+    private final ActivePolicies active;
+
+    @Inject
+    public PoliciesResource(ActivePolicies active) {
+        this.active = active;
+    }
+
+    @GET
+    public PoliciesView list() {
+        PolicySet set = active.current();
+        ActivePolicies.LoadStatus status = active.lastLoad();
+        return new PoliciesView(set.policies().stream().map(PoliciesResource::summary).toList(), set.files(),
+                new LastLoad(status.at(), status.ok(), status.files(), status.errors()));
+    }
+
+    /** Reload now: 200 when the files were valid and are in force, 422 with the errors otherwise. */
+    @POST
+    @Path("/reload")
+    public Response reload() {
+        ActivePolicies.LoadStatus status = active.reload();
+        return Response.status(status.ok() ? 200 : 422).entity(list()).build();
+    }
+
+    private static PolicySummary summary(Policy policy) {
+        return new PolicySummary(policy.name(), policy.source().file(), policy.source().line(), policy.mode(),
+                policy.description(), policy.rules().stream().map(PolicyRule::type).toList());
+    }
+}

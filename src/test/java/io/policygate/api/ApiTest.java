@@ -1,0 +1,85 @@
+package io.policygate.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.Payloads;
+import io.policygate.testing.ServiceTest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** /api/v1: the dry-run evaluation and the policies in force, behind the API token. */
+@QuarkusTest
+@WithTestResource(GitLabWireMock.class)
+class ApiTest extends ServiceTest {
+
+    private static RequestSpecification api() {
+        return given().header("Authorization", "Bearer test-api-token");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Bearer wrong", "Basic dGVzdC1hcGktdG9rZW4=", "test-api-token"})
+    void withoutTheTokenNothingIsAnswered(String authorization) {
+        var request = given();
+        if (!authorization.isEmpty()) {
+            request.header("Authorization", authorization);
+        }
+        request.get("/api/v1/policies").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("detail", equalTo("send Authorization: Bearer <policy-gate.api.token>"));
+    }
+
+    @Test
+    void evaluateExplainsTheVerdictRuleByRuleAndReportsNothing() {
+        long jobs = journal.jobCount();
+
+        api().contentType("application/json").body(Payloads.raw(Payloads.SAMPLE))
+                .post("/api/v1/evaluate")
+                .then().statusCode(200)
+                .body("projectId", equalTo(6))
+                .body("mergeRequestIid", equalTo(4))
+                .body("sha", equalTo(Payloads.SAMPLE_SHA))
+                .body("verdict.status", equalTo("failed"))
+                .body("verdict.summary", equalTo("failed: compliance-review, jira-ticket"))
+                .body("verdict.policies.policy", hasItems("compliance-review", "jira-ticket", "protected-paths"))
+                .body("verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].outcome", equalTo("failed"))
+                .body("verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.seen.title",
+                        equalTo("Update README.md"))
+                .body("verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.expected",
+                        containsString("with project key in [PAY, OPS]"))
+                .body("verdict.policies.find { it.policy == 'protected-paths' }.rules[0].outcome", equalTo("passed"));
+
+        assertEquals(jobs, journal.jobCount());
+        gitlab.verify(0, postRequestedFor(urlPathMatching(".*/status_check_responses")));
+    }
+
+    @Test
+    void evaluateRefusesBadPayloadsLikeTheWebhook() {
+        api().contentType("application/json").body(Payloads.without(Payloads.SAMPLE, "/project/id"))
+                .post("/api/v1/evaluate")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("project.id"));
+    }
+
+    @Test
+    void policiesListsWhatIsInForceWithFilesAndHashes() {
+        api().get("/api/v1/policies").then().statusCode(200)
+                .body("policies", hasSize(3))
+                .body("policies.find { it.name == 'jira-ticket' }.rules", equalTo(java.util.List.of("ticket")))
+                .body("policies.find { it.name == 'jira-ticket' }.file", equalTo("policies/jira-ticket.yaml"))
+                .body("files", hasSize(3))
+                .body("files[0].sha256.size()", equalTo(64))
+                .body("lastLoad.ok", equalTo(true))
+                .body("lastLoad.errors", hasSize(0));
+    }
+}
