@@ -1,7 +1,6 @@
 package io.policygate.policy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -281,12 +280,12 @@ public final class PolicyLoader {
             try {
                 return BINDER.treeToValue(node, type);
             } catch (UnrecognizedPropertyException e) {
-                error(pointer + pathOf(e), "unknown field '" + e.getPropertyName() + "'; known fields: "
+                error(pointer + YamlDocument.pointerOf(e), "unknown field '" + e.getPropertyName() + "'; known fields: "
                         + known(e.getKnownPropertyIds()));
             } catch (InvalidFormatException e) {
-                error(pointer + pathOf(e), "'" + e.getValue() + "' is not " + describe(e.getTargetType()));
+                error(pointer + YamlDocument.pointerOf(e), "'" + e.getValue() + "' is not " + describe(e.getTargetType()));
             } catch (MismatchedInputException e) {
-                error(pointer + pathOf(e), "must be " + describe(e.getTargetType()));
+                error(pointer + YamlDocument.pointerOf(e), "must be " + describe(e.getTargetType()));
             } catch (IOException e) {
                 error(pointer, e.getMessage());
             }
@@ -294,7 +293,7 @@ public final class PolicyLoader {
         }
 
         private void error(String pointer, String message) {
-            errors.add(new PolicyError(file, document.lineOf(pointer), fieldName(pointer), message));
+            errors.add(new PolicyError(file, document.lineOf(pointer), YamlDocument.fieldName(pointer), message));
         }
     }
 
@@ -302,16 +301,7 @@ public final class PolicyLoader {
         return texts == null ? List.of() : texts.stream().map(Glob::of).toList();
     }
 
-    private static String pathOf(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? "/" + ref.getFieldName() : "/" + ref.getIndex())
-                .collect(Collectors.joining());
-    }
 
-    /** "/rules/0/pattern" as authors read it: "rules[0].pattern". */
-    static String fieldName(String pointer) {
-        return pointer.replaceAll("/(\\d+)", "[$1]").replace('/', '.').replaceFirst("^\\.", "");
-    }
 
     private static String known(Collection<Object> ids) {
         return ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));

@@ -3,6 +3,7 @@ package io.policygate.policy;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,12 +14,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One YAML document of a policy file as a JSON tree, with the line of every node, so that errors
  * found after parsing (a bad regex, a CEL error) can still name the line they come from.
  */
-final class YamlDocument {
+public final class YamlDocument {
 
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -34,8 +36,8 @@ final class YamlDocument {
     }
 
     /** A file that is not YAML at all (or has duplicate keys), at the line the parser stopped. */
-    static final class SyntaxException extends Exception {
-        final int line;
+    public static final class SyntaxException extends Exception {
+        public final int line;
 
         SyntaxException(int line, String message) {
             super(message);
@@ -43,7 +45,7 @@ final class YamlDocument {
         }
     }
 
-    static List<YamlDocument> readAll(String text) throws SyntaxException {
+    public static List<YamlDocument> readAll(String text) throws SyntaxException {
         List<YamlDocument> documents = new ArrayList<>();
         try (JsonParser parser = YAML.createParser(text)) {
             while (parser.nextToken() != null) {
@@ -113,7 +115,7 @@ final class YamlDocument {
 
     /** Unchecked carrier out of the recursive reader; turned into {@link SyntaxException} by the caller. */
     private static final class SyntaxExceptionAt extends RuntimeException {
-        final int line;
+        public final int line;
 
         SyntaxExceptionAt(int line, String message) {
             super(message);
@@ -121,16 +123,28 @@ final class YamlDocument {
         }
     }
 
-    JsonNode root() {
+    public JsonNode root() {
         return root;
     }
 
-    int line() {
+    public int line() {
         return line;
     }
 
+    /** "/rules/0/pattern" as authors read it: "rules[0].pattern". */
+    public static String fieldName(String pointer) {
+        return pointer.replaceAll("/(\\d+)", "[$1]").replace('/', '.').replaceFirst("^\\.", "");
+    }
+
+    /** Where in the bound tree a Jackson binding error is, as a JSON pointer relative to the bound node. */
+    public static String pointerOf(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "/" + ref.getFieldName() : "/" + ref.getIndex())
+                .collect(Collectors.joining());
+    }
+
     /** The line of the node at {@code pointer}, or of its nearest ancestor that has one. */
-    int lineOf(String pointer) {
+    public int lineOf(String pointer) {
         String p = pointer;
         while (!p.isEmpty()) {
             Integer found = lineByPointer.get(p);

@@ -82,6 +82,17 @@ class PackagedServiceIT {
     }
 
     @Test
+    void policyTestsRunFromTheJarWithoutStartingTheServer() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toAbsolutePath().toString(), "test", Path.of("policies").toAbsolutePath().toString())
+                .redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), out);
+        assertTrue(out.matches("(?s).*\\n[1-9][0-9]* passed, 0 failed\\n"), out);
+    }
+
+    @Test
     void servesInDryRunAndPrintsItsStartUpTime() throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET,
                 "POLICY_GATE_DRY_RUN", "true"));

@@ -1,0 +1,102 @@
+package io.policygate.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.policygate.policy.YamlDocument;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A policy test file ({@code *.test.yaml}): cases of a payload file, changes to it, what GitLab would
+ * answer, and the expected verdict. Format in docs/policies.md, "Testing policies".
+ */
+record PolicyTestFile(Path file, List<Case> cases) {
+
+    private static final ObjectMapper BINDER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    record Case(int line, String name, String payload, Map<String, JsonNode> set, List<String> labels,
+            List<ChangeSpec> changes, List<CommitSpec> commits, String author, Expect expect) {
+    }
+
+    record ChangeSpec(String path, String oldPath, Boolean added, Boolean deleted, Boolean renamed, String diff) {
+    }
+
+    record CommitSpec(String sha, String message, String authorName, String authorEmail) {
+    }
+
+    record Expect(String verdict, Map<String, String> policies, List<String> messages) {
+    }
+
+    /** The fields of one case as written (line is filled in from the YAML). */
+    private record CaseFields(String name, String payload, Map<String, JsonNode> set, List<String> labels,
+            List<ChangeSpec> changes, List<CommitSpec> commits, String author, Expect expect) {
+    }
+
+    /** A test file that cannot be read as one; the message names file, line and field. */
+    static final class InvalidTestFile extends Exception {
+        InvalidTestFile(String message) {
+            super(message);
+        }
+    }
+
+    static PolicyTestFile read(Path file) throws InvalidTestFile {
+        List<YamlDocument> documents;
+        try {
+            documents = YamlDocument.readAll(Files.readString(file));
+        } catch (YamlDocument.SyntaxException e) {
+            throw new InvalidTestFile(file + ":" + e.line + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new InvalidTestFile(file + ": cannot read: " + e.getMessage());
+        }
+        if (documents.size() != 1 || !documents.get(0).root().path("cases").isArray()) {
+            throw new InvalidTestFile(file + ": a test file is one YAML document with a list of cases");
+        }
+        YamlDocument document = documents.get(0);
+        JsonNode cases = document.root().get("cases");
+        if (document.root().size() != 1) {
+            throw new InvalidTestFile(file + ":" + document.line() + ": only 'cases' is allowed at the top");
+        }
+        List<Case> read = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            String pointer = "/cases/" + i;
+            CaseFields fields = bind(file, document, pointer, cases.get(i));
+            String where = file + ":" + document.lineOf(pointer) + ": cases[" + i + "]";
+            if (fields.name() == null || fields.payload() == null || fields.expect() == null
+                    || fields.expect().verdict() == null) {
+                throw new InvalidTestFile(where + ": name, payload and expect.verdict are required");
+            }
+            if (!List.of("passed", "failed").contains(fields.expect().verdict())) {
+                throw new InvalidTestFile(where + ".expect.verdict: must be passed or failed");
+            }
+            read.add(new Case(document.lineOf(pointer), fields.name(), fields.payload(), fields.set(), fields.labels(),
+                    fields.changes(), fields.commits(), fields.author(), fields.expect()));
+        }
+        return new PolicyTestFile(file, read);
+    }
+
+    private static CaseFields bind(Path file, YamlDocument document, String pointer, JsonNode node)
+            throws InvalidTestFile {
+        try {
+            return BINDER.treeToValue(node, CaseFields.class);
+        } catch (UnrecognizedPropertyException e) {
+            String at = pointer + YamlDocument.pointerOf(e);
+            throw new InvalidTestFile(file + ":" + document.lineOf(at) + ": " + YamlDocument.fieldName(at) + ": unknown field '"
+                    + e.getPropertyName() + "'");
+        } catch (MismatchedInputException e) {
+            String at = pointer + YamlDocument.pointerOf(e);
+            throw new InvalidTestFile(file + ":" + document.lineOf(at) + ": " + YamlDocument.fieldName(at) + ": wrong type");
+        } catch (IOException e) {
+            throw new InvalidTestFile(file + ":" + document.lineOf(pointer) + ": " + e.getMessage());
+        }
+    }
+}
