@@ -36,10 +36,10 @@ class PolicyLoaderTest {
                 Arguments.of("unknown top field", "name: a\nowner: me\nrules:\n  - type: expression\n    expr: 'true'\n",
                         2, "owner", "unknown field 'owner'"),
                 Arguments.of("unknown rule type", "name: a\nrules:\n  - type: tikcet\n", 3, "rules[0].type",
-                        "unknown rule type 'tikcet'; one of [ticket, expression]"),
+                        "unknown rule type 'tikcet'; one of [ticket, license, paths, labels, branch, title, author, draft, commits, size, expression, http]"),
                 Arguments.of("rule without type", "name: a\nrules:\n  - expr: 'true'\n", 3, "rules[0].type", "is required"),
                 Arguments.of("unknown rule field", "name: a\nrules:\n  - type: ticket\n    patern: 'X'\n", 4,
-                        "rules[0].patern", "unknown field 'patern'; known fields: in, keys, pattern"),
+                        "rules[0].patern", "unknown field 'patern'; known fields: in, jira, keys, pattern"),
                 Arguments.of("wrong type", "name: a\nrules:\n  - type: ticket\n    in: title\n", 4, "rules[0].in",
                         "must be a list"),
                 Arguments.of("number for string", "name: 42\nrules:\n  - type: expression\n    expr: 'true'\n", 1,
@@ -125,6 +125,6 @@ class PolicyLoaderTest {
     @Test
     void shippedExamplePoliciesLoad() {
         PolicySet set = loader.load(Path.of("policies"));
-        assertEquals(List.of("compliance-review", "jira-ticket"), set.policies().stream().map(Policy::name).toList());
+        assertEquals(List.of("compliance-review", "jira-ticket", "protected-paths"), set.policies().stream().map(Policy::name).toList());
     }
 }
