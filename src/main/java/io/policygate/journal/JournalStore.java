@@ -36,7 +36,7 @@ public class JournalStore {
     private final Clock clock;
 
     @Inject
-    public JournalStore(DataSource dataSource, Clock clock) {
+    public JournalStore(@JournalDataSource.Journal DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
     }

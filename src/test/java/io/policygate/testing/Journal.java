@@ -21,6 +21,7 @@ public class Journal {
     @Inject
     JournalStore store;
     @Inject
+    @io.policygate.journal.JournalDataSource.Journal
     DataSource dataSource;
 
     public Job job(String id) {

@@ -48,7 +48,7 @@ public class LeftoverJournal implements QuarkusTestResourceLifecycleManager {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return Map.of("quarkus.datasource.jdbc.url", url);
+        return Map.of("policy-gate.db.url", url);
     }
 
     private static void insert(Connection c, String id, int iid, String sha, String state, String verdict,

@@ -1,0 +1,34 @@
+package io.policygate.journal;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource.DataSourceLiteral;
+import io.quarkus.arc.Arc;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Qualifier;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import javax.sql.DataSource;
+import io.policygate.config.DatabaseConfig;
+
+/** The journal's datasource: whichever of the two built-in ones {@link JournalDatabaseConfigSource} activated. */
+@ApplicationScoped
+public class JournalDataSource {
+
+    /** Qualifies the journal's datasource where it is injected. */
+    @Qualifier
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD})
+    public @interface Journal {
+    }
+
+    @Produces
+    @ApplicationScoped
+    @Journal
+    DataSource journal(DatabaseConfig config) {
+        String name = JournalDatabaseConfigSource.datasourceFor(config.url());
+        return Arc.container().instance(AgroalDataSource.class, new DataSourceLiteral(name)).get();
+    }
+}

@@ -1,0 +1,46 @@
+package io.policygate.journal;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.common.MapBackedConfigSource;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Picks the journal database at run time from {@code policy-gate.db.url} (POLICY_GATE_DB_URL): both
+ * datasources are built into the jar, and this activates the PostgreSQL one for a
+ * {@code jdbc:postgresql:} URL and the embedded H2 one otherwise. Quarkus fixes a datasource's kind at
+ * build time; this is how one artifact serves both.
+ */
+public class JournalDatabaseConfigSource implements ConfigSourceFactory {
+
+    public static final String URL_KEY = "policy-gate.db.url";
+    public static final String DEFAULT_URL = "jdbc:h2:file:./data/policy-gate";
+
+    /** The datasource name for a journal URL. */
+    public static String datasourceFor(String url) {
+        return url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+    }
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        ConfigValue configured = context.getValue(URL_KEY);
+        String url = configured == null || configured.getValue() == null ? DEFAULT_URL : configured.getValue();
+        String active = datasourceFor(url);
+        String inactive = active.equals("h2") ? "postgresql" : "h2";
+        // Below application.properties (250): an operator can still set these keys by hand.
+        return List.of(new MapBackedConfigSource("policy-gate journal database", Map.of(
+                "quarkus.datasource." + active + ".active", "true",
+                "quarkus.datasource." + active + ".jdbc.url", url,
+                "quarkus.datasource." + inactive + ".active", "false"), 200) {
+        });
+    }
+
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(200);
+    }
+}
