@@ -27,7 +27,6 @@ import javax.sql.DataSource;
 public class JournalStore {
 
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final int CLAIM_CANDIDATES = 10;
     private static final String UNFINISHED_STATES = "('queued','evaluating','reporting')";
     private static final String JOB_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, payload, verdict,"
             + " verdict_detail, attempts, next_attempt_at, last_error, created_at";
@@ -120,40 +119,40 @@ public class JournalStore {
 
     /**
      * Leases one due, unfinished job to {@code owner}; a queued job becomes evaluating. Jobs whose lease
-     * expired (their process died) are due again.
+     * expired (their process died) are due again. {@code FOR UPDATE SKIP LOCKED} lets several workers and
+     * several replicas claim at once without waiting on each other or taking the same job.
      */
     public Optional<Job> claimNext(String owner, Duration lease) {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
-            List<String> candidates = new ArrayList<>();
-            try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE state IN "
-                    + UNFINISHED_STATES + " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
-                    + " ORDER BY next_attempt_at LIMIT " + CLAIM_CANDIDATES)) {
-                select.setObject(1, timestamp(now));
-                select.setObject(2, timestamp(now));
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        candidates.add(rs.getString(1));
+            c.setAutoCommit(false);
+            try {
+                String id = null;
+                try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE state IN "
+                        + UNFINISHED_STATES + " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
+                        + " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+                    select.setObject(1, timestamp(now));
+                    select.setObject(2, timestamp(now));
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (rs.next()) {
+                            id = rs.getString(1);
+                        }
                     }
                 }
-            }
-            for (String id : candidates) {
-                try (PreparedStatement claim = c.prepareStatement("UPDATE evaluation_job SET lease_owner = ?,"
-                        + " lease_until = ?, updated_at = ?,"
-                        + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END"
-                        + " WHERE id = ? AND state IN " + UNFINISHED_STATES
-                        + " AND (lease_until IS NULL OR lease_until < ?)")) {
-                    claim.setString(1, owner);
-                    claim.setObject(2, timestamp(now.plus(lease)));
-                    claim.setObject(3, timestamp(now));
-                    claim.setString(4, id);
-                    claim.setObject(5, timestamp(now));
-                    if (claim.executeUpdate() == 1) {
-                        return find(c, id);
-                    }
+                if (id == null) {
+                    c.commit();
+                    return Optional.empty();
                 }
+                update(c, "UPDATE evaluation_job SET lease_owner = ?, lease_until = ?, updated_at = ?,"
+                        + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END WHERE id = ?",
+                        owner, timestamp(now.plus(lease)), timestamp(now), id);
+                Optional<Job> job = find(c, id);
+                c.commit();
+                return job;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
             }
-            return Optional.empty();
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot claim a job", e);
         }

