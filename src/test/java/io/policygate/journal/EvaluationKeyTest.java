@@ -18,6 +18,7 @@ import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** One live evaluation per (project, MR, check): duplicates collapse, newer SHAs supersede. */
@@ -75,10 +76,19 @@ class EvaluationKeyTest extends ServiceTest {
         GitLabStubs.acceptAll(gitlab);
         journal.awaitState(newer, JobState.REPORTED);
         // A report of the older SHA already in flight when it was superseded may still land (GitLab answers
-        // 409 to it in production); the newer SHA is reported exactly once and the older job stays superseded.
-        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> gitlab.findAll(
-                postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(NEWER_SHA))).size() == 1);
+        // 409 to it in production). The newer SHA is delivered once, and nothing is posted for it afterwards.
+        int postsOfNewer = postsContaining(NEWER_SHA);
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+                .until(() -> postsContaining(NEWER_SHA) == postsOfNewer);
+        List<ReportAttempt> attempts = journal.attemptsOf(newer);
+        assertEquals(201, attempts.get(attempts.size() - 1).httpStatus());
+        assertEquals(1, attempts.stream().filter(a -> Integer.valueOf(201).equals(a.httpStatus())).count());
         assertEquals(JobState.SUPERSEDED, journal.job(older).state());
+    }
+
+    private int postsContaining(String sha) {
+        return gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(sha)))
+                .size();
     }
 
     @Test
