@@ -32,4 +32,12 @@ public interface GitLabConfig {
     /** How long to wait for GitLab's answer once connected. */
     @WithDefault("20s")
     Duration readTimeout();
+
+    /** Transient failures in a row (no answer, 429, 5xx) after which reports pause (circuit breaker). */
+    @WithDefault("5")
+    int breakerFailures();
+
+    /** How long reports pause once the breaker opens; doubles while GitLab stays down, up to 5 minutes. */
+    @WithDefault("30s")
+    Duration breakerOpenFor();
 }

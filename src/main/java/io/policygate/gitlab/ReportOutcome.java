@@ -62,6 +62,19 @@ public sealed interface ReportOutcome {
         }
     }
 
+    /** Not tried: the circuit breaker holds reports back until {@code until}. Not an attempt. */
+    record Postponed(Instant until, String detail) implements ReportOutcome {
+        @Override
+        public Integer httpStatus() {
+            return null;
+        }
+
+        @Override
+        public String kind() {
+            return "postponed";
+        }
+    }
+
     /** Worth another try later; {@code retryAfter} is GitLab's Retry-After, or null. */
     record Transient(Integer httpStatus, String detail, Duration retryAfter) implements ReportOutcome {
         @Override

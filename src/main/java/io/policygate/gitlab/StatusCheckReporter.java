@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,13 +23,16 @@ public class StatusCheckReporter {
     private final ServiceConfig service;
     private final GitLabApi api;
     private final Clock clock;
+    private final GitLabCircuitBreaker breaker;
 
     @Inject
-    public StatusCheckReporter(GitLabConfig gitlab, ServiceConfig service, GitLabApi api, Clock clock) {
+    public StatusCheckReporter(GitLabConfig gitlab, ServiceConfig service, GitLabApi api, Clock clock,
+            GitLabCircuitBreaker breaker) {
         this.gitlab = gitlab;
         this.service = service;
         this.api = api;
         this.clock = clock;
+        this.breaker = breaker;
     }
 
     public ReportOutcome report(StatusReport report) {
@@ -44,6 +49,20 @@ public class StatusCheckReporter {
             LOG.info(would);
             return new ReportOutcome.NotPosted(would);
         }
+        Optional<Instant> blocked = breaker.blockedUntil();
+        if (blocked.isPresent()) {
+            return new ReportOutcome.Postponed(blocked.get(), "GitLab is failing; reports paused until " + blocked.get());
+        }
+        ReportOutcome outcome = post(report, body);
+        if (outcome instanceof ReportOutcome.Transient) {
+            breaker.recordFailure();
+        } else {
+            breaker.recordAnswer();
+        }
+        return outcome;
+    }
+
+    private ReportOutcome post(StatusReport report, StatusCheckResponseBody body) {
         try (Response response = api.postStatusCheckResponse(report.key().projectId(),
                 report.key().mergeRequestIid(), gitlab.token().orElse(""), body)) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";

@@ -222,6 +222,13 @@ public class JournalStore {
         }
     }
 
+    /** Moves a job's next attempt later without counting an attempt (GitLab is known to be down). */
+    public boolean postpone(String id, String owner, Instant until, String reason) {
+        return update("UPDATE evaluation_job SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,"
+                + " last_error = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
+                timestamp(until), truncate(reason), timestamp(clock.instant()), id, owner) == 1;
+    }
+
     /** Gives back this process's leases (graceful shutdown) so another process need not wait for them. */
     public int releaseLeases(String owner) {
         return update("UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", owner);

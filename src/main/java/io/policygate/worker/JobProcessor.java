@@ -104,6 +104,11 @@ public class JobProcessor {
         VerdictStatus verdict = VerdictStatus.valueOf(job.verdict().toUpperCase(java.util.Locale.ROOT));
         Instant started = clock.instant();
         ReportOutcome outcome = reporter.report(new StatusReport(job.key(), job.sha(), verdict));
+        if (outcome instanceof ReportOutcome.Postponed postponed) {
+            // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
+            journal.postpone(job.id(), owner, postponed.until().plus(retrySchedule.spread()), postponed.detail());
+            return;
+        }
         Instant finished = clock.instant();
         int attemptNumber = job.attempts() + 1;
         ReportAttempt attempt = new ReportAttempt(attemptNumber, started,

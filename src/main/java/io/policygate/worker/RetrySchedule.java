@@ -40,4 +40,9 @@ public class RetrySchedule {
         Duration delay = Duration.ofMillis(Math.max(jittered, 1));
         return retryAfter != null && retryAfter.compareTo(delay) > 0 ? retryAfter : delay;
     }
+
+    /** A random delay of up to a few seconds, to spread jobs that would otherwise all start together. */
+    public Duration spread() {
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(5_000));
+    }
 }
