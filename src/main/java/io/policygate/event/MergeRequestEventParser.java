@@ -2,6 +2,7 @@ package io.policygate.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -21,6 +22,8 @@ public final class MergeRequestEventParser {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // "{...} trailing" is not one JSON document: refuse rather than read the first value.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
     private static final Set<String> FINISHED_STATES = Set.of("closed", "merged", "locked");

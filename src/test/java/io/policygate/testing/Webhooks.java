@@ -24,10 +24,14 @@ public final class Webhooks {
     }
 
     public static String sign(String secret, String body) {
+        return sign(secret, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String sign(String secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
