@@ -80,6 +80,14 @@ public class GitLabCircuitBreaker {
         }
     }
 
+    /**
+     * True while no work that ends in a report is worth starting: the breaker is open, or its one probe
+     * is still out. Asks without side effects (unlike {@link #blockedUntil()}).
+     */
+    public synchronized boolean holding() {
+        return openUntil != null && (probing || clock.instant().isBefore(openUntil));
+    }
+
     synchronized boolean isOpen() {
         return openUntil != null;
     }

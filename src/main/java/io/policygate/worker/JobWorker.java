@@ -1,6 +1,7 @@
 package io.policygate.worker;
 
 import io.policygate.config.WorkerConfig;
+import io.policygate.gitlab.GitLabCircuitBreaker;
 import io.policygate.journal.Job;
 import io.policygate.journal.JournalStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,16 +34,18 @@ public class JobWorker {
     private final JournalStore journal;
     private final JobProcessor processor;
     private final WorkerConfig config;
+    private final GitLabCircuitBreaker breaker;
     private final String owner;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private ExecutorService threads;
 
     @Inject
-    public JobWorker(JournalStore journal, JobProcessor processor, WorkerConfig config) {
+    public JobWorker(JournalStore journal, JobProcessor processor, WorkerConfig config, GitLabCircuitBreaker breaker) {
         this.journal = journal;
         this.processor = processor;
         this.config = config;
+        this.breaker = breaker;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -94,7 +97,8 @@ public class JobWorker {
     private void work() {
         while (running) {
             try {
-                Optional<Job> job = journal.claimNext(owner, config.lease());
+                // While GitLab is down, jobs wait in the journal: nothing is claimed, nothing busy-loops.
+                Optional<Job> job = breaker.holding() ? Optional.empty() : journal.claimNext(owner, config.lease());
                 if (job.isPresent()) {
                     processor.process(job.get(), owner);
                 } else {
