@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.testing.Payloads;
+import io.policygate.testing.ServiceProcess;
 import io.policygate.testing.Webhooks;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,35 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PackagedServiceIT {
 
-    private static final Path JAR = Path.of(System.getProperty("quarkus.app.jar", "target/quarkus-app/quarkus-run.jar"));
-
     @TempDir
     Path work;
-    /** The HTTP port of the last process started. */
-    private int port;
-
-    private Process start(Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toAbsolutePath().toString());
-        builder.directory(work.toFile());
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(work.resolve("out.log").toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
-        port = freePort();
-        environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        environment.put("POLICY_GATE_DB_URL", "jdbc:h2:file:" + work.resolve("data/policy-gate"));
-        environment.put("POLICY_GATE_POLICIES_DIR", Path.of("policies").toAbsolutePath().toString());
-        environment.putAll(env);
-        return builder.start();
-    }
 
     private String refusal(Map<String, String> env) throws Exception {
-        Process process = start(env);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the service should have stopped on its own");
-        String out = Files.readString(work.resolve("out.log"));
-        assertNotEquals(0, process.exitValue(), out);
-        return out;
+        try (ServiceProcess service = ServiceProcess.start(work, "refusal", env)) {
+            assertTrue(service.process().waitFor(60, TimeUnit.SECONDS), "the service should have stopped on its own");
+            assertNotEquals(0, service.process().exitValue(), service.log());
+            return service.log();
+        }
     }
 
     @Test
@@ -83,71 +57,37 @@ class PackagedServiceIT {
 
     @Test
     void policyTestsRunFromTheJarWithoutStartingTheServer() throws Exception {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toAbsolutePath().toString(), "test", Path.of("policies").toAbsolutePath().toString())
-                .redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), out);
-        assertTrue(out.matches("(?s).*\\n[1-9][0-9]* passed, 0 failed\\n"), out);
+        try (ServiceProcess cli = ServiceProcess.start(work, "cli", Map.of(), "test",
+                Path.of("policies").toAbsolutePath().toString())) {
+            assertTrue(cli.process().waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, cli.process().exitValue(), cli.log());
+            assertTrue(cli.log().matches("(?s).*\\n[1-9][0-9]* passed, 0 failed\\n"), cli.log());
+        }
     }
 
     @Test
     void servesInDryRunAndPrintsItsStartUpTime() throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET,
-                "POLICY_GATE_DRY_RUN", "true"));
         long begin = System.nanoTime();
-        Process process = start(env);
-        try {
-            HttpClient http = HttpClient.newHttpClient();
-            long readyMillis = awaitReady(http, begin);
-            System.out.printf("packaged start-up until /q/health/ready answered 200: %d ms%n", readyMillis);
+        try (ServiceProcess service = ServiceProcess.start(work, "dry-run", Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET, "POLICY_GATE_DRY_RUN", "true"))) {
+            System.out.printf("packaged start-up until /q/health/ready answered 200: %d ms%n", service.awaitReady(begin));
 
-            String body = Payloads.raw(Payloads.SAMPLE);
-            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                    + "/webhooks/gitlab")).header("Content-Type", "application/json")
-                    .header("X-Gitlab-Signature", Webhooks.sign(Webhooks.SECRET, body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> accepted = service.sendSigned(Payloads.raw(Payloads.SAMPLE));
             assertEquals(202, accepted.statusCode(), accepted.body());
-            awaitLog("dry-run: would POST status failed for " + Payloads.SAMPLE_SHA + " to project 6 MR !4 check 1");
-        } finally {
-            process.destroy();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "SIGTERM should stop the service");
+            awaitLog(service, "dry-run: would POST status failed for " + Payloads.SAMPLE_SHA + " to project 6 MR !4 check 1");
+            assertTrue(service.terminate(30), "SIGTERM should stop the service");
         }
         assertTrue(Files.exists(work.resolve("data/policy-gate.mv.db")), "the H2 journal lives under ./data");
     }
 
-    private long awaitReady(HttpClient http, long begin) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not ready within 60 s:\n" + Files.readString(work.resolve("out.log")));
-    }
-
-    private void awaitLog(String text) throws Exception {
+    private static void awaitLog(ServiceProcess service, String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            if (Files.readString(work.resolve("out.log")).contains(text)) {
+            if (service.log().contains(text)) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("log never said: " + text + "\n" + Files.readString(work.resolve("out.log")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        throw new AssertionError("log never said: " + text + "\n" + service.log());
     }
 }

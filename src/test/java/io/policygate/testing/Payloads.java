@@ -49,6 +49,20 @@ public final class Payloads {
         return write(root);
     }
 
+    /** The fixture as merge request {@code iid} at HEAD {@code sha}. */
+    public static String forMergeRequest(String name, int iid, String sha) {
+        ObjectNode root = json(name);
+        ObjectNode attributes = (ObjectNode) root.get("object_attributes");
+        attributes.put("iid", iid);
+        ((ObjectNode) attributes.get("last_commit")).put("id", sha);
+        return write(root);
+    }
+
+    /** A 40-hex SHA derived from a number, distinct per number. */
+    public static String sha(int n) {
+        return String.format("%040x", n);
+    }
+
     /** The fixture with one field removed. */
     public static String without(String name, String pointer) {
         ObjectNode root = json(name);

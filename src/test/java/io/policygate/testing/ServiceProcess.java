@@ -1,0 +1,136 @@
+package io.policygate.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged jar ({@code target/quarkus-app/quarkus-run.jar}) in a process of its own, as an operator
+ * runs it: started with environment variables, stopped with SIGTERM or killed with SIGKILL.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    public static final Path JAR = Path.of(System.getProperty("quarkus.app.jar", "target/quarkus-app/quarkus-run.jar"));
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private ServiceProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts the server in {@code workDir} with a free port, the shipped policies and {@code env} on top. */
+    public static ServiceProcess start(Path workDir, String name, Map<String, String> env, String... args)
+            throws IOException {
+        int port = freePort();
+        Path log = workDir.resolve(name + ".log");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
+                JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
+        environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        environment.put("POLICY_GATE_POLICIES_DIR", Path.of("policies").toAbsolutePath().toString());
+        environment.putAll(env);
+        return new ServiceProcess(builder.start(), log, port);
+    }
+
+    /** The environment of a service that reports to {@code gitlabUrl} with the test secrets. */
+    public static Map<String, String> reportingTo(String gitlabUrl) {
+        Map<String, String> env = new HashMap<>();
+        env.put("POLICY_GATE_GITLAB_URL", gitlabUrl);
+        env.put("POLICY_GATE_GITLAB_TOKEN", "test-gitlab-token");
+        env.put("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET);
+        env.put("POLICY_GATE_WORKER_POLL_INTERVAL", "200ms");
+        env.put("POLICY_GATE_REPORT_BACKOFF", "200ms");
+        env.put("POLICY_GATE_REPORT_MAX_BACKOFF", "1s");
+        env.put("POLICY_GATE_GITLAB_BREAKER_OPEN_FOR", "1s");
+        return env;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** Waits until /q/health/ready answers 200; returns how long that took since {@code since} (nanoTime). */
+    public long awaitReady(long since) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service stopped:\n" + log());
+            }
+            try {
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not ready within 60 s:\n" + log());
+    }
+
+    /** POSTs a webhook signed with the test secret; returns GitLab-style status code and body. */
+    public HttpResponse<String> sendSigned(String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri("/webhooks/gitlab")).header("Content-Type", "application/json")
+                .header("X-Gitlab-Signature", Webhooks.sign(Webhooks.SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is released. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then waits for the process to end; false if it did not within {@code seconds}. */
+    public boolean terminate(int seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
