@@ -15,6 +15,16 @@ import jakarta.ws.rs.core.Response;
 public interface GitLabApi {
 
     @GET
+    @Path("/projects/{id}/merge_requests")
+    Response openMergeRequests(@PathParam("id") long projectId, @QueryParam("state") String state,
+            @QueryParam("page") int page, @QueryParam("per_page") int perPage, @HeaderParam("PRIVATE-TOKEN") String token);
+
+    @GET
+    @Path("/projects/{id}/merge_requests/{iid}/status_checks")
+    Response statusChecks(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+            @HeaderParam("PRIVATE-TOKEN") String token);
+
+    @GET
     @Path("/projects/{id}/merge_requests/{iid}")
     Response mergeRequest(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
             @HeaderParam("PRIVATE-TOKEN") String token);

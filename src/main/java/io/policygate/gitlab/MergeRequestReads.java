@@ -75,6 +75,24 @@ public class MergeRequestReads {
         };
     }
 
+    /**
+     * The open merge requests of a project, all pages (GET /projects/:id/merge_requests?state=opened).
+     *
+     * @throws DataUnavailableException when GitLab cannot be read
+     */
+    public List<JsonNode> openMergeRequests(long projectId) {
+        return readAllPages("open merge requests",
+                page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE, token()), node -> node);
+    }
+
+    /** The status checks of a merge request at its current HEAD: [{id, name, external_url, status}]. */
+    public List<JsonNode> statusChecks(long projectId, long mergeRequestIid) {
+        JsonNode body = read("status checks", () -> api.statusChecks(projectId, mergeRequestIid, token())).body();
+        List<JsonNode> checks = new ArrayList<>();
+        body.forEach(checks::add);
+        return checks;
+    }
+
     @SuppressWarnings("unchecked")
     private <T> T cached(String key, Supplier<T> read) {
         // Failures are not cached: the next evaluation tries GitLab again.

@@ -15,7 +15,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -227,6 +231,67 @@ public class JournalStore {
         return update("UPDATE evaluation_job SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,"
                 + " last_error = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
                 timestamp(until), truncate(reason), timestamp(clock.instant()), id, owner) == 1;
+    }
+
+    /**
+     * Takes (or renews) the cluster-wide lease on a scheduled task, so that exactly one replica runs it.
+     *
+     * @return true when {@code owner} holds the lease until {@code now + duration}
+     */
+    public boolean acquireSchedulerLease(String name, String owner, Duration duration) {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            int taken = update(c, "UPDATE scheduler_lease SET owner = ?, lease_until = ? WHERE name = ?"
+                    + " AND (owner = ? OR lease_until < ?)", owner, timestamp(now.plus(duration)), name, owner,
+                    timestamp(now));
+            if (taken == 1) {
+                return true;
+            }
+            try {
+                return update(c, "INSERT INTO scheduler_lease (name, owner, lease_until) VALUES (?, ?, ?)", name, owner,
+                        timestamp(now.plus(duration))) == 1;
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return false;
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot take the scheduler lease", e);
+        }
+    }
+
+    /** Projects and status checks this journal has seen, for the reconciliation sweep. */
+    public Map<Long, Set<Long>> checksSeen() {
+        Map<Long, Set<Long>> checks = new TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT DISTINCT project_id, check_id FROM evaluation_job");
+                ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                checks.computeIfAbsent(rs.getLong(1), k -> new TreeSet<>()).add(rs.getLong(2));
+            }
+            return checks;
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
+    /** True when a job for this key and SHA exists that was not superseded (it is pending, reported or dead). */
+    public boolean hasEvaluation(CheckKey key, String sha) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE project_id = ?"
+                        + " AND mr_iid = ? AND check_id = ? AND sha = ? AND state <> 'superseded'")) {
+            select.setLong(1, key.projectId());
+            select.setLong(2, key.mergeRequestIid());
+            select.setLong(3, key.checkId());
+            select.setString(4, sha);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
     }
 
     /** Gives back this process's leases (graceful shutdown) so another process need not wait for them. */
