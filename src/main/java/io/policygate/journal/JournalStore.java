@@ -111,7 +111,8 @@ public class JournalStore {
 
     private static void supersede(Connection c, String id, String newerSha, Instant now) throws SQLException {
         try (PreparedStatement update = c.prepareStatement("UPDATE evaluation_job SET state = 'superseded',"
-                + " active_key = NULL, lease_owner = NULL, lease_until = NULL, finished_at = ?, updated_at = ?,"
+                + " active_key = NULL, next_attempt_at = NULL, lease_owner = NULL, lease_until = NULL, finished_at = ?,"
+                + " updated_at = ?,"
                 + " last_error = ? WHERE id = ?")) {
             update.setObject(1, timestamp(now));
             update.setObject(2, timestamp(now));
@@ -132,9 +133,10 @@ public class JournalStore {
             c.setAutoCommit(false);
             try {
                 String id = null;
-                try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE state IN "
-                        + UNFINISHED_STATES + " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)"
-                        + " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+                // next_attempt_at is NULL for finished jobs: the index yields only unfinished ones, due first.
+                try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE"
+                        + " next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND state IN "
+                        + UNFINISHED_STATES + " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
                     select.setObject(1, timestamp(now));
                     select.setObject(2, timestamp(now));
                     try (ResultSet rs = select.executeQuery()) {
@@ -172,7 +174,7 @@ public class JournalStore {
     /** Ends a job that cannot be evaluated at all (its stored payload is unusable). */
     public boolean abandon(String id, String owner, String reason) {
         Instant now = clock.instant();
-        return update("UPDATE evaluation_job SET state = 'dead', active_key = NULL, lease_owner = NULL,"
+        return update("UPDATE evaluation_job SET state = 'dead', active_key = NULL, next_attempt_at = NULL, lease_owner = NULL,"
                 + " lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
                 + " WHERE id = ? AND lease_owner = ? AND state IN " + UNFINISHED_STATES,
                 truncate(reason), timestamp(now), timestamp(now), id, owner) == 1;
@@ -203,7 +205,7 @@ public class JournalStore {
                 }
                 int updated;
                 if (finalState != null) {
-                    updated = update(c, "UPDATE evaluation_job SET state = ?, attempts = ?, active_key = NULL,"
+                    updated = update(c, "UPDATE evaluation_job SET state = ?, attempts = ?, active_key = NULL, next_attempt_at = NULL,"
                             + " lease_owner = NULL, lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
                             + " WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
                             finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
