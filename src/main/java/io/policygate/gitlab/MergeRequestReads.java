@@ -36,16 +36,18 @@ public class MergeRequestReads {
     private final GitLabConfig config;
     private final GitLabApi api;
     private final ObjectMapper json;
+    private final GitLabCallMetrics calls;
     private final Cache<String, Object> cache = Caffeine.newBuilder()
             .maximumSize(2_000)
             .expireAfterWrite(Duration.ofMinutes(30))
             .build();
 
     @Inject
-    public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json) {
+    public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls) {
         this.config = config;
         this.api = api;
         this.json = json;
+        this.calls = calls;
     }
 
     /** The data of one merge request at one SHA; nothing is read until a rule asks. */
@@ -137,6 +139,7 @@ public class MergeRequestReads {
             try (Response response = call.get()) {
                 String text = response.hasEntity() ? response.readEntity(String.class) : "";
                 int status = response.getStatus();
+                calls.count(what.replace(' ', '_'), status);
                 if (status >= 200 && status < 300) {
                     String next = response.getHeaderString("X-Next-Page");
                     return new Page(json.readTree(text), next == null || next.isBlank() ? null : Integer.valueOf(next));
@@ -148,6 +151,7 @@ public class MergeRequestReads {
             } catch (JsonProcessingException | NumberFormatException e) {
                 throw new DataUnavailableException("GitLab's " + what + " answer cannot be read: " + e.getMessage(), e);
             } catch (RuntimeException e) {
+                calls.count(what.replace(' ', '_'), null);
                 failure = ReportOutcome.fromFailure(e).detail();
             }
         }

@@ -24,15 +24,17 @@ public class StatusCheckReporter {
     private final GitLabApi api;
     private final Clock clock;
     private final GitLabCircuitBreaker breaker;
+    private final GitLabCallMetrics calls;
 
     @Inject
     public StatusCheckReporter(GitLabConfig gitlab, ServiceConfig service, GitLabApi api, Clock clock,
-            GitLabCircuitBreaker breaker) {
+            GitLabCircuitBreaker breaker, GitLabCallMetrics calls) {
         this.gitlab = gitlab;
         this.service = service;
         this.api = api;
         this.clock = clock;
         this.breaker = breaker;
+        this.calls = calls;
     }
 
     public ReportOutcome report(StatusReport report) {
@@ -66,11 +68,13 @@ public class StatusCheckReporter {
         try (Response response = api.postStatusCheckResponse(report.key().projectId(),
                 report.key().mergeRequestIid(), gitlab.token().orElse(""), body)) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
+            calls.count("status_check_responses", response.getStatus());
             return ReportOutcome.fromResponse(response.getStatus(), text, response.getHeaderString("Retry-After"),
                     clock.instant());
         } catch (RuntimeException e) {
             // ProcessingException for refused connections and timeouts; anything else the client throws
             // is equally "no answer from GitLab" and worth another try.
+            calls.count("status_check_responses", null);
             return ReportOutcome.fromFailure(e);
         }
     }

@@ -263,6 +263,26 @@ public class JournalStore {
         }
     }
 
+    /** How much work waits, and for how long, and how much ended dead. */
+    public record QueueStats(long unfinished, double oldestAgeSeconds, long dead) {
+    }
+
+    public QueueStats queueStats() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT"
+                        + " SUM(CASE WHEN state IN " + UNFINISHED_STATES + " THEN 1 ELSE 0 END),"
+                        + " MIN(CASE WHEN state IN " + UNFINISHED_STATES + " THEN created_at END),"
+                        + " SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) FROM evaluation_job");
+                ResultSet rs = select.executeQuery()) {
+            rs.next();
+            Instant oldest = instant(rs, 2);
+            double age = oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
+            return new QueueStats(rs.getLong(1), age, rs.getLong(3));
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
     /** Projects and status checks this journal has seen, for the reconciliation sweep. */
     public Map<Long, Set<Long>> checksSeen() {
         Map<Long, Set<Long>> checks = new TreeMap<>();

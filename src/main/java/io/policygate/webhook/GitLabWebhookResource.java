@@ -1,11 +1,13 @@
 package io.policygate.webhook;
 
 import io.policygate.config.GitLabConfig;
+import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.http.ProblemException;
 import io.policygate.journal.Enqueued;
 import io.policygate.journal.JournalStore;
+import io.policygate.journal.JournalUnavailableException;
 import io.policygate.worker.JobWorker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,14 +32,16 @@ public class GitLabWebhookResource {
     private final GitLabConfig gitlab;
     private final JournalStore journal;
     private final JobWorker worker;
+    private final WebhookMetrics metrics;
 
     @Inject
     public GitLabWebhookResource(WebhookSignature signature, GitLabConfig gitlab, JournalStore journal,
-            JobWorker worker) {
+            JobWorker worker, WebhookMetrics metrics) {
         this.signature = signature;
         this.gitlab = gitlab;
         this.journal = journal;
         this.worker = worker;
+        this.metrics = metrics;
     }
 
     @POST
@@ -46,16 +50,30 @@ public class GitLabWebhookResource {
     public Response receive(byte[] body, @HeaderParam("X-Gitlab-Signature") String gitlabSignature,
             @HeaderParam("X-Gitlab-Token") String gitlabToken) {
         if (!signature.accepts(body, gitlabSignature, gitlabToken)) {
+            metrics.count("unauthorized");
             throw new ProblemException(401, "unauthenticated", "Unauthorized",
                     "missing or invalid X-Gitlab-Signature (or X-Gitlab-Token): the webhook secret does not match",
                     null);
         }
-        ParsedEvent parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
+        ParsedEvent parsed;
+        try {
+            parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
+        } catch (InvalidPayloadException e) {
+            metrics.count("invalid");
+            throw e;
+        }
         if (parsed instanceof ParsedEvent.Ignored ignored) {
+            metrics.count("ignored");
             return Response.ok(Map.of("state", "ignored", "reason", ignored.reason())).build();
         }
-        Enqueued enqueued = journal.enqueue(((ParsedEvent.Actionable) parsed).event(),
-                new String(body, StandardCharsets.UTF_8));
+        Enqueued enqueued;
+        try {
+            enqueued = journal.enqueue(((ParsedEvent.Actionable) parsed).event(), new String(body, StandardCharsets.UTF_8));
+        } catch (JournalUnavailableException e) {
+            metrics.count("unavailable");
+            throw e;
+        }
+        metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
         if (!enqueued.duplicate()) {
             worker.wakeUp();
         }

@@ -2,6 +2,8 @@ package io.policygate.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.policygate.config.ReportConfig;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /** Takes one leased job one step further: evaluate, then report (once per call; retries come back later). */
 @ApplicationScoped
@@ -40,11 +43,13 @@ public class JobProcessor {
     private final ReportConfig reportConfig;
     private final ObjectMapper json;
     private final Clock clock;
+    private final MeterRegistry metrics;
+    private final Timer webhookToReport;
 
     @Inject
     public JobProcessor(JournalStore journal, ActivePolicies policies, StatusCheckReporter reporter,
             MergeRequestReads reads, RetrySchedule retrySchedule, ReportConfig reportConfig, ObjectMapper json,
-            Clock clock) {
+            Clock clock, MeterRegistry metrics) {
         this.journal = journal;
         this.policies = policies;
         this.reporter = reporter;
@@ -53,9 +58,27 @@ public class JobProcessor {
         this.reportConfig = reportConfig;
         this.json = json;
         this.clock = clock;
+        this.metrics = metrics;
+        this.webhookToReport = Timer.builder("policy_gate_webhook_to_report")
+                .description("time from accepting a webhook to GitLab taking its verdict")
+                .publishPercentileHistogram().register(metrics);
     }
 
     void process(Job job, String owner) {
+        // Every log line of this job says which evaluation, project and merge request it is about.
+        MDC.put("evaluationId", job.id());
+        MDC.put("project", String.valueOf(job.key().projectId()));
+        MDC.put("mergeRequest", String.valueOf(job.key().mergeRequestIid()));
+        try {
+            step(job, owner);
+        } finally {
+            MDC.remove("evaluationId");
+            MDC.remove("project");
+            MDC.remove("mergeRequest");
+        }
+    }
+
+    private void step(Job job, String owner) {
         Job current = job;
         if (current.state() == JobState.EVALUATING) {
             current = evaluate(current, owner);
@@ -84,6 +107,9 @@ public class JobProcessor {
             return null;
         }
         Verdict verdict = policies.evaluate(actionable.event(), reads.of(job.key(), job.sha()));
+        metrics.counter("policy_gate_verdicts", "status", verdict.status().wireName()).increment();
+        verdict.policies().forEach(p -> metrics.counter("policy_gate_policy_results", "policy", p.policy(),
+                "result", p.failed() ? "failed" : "passed", "mode", p.mode().wireName()).increment());
         String detail;
         try {
             detail = json.writeValueAsString(verdict);
@@ -142,6 +168,7 @@ public class JobProcessor {
             LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
         } else if (finalState == JobState.REPORTED) {
             LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());
+            webhookToReport.record(Duration.between(job.createdAt(), finished));
         }
     }
 

@@ -75,6 +75,12 @@ class PackagedServiceIT {
             HttpResponse<String> accepted = service.sendSigned(Payloads.raw(Payloads.SAMPLE));
             assertEquals(202, accepted.statusCode(), accepted.body());
             awaitLog(service, "dry-run: would POST status failed for " + Payloads.SAMPLE_SHA + " to project 6 MR !4 check 1");
+            // Production logs are JSON lines; a job's lines carry its evaluation, project and merge request.
+            String evaluation = service.log().lines().filter(l -> l.contains("would POST status failed")).findFirst()
+                    .orElseThrow();
+            assertTrue(evaluation.startsWith("{") && evaluation.contains("\"evaluationId\":\"")
+                    && evaluation.contains("\"project\":\"6\"") && evaluation.contains("\"mergeRequest\":\"4\""),
+                    evaluation);
             assertTrue(service.terminate(30), "SIGTERM should stop the service");
         }
         assertTrue(Files.exists(work.resolve("data/policy-gate.mv.db")), "the H2 journal lives under ./data");

@@ -1,0 +1,29 @@
+package io.policygate.gitlab;
+
+import io.smallrye.health.api.HealthGroup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
+/**
+ * GitLab's reachability, at /q/health/group/gitlab — deliberately neither liveness nor readiness: a GitLab
+ * outage must not take pods out of service (webhooks are still accepted and wait in the journal).
+ */
+@HealthGroup("gitlab")
+@ApplicationScoped
+public class GitLabHealthCheck implements HealthCheck {
+
+    private final GitLabCircuitBreaker breaker;
+
+    @Inject
+    public GitLabHealthCheck(GitLabCircuitBreaker breaker) {
+        this.breaker = breaker;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("gitlab").status(!breaker.isOpen())
+                .withData("reports", breaker.isOpen() ? "paused: GitLab keeps failing" : "flowing").build();
+    }
+}
