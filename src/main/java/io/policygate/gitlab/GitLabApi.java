@@ -15,6 +15,14 @@ import jakarta.ws.rs.core.Response;
 public interface GitLabApi {
 
     @GET
+    @Path("/user")
+    Response currentUser(@HeaderParam("PRIVATE-TOKEN") String token);
+
+    @GET
+    @Path("/version")
+    Response version(@HeaderParam("PRIVATE-TOKEN") String token);
+
+    @GET
     @Path("/projects/{id}/merge_requests")
     Response openMergeRequests(@PathParam("id") long projectId, @QueryParam("state") String state,
             @QueryParam("page") int page, @QueryParam("per_page") int perPage, @HeaderParam("PRIVATE-TOKEN") String token);

@@ -15,15 +15,20 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 public class GitLabHealthCheck implements HealthCheck {
 
     private final GitLabCircuitBreaker breaker;
+    private final GitLabStartupCheck startup;
 
     @Inject
-    public GitLabHealthCheck(GitLabCircuitBreaker breaker) {
+    public GitLabHealthCheck(GitLabCircuitBreaker breaker, GitLabStartupCheck startup) {
         this.breaker = breaker;
+        this.startup = startup;
     }
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("gitlab").status(!breaker.isOpen())
-                .withData("reports", breaker.isOpen() ? "paused: GitLab keeps failing" : "flowing").build();
+        return HealthCheckResponse.named("gitlab").status(!breaker.isOpen() && startup.tokenProblem().isEmpty())
+                .withData("reports", breaker.isOpen() ? "paused: GitLab keeps failing" : "flowing")
+                .withData("token", startup.tokenProblem().orElse("accepted or not checked"))
+                .withData("statusMode", startup.statusMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                .build();
     }
 }

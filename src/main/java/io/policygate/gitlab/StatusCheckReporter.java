@@ -25,20 +25,22 @@ public class StatusCheckReporter {
     private final Clock clock;
     private final GitLabCircuitBreaker breaker;
     private final GitLabCallMetrics calls;
+    private final GitLabStartupCheck startup;
 
     @Inject
     public StatusCheckReporter(GitLabConfig gitlab, ServiceConfig service, GitLabApi api, Clock clock,
-            GitLabCircuitBreaker breaker, GitLabCallMetrics calls) {
+            GitLabCircuitBreaker breaker, GitLabCallMetrics calls, GitLabStartupCheck startup) {
         this.gitlab = gitlab;
         this.service = service;
         this.api = api;
         this.clock = clock;
         this.breaker = breaker;
         this.calls = calls;
+        this.startup = startup;
     }
 
     public ReportOutcome report(StatusReport report) {
-        StatusMode.Posting posting = gitlab.statusMode().postingFor(report.verdict());
+        StatusMode.Posting posting = startup.statusMode().postingFor(report.verdict());
         if (posting instanceof StatusMode.Skip skip) {
             return new ReportOutcome.NotPosted(skip.reason());
         }

@@ -10,7 +10,26 @@ import io.policygate.policy.VerdictStatus;
 public enum StatusMode {
     STANDARD,
     LEGACY_PASS,
-    LEGACY_APPROVE;
+    LEGACY_APPROVE,
+    /** Ask GitLab (GET /version) at start-up and use the dialect of that version. */
+    AUTO;
+
+    /** The dialect of a GitLab version such as "16.5.1-ee"; empty for versions without status checks. */
+    public static java.util.Optional<StatusMode> forVersion(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return java.util.Optional.empty();
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        if (major >= 15) {
+            return java.util.Optional.of(STANDARD);
+        }
+        if (major == 14) {
+            return java.util.Optional.of(minor >= 9 ? LEGACY_PASS : LEGACY_APPROVE);
+        }
+        return java.util.Optional.empty();
+    }
 
     /** What to post for a verdict. */
     public sealed interface Posting {
@@ -34,6 +53,7 @@ public enum StatusMode {
             case LEGACY_APPROVE -> verdict == VerdictStatus.PASSED
                     ? new Post(null)
                     : new Skip("status-mode legacy-approve: GitLab 14.0-14.8 only takes approvals, nothing posted");
+            case AUTO -> throw new IllegalStateException("status-mode auto is resolved at start-up (GitLabStartupCheck)");
         };
     }
 }

@@ -33,6 +33,10 @@ public final class GitLabStubs {
         gitlab.stubFor(get(urlPathMatching(MR_PATH + "/(diffs|commits)")).atPriority(10).willReturn(json("[]")));
         gitlab.stubFor(get(urlPathMatching(MR_PATH)).atPriority(10)
                 .willReturn(json("{\"iid\":4,\"author\":{\"id\":1,\"username\":\"root\"}}")));
+        gitlab.stubFor(get(urlPathMatching("/api/v4/user")).atPriority(10)
+                .willReturn(json("{\"id\":99,\"username\":\"policy-gate-bot\"}")));
+        gitlab.stubFor(get(urlPathMatching("/api/v4/version")).atPriority(10)
+                .willReturn(json("{\"version\":\"17.5.1-ee\",\"revision\":\"abc\"}")));
     }
 
     public static ResponseDefinitionBuilder json(String body) {

@@ -15,6 +15,13 @@ import java.util.Map;
 public class GitLabWireMock implements QuarkusTestResourceLifecycleManager {
 
     private WireMockServer server;
+    private Map<String, String> args = Map.of();
+
+    /** Init args: "version" (GET /version's answer) and "user-status" (GET /user's status), set before start. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        this.args = initArgs;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -22,6 +29,16 @@ public class GitLabWireMock implements QuarkusTestResourceLifecycleManager {
         server.start();
         // Accept from the first moment: the workers may report before a test has set its own stubs.
         GitLabStubs.acceptAll(server);
+        if (args.containsKey("version")) {
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/api/v4/version")
+                    .willReturn(GitLabStubs.json("{\"version\":\"" + args.get("version") + "\"}")));
+        }
+        if (args.containsKey("user-status")) {
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/api/v4/user")
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                            .withStatus(Integer.parseInt(args.get("user-status")))
+                            .withBody("{\"message\":\"401 Unauthorized\"}")));
+        }
         return Map.of("policy-gate.gitlab.url", server.baseUrl());
     }
 

@@ -1,0 +1,92 @@
+package io.policygate.gitlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.config.GitLabConfig;
+import io.policygate.config.ServiceConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * At start-up, asks GitLab who the token belongs to (GET /user) and which version it runs (GET /version):
+ * a wrong token is reported at once rather than on the first webhook, and status-mode auto picks the
+ * dialect of that GitLab. GitLab being unreachable does not stop the service (webhooks wait in the journal).
+ */
+@ApplicationScoped
+public class GitLabStartupCheck {
+
+    private static final Logger LOG = Logger.getLogger(GitLabStartupCheck.class);
+
+    private final GitLabConfig config;
+    private final ServiceConfig service;
+    private final GitLabApi api;
+    private final ObjectMapper json;
+    private volatile StatusMode statusMode;
+    private volatile String tokenProblem;
+
+    @Inject
+    public GitLabStartupCheck(GitLabConfig config, ServiceConfig service, GitLabApi api, ObjectMapper json) {
+        this.config = config;
+        this.service = service;
+        this.api = api;
+        this.json = json;
+        this.statusMode = config.statusMode() == StatusMode.AUTO ? StatusMode.STANDARD : config.statusMode();
+    }
+
+    void onStart(@Observes @Priority(500) StartupEvent start) {
+        if (service.dryRun() || config.url().isEmpty()) {
+            return;
+        }
+        String token = config.token().orElse("");
+        answer("/user", () -> api.currentUser(token)).ifPresent(user -> {
+            if (user.status() == 200) {
+                LOG.infof("GitLab %s: the token belongs to @%s", config.url().get(), user.body().path("username").asText());
+            } else {
+                tokenProblem = "GitLab answered " + user.status() + " to GET /user: policy-gate.gitlab.token"
+                        + " (POLICY_GATE_GITLAB_TOKEN) is invalid, expired or lacks the api scope";
+                LOG.error(tokenProblem + "; every report will fail until it is fixed");
+            }
+        });
+        if (config.statusMode() == StatusMode.AUTO) {
+            Optional<Answer> version = answer("/version", () -> api.version(token));
+            String text = version.filter(a -> a.status() == 200).map(a -> a.body().path("version").asText()).orElse("");
+            Optional<StatusMode> mode = StatusMode.forVersion(text);
+            statusMode = mode.orElse(StatusMode.STANDARD);
+            if (mode.isPresent()) {
+                LOG.infof("GitLab %s: status-mode auto uses %s", text, statusMode);
+            } else {
+                LOG.warnf("status-mode auto: GitLab's version is unknown or has no status checks ('%s'); using %s",
+                        text, statusMode);
+            }
+        }
+    }
+
+    /** The dialect to post in: the configured one, or what auto found. */
+    public StatusMode statusMode() {
+        return statusMode;
+    }
+
+    /** Why the token does not work, when GET /user said so at start-up. */
+    public Optional<String> tokenProblem() {
+        return Optional.ofNullable(tokenProblem);
+    }
+
+    private record Answer(int status, JsonNode body) {
+    }
+
+    private Optional<Answer> answer(String what, java.util.function.Supplier<Response> call) {
+        try (Response response = call.get()) {
+            String text = response.hasEntity() ? response.readEntity(String.class) : "";
+            return Optional.of(new Answer(response.getStatus(), text.isBlank() ? json.nullNode() : json.readTree(text)));
+        } catch (Exception e) {
+            LOG.warnf("GitLab %s could not be asked %s at start-up: %s", config.url().get(), what, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.policygate.gitlab;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.policygate.testing.GitLabWireMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** status-mode auto against a GitLab 14.9, and a token GitLab rejects, both found at start-up. */
+@QuarkusTest
+@TestProfile(GitLabStartupCheckTest.Profile.class)
+class GitLabStartupCheckTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("policy-gate.gitlab.status-mode", "auto");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(GitLabWireMock.class,
+                    Map.of("version", "14.9.2-ee", "user-status", "401")));
+        }
+    }
+
+    @Inject
+    GitLabStartupCheck startup;
+
+    @Test
+    void autoPicksTheDialectOfTheGitLabVersion() {
+        assertEquals(StatusMode.LEGACY_PASS, startup.statusMode());
+        assertEquals(Optional.of(StatusMode.STANDARD), StatusMode.forVersion("15.0.0"));
+        assertEquals(Optional.of(StatusMode.LEGACY_APPROVE), StatusMode.forVersion("14.3.1-ee"));
+        assertEquals(Optional.empty(), StatusMode.forVersion("13.12.0"));
+    }
+
+    @Test
+    void aRejectedTokenIsReportedAtStartUpWithoutTakingThePodOutOfService() {
+        assertTrue(startup.tokenProblem().orElse("").contains("POLICY_GATE_GITLAB_TOKEN"));
+        given().get("/q/health/group/gitlab").then().statusCode(503)
+                .body("checks[0].data.token", containsString("GitLab answered 401 to GET /user"))
+                .body("checks[0].data.statusMode", equalTo("legacy-pass"));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
