@@ -23,6 +23,9 @@ public class PolicyGateMain {
 
     /** Runs a command; returns its exit code: 0 success, 1 policy or test failures, 2 usage error. */
     public static int run(String[] args, PrintStream out) {
+        if (args[0].equals("register")) {
+            return new RegisterCommand(out).run(Arrays.asList(args).subList(1, args.length));
+        }
         String dir = args.length > 1 ? args[1] : "policies";
         if (args.length > 2) {
             out.println("too many arguments: " + String.join(" ", Arrays.copyOfRange(args, 2, args.length)));
@@ -46,7 +49,8 @@ public class PolicyGateMain {
         out.println("""
                 usage: java -jar policy-gate.jar                 start the server
                        java -jar policy-gate.jar validate [DIR]  check the policy files in DIR (default: policies)
-                       java -jar policy-gate.jar test [DIR]      run the *.test.yaml policy tests in DIR""");
+                       java -jar policy-gate.jar test [DIR]      run the *.test.yaml policy tests in DIR
+                       java -jar policy-gate.jar register ...    create or update the status check on projects (register --help)""");
         return 2;
     }
 }

@@ -1,0 +1,122 @@
+package io.policygate.cli;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import io.policygate.testing.GitLabStubs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** register against a WireMock GitLab: a group of three projects over two pages. */
+class RegisterCommandTest {
+
+    private static final String HOOK = "https://policy-gate.example.com/webhooks/gitlab";
+    private WireMockServer gitlab;
+
+    @BeforeEach
+    void gitLab() {
+        gitlab = new WireMockServer(0);
+        gitlab.start();
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments%2Fteam/projects")).withQueryParam("page", equalTo("1"))
+                .willReturn(GitLabStubs.json("[{\"id\":1,\"path_with_namespace\":\"payments/team/api\"},"
+                        + "{\"id\":2,\"path_with_namespace\":\"payments/team/web\"}]").withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments%2Fteam/projects")).withQueryParam("page", equalTo("2"))
+                .willReturn(GitLabStubs.json("[{\"id\":3,\"path_with_namespace\":\"payments/team/batch\"}]")));
+        checks(1, "[]");
+        checks(2, "[{\"id\":20,\"name\":\"policy-gate\",\"external_url\":\"http://old.example.com/hook\","
+                + "\"protected_branches\":[{\"id\":7,\"name\":\"main\"}]}]");
+        checks(3, "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
+                + "\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+        for (int project = 1; project <= 3; project++) {
+            gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/protected_branches"))
+                    .willReturn(GitLabStubs.json("[{\"id\":" + (5 + project) + ",\"name\":\"main\"}]")));
+        }
+        gitlab.stubFor(WireMock.post(urlPathMatching("/api/v4/projects/\\d+/external_status_checks"))
+                .willReturn(GitLabStubs.json("{}").withStatus(201)));
+        gitlab.stubFor(WireMock.put(urlPathMatching("/api/v4/projects/\\d+/external_status_checks/\\d+"))
+                .willReturn(GitLabStubs.json("{}")));
+    }
+
+    private void checks(int project, String body) {
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/external_status_checks"))
+                .willReturn(GitLabStubs.json(body)));
+    }
+
+    @AfterEach
+    void stop() {
+        gitlab.stop();
+    }
+
+    private String run(int expectedExit, String... extra) {
+        String[] args = new String[] {"register", "--group", "payments/team", "--url", HOOK, "--protected-branch", "main",
+                "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
+                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET"};
+        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(expectedExit, PolicyGateMain.run(all, new PrintStream(bytes, true, StandardCharsets.UTF_8)),
+                bytes.toString(StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void createsMissingUpdatesChangedAndLeavesCurrentChecksAlone() {
+        String out = run(0);
+
+        assertTrue(out.contains("payments/team/api (1): created check 'policy-gate' -> " + HOOK), out);
+        assertTrue(out.contains("payments/team/web (2): updated check 'policy-gate' (20): http://old.example.com/hook -> "
+                + HOOK), out);
+        assertTrue(out.contains("payments/team/batch (3): check 'policy-gate' (30) already up to date"), out);
+        assertTrue(out.endsWith("1 created, 1 updated, 1 unchanged, 0 failed\n"), out);
+        gitlab.verify(postRequestedFor(urlPathEqualTo("/api/v4/projects/1/external_status_checks"))
+                .withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token"))
+                .withRequestBody(equalToJson("{\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
+                        + "\"shared_secret\":\"test-shared-secret\",\"protected_branch_ids\":[6]}")));
+        gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/2/external_status_checks/20")));
+        gitlab.verify(0, putRequestedFor(urlPathMatching("/api/v4/projects/3/.*")));
+    }
+
+    @Test
+    void dryRunChangesNothing() {
+        String out = run(0, "--dry-run");
+
+        assertTrue(out.contains("would create check"), out);
+        assertTrue(out.contains("would update check"), out);
+        assertTrue(out.endsWith("dry run: 1 created, 1 updated, 1 unchanged, 0 failed\n"), out);
+        gitlab.verify(0, postRequestedFor(urlPathMatching(".*")));
+        gitlab.verify(0, putRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void refusalsAreReportedPerProject() {
+        gitlab.stubFor(WireMock.post(urlPathEqualTo("/api/v4/projects/1/external_status_checks"))
+                .willReturn(WireMock.aResponse().withStatus(403)));
+        String out = run(1);
+        assertTrue(out.contains("payments/team/api (1): FAILED: GitLab answered 403 to POST /projects/1/external_status_checks:"
+                + " the token's user needs the Maintainer role"), out);
+        assertTrue(out.endsWith("0 created, 1 updated, 1 unchanged, 1 failed\n"), out);
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(2, PolicyGateMain.run(new String[] {"register", "--group", "g"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("--url must be policy-gate's webhook URL"));
+        gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
+    }
+}
