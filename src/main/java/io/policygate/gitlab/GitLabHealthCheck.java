@@ -3,6 +3,7 @@ package io.policygate.gitlab;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Locale;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
@@ -28,7 +29,7 @@ public class GitLabHealthCheck implements HealthCheck {
         return HealthCheckResponse.named("gitlab").status(!breaker.isOpen() && startup.tokenProblem().isEmpty())
                 .withData("reports", breaker.isOpen() ? "paused: GitLab keeps failing" : "flowing")
                 .withData("token", startup.tokenProblem().orElse("accepted or not checked"))
-                .withData("statusMode", startup.statusMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                .withData("statusMode", startup.statusMode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .build();
     }
 }

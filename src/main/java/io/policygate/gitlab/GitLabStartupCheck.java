@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -80,7 +81,7 @@ public class GitLabStartupCheck {
     private record Answer(int status, JsonNode body) {
     }
 
-    private Optional<Answer> answer(String what, java.util.function.Supplier<Response> call) {
+    private Optional<Answer> answer(String what, Supplier<Response> call) {
         try (Response response = call.get()) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
             return Optional.of(new Answer(response.getStatus(), text.isBlank() ? json.nullNode() : json.readTree(text)));

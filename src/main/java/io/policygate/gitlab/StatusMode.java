@@ -1,6 +1,9 @@
 package io.policygate.gitlab;
 
 import io.policygate.policy.VerdictStatus;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The status_check_responses dialects of GitLab versions (shared/gitlab/README.md): 15.0+ takes
@@ -15,20 +18,20 @@ public enum StatusMode {
     AUTO;
 
     /** The dialect of a GitLab version such as "16.5.1-ee"; empty for versions without status checks. */
-    public static java.util.Optional<StatusMode> forVersion(String version) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+    public static Optional<StatusMode> forVersion(String version) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
         if (!m.find()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         int major = Integer.parseInt(m.group(1));
         int minor = Integer.parseInt(m.group(2));
         if (major >= 15) {
-            return java.util.Optional.of(STANDARD);
+            return Optional.of(STANDARD);
         }
         if (major == 14) {
-            return java.util.Optional.of(minor >= 9 ? LEGACY_PASS : LEGACY_APPROVE);
+            return Optional.of(minor >= 9 ? LEGACY_PASS : LEGACY_APPROVE);
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** What to post for a verdict. */
