@@ -164,11 +164,113 @@ public class JournalStore {
         }
     }
 
-    /** Records the verdict and moves the job on to reporting; false when the job was superseded meanwhile. */
-    public boolean completeEvaluation(String id, String owner, String verdict, String verdictDetail) {
-        return update("UPDATE evaluation_job SET state = 'reporting', verdict = ?, verdict_detail = ?,"
+    /**
+     * Records the verdict, the policy files (JSON) that decided it, and moves the job on to reporting;
+     * false when the job was superseded meanwhile.
+     */
+    public boolean completeEvaluation(String id, String owner, String verdict, String verdictDetail,
+            String policyFiles) {
+        return update("UPDATE evaluation_job SET state = 'reporting', verdict = ?, verdict_detail = ?, policy_files = ?,"
                 + " next_attempt_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'evaluating'",
-                verdict, verdictDetail, timestamp(clock.instant()), timestamp(clock.instant()), id, owner) == 1;
+                verdict, verdictDetail, policyFiles, timestamp(clock.instant()), timestamp(clock.instant()), id,
+                owner) == 1;
+    }
+
+    /** One page of the history, newest first. */
+    public record HistoryPage(List<Evaluation> evaluations, String nextCursor) {
+    }
+
+    /** A journal row as the history shows it. */
+    public record Evaluation(String id, CheckKey key, String sha, JobState state, String verdict, String verdictDetail,
+            String policyFiles, int attempts, String lastError, Instant createdAt, Instant finishedAt, String payload) {
+    }
+
+    /** Filters of the history; null means any. {@code before} is the cursor: created_at and id of the last row seen. */
+    public record HistoryQuery(Long projectId, Long mergeRequestIid, JobState state, String verdict, int limit,
+            Instant beforeCreatedAt, String beforeId) {
+    }
+
+    public HistoryPage history(HistoryQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT id, project_id, mr_iid, check_id, sha, state, verdict, verdict_detail,"
+                + " policy_files, attempts, last_error, created_at, finished_at, payload FROM evaluation_job WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (query.projectId() != null) {
+            sql.append(" AND project_id = ?");
+            parameters.add(query.projectId());
+        }
+        if (query.mergeRequestIid() != null) {
+            sql.append(" AND mr_iid = ?");
+            parameters.add(query.mergeRequestIid());
+        }
+        if (query.state() != null) {
+            sql.append(" AND state = ?");
+            parameters.add(query.state().dbName());
+        }
+        if (query.verdict() != null) {
+            sql.append(" AND verdict = ?");
+            parameters.add(query.verdict());
+        }
+        if (query.beforeCreatedAt() != null) {
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            parameters.add(timestamp(query.beforeCreatedAt()));
+            parameters.add(timestamp(query.beforeCreatedAt()));
+            parameters.add(query.beforeId());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit() + 1);
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                select.setObject(i + 1, parameters.get(i));
+            }
+            List<Evaluation> rows = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(evaluation(rs));
+                }
+            }
+            if (rows.size() <= query.limit()) {
+                return new HistoryPage(rows, null);
+            }
+            List<Evaluation> page = rows.subList(0, query.limit());
+            Evaluation last = page.get(page.size() - 1);
+            return new HistoryPage(List.copyOf(page), last.createdAt() + "|" + last.id());
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
+    public Optional<Evaluation> evaluation(String id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha, state,"
+                        + " verdict, verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload"
+                        + " FROM evaluation_job WHERE id = ?")) {
+            select.setString(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(evaluation(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
+    private static Evaluation evaluation(ResultSet rs) throws SQLException {
+        return new Evaluation(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
+                JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
+                rs.getString(11), instant(rs, 12), instant(rs, 13), rs.getString(14));
+    }
+
+    /** Deletes finished evaluations (and their attempts) older than {@code before}; returns how many. */
+    public int prune(Instant before) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            String finished = "state IN ('reported','superseded','dead') AND finished_at < ?";
+            update(c, "DELETE FROM report_attempt WHERE job_id IN (SELECT id FROM evaluation_job WHERE " + finished + ")",
+                    timestamp(before));
+            int deleted = update(c, "DELETE FROM evaluation_job WHERE " + finished, timestamp(before));
+            c.commit();
+            return deleted;
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot prune the journal", e);
+        }
     }
 
     /** Ends a job that cannot be evaluated at all (its stored payload is unusable). */

@@ -106,6 +106,11 @@ public class ActivePolicies {
     }
 
     public Verdict evaluate(MergeRequestContext mergeRequest, MergeRequestData data) {
-        return engine.evaluate(current.get(), mergeRequest, data);
+        return evaluate(current.get(), mergeRequest, data);
+    }
+
+    /** Evaluates with a set taken earlier from {@link #current()}, so the caller knows which files decided. */
+    public Verdict evaluate(PolicySet set, MergeRequestContext mergeRequest, MergeRequestData data) {
+        return engine.evaluate(set, mergeRequest, data);
     }
 }

@@ -17,6 +17,7 @@ import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.PolicySet;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -106,17 +107,20 @@ public class JobProcessor {
             abandon(job, owner, "stored payload is no longer actionable: " + ((ParsedEvent.Ignored) parsed).reason());
             return null;
         }
-        Verdict verdict = policies.evaluate(actionable.event(), reads.of(job.key(), job.sha()));
+        PolicySet set = policies.current();
+        Verdict verdict = policies.evaluate(set, actionable.event(), reads.of(job.key(), job.sha()));
         metrics.counter("policy_gate_verdicts", "status", verdict.status().wireName()).increment();
         verdict.policies().forEach(p -> metrics.counter("policy_gate_policy_results", "policy", p.policy(),
                 "result", p.failed() ? "failed" : "passed", "mode", p.mode().wireName()).increment());
         String detail;
+        String policyFiles;
         try {
             detail = json.writeValueAsString(verdict);
+            policyFiles = json.writeValueAsString(set.files());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
         }
-        if (!journal.completeEvaluation(job.id(), owner, verdict.status().wireName(), detail)) {
+        if (!journal.completeEvaluation(job.id(), owner, verdict.status().wireName(), detail, policyFiles)) {
             LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
             return null;
         }

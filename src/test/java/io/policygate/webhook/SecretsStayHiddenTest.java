@@ -74,7 +74,7 @@ class SecretsStayHiddenTest extends ServiceTest {
                 .statusCode(200).extract().asString());
         answers.add(given().header("Authorization", "Bearer test-api-token").contentType("application/json")
                 .body(Payloads.raw(Payloads.SAMPLE)).post("/api/v1/evaluate").then().statusCode(200).extract().asString());
-        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/metrics")) {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi")) {
             answers.add(given().get(path).then().extract().asString());
         }
 
