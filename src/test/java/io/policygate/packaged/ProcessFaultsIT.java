@@ -130,7 +130,7 @@ class ProcessFaultsIT {
         try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
                 io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()) {
             gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(201).withBody("{}")
-                    .withFixedDelay(150)));
+                    .withFixedDelay(500)));
             Map<String, String> env = new HashMap<>(ServiceProcess.reportingTo(gitlab.baseUrl()));
             env.put("POLICY_GATE_DB_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres");
             env.put("POLICY_GATE_DB_USERNAME", "postgres");
