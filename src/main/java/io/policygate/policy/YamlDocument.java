@@ -115,7 +115,7 @@ public final class YamlDocument {
 
     /** Unchecked carrier out of the recursive reader; turned into {@link SyntaxException} by the caller. */
     private static final class SyntaxExceptionAt extends RuntimeException {
-        public final int line;
+        final int line;
 
         SyntaxExceptionAt(int line, String message) {
             super(message);

@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.policygate.journal.JobState;
-import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
