@@ -1,5 +1,6 @@
 package io.policygate.config;
 
+import io.policygate.note.CommentMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -19,4 +20,8 @@ public interface ReportConfig {
     /** How long after intake a verdict is still retried before it is dead-lettered. */
     @WithDefault("24h")
     Duration retryFor();
+
+    /** When the merge request gets a note with the reasons: never, on-failure or always. */
+    @WithDefault("on-failure")
+    CommentMode comment();
 }

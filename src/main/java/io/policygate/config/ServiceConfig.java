@@ -3,6 +3,8 @@ package io.policygate.config;
 import io.policygate.policy.VerdictStatus;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.util.Optional;
 
 /** Service-wide switches that belong to no single concern. */
 @ConfigMapping(prefix = "policy-gate")
@@ -15,4 +17,7 @@ public interface ServiceConfig {
     /** The verdict when no policy applies to a merge request. */
     @WithDefault("passed")
     VerdictStatus noPolicyVerdict();
+
+    /** policy-gate's own address as people reach it, for the links in merge request notes. */
+    Optional<URI> publicUrl();
 }

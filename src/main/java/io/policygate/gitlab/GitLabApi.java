@@ -4,6 +4,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -54,4 +55,26 @@ public interface GitLabApi {
     @Consumes(MediaType.APPLICATION_JSON)
     Response postStatusCheckResponse(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
             @HeaderParam("PRIVATE-TOKEN") String token, StatusCheckResponseBody body);
+
+    @GET
+    @Path("/projects/{id}/merge_requests/{iid}/notes")
+    Response notes(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+            @QueryParam("sort") String sort, @QueryParam("order_by") String orderBy, @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage, @HeaderParam("PRIVATE-TOKEN") String token);
+
+    @POST
+    @Path("/projects/{id}/merge_requests/{iid}/notes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Response createNote(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+            @HeaderParam("PRIVATE-TOKEN") String token, NoteBody body);
+
+    @PUT
+    @Path("/projects/{id}/merge_requests/{iid}/notes/{noteId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    Response updateNote(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+            @PathParam("noteId") long noteId, @HeaderParam("PRIVATE-TOKEN") String token, NoteBody body);
+
+    /** The body of POST and PUT .../notes: GitLab renders it as Markdown. */
+    record NoteBody(String body) {
+    }
 }

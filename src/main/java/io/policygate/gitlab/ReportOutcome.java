@@ -144,7 +144,7 @@ public sealed interface ReportOutcome {
         }
     }
 
-    private static String shorten(String text) {
+    static String shorten(String text) {
         String oneLine = text.replaceAll("\\s+", " ").trim();
         return oneLine.length() <= 500 ? oneLine : oneLine.substring(0, 500) + "…";
     }

@@ -34,6 +34,9 @@ public class JournalStore {
     private static final String UNFINISHED_STATES = "('queued','evaluating','reporting')";
     private static final String JOB_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, payload, verdict,"
             + " verdict_detail, attempts, next_attempt_at, last_error, created_at";
+    /** The columns {@link #evaluation(ResultSet)} reads, in its order. */
+    private static final String EVALUATION_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, verdict,"
+            + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -182,7 +185,8 @@ public class JournalStore {
 
     /** A journal row as the history shows it. */
     public record Evaluation(String id, CheckKey key, String sha, JobState state, String verdict, String verdictDetail,
-            String policyFiles, int attempts, String lastError, Instant createdAt, Instant finishedAt, String payload) {
+            String policyFiles, int attempts, String lastError, Instant createdAt, Instant finishedAt, String payload,
+            String noteResult) {
     }
 
     /** Filters of the history; null means any. {@code before} is the cursor: created_at and id of the last row seen. */
@@ -191,8 +195,7 @@ public class JournalStore {
     }
 
     public HistoryPage history(HistoryQuery query) {
-        StringBuilder sql = new StringBuilder("SELECT id, project_id, mr_iid, check_id, sha, state, verdict, verdict_detail,"
-                + " policy_files, attempts, last_error, created_at, finished_at, payload FROM evaluation_job WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + EVALUATION_COLUMNS + " FROM evaluation_job WHERE 1 = 1");
         List<Object> parameters = new ArrayList<>();
         if (query.projectId() != null) {
             sql.append(" AND project_id = ?");
@@ -240,8 +243,7 @@ public class JournalStore {
 
     public Optional<Evaluation> evaluation(String id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha, state,"
-                        + " verdict, verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload"
+                PreparedStatement select = c.prepareStatement("SELECT " + EVALUATION_COLUMNS
                         + " FROM evaluation_job WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
@@ -252,10 +254,33 @@ public class JournalStore {
         }
     }
 
+    /**
+     * Dead evaluations that nothing has replaced yet (no later job for the same merge request and check):
+     * the merge requests still waiting for someone to fix what stopped their report. Newest first.
+     */
+    public List<Evaluation> unresolvedDeadLetters(int limit) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT " + EVALUATION_COLUMNS
+                        + " FROM evaluation_job d WHERE state = 'dead' AND NOT EXISTS (SELECT 1 FROM"
+                        + " evaluation_job n WHERE n.project_id = d.project_id AND n.mr_iid = d.mr_iid"
+                        + " AND n.check_id = d.check_id AND n.created_at > d.created_at)"
+                        + " ORDER BY created_at DESC LIMIT " + limit)) {
+            List<Evaluation> rows = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(evaluation(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
     private static Evaluation evaluation(ResultSet rs) throws SQLException {
         return new Evaluation(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
                 JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
-                rs.getString(11), instant(rs, 12), instant(rs, 13), rs.getString(14));
+                rs.getString(11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15));
     }
 
     /** Deletes finished evaluations (and their attempts) older than {@code before}; returns how many. */
@@ -284,12 +309,13 @@ public class JournalStore {
 
     /**
      * Stores a report attempt and its consequence in one transaction: either the job ends in
-     * {@code finalState}, or (finalState null) it waits until {@code retryAt}.
+     * {@code finalState}, or (finalState null) it waits until {@code retryAt}. A job that ends reported with
+     * {@code noteDue} has its merge request note written next (see {@link #claimNote}).
      *
      * @return false when the job was superseded or re-leased meanwhile (the attempt is kept either way)
      */
     public boolean recordReport(String id, String owner, ReportAttempt attempt, JobState finalState,
-            Instant retryAt) {
+            Instant retryAt, boolean noteDue) {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -308,10 +334,11 @@ public class JournalStore {
                 int updated;
                 if (finalState != null) {
                     updated = update(c, "UPDATE evaluation_job SET state = ?, attempts = ?, active_key = NULL, next_attempt_at = NULL,"
-                            + " lease_owner = NULL, lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
-                            + " WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
+                            + " lease_owner = NULL, lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?,"
+                            + " note_due_at = ? WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
                             finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
-                            timestamp(now), id, owner);
+                            timestamp(now), noteDue && finalState == JobState.REPORTED ? timestamp(now) : null, id,
+                            owner);
                 } else {
                     updated = update(c, "UPDATE evaluation_job SET attempts = ?, next_attempt_at = ?,"
                             + " lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?"
@@ -327,6 +354,78 @@ public class JournalStore {
             }
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot record the report attempt", e);
+        }
+    }
+
+    /** A reported verdict whose merge request note is due, leased to one writer. */
+    public record DueNote(String id, CheckKey key, String sha, String verdictDetail, String payload, int attempts,
+            Instant finishedAt) {
+    }
+
+    /**
+     * Leases the next due note to {@code owner}. A finished job's lease columns are free, so notes use them:
+     * one writer per note across replicas, and a crashed writer's lease expires to another.
+     */
+    public Optional<DueNote> claimNote(String owner, Duration lease) {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Optional<DueNote> note = Optional.empty();
+                try (PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha,"
+                        + " verdict_detail, payload, note_attempts, finished_at FROM evaluation_job WHERE note_due_at <= ?"
+                        + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY note_due_at LIMIT 1"
+                        + " FOR UPDATE SKIP LOCKED")) {
+                    select.setObject(1, timestamp(now));
+                    select.setObject(2, timestamp(now));
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (rs.next()) {
+                            note = Optional.of(new DueNote(rs.getString(1),
+                                    new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
+                                    rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs, 9)));
+                        }
+                    }
+                }
+                if (note.isPresent()) {
+                    update(c, "UPDATE evaluation_job SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
+                            timestamp(now.plus(lease)), note.get().id());
+                }
+                c.commit();
+                return note;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot claim a note", e);
+        }
+    }
+
+    /**
+     * Records what came of writing a note. With {@code retryAt} the note is due again then; without, it is
+     * done. {@code attempted} is false when GitLab was not asked (circuit breaker).
+     */
+    public boolean recordNote(String id, String owner, String result, boolean attempted, Instant retryAt) {
+        return update("UPDATE evaluation_job SET note_due_at = ?, note_result = ?,"
+                + " note_attempts = note_attempts + ?, lease_owner = NULL, lease_until = NULL"
+                + " WHERE id = ? AND lease_owner = ?", retryAt == null ? null : timestamp(retryAt), truncate(result),
+                attempted ? 1 : 0, id, owner) == 1;
+    }
+
+    /** True when a verdict for the key was reported after {@code finishedAt}: an older note would overwrite it. */
+    public boolean reportedAfter(CheckKey key, Instant finishedAt) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE project_id = ?"
+                        + " AND mr_iid = ? AND check_id = ? AND state = 'reported' AND finished_at > ?")) {
+            select.setLong(1, key.projectId());
+            select.setLong(2, key.mergeRequestIid());
+            select.setLong(3, key.checkId());
+            select.setObject(4, timestamp(finishedAt));
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
         }
     }
 

@@ -16,6 +16,7 @@ import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
 import io.policygate.journal.ReportAttempt;
+import io.policygate.note.NoteWriter;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.Verdict;
@@ -40,6 +41,7 @@ public class JobProcessor {
     private final ActivePolicies policies;
     private final StatusCheckReporter reporter;
     private final MergeRequestReads reads;
+    private final NoteWriter notes;
     private final RetrySchedule retrySchedule;
     private final ReportConfig reportConfig;
     private final ObjectMapper json;
@@ -49,12 +51,13 @@ public class JobProcessor {
 
     @Inject
     public JobProcessor(JournalStore journal, ActivePolicies policies, StatusCheckReporter reporter,
-            MergeRequestReads reads, RetrySchedule retrySchedule, ReportConfig reportConfig, ObjectMapper json,
-            Clock clock, MeterRegistry metrics) {
+            MergeRequestReads reads, NoteWriter notes, RetrySchedule retrySchedule, ReportConfig reportConfig,
+            ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.journal = journal;
         this.policies = policies;
         this.reporter = reporter;
         this.reads = reads;
+        this.notes = notes;
         this.retrySchedule = retrySchedule;
         this.reportConfig = reportConfig;
         this.json = json;
@@ -168,11 +171,15 @@ public class JobProcessor {
         if (finalState == JobState.DEAD) {
             LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), attempt.detail());
         }
-        if (!journal.recordReport(job.id(), owner, attempt, finalState, finalState == null ? retryAt : null)) {
+        boolean noteDue = reportConfig.comment().writesNotes();
+        if (!journal.recordReport(job.id(), owner, attempt, finalState, finalState == null ? retryAt : null, noteDue)) {
             LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
         } else if (finalState == JobState.REPORTED) {
             LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());
             webhookToReport.record(Duration.between(job.createdAt(), finished));
+            if (noteDue) {
+                notes.wakeUp();
+            }
         }
     }
 

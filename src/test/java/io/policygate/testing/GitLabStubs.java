@@ -3,6 +3,7 @@ package io.policygate.testing;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -23,9 +24,14 @@ public final class GitLabStubs {
         return post(urlPathMatching(ANY_STATUS_PATH));
     }
 
+    /** The notes of any merge request. */
+    public static final String NOTES_PATH = MR_PATH + "/notes";
+    /** The id of the user the test token belongs to (GET /user). */
+    public static final long BOT_USER_ID = 99;
+
     /**
-     * GitLab accepting every status (its 201 body is the stored response), and answering reads of a merge
-     * request with no changes, no commits and the sample's author.
+     * GitLab accepting every status (its 201 body is the stored response), answering reads of a merge
+     * request with no changes, no commits, no notes and the sample's author, and taking notes.
      */
     public static void acceptAll(WireMockServer gitlab) {
         gitlab.stubFor(statusResponses().willReturn(aResponse().withStatus(201)
@@ -34,7 +40,11 @@ public final class GitLabStubs {
         gitlab.stubFor(get(urlPathMatching(MR_PATH)).atPriority(10)
                 .willReturn(json("{\"iid\":4,\"author\":{\"id\":1,\"username\":\"root\"}}")));
         gitlab.stubFor(get(urlPathMatching("/api/v4/user")).atPriority(10)
-                .willReturn(json("{\"id\":99,\"username\":\"policy-gate-bot\"}")));
+                .willReturn(json("{\"id\":" + BOT_USER_ID + ",\"username\":\"policy-gate-bot\"}")));
+        gitlab.stubFor(get(urlPathMatching(NOTES_PATH)).atPriority(10).willReturn(json("[]")));
+        gitlab.stubFor(post(urlPathMatching(NOTES_PATH)).atPriority(10)
+                .willReturn(json("{\"id\":5001}").withStatus(201)));
+        gitlab.stubFor(put(urlPathMatching(NOTES_PATH + "/\\d+")).atPriority(10).willReturn(json("{\"id\":5001}")));
         gitlab.stubFor(get(urlPathMatching("/api/v4/version")).atPriority(10)
                 .willReturn(json("{\"version\":\"17.5.1-ee\",\"revision\":\"abc\"}")));
     }

@@ -50,9 +50,25 @@ public class Journal {
         return count("SELECT COUNT(*) FROM evaluation_job WHERE state IN ('queued','evaluating','reporting')");
     }
 
-    /** Waits until earlier tests' jobs are done, so that request counts belong to the test that reads them. */
+    /**
+     * Waits until earlier tests' jobs and merge request notes are done, so that request counts belong to the
+     * test that reads them.
+     */
     public void awaitIdle() {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> unfinishedCount() == 0);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> unfinishedCount() == 0 && dueNoteCount() == 0);
+    }
+
+    public long dueNoteCount() {
+        return count("SELECT COUNT(*) FROM evaluation_job WHERE note_due_at IS NOT NULL");
+    }
+
+    /** What came of an evaluation's merge request note, once it is no longer due. */
+    public String awaitNoteResult(String id) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> store.evaluation(id).filter(e -> e.noteResult() != null).isPresent()
+                        && count("SELECT COUNT(*) FROM evaluation_job WHERE id = '" + id + "' AND note_due_at IS NULL") == 1);
+        return store.evaluation(id).orElseThrow().noteResult();
     }
 
     private long count(String sql) {

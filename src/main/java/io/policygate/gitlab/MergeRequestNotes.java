@@ -1,0 +1,205 @@
+package io.policygate.gitlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.config.GitLabConfig;
+import io.policygate.config.ServiceConfig;
+import io.policygate.event.CheckKey;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps one note per status check on a merge request: found by a hidden marker among the notes our own
+ * token's user wrote, updated in place (PUT) or created (POST). Honours dry-run; never counts towards the
+ * circuit breaker, so a failing note cannot hold back status reports.
+ */
+@ApplicationScoped
+public class MergeRequestNotes {
+
+    private static final Logger LOG = Logger.getLogger(MergeRequestNotes.class);
+    private static final int PER_PAGE = 100;
+    /** 2,000 notes: a merge request with more is a conversation no one reads to the end anyway. */
+    private static final int MAX_PAGES = 20;
+
+    /** What came of one attempt to write a note. */
+    public sealed interface Outcome {
+        String detail();
+
+        /** The note now says what the body says. */
+        record Written(long noteId, String detail) implements Outcome {
+        }
+
+        /** Nothing to do: no note exists and this verdict does not create one, or dry run. */
+        record NotWritten(String detail) implements Outcome {
+        }
+
+        /** Worth another try at {@code retryAfter} at the earliest (null: no hint from GitLab). */
+        record Transient(String detail, Duration retryAfter) implements Outcome {
+        }
+
+        /** GitLab refuses; retrying will not help until someone fixes what the detail says. */
+        record Rejected(String detail) implements Outcome {
+        }
+    }
+
+    private final GitLabConfig config;
+    private final ServiceConfig service;
+    private final GitLabApi api;
+    private final ObjectMapper json;
+    private final GitLabCallMetrics calls;
+    private final Clock clock;
+    private volatile Long ownUserId;
+
+    @Inject
+    public MergeRequestNotes(GitLabConfig config, ServiceConfig service, GitLabApi api, ObjectMapper json,
+            GitLabCallMetrics calls, Clock clock) {
+        this.config = config;
+        this.service = service;
+        this.api = api;
+        this.json = json;
+        this.calls = calls;
+        this.clock = clock;
+    }
+
+    /** The hidden line that identifies our note for one status check; GitLab does not render HTML comments. */
+    public static String marker(long checkId) {
+        return "<!-- policy-gate status-check:" + checkId + " -->";
+    }
+
+    /**
+     * Makes the merge request's note for {@code key} say {@code body} (which must contain the key's
+     * marker). Without {@code create}, only an existing note is updated.
+     */
+    public Outcome write(CheckKey key, String body, boolean create) {
+        if (service.dryRun()) {
+            LOG.infof("dry-run: would write the note of %s:%n%s", key, body);
+            return new Outcome.NotWritten("dry-run: nothing written");
+        }
+        try {
+            OptionalLong existing = find(key);
+            GitLabApi.NoteBody note = new GitLabApi.NoteBody(body);
+            if (existing.isPresent()) {
+                return update(key, existing.getAsLong(), note);
+            }
+            if (!create) {
+                return new Outcome.NotWritten("no note to update, and a passed verdict creates none"
+                        + " (policy-gate.report.comment=on-failure)");
+            }
+            return written("created", body(call("note_create",
+                    () -> api.createNote(key.projectId(), key.mergeRequestIid(), token(), note)), "note"));
+        } catch (Answer e) {
+            return e.outcome;
+        }
+    }
+
+    private Outcome update(CheckKey key, long noteId, GitLabApi.NoteBody note) throws Answer {
+        try {
+            return written("updated", body(call("note_update",
+                    () -> api.updateNote(key.projectId(), key.mergeRequestIid(), noteId, token(), note)), "note"));
+        } catch (Answer e) {
+            if (e.status == 404) {
+                // Someone deleted the note since we found it: the next attempt finds none and writes a new one.
+                return new Outcome.Transient("note " + noteId + " was deleted meanwhile", null);
+            }
+            throw e;
+        }
+    }
+
+    private static Outcome written(String how, JsonNode note) {
+        long id = note.path("id").asLong();
+        return new Outcome.Written(id, how + " note " + id);
+    }
+
+    private OptionalLong find(CheckKey key) throws Answer {
+        long self = ownUserId();
+        String marker = marker(key.checkId());
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            int current = page;
+            Response response = call("notes", () -> api.notes(key.projectId(), key.mergeRequestIid(), "asc",
+                    "created_at", current, PER_PAGE, token()));
+            String next = response.getHeaderString("X-Next-Page");
+            for (JsonNode note : body(response, "notes")) {
+                if (note.path("author").path("id").asLong() == self && note.path("body").asText("").contains(marker)) {
+                    return OptionalLong.of(note.path("id").asLong());
+                }
+            }
+            if (next == null || next.isBlank()) {
+                return OptionalLong.empty();
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private long ownUserId() throws Answer {
+        Long known = ownUserId;
+        if (known == null) {
+            known = body(call("user", () -> api.currentUser(token())), "user").path("id").asLong();
+            ownUserId = known;
+        }
+        return known;
+    }
+
+    /** A GitLab answer that ends the attempt (anything but 2xx, or none), carried out of the call chain. */
+    private static final class Answer extends Exception {
+        private final transient Outcome outcome;
+        /** GitLab's HTTP status, 0 when none came. */
+        private final int status;
+
+        Answer(int status, Outcome outcome) {
+            super(outcome.detail(), null, false, false);
+            this.status = status;
+            this.outcome = outcome;
+        }
+    }
+
+    private Response call(String endpoint, Supplier<Response> request) throws Answer {
+        Response response;
+        try {
+            response = request.get();
+        } catch (RuntimeException e) {
+            calls.count(endpoint, null);
+            throw new Answer(0, new Outcome.Transient(ReportOutcome.fromFailure(e).detail(), null));
+        }
+        calls.count(endpoint, response.getStatus());
+        int status = response.getStatus();
+        if (status >= 200 && status < 300) {
+            return response;
+        }
+        String text = response.hasEntity() ? response.readEntity(String.class) : "";
+        String retryAfter = response.getHeaderString("Retry-After");
+        response.close();
+        String answer = "GitLab answered " + status + " to the " + endpoint.replace('_', ' ') + " request"
+                + (text.isBlank() ? "" : ": " + ReportOutcome.shorten(text));
+        if (status == 429 || status >= 500 || status == 408) {
+            throw new Answer(status, new Outcome.Transient(answer,
+                    ReportOutcome.parseRetryAfter(retryAfter, clock.instant())));
+        }
+        throw new Answer(status, new Outcome.Rejected(answer + switch (status) {
+            case 401 -> ". Fix: policy-gate.gitlab.token is invalid, expired or lacks the api scope";
+            case 403 -> ". Fix: the token's user may not comment on this merge request; give it at least the"
+                    + " Reporter role, or set policy-gate.report.comment=never";
+            case 404 -> ". Fix: the merge request or note is gone, or the token's user cannot see the project";
+            default -> "";
+        }));
+    }
+
+    private JsonNode body(Response response, String what) throws Answer {
+        try (response) {
+            return json.readTree(response.hasEntity() ? response.readEntity(String.class) : "null");
+        } catch (IOException e) {
+            throw new Answer(0, new Outcome.Transient("GitLab's " + what + " answer cannot be read: " + e.getMessage(),
+                    null));
+        }
+    }
+
+    private String token() {
+        return config.token().orElse("");
+    }
+}

@@ -1,0 +1,23 @@
+package io.policygate.note;
+
+import io.policygate.policy.VerdictStatus;
+
+/** policy-gate.report.comment: when a merge request gets a note explaining its verdict. */
+public enum CommentMode {
+    /** No notes at all. */
+    NEVER,
+    /** A note once a verdict fails; later verdicts update it, and a pass says so. */
+    ON_FAILURE,
+    /** A note for every verdict, passed ones too. */
+    ALWAYS;
+
+    /** Whether verdicts need the note looked after at all (a pass in on-failure only updates an existing note). */
+    public boolean writesNotes() {
+        return this != NEVER;
+    }
+
+    /** Whether a verdict creates a note when the merge request has none yet. */
+    public boolean creates(VerdictStatus verdict) {
+        return this == ALWAYS || (this == ON_FAILURE && verdict == VerdictStatus.FAILED);
+    }
+}

@@ -1,0 +1,189 @@
+package io.policygate.note;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.policygate.config.ReportConfig;
+import io.policygate.config.ServiceConfig;
+import io.policygate.config.WorkerConfig;
+import io.policygate.event.InvalidPayloadException;
+import io.policygate.event.MergeRequestEventParser;
+import io.policygate.event.ParsedEvent;
+import io.policygate.gitlab.GitLabCircuitBreaker;
+import io.policygate.gitlab.MergeRequestNotes;
+import io.policygate.journal.JournalStore;
+import io.policygate.policy.Verdict;
+import io.policygate.worker.RetrySchedule;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the merge request notes of reported verdicts, one at a time, on its own thread: a slow or failing
+ * notes API never holds a worker, so it never delays a status report. Due notes live in the journal, so a
+ * restart or a crashed replica leaves none unwritten.
+ */
+@ApplicationScoped
+public class NoteWriter {
+
+    private static final Logger LOG = Logger.getLogger(NoteWriter.class);
+    /** A note is an explanation, not a verdict: after this many failed tries it is left as it is. */
+    static final int MAX_ATTEMPTS = 5;
+
+    private final JournalStore journal;
+    private final MergeRequestNotes notes;
+    private final GitLabCircuitBreaker breaker;
+    private final RetrySchedule retrySchedule;
+    private final ReportConfig report;
+    private final ServiceConfig service;
+    private final WorkerConfig worker;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final String owner;
+    private final Semaphore wakeUps = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+
+    @Inject
+    public NoteWriter(JournalStore journal, MergeRequestNotes notes, GitLabCircuitBreaker breaker,
+            RetrySchedule retrySchedule, ReportConfig report, ServiceConfig service, WorkerConfig worker,
+            ObjectMapper json, Clock clock, MeterRegistry metrics) {
+        this.journal = journal;
+        this.notes = notes;
+        this.breaker = breaker;
+        this.retrySchedule = retrySchedule;
+        this.report = report;
+        this.service = service;
+        this.worker = worker;
+        this.json = json;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/notes-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    void onStart(@Observes StartupEvent start) {
+        if (!report.comment().writesNotes()) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::work, "policy-gate-notes");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        running = false;
+        if (thread == null) {
+            return;
+        }
+        wakeUps.release();
+        try {
+            thread.join(worker.shutdownGrace().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        journal.releaseLeases(owner);
+    }
+
+    /** A verdict with a due note was just reported. */
+    public void wakeUp() {
+        wakeUps.release();
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                Optional<JournalStore.DueNote> note = breaker.holding() ? Optional.empty()
+                        : journal.claimNote(owner, worker.lease());
+                if (note.isPresent()) {
+                    write(note.get());
+                } else {
+                    wakeUps.tryAcquire(worker.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // The note keeps its lease until it expires and is then tried again; the writer lives on.
+                LOG.error("Writing a merge request note failed; it is tried again when its lease expires", e);
+                sleep();
+            }
+        }
+    }
+
+    private void write(JournalStore.DueNote due) {
+        if (journal.reportedAfter(due.key(), due.finishedAt())) {
+            finish(due, "skipped", "not written: a newer verdict was reported for this merge request");
+            return;
+        }
+        Verdict verdict = verdict(due);
+        String body = VerdictNote.markdown(new VerdictNote.Subject(due.key().checkId(), checkName(due), due.sha(),
+                due.id(), due.finishedAt()), verdict, service.publicUrl());
+        MergeRequestNotes.Outcome outcome = notes.write(due.key(), body, report.comment().creates(verdict.status()));
+        if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
+            retryOrGiveUp(due, t);
+        } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {
+            LOG.warnf("The note of %s was not written (its status report is not affected): %s", due.key(), r.detail());
+            finish(due, "failed", r.detail());
+        } else {
+            finish(due, outcome instanceof MergeRequestNotes.Outcome.Written ? "written" : "not-needed",
+                    outcome.detail());
+        }
+    }
+
+    private void retryOrGiveUp(JournalStore.DueNote due, MergeRequestNotes.Outcome.Transient failure) {
+        int attempt = due.attempts() + 1;
+        if (attempt >= MAX_ATTEMPTS) {
+            LOG.warnf("The note of %s was not written after %d attempts: %s", due.key(), attempt, failure.detail());
+            finish(due, "failed", failure.detail() + "; gave up after " + attempt + " attempts");
+            return;
+        }
+        Instant retryAt = clock.instant().plus(retrySchedule.delayAfter(attempt, failure.retryAfter()));
+        metrics.counter("policy_gate_mr_notes", "outcome", "retried").increment();
+        journal.recordNote(due.id(), owner, failure.detail() + "; next attempt at " + retryAt, true, retryAt);
+    }
+
+    private void finish(JournalStore.DueNote due, String outcome, String detail) {
+        metrics.counter("policy_gate_mr_notes", "outcome", outcome).increment();
+        journal.recordNote(due.id(), owner, detail, !outcome.equals("skipped"), null);
+    }
+
+    private Verdict verdict(JournalStore.DueNote due) {
+        try {
+            return json.readValue(due.verdictDetail(), Verdict.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the journal stores verdicts it wrote itself", e);
+        }
+    }
+
+    private static String checkName(JournalStore.DueNote due) {
+        try {
+            return MergeRequestEventParser.parse(due.payload().getBytes(StandardCharsets.UTF_8),
+                    OptionalLong.of(due.key().checkId())) instanceof ParsedEvent.Actionable a
+                    ? a.event().statusCheckName() : null;
+        } catch (InvalidPayloadException e) {
+            return null;
+        }
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(worker.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
