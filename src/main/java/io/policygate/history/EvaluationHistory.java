@@ -1,0 +1,171 @@
+package io.policygate.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.event.InvalidPayloadException;
+import io.policygate.event.MergeRequestEvent;
+import io.policygate.event.MergeRequestEventParser;
+import io.policygate.event.ParsedEvent;
+import io.policygate.http.ProblemException;
+import io.policygate.journal.JobState;
+import io.policygate.journal.JournalStore;
+import io.policygate.journal.ReportAttempt;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The history as the API and the pages show it: filters read from request parameters (each bad one
+ * named in a 400), pages of summaries with an opaque cursor, and one evaluation in full.
+ */
+@ApplicationScoped
+public class EvaluationHistory {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+
+    /** One line of the history. */
+    public record Summary(String id, long project, String projectPath, long mergeRequest, String title,
+            long statusCheck, String sha, String state, String verdict, String summary, int attempts, String lastError,
+            Instant createdAt, Instant finishedAt) {
+    }
+
+    public record Page(List<Summary> evaluations, String nextCursor) {
+    }
+
+    /** The merge request as the payload described it. */
+    public record MergeRequestSummary(String projectPath, String title, String sourceBranch, String targetBranch,
+            String url, String triggeredBy, List<String> labels, String action, String statusCheckName) {
+    }
+
+    /** One evaluation in full; {@code verdict} and {@code policyFiles} are the JSON stored with it. */
+    public record Detail(Summary evaluation, MergeRequestSummary mergeRequest, JsonNode verdict, JsonNode policyFiles,
+            List<ReportAttempt> reportAttempts, String note) {
+    }
+
+    private final JournalStore journal;
+    private final ObjectMapper json;
+
+    @Inject
+    public EvaluationHistory(JournalStore journal, ObjectMapper json) {
+        this.journal = journal;
+        this.json = json;
+    }
+
+    /**
+     * The query the request parameters ask for; null parameters mean any.
+     *
+     * @throws ProblemException 400 naming the first bad parameter
+     */
+    public static JournalStore.HistoryQuery query(String project, String mr, String status, String limit,
+            String cursor) {
+        JobState state = null;
+        String verdict = null;
+        if (status != null) {
+            if (List.of("passed", "failed").contains(status)) {
+                verdict = status;
+            } else {
+                state = Arrays.stream(JobState.values()).filter(s -> s.dbName().equals(status)).findFirst()
+                        .orElseThrow(() -> badParameter("status", "must be one of passed, failed, queued, evaluating,"
+                                + " reporting, reported, superseded, dead"));
+            }
+        }
+        Instant beforeCreatedAt = null;
+        String beforeId = null;
+        if (cursor != null) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                beforeCreatedAt = Instant.parse(parts[0]);
+                beforeId = parts[1];
+            } catch (IllegalArgumentException | DateTimeParseException | ArrayIndexOutOfBoundsException e) {
+                throw badParameter("cursor", "is not a cursor this API gave out (use nextCursor as it is)");
+            }
+        }
+        int size = limit == null ? DEFAULT_LIMIT : (int) positive("limit", limit);
+        if (size > MAX_LIMIT) {
+            throw badParameter("limit", "must be at most " + MAX_LIMIT);
+        }
+        return new JournalStore.HistoryQuery(project == null ? null : positive("project", project),
+                mr == null ? null : positive("mr", mr), state, verdict, size, beforeCreatedAt, beforeId);
+    }
+
+    public Page list(JournalStore.HistoryQuery query) {
+        JournalStore.HistoryPage page = journal.history(query);
+        return new Page(page.evaluations().stream().map(this::summary).toList(), page.nextCursor() == null ? null
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Dead evaluations not replaced by a later one for the same merge request and check; newest first. */
+    public List<Summary> unresolvedDeadLetters(int limit) {
+        return journal.unresolvedDeadLetters(limit).stream().map(this::summary).toList();
+    }
+
+    public Optional<Detail> detail(String id) {
+        return journal.evaluation(id).map(e -> {
+            MergeRequestSummary mergeRequest = mergeRequest(e);
+            return new Detail(summary(e, mergeRequest), mergeRequest, tree(e.verdictDetail()), tree(e.policyFiles()),
+                    journal.attempts(id), e.noteResult());
+        });
+    }
+
+    private Summary summary(JournalStore.Evaluation e) {
+        return summary(e, mergeRequest(e));
+    }
+
+    private Summary summary(JournalStore.Evaluation e, MergeRequestSummary mergeRequest) {
+        JsonNode verdict = tree(e.verdictDetail());
+        return new Summary(e.id(), e.key().projectId(), mergeRequest == null ? null : mergeRequest.projectPath(),
+                e.key().mergeRequestIid(), mergeRequest == null ? null : mergeRequest.title(), e.key().checkId(),
+                e.sha(), e.state().dbName(), e.verdict(),
+                verdict == null ? null : verdict.path("summary").asText(null), e.attempts(), e.lastError(),
+                e.createdAt(), e.finishedAt());
+    }
+
+    private static MergeRequestSummary mergeRequest(JournalStore.Evaluation e) {
+        ParsedEvent parsed;
+        try {
+            parsed = MergeRequestEventParser.parse(e.payload().getBytes(StandardCharsets.UTF_8),
+                    OptionalLong.of(e.key().checkId()));
+        } catch (InvalidPayloadException invalid) {
+            return null;
+        }
+        if (!(parsed instanceof ParsedEvent.Actionable actionable)) {
+            return null;
+        }
+        MergeRequestEvent mr = actionable.event();
+        return new MergeRequestSummary(mr.projectPath(), mr.title(), mr.sourceBranch(), mr.targetBranch(), mr.url(),
+                mr.username(), mr.labels(), mr.action(), mr.statusCheckName());
+    }
+
+    private JsonNode tree(String text) {
+        try {
+            return text == null ? null : json.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("the journal stores JSON it wrote itself", e);
+        }
+    }
+
+    private static long positive(String parameter, String value) {
+        try {
+            long number = Long.parseLong(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw badParameter(parameter, "must be a positive whole number");
+    }
+
+    private static ProblemException badParameter(String parameter, String message) {
+        return new ProblemException(400, "invalid-parameter", "Bad Request", parameter + " " + message, parameter);
+    }
+}

@@ -1,0 +1,14 @@
+package io.policygate.web;
+
+/**
+ * One evaluation as a line of a page. {@code mergeRequestUrl} is null when policy-gate.gitlab.url is not
+ * set (links are built from it, never from a payload).
+ */
+public record HistoryRow(String id, String time, String project, long mergeRequest, String mergeRequestUrl,
+        String title, String shortSha, String verdict, String state, boolean dead, String lastError) {
+
+    /** What the row says of the verdict: the verdict once there is one, else how far the job got. */
+    public String outcome() {
+        return verdict != null ? verdict : state;
+    }
+}

@@ -1,0 +1,213 @@
+package io.policygate.web;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.policygate.journal.JobState;
+import io.policygate.testing.ConfigMapPolicies;
+import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.InjectPolicyDir;
+import io.policygate.testing.Payloads;
+import io.policygate.testing.ServiceTest;
+import io.policygate.testing.Webhooks;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The pages in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs),
+ * with JavaScript switched off: what a person sees after real evaluations, on a desktop and on a phone.
+ * Screenshots are left in target/screenshots.
+ */
+@QuarkusTest
+@TestProfile(PagesInBrowserTest.Profile.class)
+class PagesInBrowserTest extends ServiceTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(GitLabWireMock.class), new TestResourceEntry(ConfigMapPolicies.class));
+        }
+    }
+
+    @InjectPolicyDir
+    ConfigMapPolicies configMap;
+    @TestHTTPResource("/")
+    URL root;
+
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed) {
+            System.out.println("PagesInBrowserTest skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed"
+                    + " (Debian packages chromium and chromium-driver; .ci/run installs them)");
+        }
+        Assumptions.assumeTrue(installed, "no Chromium: install Debian's chromium and chromium-driver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // The flags keep Chromium off the network it cannot reach here; JavaScript is off to prove it is not needed.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + Files.createTempDirectory("policy-gate-chromium"));
+        options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    /** The pages with the API token as the password of HTTP Basic, as a browser's sign-in prompt sends it. */
+    private String page(String path) {
+        return root.toString().replace("://", "://reviewer:test-api-token@").replaceAll("/$", "") + path;
+    }
+
+    private void publishTheShippedPolicies() throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String name : List.of("jira-ticket.yaml", "compliance-review.yaml", "protected-paths.yaml")) {
+            files.put(name, Files.readString(Path.of("policies", name)));
+        }
+        configMap.publish(files);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies").then().extract().<List<String>>path("policies.name").contains("jira-ticket"));
+    }
+
+    private String evaluate(String fixture, int iid, JobState expected) {
+        String id = Webhooks.accept(Payloads.forMergeRequest(fixture, iid, Payloads.sha(iid)));
+        journal.awaitState(id, expected);
+        return id;
+    }
+
+    private String text(By by) {
+        return browser.findElement(by).getText();
+    }
+
+    private void screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aPersonSeesRecentVerdictsDeadLettersLoadErrorsAndWhyOneFailed() throws IOException {
+        publishTheShippedPolicies();
+        gitlab.stubFor(post(urlPathEqualTo("/api/v4/projects/6/merge_requests/9101/status_check_responses"))
+                .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"404 Not found\"}")));
+        String dead = evaluate(Payloads.SAMPLE, 9101, JobState.DEAD);
+        String failed = evaluate(Payloads.SAMPLE, 9102, JobState.REPORTED);
+        evaluate(Payloads.COMPLIANT, 9103, JobState.REPORTED);
+        Map<String, String> broken = new LinkedHashMap<>();
+        broken.put("jira-ticket.yaml", "name: jira-ticket\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");
+        configMap.publish(broken);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies").then().extract().<Boolean>path("lastLoad.ok"));
+
+        browser.get(page("/"));
+        screenshot("index-desktop");
+        assertEquals("Recent evaluations · policy-gate", browser.getTitle());
+        assertEquals("en", browser.findElement(By.tagName("html")).getAttribute("lang"));
+        assertTrue(browser.findElements(By.tagName("script")).isEmpty(), "the pages need no script");
+        String loadErrors = text(By.cssSelector("[aria-labelledby=load-errors]"));
+        assertTrue(loadErrors.contains("The latest policy change was rejected"), loadErrors);
+        assertTrue(loadErrors.contains("jira-ticket.yaml:4 rules[0].pattern"), loadErrors);
+        String deadLetters = text(By.cssSelector("[aria-labelledby=dead-letters]"));
+        assertTrue(deadLetters.contains("flightjs/Flight !9101 at " + Payloads.sha(9101).substring(0, 8)), deadLetters);
+        assertTrue(deadLetters.contains("GitLab answered 404"), deadLetters);
+        assertTrue(deadLetters.contains("Fix: the merge request or the external status check id does not exist"),
+                deadLetters);
+        WebElement deadRow = browser.findElement(By.xpath("//tr[td//a[@href='/evaluations/" + dead + "']]"));
+        assertEquals("dead", deadRow.getAttribute("class"));
+        assertTrue(deadRow.getText().contains("not reported"), deadRow.getText());
+        WebElement failedRow = browser.findElement(By.xpath("//tr[td//a[@href='/evaluations/" + failed + "']]"));
+        assertTrue(failedRow.getText().contains("failed"), failedRow.getText());
+        assertTrue(failedRow.getText().contains("flightjs/Flight"), failedRow.getText());
+        assertTrue(failedRow.getText().contains(Payloads.sha(9102).substring(0, 8)), failedRow.getText());
+        assertEquals(gitlab.baseUrl() + "/flightjs/Flight/-/merge_requests/9102",
+                failedRow.findElement(By.linkText("!9102")).getAttribute("href"));
+        String passedRow = browser.findElement(By.xpath("//tr[td//a[text()='!9103']]")).getText();
+        assertTrue(passedRow.contains("passed"), passedRow);
+
+        failedRow.findElement(By.linkText("Why")).click();
+        screenshot("evaluation-desktop");
+        assertEquals("flightjs/Flight !9102: failed", text(By.tagName("h1")));
+        WebElement jira = jiraSection();
+        assertTrue(jira.getText().contains("failed"), jira.getText());
+        assertTrue(jira.getText().contains("Reference a Jira ticket such as PAY-123"), jira.getText());
+        assertTrue(jira.getText().contains("title: Update README.md"), jira.getText());
+        WebElement paths = browser.findElement(By.xpath("//section[h3[starts-with(normalize-space(.), 'protected-paths')]]"));
+        assertTrue(paths.getText().contains("passed"), paths.getText());
+        String attempts = text(By.xpath("//h2[@id='attempts']/following-sibling::div[1]//table"));
+        assertTrue(attempts.contains("201") && attempts.contains("delivered"), attempts);
+        assertTrue(text(By.id("note")).contains("Merge request note"));
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        screenshot("evaluation-phone");
+        long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertTrue(overflow <= 0, "the page is wider than a phone by " + overflow + " px: " + ((JavascriptExecutor) browser)
+                .executeScript("return [...document.querySelectorAll('main *')].filter(e => e.scrollWidth > e.clientWidth + 1"
+                        + " && getComputedStyle(e).overflowX == 'visible').map(e => e.tagName + '.' + e.className)"
+                        + ".join(', ');"));
+        WebElement message = jiraSection().findElement(By.cssSelector("td[data-label=Message]"));
+        assertTrue(message.isDisplayed() && message.getText().startsWith("Reference a Jira ticket"), message.getText());
+
+        browser.get(page("/evaluations/" + dead));
+        screenshot("dead-phone");
+        assertTrue(text(By.cssSelector("[aria-labelledby=dead]")).contains("Fix: the merge request"));
+
+        browser.get(page("/evaluations/no-such-evaluation"));
+        assertEquals("Not Found", text(By.tagName("h1")));
+        assertTrue(text(By.tagName("main")).contains("no evaluation no-such-evaluation"));
+    }
+
+    private WebElement jiraSection() {
+        return browser.findElement(By.xpath("//section[h3[starts-with(normalize-space(.), 'jira-ticket')]]"));
+    }
+}
