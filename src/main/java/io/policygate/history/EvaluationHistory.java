@@ -32,10 +32,13 @@ public class EvaluationHistory {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
-    /** One line of the history. */
+    /**
+     * One line of the history. {@code ifEnforced}: the verdict with audit policies and rules enforced (null
+     * for evaluations stored before it was recorded).
+     */
     public record Summary(String id, long project, String projectPath, long mergeRequest, String title,
-            long statusCheck, String sha, String state, String verdict, String summary, int attempts, String lastError,
-            Instant createdAt, Instant finishedAt) {
+            long statusCheck, String sha, String state, String verdict, String ifEnforced, String summary, int attempts,
+            String lastError, Instant createdAt, Instant finishedAt) {
     }
 
     public record Page(List<Summary> evaluations, String nextCursor) {
@@ -65,8 +68,8 @@ public class EvaluationHistory {
      *
      * @throws ProblemException 400 naming the first bad parameter
      */
-    public static JournalStore.HistoryQuery query(String project, String mr, String status, String limit,
-            String cursor) {
+    public static JournalStore.HistoryQuery query(String project, String mr, String status, String ifEnforced,
+            String limit, String cursor) {
         JobState state = null;
         String verdict = null;
         if (status != null) {
@@ -77,6 +80,9 @@ public class EvaluationHistory {
                         .orElseThrow(() -> badParameter("status", "must be one of passed, failed, queued, evaluating,"
                                 + " reporting, reported, superseded, dead"));
             }
+        }
+        if (ifEnforced != null && !List.of("passed", "failed").contains(ifEnforced)) {
+            throw badParameter("ifEnforced", "must be passed or failed");
         }
         Instant beforeCreatedAt = null;
         String beforeId = null;
@@ -94,7 +100,7 @@ public class EvaluationHistory {
             throw badParameter("limit", "must be at most " + MAX_LIMIT);
         }
         return new JournalStore.HistoryQuery(project == null ? null : positive("project", project),
-                mr == null ? null : positive("mr", mr), state, verdict, size, beforeCreatedAt, beforeId);
+                mr == null ? null : positive("mr", mr), state, verdict, ifEnforced, size, beforeCreatedAt, beforeId);
     }
 
     public Page list(JournalStore.HistoryQuery query) {
@@ -124,7 +130,7 @@ public class EvaluationHistory {
         JsonNode verdict = tree(e.verdictDetail());
         return new Summary(e.id(), e.key().projectId(), mergeRequest == null ? null : mergeRequest.projectPath(),
                 e.key().mergeRequestIid(), mergeRequest == null ? null : mergeRequest.title(), e.key().checkId(),
-                e.sha(), e.state().dbName(), e.verdict(),
+                e.sha(), e.state().dbName(), e.verdict(), e.verdictIfEnforced(),
                 verdict == null ? null : verdict.path("summary").asText(null), e.attempts(), e.lastError(),
                 e.createdAt(), e.finishedAt());
     }

@@ -36,7 +36,8 @@ public class JournalStore {
             + " verdict_detail, attempts, next_attempt_at, last_error, created_at";
     /** The columns {@link #evaluation(ResultSet)} reads, in its order. */
     private static final String EVALUATION_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, verdict,"
-            + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result";
+            + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result,"
+            + " verdict_if_enforced";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -168,15 +169,16 @@ public class JournalStore {
     }
 
     /**
-     * Records the verdict, the policy files (JSON) that decided it, and moves the job on to reporting;
+     * Records the verdict (and what it would be with audits enforced), the policy files (JSON) that decided
+     * it, and moves the job on to reporting;
      * false when the job was superseded meanwhile.
      */
-    public boolean completeEvaluation(String id, String owner, String verdict, String verdictDetail,
-            String policyFiles) {
-        return update("UPDATE evaluation_job SET state = 'reporting', verdict = ?, verdict_detail = ?, policy_files = ?,"
-                + " next_attempt_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'evaluating'",
-                verdict, verdictDetail, policyFiles, timestamp(clock.instant()), timestamp(clock.instant()), id,
-                owner) == 1;
+    public boolean completeEvaluation(String id, String owner, String verdict, String verdictIfEnforced,
+            String verdictDetail, String policyFiles) {
+        return update("UPDATE evaluation_job SET state = 'reporting', verdict = ?, verdict_if_enforced = ?,"
+                + " verdict_detail = ?, policy_files = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"
+                + " AND lease_owner = ? AND state = 'evaluating'", verdict, verdictIfEnforced, verdictDetail,
+                policyFiles, timestamp(clock.instant()), timestamp(clock.instant()), id, owner) == 1;
     }
 
     /** One page of the history, newest first. */
@@ -186,12 +188,12 @@ public class JournalStore {
     /** A journal row as the history shows it. */
     public record Evaluation(String id, CheckKey key, String sha, JobState state, String verdict, String verdictDetail,
             String policyFiles, int attempts, String lastError, Instant createdAt, Instant finishedAt, String payload,
-            String noteResult) {
+            String noteResult, String verdictIfEnforced) {
     }
 
     /** Filters of the history; null means any. {@code before} is the cursor: created_at and id of the last row seen. */
-    public record HistoryQuery(Long projectId, Long mergeRequestIid, JobState state, String verdict, int limit,
-            Instant beforeCreatedAt, String beforeId) {
+    public record HistoryQuery(Long projectId, Long mergeRequestIid, JobState state, String verdict,
+            String verdictIfEnforced, int limit, Instant beforeCreatedAt, String beforeId) {
     }
 
     public HistoryPage history(HistoryQuery query) {
@@ -212,6 +214,10 @@ public class JournalStore {
         if (query.verdict() != null) {
             sql.append(" AND verdict = ?");
             parameters.add(query.verdict());
+        }
+        if (query.verdictIfEnforced() != null) {
+            sql.append(" AND verdict_if_enforced = ?");
+            parameters.add(query.verdictIfEnforced());
         }
         if (query.beforeCreatedAt() != null) {
             sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
@@ -280,7 +286,8 @@ public class JournalStore {
     private static Evaluation evaluation(ResultSet rs) throws SQLException {
         return new Evaluation(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
                 JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
-                rs.getString(11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15));
+                rs.getString(11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15),
+                rs.getString(16));
     }
 
     /** Deletes finished evaluations (and their attempts) older than {@code before}; returns how many. */

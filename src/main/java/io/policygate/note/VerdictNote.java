@@ -2,7 +2,6 @@ package io.policygate.note;
 
 import io.policygate.gitlab.MergeRequestNotes;
 import io.policygate.policy.Evidence;
-import io.policygate.policy.PolicyMode;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
@@ -13,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,11 +46,9 @@ public final class VerdictNote {
                 : plain(subject.checkName());
         note.append("### ").append(failed ? ":x: " : ":white_check_mark: ").append(check).append(": ")
                 .append(failed ? "failed" : "passed").append("\n\n");
-        List<PolicyResult> enforced = verdict.policies().stream().filter(p -> p.mode() == PolicyMode.ENFORCE).toList();
-        List<PolicyResult> audit = verdict.policies().stream().filter(p -> p.mode() == PolicyMode.AUDIT).toList();
         note.append("Commit ").append(code(subject.sha().substring(0, Math.min(8, subject.sha().length()))))
                 .append(" was checked against ").append(count(verdict.policies().size(), "policy", "policies"));
-        long failing = enforced.stream().filter(PolicyResult::failed).count();
+        long failing = verdict.policies().stream().filter(PolicyResult::blocking).count();
         if (verdict.policies().isEmpty()) {
             note.append(": none applies to this merge request (policy-gate.no-policy-verdict decides).\n");
         } else if (failing == 0) {
@@ -59,10 +57,10 @@ public final class VerdictNote {
             note.append("; ").append(count(failing, "fails", "fail")).append(". Fix what is listed below and push"
                     + " again; the check runs on every push.\n");
         }
-        failures(note, enforced);
-        if (audit.stream().anyMatch(PolicyResult::failed)) {
+        failures(note, verdict.policies(), RuleResult::failsCheck);
+        if (verdict.policies().stream().flatMap(p -> p.rules().stream()).anyMatch(RuleResult::failsWhenEnforced)) {
             note.append("\n**Audit only** (would fail when enforced; does not block this merge request):\n");
-            failures(note, audit);
+            failures(note, verdict.policies(), RuleResult::failsWhenEnforced);
         }
         note.append('\n');
         publicUrl.ifPresentOrElse(
@@ -79,10 +77,10 @@ public final class VerdictNote {
         return URI.create((base.endsWith("/") ? base : base + "/") + "evaluations/" + evaluationId);
     }
 
-    private static void failures(StringBuilder note, List<PolicyResult> policies) {
+    private static void failures(StringBuilder note, List<PolicyResult> policies, Predicate<RuleResult> listed) {
         for (PolicyResult policy : policies) {
             for (RuleResult rule : policy.rules()) {
-                if (!rule.outcome().blocks()) {
+                if (!listed.test(rule)) {
                     continue;
                 }
                 note.append("- **").append(plain(policy.policy())).append("** (").append(code(rule.type()))

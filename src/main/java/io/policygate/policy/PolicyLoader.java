@@ -32,6 +32,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -55,7 +57,7 @@ public final class PolicyLoader {
         }
     }
 
-    private static final List<String> RULE_COMMON_FIELDS = List.of("type", "message", "onError");
+    private static final List<String> RULE_COMMON_FIELDS = List.of("type", "message", "onError", "mode");
 
     private final RuleTypes ruleTypes;
 
@@ -77,27 +79,52 @@ public final class PolicyLoader {
      */
     public PolicySet load(Path dir) {
         List<PolicyError> errors = new ArrayList<>();
+        return load(read(dir, errors), errors);
+    }
+
+    /**
+     * A set from files given by name and content (a candidate set sent for an impact preview), with the
+     * same errors {@link #load(Path)} gives for the same files.
+     *
+     * @throws PolicyLoadException listing every error in every file
+     */
+    public PolicySet load(Map<String, byte[]> files) {
+        return load(files, new ArrayList<>());
+    }
+
+    /**
+     * The policy files of a folder, by the name errors give them (the path), in name order.
+     *
+     * @throws PolicyLoadException when the folder does not exist
+     */
+    public static Map<String, byte[]> read(Path dir, List<PolicyError> errors) {
         if (!Files.isDirectory(dir)) {
             throw new PolicyLoadException(List.of(new PolicyError(dir.toString(), 0, null,
                     "policy directory does not exist (set policy-gate.policies.dir)")));
         }
-        List<Policy> policies = new ArrayList<>();
-        List<PolicySet.PolicyFile> files = new ArrayList<>();
+        Map<String, byte[]> files = new TreeMap<>();
         for (Path file : policyFiles(dir, errors)) {
-            String display = file.toString();
             try {
-                byte[] bytes = Files.readAllBytes(file);
-                files.add(new PolicySet.PolicyFile(display, sha256(bytes)));
-                policies.addAll(parse(display, new String(bytes, StandardCharsets.UTF_8), errors));
+                files.put(file.toString(), Files.readAllBytes(file));
             } catch (IOException e) {
-                errors.add(new PolicyError(display, 0, null, "cannot read: " + e.getMessage()));
+                errors.add(new PolicyError(file.toString(), 0, null, "cannot read: " + e.getMessage()));
             }
+        }
+        return files;
+    }
+
+    private PolicySet load(Map<String, byte[]> files, List<PolicyError> errors) {
+        List<Policy> policies = new ArrayList<>();
+        List<PolicySet.PolicyFile> hashes = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
+            hashes.add(new PolicySet.PolicyFile(file.getKey(), sha256(file.getValue())));
+            policies.addAll(parse(file.getKey(), new String(file.getValue(), StandardCharsets.UTF_8), errors));
         }
         checkUniqueNames(policies, errors);
         if (!errors.isEmpty()) {
             throw new PolicyLoadException(errors);
         }
-        return new PolicySet(policies, files);
+        return new PolicySet(policies, hashes);
     }
 
     /**
@@ -251,15 +278,11 @@ public final class PolicyLoader {
                 error(pointer + "/message", "must be a string");
                 return null;
             }
-            OnError onError = OnError.FAIL;
-            JsonNode onErrorNode = node.get("onError");
-            if (onErrorNode != null) {
-                onError = Arrays.stream(OnError.values()).filter(o -> o.wireName().equals(onErrorNode.asText()))
-                        .findFirst().orElse(null);
-                if (onError == null || !onErrorNode.isTextual()) {
-                    error(pointer + "/onError", "must be one of [fail, skip]");
-                    return null;
-                }
+            OnError onError = option(node, "onError", pointer, OnError.values(), OnError::wireName, OnError.FAIL);
+            PolicyMode mode = option(node, "mode", pointer, PolicyMode.values(), PolicyMode::wireName,
+                    PolicyMode.ENFORCE);
+            if (onError == null || mode == null) {
+                return null;
             }
             ObjectNode config = ((ObjectNode) node).deepCopy();
             config.remove(RULE_COMMON_FIELDS);
@@ -269,11 +292,27 @@ public final class PolicyLoader {
             }
             try {
                 Rule rule = type.create(bound);
-                return new PolicyRule(type.name(), messageNode == null ? null : messageNode.textValue(), onError, rule);
+                return new PolicyRule(type.name(), messageNode == null ? null : messageNode.textValue(), onError, mode,
+                        rule);
             } catch (InvalidRuleException e) {
                 error(pointer + "/" + e.field().replaceAll("\\[(\\d+)]", "/$1"), e.getMessage());
                 return null;
             }
+        }
+
+        /** An optional field of a rule naming one of {@code values}; null, with an error, when it names none. */
+        private <E> E option(JsonNode rule, String field, String pointer, E[] values, Function<E, String> wireName,
+                E absent) {
+            JsonNode value = rule.get(field);
+            if (value == null) {
+                return absent;
+            }
+            E chosen = value.isTextual() ? Arrays.stream(values).filter(v -> wireName.apply(v).equals(value.textValue()))
+                    .findFirst().orElse(null) : null;
+            if (chosen == null) {
+                error(pointer + "/" + field, "must be one of " + Arrays.stream(values).map(wireName).toList());
+            }
+            return chosen;
         }
 
         private <T> T bind(JsonNode node, String pointer, Class<T> type) {

@@ -2,19 +2,30 @@ package io.policygate.policy;
 
 import java.util.List;
 
-/** One applicable policy's rule results. {@code failed} ignores the mode; the verdict applies it. */
-public record PolicyResult(String policy, String file, PolicyMode mode, boolean failed, List<RuleResult> rules) {
+/**
+ * One applicable policy's rule results. {@code failed}: some rule failed, whatever its mode (the policy
+ * would fail if enforced); {@code blocking}: some enforced rule failed, so the check fails.
+ */
+public record PolicyResult(String policy, String file, PolicyMode mode, boolean failed, Boolean blocking,
+        List<RuleResult> rules) {
 
     public PolicyResult {
         rules = List.copyOf(rules);
+        // Verdicts stored before rules had a mode: an enforced policy that failed blocked.
+        blocking = blocking == null ? failed && mode == PolicyMode.ENFORCE : blocking;
     }
 
+    /** The results of a policy's rules; in an audit policy every rule is audited. */
     static PolicyResult of(Policy policy, List<RuleResult> rules) {
-        boolean failed = rules.stream().anyMatch(r -> r.outcome().blocks());
-        return new PolicyResult(policy.name(), policy.source().file(), policy.mode(), failed, rules);
+        List<RuleResult> moded = policy.mode() == PolicyMode.AUDIT
+                ? rules.stream().map(r -> r.inMode(PolicyMode.AUDIT)).toList() : rules;
+        boolean failed = moded.stream().anyMatch(r -> r.outcome().blocks());
+        boolean blocking = moded.stream().anyMatch(RuleResult::failsCheck);
+        return new PolicyResult(policy.name(), policy.source().file(), policy.mode(), failed, blocking, moded);
     }
 
-    boolean blocksMerge() {
-        return failed && mode == PolicyMode.ENFORCE;
+    /** Failed, but only through audited rules: what audit mode is there to show. */
+    public boolean failsOnlyInAudit() {
+        return failed && !blocking;
     }
 }

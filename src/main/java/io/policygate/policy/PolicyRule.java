@@ -5,14 +5,17 @@ import java.util.Map;
 
 /**
  * A rule as placed in a policy: its type name, the author's failure message (may be null), what an
- * error means, and the built rule. The author's message replaces the rule's own on failure (an error keeps
- * its own message: it says what went wrong, not what the author should do); the
- * evidence keeps the detail.
+ * error means, whether it decides the check or is only audited, and the built rule. The author's message
+ * replaces the rule's own on failure (an error keeps its own message: it says what went wrong, not what
+ * the author should do); the evidence keeps the detail.
  */
-public record PolicyRule(String type, String message, OnError onError, Rule rule) {
+public record PolicyRule(String type, String message, OnError onError, PolicyMode mode, Rule rule) {
 
     RuleResult evaluate(RuleContext context) {
-        RuleResult result = outcomeOf(context);
+        return explained(outcomeOf(context)).inMode(mode);
+    }
+
+    private RuleResult explained(RuleResult result) {
         if (result.outcome() == Outcome.ERROR && onError == OnError.SKIP) {
             return new RuleResult(type, Outcome.SKIPPED, "skipped (onError: skip): " + result.message(),
                     result.evidence());

@@ -3,26 +3,36 @@ package io.policygate.policy;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** The engine's answer for one merge request at one SHA, with every applicable policy's results. */
-public record Verdict(VerdictStatus status, String summary, List<PolicyResult> policies) {
+/**
+ * The engine's answer for one merge request at one SHA, with every applicable policy's results.
+ * {@code ifEnforced} is what it would be with every audited policy and rule enforced: a team watches the
+ * two differ before it switches a policy from audit to enforce.
+ */
+public record Verdict(VerdictStatus status, VerdictStatus ifEnforced, String summary, List<PolicyResult> policies) {
 
     public Verdict {
         policies = List.copyOf(policies);
+        // Verdicts stored before audit was reported apart: derived from their policies.
+        ifEnforced = ifEnforced != null ? ifEnforced
+                : policies.stream().anyMatch(PolicyResult::failed) ? VerdictStatus.FAILED : status;
     }
 
     static Verdict of(List<PolicyResult> policies, VerdictStatus noPolicyVerdict) {
         if (policies.isEmpty()) {
-            return new Verdict(noPolicyVerdict, "no policy applies", policies);
+            return new Verdict(noPolicyVerdict, noPolicyVerdict, "no policy applies", policies);
         }
-        List<String> blocking = names(policies, PolicyResult::blocksMerge);
+        List<String> blocking = names(policies, PolicyResult::blocking);
+        List<String> auditFindings = names(policies, PolicyResult::failsOnlyInAudit);
+        String audit = auditFindings.isEmpty() ? "" : "audit only, would fail: " + String.join(", ", auditFindings);
+        VerdictStatus ifEnforced = blocking.isEmpty() && auditFindings.isEmpty() ? VerdictStatus.PASSED
+                : VerdictStatus.FAILED;
         if (!blocking.isEmpty()) {
-            return new Verdict(VerdictStatus.FAILED, "failed: " + String.join(", ", blocking), policies);
+            return new Verdict(VerdictStatus.FAILED, ifEnforced, "failed: " + String.join(", ", blocking)
+                    + (audit.isEmpty() ? "" : "; " + audit), policies);
         }
-        List<String> auditFindings = names(policies, PolicyResult::failed);
-        String summary = auditFindings.isEmpty()
-                ? "passed: " + String.join(", ", names(policies, p -> true))
-                : "passed; audit only, would fail: " + String.join(", ", auditFindings);
-        return new Verdict(VerdictStatus.PASSED, summary, policies);
+        String summary = audit.isEmpty() ? "passed: " + String.join(", ", names(policies, p -> true))
+                : "passed; " + audit;
+        return new Verdict(VerdictStatus.PASSED, ifEnforced, summary, policies);
     }
 
     private static List<String> names(List<PolicyResult> policies, Predicate<PolicyResult> which) {

@@ -9,13 +9,12 @@ public record EvaluationPage(HistoryRow evaluation, String sha, String sourceBra
         String triggeredBy, String labels, String statusCheck, String received, String finished, String summary,
         List<PolicyView> policies, List<AttemptView> attempts, List<PolicySet.PolicyFile> policyFiles, String note) {
 
-    public record PolicyView(String name, String file, String mode, boolean failed, List<RuleView> rules) {
-        public boolean audit() {
-            return "audit".equals(mode);
-        }
+    /** {@code outcome}: failed (blocks), would-fail (only audited rules fail) or passed. */
+    public record PolicyView(String name, String file, String mode, String outcome, List<RuleView> rules) {
     }
 
-    public record RuleView(String type, String outcome, String message, List<Evidence.Fact> seen, String expected) {
+    public record RuleView(String type, String outcome, boolean audit, String message, List<Evidence.Fact> seen,
+            String expected) {
     }
 
     public record AttemptView(int number, String started, long durationMillis, String answer, String outcome,

@@ -5,7 +5,13 @@ package io.policygate.web;
  * set (links are built from it, never from a payload).
  */
 public record HistoryRow(String id, String time, String project, long mergeRequest, String mergeRequestUrl,
-        String title, String shortSha, String verdict, String state, boolean dead, String lastError) {
+        String title, String shortSha, String verdict, String ifEnforced, String state, boolean dead,
+        String lastError) {
+
+    /** Passed only because a failing policy or rule is audited. */
+    public boolean auditFindings() {
+        return "passed".equals(verdict) && "failed".equals(ifEnforced);
+    }
 
     /** What the row says of the verdict: the verdict once there is one, else how far the job got. */
     public String outcome() {

@@ -13,6 +13,7 @@ import io.policygate.journal.JournalStore;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicyError;
+import io.policygate.policy.PolicyMode;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.RuleResult;
@@ -77,18 +78,22 @@ public class PagesResource {
 
     /** The paths this resource serves, for the access filter. */
     static boolean isPage(String path) {
-        return path.equals("/") || path.startsWith("/evaluations/");
+        return path.equals("/") || path.startsWith("/evaluations/") || path.equals("/preview")
+                || path.startsWith("/preview/");
     }
 
     @GET
     public Response index(@QueryParam("project") String project, @QueryParam("mr") String mr,
-            @QueryParam("status") String status, @QueryParam("cursor") String cursor) {
+            @QueryParam("status") String status, @QueryParam("ifEnforced") String ifEnforced,
+            @QueryParam("cursor") String cursor) {
         String projectFilter = blankToNull(project);
         String mrFilter = blankToNull(mr);
         String statusFilter = blankToNull(status);
+        String ifEnforcedFilter = blankToNull(ifEnforced);
         JournalStore.HistoryQuery query;
         try {
-            query = EvaluationHistory.query(projectFilter, mrFilter, statusFilter, null, blankToNull(cursor));
+            query = EvaluationHistory.query(projectFilter, mrFilter, statusFilter, ifEnforcedFilter, null,
+                    blankToNull(cursor));
         } catch (ProblemException e) {
             return problem(e);
         }
@@ -96,14 +101,14 @@ public class PagesResource {
         ActivePolicies.LoadStatus load = policies.lastLoad();
         List<PolicyError> loadErrors = load == null ? List.of() : load.errors();
         String olderUrl = page.nextCursor() == null ? null
-                : "/?" + queryString("project", projectFilter, "mr", mrFilter, "status", statusFilter, "cursor",
-                        page.nextCursor());
+                : "/?" + queryString("project", projectFilter, "mr", mrFilter, "status", statusFilter, "ifEnforced",
+                        ifEnforcedFilter, "cursor", page.nextCursor());
         List<String> statuses = Stream.concat(Stream.of("passed", "failed"),
                 Arrays.stream(JobState.values()).map(JobState::dbName)).toList();
         IndexPage view = new IndexPage(loadErrors,
                 history.unresolvedDeadLetters(DEAD_LETTERS_SHOWN).stream().map(this::row).toList(),
                 page.evaluations().stream().map(this::row).toList(), olderUrl, projectFilter, mrFilter, statusFilter,
-                statuses);
+                ifEnforcedFilter, statuses);
         return html(200, Templates.index(view));
     }
 
@@ -141,12 +146,13 @@ public class PagesResource {
     private static EvaluationPage.PolicyView policy(PolicyResult result) {
         List<EvaluationPage.RuleView> rules = new ArrayList<>();
         for (RuleResult rule : result.rules()) {
-            rules.add(new EvaluationPage.RuleView(rule.type(), rule.outcome().wireName(), rule.message(),
+            rules.add(new EvaluationPage.RuleView(rule.type(), rule.outcome().wireName(),
+                    rule.mode() == PolicyMode.AUDIT, rule.message(),
                     rule.evidence() == null ? List.of() : rule.evidence().facts(EVIDENCE_SHOWN),
                     rule.evidence() == null ? null : rule.evidence().expected()));
         }
-        return new EvaluationPage.PolicyView(result.policy(), result.file(), result.mode().wireName(), result.failed(),
-                rules);
+        String outcome = result.blocking() ? "failed" : result.failed() ? "would-fail" : "passed";
+        return new EvaluationPage.PolicyView(result.policy(), result.file(), result.mode().wireName(), outcome, rules);
     }
 
     private static EvaluationPage.AttemptView attempt(ReportAttempt attempt) {
@@ -159,7 +165,8 @@ public class PagesResource {
         String project = summary.projectPath() != null ? summary.projectPath() : "project " + summary.project();
         return new HistoryRow(summary.id(), time(summary.createdAt()), project, summary.mergeRequest(),
                 mergeRequestUrl(summary.projectPath(), summary.mergeRequest()), summary.title(),
-                summary.sha().substring(0, Math.min(8, summary.sha().length())), summary.verdict(), summary.state(),
+                summary.sha().substring(0, Math.min(8, summary.sha().length())), summary.verdict(),
+                summary.ifEnforced(), summary.state(),
                 JobState.DEAD.dbName().equals(summary.state()), summary.lastError());
     }
 
@@ -180,16 +187,16 @@ public class PagesResource {
         }
     }
 
-    private static Response problem(ProblemException e) {
+    static Response problem(ProblemException e) {
         return html(e.problem().status(), Templates.problem(e.problem().title(), e.problem().detail()));
     }
 
-    private static Response html(int status, TemplateInstance page) {
+    static Response html(int status, TemplateInstance page) {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page.render())
                 .build();
     }
 
-    private static String time(Instant instant) {
+    static String time(Instant instant) {
         return instant == null ? "" : TIME.format(instant);
     }
 

@@ -112,7 +112,8 @@ public class JobProcessor {
         }
         PolicySet set = policies.current();
         Verdict verdict = policies.evaluate(set, actionable.event(), reads.of(job.key(), job.sha()));
-        metrics.counter("policy_gate_verdicts", "status", verdict.status().wireName()).increment();
+        metrics.counter("policy_gate_verdicts", "status", verdict.status().wireName(), "if_enforced",
+                verdict.ifEnforced().wireName()).increment();
         verdict.policies().forEach(p -> metrics.counter("policy_gate_policy_results", "policy", p.policy(),
                 "result", p.failed() ? "failed" : "passed", "mode", p.mode().wireName()).increment());
         String detail;
@@ -123,7 +124,8 @@ public class JobProcessor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
         }
-        if (!journal.completeEvaluation(job.id(), owner, verdict.status().wireName(), detail, policyFiles)) {
+        if (!journal.completeEvaluation(job.id(), owner, verdict.status().wireName(), verdict.ifEnforced().wireName(),
+                detail, policyFiles)) {
             LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
             return null;
         }

@@ -27,15 +27,16 @@ class VerdictNoteTest {
 
     @Test
     void aFailureListsEnforcedRulesThenAuditFindingsThenTheLink() {
-        Verdict verdict = new Verdict(VerdictStatus.FAILED, "failed: tickets", List.of(
-                new PolicyResult("tickets", "tickets.yaml", PolicyMode.ENFORCE, true, List.of(
+        Verdict verdict = new Verdict(VerdictStatus.FAILED, VerdictStatus.FAILED, "failed: tickets", List.of(
+                new PolicyResult("tickets", "tickets.yaml", PolicyMode.ENFORCE, true, true, List.of(
                         new RuleResult("ticket", Outcome.FAILED, "Name a ticket such as PAY-1.",
                                 new Evidence(inOrder("title", "Fix *all* the things", "tickets", List.of()),
                                         "a ticket key")),
                         new RuleResult("draft", Outcome.PASSED, "not a draft", new Evidence(Map.of(), null)))),
-                new PolicyResult("size", "size.yaml", PolicyMode.AUDIT, true, List.of(
+                new PolicyResult("size", "size.yaml", PolicyMode.AUDIT, true, false, List.of(
                         new RuleResult("size", Outcome.ERROR, "could not read the changes",
-                                new Evidence(Map.of("error", "GitLab answered 500"), "the changes"))))));
+                                new Evidence(Map.of("error", "GitLab answered 500"), "the changes"),
+                                PolicyMode.AUDIT)))));
 
         assertEquals("""
                 <!-- policy-gate status-check:3 -->
@@ -58,8 +59,8 @@ class VerdictNoteTest {
 
     @Test
     void aPassSaysSoAndWithoutAPublicUrlSaysHowToGetTheLink() {
-        Verdict verdict = new Verdict(VerdictStatus.PASSED, "passed: tickets", List.of(
-                new PolicyResult("tickets", "tickets.yaml", PolicyMode.ENFORCE, false, List.of())));
+        Verdict verdict = new Verdict(VerdictStatus.PASSED, VerdictStatus.PASSED, "passed: tickets", List.of(
+                new PolicyResult("tickets", "tickets.yaml", PolicyMode.ENFORCE, false, false, List.of())));
 
         assertEquals("""
                 <!-- policy-gate status-check:3 -->

@@ -42,7 +42,7 @@ class ObservabilityTest extends ServiceTest {
                 .body(containsString("policy_gate_webhooks_total{outcome=\"accepted\"}"))
                 .body(containsString("policy_gate_webhooks_total{outcome=\"unauthorized\"}"))
                 .body(containsString("policy_gate_webhooks_total{outcome=\"invalid\"}"))
-                .body(containsString("policy_gate_verdicts_total{status=\"failed\"}"))
+                .body(containsString("policy_gate_verdicts_total{if_enforced=\"failed\",status=\"failed\"}"))
                 .body(containsString("policy_gate_policy_results_total{mode=\"enforce\",policy=\"jira-ticket\",result=\"failed\"}"))
                 .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"status_check_responses\",status=\"201\"}"))
                 .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"changes\",status=\"200\"}"))

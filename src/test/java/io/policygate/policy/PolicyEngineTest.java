@@ -78,6 +78,42 @@ class PolicyEngineTest {
     }
 
     @Test
+    void auditPolicyTellsWhatTheVerdictWouldBeIfEnforced() {
+        Verdict verdict = evaluate("name: watch\nmode: audit\n" + FAILING_RULES, FakeMergeRequest.sample());
+        assertEquals(VerdictStatus.FAILED, verdict.ifEnforced());
+        assertEquals(false, verdict.policies().get(0).blocking());
+        assertEquals(PolicyMode.AUDIT, verdict.policies().get(0).rules().get(0).mode());
+    }
+
+    @Test
+    void anAuditedRuleInAnEnforcedPolicyIsShownButDoesNotFail() {
+        Verdict verdict = evaluate("name: mixed\nrules:\n  - type: expression\n    expr: 'true'\n"
+                + "  - type: expression\n    expr: 'false'\n    mode: audit\n", FakeMergeRequest.sample());
+        assertEquals(VerdictStatus.PASSED, verdict.status());
+        assertEquals(VerdictStatus.FAILED, verdict.ifEnforced());
+        assertEquals("passed; audit only, would fail: mixed", verdict.summary());
+        PolicyResult mixed = verdict.policies().get(0);
+        assertEquals(true, mixed.failed());
+        assertEquals(false, mixed.blocking());
+        assertEquals(List.of(PolicyMode.ENFORCE, PolicyMode.AUDIT), mixed.rules().stream().map(RuleResult::mode).toList());
+    }
+
+    @Test
+    void anEnforcedFailureBesideAnAuditedOneFailsAndNamesBoth() {
+        Verdict verdict = evaluate("name: strict\n" + FAILING_RULES + "---\nname: watch\nmode: audit\n" + FAILING_RULES,
+                FakeMergeRequest.sample());
+        assertEquals(VerdictStatus.FAILED, verdict.status());
+        assertEquals("failed: strict; audit only, would fail: watch", verdict.summary());
+    }
+
+    @Test
+    void aPassWithNothingAuditedFailingPassesIfEnforcedToo() {
+        Verdict verdict = evaluate("name: ok\nrules:\n  - type: expression\n    expr: 'true'\n    mode: audit\n",
+                FakeMergeRequest.sample());
+        assertEquals(VerdictStatus.PASSED, verdict.ifEnforced());
+    }
+
+    @Test
     void everyRuleResultIsKeptWithTheAuthorsMessageOnFailure() {
         Verdict verdict = evaluate("name: p\nrules:\n  - type: expression\n    expr: 'true'\n"
                 + "  - type: ticket\n    message: Name a ticket.\n", FakeMergeRequest.sample());

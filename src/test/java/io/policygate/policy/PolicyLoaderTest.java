@@ -58,6 +58,10 @@ class PolicyLoaderTest {
                         3, "appliesTo.when", "must be a boolean"),
                 Arguments.of("bad project", "name: a\nappliesTo:\n  projects: [true]\nrules:\n  - type: expression\n    expr: 'true'\n",
                         3, "appliesTo.projects[0]", "project id"),
+                Arguments.of("bad rule mode", "name: a\nrules:\n  - type: draft\n    mode: observe\n", 4,
+                        "rules[0].mode", "must be one of [enforce, audit]"),
+                Arguments.of("bad onError", "name: a\nrules:\n  - type: draft\n    onError: ignore\n", 4,
+                        "rules[0].onError", "must be one of [fail, skip]"),
                 Arguments.of("document not a mapping", "- a\n- b\n", 1, null, "must be a mapping"));
     }
 

@@ -1,11 +1,21 @@
 package io.policygate.testing;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +59,37 @@ public class ConfigMapPolicies implements QuarkusTestResourceLifecycleManager {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Publishes a valid set and waits until the service has it in force (its files' hashes in /api/v1/policies). */
+    public void publishAndAwait(Map<String, String> files) {
+        publish(files);
+        List<String> expected = files.values().stream().map(ConfigMapPolicies::sha256).sorted().toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies").then().extract().<List<String>>path("files.sha256").stream().sorted().toList()
+                .equals(expected));
+    }
+
+    /** The shipped policy files of {@code policies/}, by file name. */
+    public static Map<String, String> shipped(String... names) {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String name : names) {
+            try {
+                files.put(name, Files.readString(Path.of("policies", name)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

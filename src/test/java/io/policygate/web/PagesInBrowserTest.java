@@ -10,14 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
 import io.policygate.testing.ConfigMapPolicies;
-import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.InjectPolicyDir;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
+import io.policygate.testing.WritablePolicies;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.File;
 import java.io.IOException;
@@ -50,19 +49,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Screenshots are left in target/screenshots.
  */
 @QuarkusTest
-@TestProfile(PagesInBrowserTest.Profile.class)
+@TestProfile(WritablePolicies.class)
 class PagesInBrowserTest extends ServiceTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(GitLabWireMock.class), new TestResourceEntry(ConfigMapPolicies.class));
-        }
-    }
 
     @InjectPolicyDir
     ConfigMapPolicies configMap;
@@ -104,16 +96,6 @@ class PagesInBrowserTest extends ServiceTest {
         return root.toString().replace("://", "://reviewer:test-api-token@").replaceAll("/$", "") + path;
     }
 
-    private void publishTheShippedPolicies() throws IOException {
-        Map<String, String> files = new LinkedHashMap<>();
-        for (String name : List.of("jira-ticket.yaml", "compliance-review.yaml", "protected-paths.yaml")) {
-            files.put(name, Files.readString(Path.of("policies", name)));
-        }
-        configMap.publish(files);
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().header("Authorization", "Bearer test-api-token")
-                .get("/api/v1/policies").then().extract().<List<String>>path("policies.name").contains("jira-ticket"));
-    }
-
     private String evaluate(String fixture, int iid, JobState expected) {
         String id = Webhooks.accept(Payloads.forMergeRequest(fixture, iid, Payloads.sha(iid)));
         journal.awaitState(id, expected);
@@ -136,7 +118,8 @@ class PagesInBrowserTest extends ServiceTest {
 
     @Test
     void aPersonSeesRecentVerdictsDeadLettersLoadErrorsAndWhyOneFailed() throws IOException {
-        publishTheShippedPolicies();
+        configMap.publishAndAwait(ConfigMapPolicies.shipped("jira-ticket.yaml", "compliance-review.yaml",
+                "protected-paths.yaml"));
         gitlab.stubFor(post(urlPathEqualTo("/api/v4/projects/6/merge_requests/9101/status_check_responses"))
                 .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"404 Not found\"}")));
         String dead = evaluate(Payloads.SAMPLE, 9101, JobState.DEAD);
