@@ -26,6 +26,9 @@ public class PolicyGateMain {
         if (args[0].equals("register")) {
             return new RegisterCommand(out).run(Arrays.asList(args).subList(1, args.length));
         }
+        if (args[0].equals("preview")) {
+            return new PreviewCommand(out).run(Arrays.asList(args).subList(1, args.length));
+        }
         String dir = args.length > 1 ? args[1] : "policies";
         if (args.length > 2) {
             out.println("too many arguments: " + String.join(" ", Arrays.copyOfRange(args, 2, args.length)));
@@ -50,7 +53,8 @@ public class PolicyGateMain {
                 usage: java -jar policy-gate.jar                 start the server
                        java -jar policy-gate.jar validate [DIR]  check the policy files in DIR (default: policies)
                        java -jar policy-gate.jar test [DIR]      run the *.test.yaml policy tests in DIR
-                       java -jar policy-gate.jar register ...    create or update the status check on projects (register --help)""");
+                       java -jar policy-gate.jar register ...    create or update the status check on projects (register --help)
+                       java -jar policy-gate.jar preview ...     what a policy folder would change on open merge requests (preview --help)""");
         return 2;
     }
 }

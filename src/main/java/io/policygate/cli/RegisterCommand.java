@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -200,46 +201,22 @@ final class RegisterCommand {
     }
 
     private static Options parse(List<String> args) {
-        Map<String, String> single = new TreeMap<>();
-        List<String> branches = new ArrayList<>();
-        boolean dryRun = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--dry-run")) {
-                dryRun = true;
-            } else if (List.of("--project", "--group", "--url", "--name", "--gitlab-url", "--token-env", "--secret-env",
-                    "--protected-branch").contains(arg) && i + 1 < args.size()) {
-                if (arg.equals("--protected-branch")) {
-                    branches.add(args.get(++i));
-                } else {
-                    single.put(arg, args.get(++i));
-                }
-            } else {
-                throw new IllegalArgumentException("unknown or incomplete option: " + arg);
-            }
-        }
-        if ((single.get("--project") == null) == (single.get("--group") == null)) {
+        CommandOptions given = CommandOptions.parse(args, Set.of("--project", "--group", "--url", "--name",
+                "--gitlab-url", "--token-env", "--secret-env"), Set.of("--protected-branch"), Set.of("--dry-run"));
+        if ((given.get("--project") == null) == (given.get("--group") == null)) {
             throw new IllegalArgumentException("give exactly one of --project and --group");
         }
-        if (single.get("--url") == null || !single.get("--url").matches("https?://.+")) {
+        if (given.get("--url") == null || !given.get("--url").matches("https?://.+")) {
             throw new IllegalArgumentException("--url must be policy-gate's webhook URL, e.g. https://policy-gate.example.com/webhooks/gitlab");
         }
-        String gitlabUrl = single.getOrDefault("--gitlab-url", System.getenv("POLICY_GATE_GITLAB_URL"));
+        String gitlabUrl = given.get("--gitlab-url", System.getenv("POLICY_GATE_GITLAB_URL"));
         if (gitlabUrl == null || gitlabUrl.isBlank()) {
             throw new IllegalArgumentException("set POLICY_GATE_GITLAB_URL or --gitlab-url");
         }
-        return new Options(gitlabUrl, fromEnv(single.getOrDefault("--token-env", "POLICY_GATE_GITLAB_TOKEN")),
-                single.get("--project"), single.get("--group"), single.get("--url"),
-                single.getOrDefault("--name", "policy-gate"),
-                fromEnv(single.getOrDefault("--secret-env", "POLICY_GATE_WEBHOOK_SECRET")), branches, dryRun);
-    }
-
-    private static String fromEnv(String variable) {
-        String value = System.getenv(variable);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("environment variable " + variable + " is not set");
-        }
-        return value;
+        return new Options(gitlabUrl, CommandOptions.fromEnv(given.get("--token-env", "POLICY_GATE_GITLAB_TOKEN")),
+                given.get("--project"), given.get("--group"), given.get("--url"), given.get("--name", "policy-gate"),
+                CommandOptions.fromEnv(given.get("--secret-env", "POLICY_GATE_WEBHOOK_SECRET")),
+                given.all("--protected-branch"), given.has("--dry-run"));
     }
 
     /** GitLab refused or could not be reached; the message says what to do. */

@@ -1,6 +1,7 @@
 package io.policygate.gitlab;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -22,6 +23,18 @@ public interface GitLabApi {
     @GET
     @Path("/version")
     Response version(@HeaderParam("PRIVATE-TOKEN") String token);
+
+    /** {@code id}: a project id, or its full path URL-encoded (payments%2Fapi) as GitLab takes it. */
+    @GET
+    @Path("/projects/{id}")
+    Response project(@Encoded @PathParam("id") String id, @HeaderParam("PRIVATE-TOKEN") String token);
+
+    /** {@code id}: a group id, or its full path URL-encoded; subgroups' projects included, archived ones not. */
+    @GET
+    @Path("/groups/{id}/projects")
+    Response groupProjects(@Encoded @PathParam("id") String id, @QueryParam("include_subgroups") boolean subgroups,
+            @QueryParam("archived") boolean archived, @QueryParam("page") int page, @QueryParam("per_page") int perPage,
+            @HeaderParam("PRIVATE-TOKEN") String token);
 
     @GET
     @Path("/projects/{id}/merge_requests")

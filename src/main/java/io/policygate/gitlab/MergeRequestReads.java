@@ -14,6 +14,8 @@ import io.policygate.policy.MergeRequestData;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +89,29 @@ public class MergeRequestReads {
                 page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE, token()), node -> node);
     }
 
+    /**
+     * A project by id or full path: {id, path_with_namespace, ...}.
+     *
+     * @throws GitLabRefusal when the token's user cannot see it or it does not exist
+     */
+    public JsonNode project(String idOrPath) {
+        return read("project", () -> api.project(encoded(idOrPath), token())).body();
+    }
+
+    /**
+     * The projects of a group and its subgroups, archived ones left out, all pages.
+     *
+     * @throws GitLabRefusal when the token's user cannot see the group or it does not exist
+     */
+    public List<JsonNode> groupProjects(String group) {
+        return readAllPages("group projects",
+                page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE, token()), node -> node);
+    }
+
+    private static String encoded(String idOrPath) {
+        return URLEncoder.encode(idOrPath, StandardCharsets.UTF_8);
+    }
+
     /** The status checks of a merge request at its current HEAD: [{id, name, external_url, status}]. */
     public List<JsonNode> statusChecks(long projectId, long mergeRequestIid) {
         JsonNode body = read("status checks", () -> api.statusChecks(projectId, mergeRequestIid, token())).body();
@@ -130,8 +155,7 @@ public class MergeRequestReads {
         }
         String failure = null;
         Duration wait = FIRST_RETRY;
-        int attempt = 1;
-        for (; attempt <= ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             if (attempt > 1) {
                 sleep(wait);
                 wait = wait.multipliedBy(2);
@@ -146,8 +170,10 @@ public class MergeRequestReads {
                 }
                 failure = "GitLab answered " + status + " to the " + what + " read";
                 if (status != 429 && status < 500) {
-                    break;
+                    throw new GitLabRefusal(status, failure + " (1 attempt)");
                 }
+            } catch (GitLabRefusal e) {
+                throw e;
             } catch (JsonProcessingException | NumberFormatException e) {
                 throw new DataUnavailableException("GitLab's " + what + " answer cannot be read: " + e.getMessage(), e);
             } catch (RuntimeException e) {
@@ -155,8 +181,7 @@ public class MergeRequestReads {
                 failure = ReportOutcome.fromFailure(e).detail();
             }
         }
-        int made = Math.min(attempt, ATTEMPTS);
-        throw new DataUnavailableException(failure + " (" + made + (made == 1 ? " attempt)" : " attempts)"));
+        throw new DataUnavailableException(failure + " (" + ATTEMPTS + " attempts)");
     }
 
     private static Change change(JsonNode node) {

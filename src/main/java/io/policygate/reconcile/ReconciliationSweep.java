@@ -1,16 +1,15 @@
 package io.policygate.reconcile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ReconcileConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
+import io.policygate.gitlab.MergeRequestPayloads;
 import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.gitlab.RequestPace;
 import io.policygate.journal.JournalStore;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.worker.JobWorker;
@@ -50,18 +49,16 @@ public class ReconciliationSweep {
     private final JobWorker worker;
     private final ReconcileConfig config;
     private final GitLabConfig gitlab;
-    private final ObjectMapper json;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
     @Inject
     public ReconciliationSweep(JournalStore journal, MergeRequestReads reads, JobWorker worker, ReconcileConfig config,
-            GitLabConfig gitlab, ObjectMapper json) {
+            GitLabConfig gitlab) {
         this.journal = journal;
         this.reads = reads;
         this.worker = worker;
         this.config = config;
         this.gitlab = gitlab;
-        this.json = json;
     }
 
     @Scheduled(every = "${policy-gate.reconcile.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -80,11 +77,14 @@ public class ReconciliationSweep {
         gitlab.defaultCheckId().ifPresent(id -> checks.values().forEach(ids -> ids.add(id)));
         int mergeRequests = 0;
         int queued = 0;
+        RequestPace pace = new RequestPace(config.requestsPerSecond());
         for (Map.Entry<Long, Set<Long>> project : checks.entrySet()) {
             try {
                 for (JsonNode mr : reads.openMergeRequests(project.getKey())) {
                     mergeRequests++;
-                    pace();
+                    if (!pace.await()) {
+                        return new Result(checks.size(), mergeRequests, queued);
+                    }
                     queued += reconcile(project.getKey(), mr, project.getValue());
                 }
             } catch (DataUnavailableException e) {
@@ -109,7 +109,8 @@ public class ReconciliationSweep {
                     || journal.hasEvaluation(new CheckKey(projectId, iid, checkId), sha)) {
                 continue;
             }
-            String payload = payload(projectId, mr, check);
+            String payload = MergeRequestPayloads.of(projectId, mr, checkId, check.path("name").asText(""),
+                    "reconciliation");
             try {
                 ParsedEvent parsed = MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8),
                         OptionalLong.of(checkId));
@@ -124,40 +125,5 @@ public class ReconciliationSweep {
             }
         }
         return queued;
-    }
-
-    /** A status-check payload built from GitLab's merge request API answer, so it is evaluated like a webhook. */
-    private String payload(long projectId, JsonNode mr, JsonNode check) {
-        ObjectNode root = json.createObjectNode().put("object_kind", "merge_request").put("event_type", "merge_request")
-                .put("policy_gate_reconciliation", true);
-        root.putObject("user").put("username", mr.path("author").path("username").asText(""));
-        String reference = mr.path("references").path("full").asText("");
-        root.putObject("project").put("id", projectId)
-                .put("path_with_namespace", reference.contains("!") ? reference.substring(0, reference.indexOf('!')) : "");
-        ObjectNode attributes = root.putObject("object_attributes");
-        attributes.put("iid", mr.path("iid").asLong())
-                .put("title", mr.path("title").asText(""))
-                .put("description", mr.path("description").asText(""))
-                .put("source_branch", mr.path("source_branch").asText(""))
-                .put("target_branch", mr.path("target_branch").asText(""))
-                .put("draft", mr.path("draft").asBoolean(mr.path("work_in_progress").asBoolean(false)))
-                .put("state", mr.path("state").asText("opened"))
-                .put("url", mr.path("web_url").asText(""))
-                .put("author_id", mr.path("author").path("id").asLong());
-        attributes.putObject("last_commit").put("id", mr.path("sha").asText(""));
-        ArrayNode labels = attributes.putArray("labels");
-        mr.path("labels").forEach(label -> labels.addObject().put("title", label.isTextual() ? label.asText()
-                : label.path("name").asText()));
-        root.putObject("external_approval_rule").put("id", check.path("id").asLong())
-                .put("name", check.path("name").asText(""));
-        return root.toString();
-    }
-
-    private void pace() {
-        try {
-            Thread.sleep(1000L / Math.max(1, config.requestsPerSecond()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -83,8 +83,8 @@ class PolicySchemaTest {
                 Matcher matcher = block.matcher(Files.readString(doc));
                 while (matcher.find()) {
                     JsonNode node = YAML.readTree(matcher.group(1));
-                    if (node.has("cases")) {
-                        // A policy test file, not a policy: CommandLineTest covers that format.
+                    if (node.has("cases") || node.findValue("script") != null) {
+                        // A policy test file (CommandLineTest covers that format) or a GitLab CI job, not a policy.
                         continue;
                     }
                     if (node.isArray()) {

@@ -1,0 +1,17 @@
+package io.policygate.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Impact previews of candidate policy sets (POST /api/v1/policies/preview). */
+@ConfigMapping(prefix = "policy-gate.preview")
+public interface PreviewConfig {
+
+    /** GitLab calls per second a preview may make (listing, and each merge request's changes, commits, author). */
+    @WithDefault("5")
+    int requestsPerSecond();
+
+    /** Open merge requests a preview evaluates at most; a larger scope is refused (narrow it to projects). */
+    @WithDefault("500")
+    int maxMergeRequests();
+}

@@ -1,0 +1,18 @@
+package io.policygate.gitlab;
+
+import io.policygate.policy.DataUnavailableException;
+
+/** GitLab answered a read with 4xx (but 429): the token may not see it, or it does not exist. Not retried. */
+public class GitLabRefusal extends DataUnavailableException {
+
+    private final int status;
+
+    public GitLabRefusal(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,300 @@
+package io.policygate.preview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.policygate.config.PreviewConfig;
+import io.policygate.event.InvalidPayloadException;
+import io.policygate.event.MergeRequestEvent;
+import io.policygate.event.MergeRequestEventParser;
+import io.policygate.event.ParsedEvent;
+import io.policygate.gitlab.GitLabRefusal;
+import io.policygate.gitlab.MergeRequestPayloads;
+import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.gitlab.RequestPace;
+import io.policygate.http.ProblemException;
+import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.Change;
+import io.policygate.policy.Commit;
+import io.policygate.policy.DataUnavailableException;
+import io.policygate.policy.MergeRequestData;
+import io.policygate.policy.PolicyLoader;
+import io.policygate.policy.PolicyResult;
+import io.policygate.policy.PolicySet;
+import io.policygate.policy.RuleResult;
+import io.policygate.policy.Verdict;
+import io.policygate.policy.rules.RuleTypes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Evaluates a candidate policy set and the set in force against the current HEAD of every open merge
+ * request in a scope, and says which would flip. Reads GitLab through the same cached reads as real
+ * evaluations, paced; posts nothing. One preview at a time per replica.
+ */
+@ApplicationScoped
+public class PolicyPreview {
+
+    /** Previews evaluate as a status check no policy can tell from another by id; only its name is seen. */
+    private static final long PREVIEW_CHECK_ID = 1;
+
+    private final ActivePolicies active;
+    private final MergeRequestReads reads;
+    private final PreviewStore store;
+    private final PreviewConfig config;
+    private final Clock clock;
+    private final PolicyLoader loader = new PolicyLoader(RuleTypes.installed());
+    private final Semaphore oneAtATime = new Semaphore(1);
+
+    @Inject
+    public PolicyPreview(ActivePolicies active, MergeRequestReads reads, PreviewStore store, PreviewConfig config,
+            Clock clock) {
+        this.active = active;
+        this.reads = reads;
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs a preview and stores it.
+     *
+     * @throws io.policygate.policy.PolicyLoadException when the candidate set is invalid (nothing is evaluated)
+     * @throws ProblemException 400 for a request without files or scope, 403 for a scope GitLab refuses, 422 for
+     *         a scope too large, 429 while another preview runs, 502 when GitLab cannot be read
+     */
+    public Preview run(PreviewRequest request) {
+        if (request.files() == null || request.files().isEmpty()) {
+            throw bad("files", "is required: the candidate policy files, name to YAML text");
+        }
+        boolean noProjects = request.projects() == null || request.projects().isEmpty();
+        if (noProjects && (request.group() == null || request.group().isBlank())) {
+            throw bad("projects", "or group is required: the scope whose open merge requests are evaluated");
+        }
+        Map<String, byte[]> files = new TreeMap<>();
+        request.files().forEach((name, text) -> files.put(name, text == null ? new byte[0]
+                : text.getBytes(StandardCharsets.UTF_8)));
+        PolicySet candidate = loader.load(files);
+        if (!oneAtATime.tryAcquire()) {
+            throw new ProblemException(429, "preview-running", "Too Many Requests",
+                    "another preview is running on this replica; try again when it has finished", null);
+        }
+        try {
+            return store.save(evaluate(request, candidate));
+        } finally {
+            oneAtATime.release();
+        }
+    }
+
+    private Preview evaluate(PreviewRequest request, PolicySet candidate) {
+        PolicySet live = active.current();
+        RequestPace pace = new RequestPace(config.requestsPerSecond());
+        Map<Long, String> projects = scope(request, pace);
+        List<Preview.MergeRequestImpact> impacts = new ArrayList<>();
+        List<Preview.NotEvaluated> notEvaluated = new ArrayList<>();
+        int seen = 0;
+        for (Map.Entry<Long, String> project : projects.entrySet()) {
+            List<JsonNode> open;
+            try {
+                pace.await();
+                open = reads.openMergeRequests(project.getKey());
+            } catch (DataUnavailableException e) {
+                notEvaluated.add(new Preview.NotEvaluated(project.getValue(), e.getMessage()));
+                continue;
+            }
+            seen += open.size();
+            if (seen > config.maxMergeRequests()) {
+                throw new ProblemException(422, "scope-too-large", "Unprocessable Content", "the scope has more than "
+                        + config.maxMergeRequests() + " open merge requests; narrow it to some projects, or raise"
+                        + " policy-gate.preview.max-merge-requests", "projects");
+            }
+            for (JsonNode mr : open) {
+                impact(project.getKey(), mr, request.statusCheck(), live, candidate, pace)
+                        .ifPresentOrElse(impacts::add, () -> notEvaluated.add(new Preview.NotEvaluated(
+                                project.getValue() + "!" + mr.path("iid").asLong(), "GitLab's answer has no HEAD"
+                                        + " commit (an empty merge request)")));
+            }
+        }
+        int toFailed = (int) impacts.stream().filter(i -> i.change().equals("to-failed")).count();
+        int toPassed = (int) impacts.stream().filter(i -> i.change().equals("to-passed")).count();
+        return new Preview(UUID.randomUUID().toString(), clock.instant(), describe(request, projects.size()),
+                request.statusCheck(), live.files(), candidate.files(), new Preview.Counts(impacts.size(), toFailed,
+                        toPassed, impacts.size() - toFailed - toPassed, notEvaluated.size()), impacts, notEvaluated);
+    }
+
+    /** Project id → full path, for the listed projects and the group's; each checked against GitLab. */
+    private Map<Long, String> scope(PreviewRequest request, RequestPace pace) {
+        Map<Long, String> projects = new TreeMap<>();
+        for (JsonNode project : request.projects() == null ? List.<JsonNode>of() : request.projects()) {
+            if (!(project.isTextual() && !project.textValue().isBlank()) && !(project.canConvertToLong()
+                    && project.longValue() > 0)) {
+                throw bad("projects", "must list project ids or full paths, e.g. [42, \"payments/api\"]");
+            }
+            String idOrPath = project.asText();
+            JsonNode found = gitlab(() -> reads.project(idOrPath), "project '" + idOrPath + "'", "projects", pace);
+            projects.put(found.path("id").asLong(), found.path("path_with_namespace").asText(idOrPath));
+        }
+        if (request.group() != null && !request.group().isBlank()) {
+            for (JsonNode found : gitlab(() -> reads.groupProjects(request.group()), "group '" + request.group() + "'",
+                    "group", pace)) {
+                projects.put(found.path("id").asLong(), found.path("path_with_namespace").asText());
+            }
+        }
+        return projects;
+    }
+
+    /** A scope read; GitLab's refusal becomes a 403 naming {@code field} of the request. */
+    private static <T> T gitlab(Supplier<T> read, String what, String field, RequestPace pace) {
+        pace.await();
+        try {
+            return read.get();
+        } catch (GitLabRefusal e) {
+            String fix = e.status() == 401 ? "policy-gate.gitlab.token is invalid or expired"
+                    : "check the name, and that policy-gate's token user is a member with at least the Reporter role";
+            throw new ProblemException(403, "scope-not-accessible", "Forbidden", "GitLab does not show " + what
+                    + " to policy-gate (" + e.getMessage() + "): " + fix, e.status() == 401 ? null : field);
+        } catch (DataUnavailableException e) {
+            throw new ProblemException(502, "gitlab-unavailable", "Bad Gateway", "GitLab could not be asked for " + what
+                    + ": " + e.getMessage(), null);
+        }
+    }
+
+    private Optional<Preview.MergeRequestImpact> impact(long projectId, JsonNode mr, String statusCheck,
+            PolicySet live, PolicySet candidate, RequestPace pace) {
+        MergeRequestEvent event;
+        try {
+            String payload = MergeRequestPayloads.of(projectId, mr, PREVIEW_CHECK_ID, statusCheck, "preview");
+            if (!(MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8),
+                    OptionalLong.empty()) instanceof ParsedEvent.Actionable actionable)) {
+                return Optional.empty();
+            }
+            event = actionable.event();
+        } catch (InvalidPayloadException e) {
+            return Optional.empty();
+        }
+        MergeRequestData data = new PacedData(reads.of(event.key(), event.sha()), pace);
+        Verdict before = active.evaluate(live, event, data);
+        Verdict after = active.evaluate(candidate, event, data);
+        String change = before.status() == after.status() ? "unchanged" : "to-" + after.status().wireName();
+        return Optional.of(new Preview.MergeRequestImpact(projectId, event.projectPath(), event.iid(), event.title(),
+                event.url(), event.sha(), before.status().wireName(), after.status().wireName(), change,
+                ruleChanges(before, after)));
+    }
+
+    /** Rules (by policy name and position) whose outcome differs between the two verdicts. */
+    static List<Preview.RuleChange> ruleChanges(Verdict live, Verdict candidate) {
+        Map<String, PolicyResult> before = byName(live);
+        Map<String, PolicyResult> after = byName(candidate);
+        Set<String> names = new LinkedHashSet<>(after.keySet());
+        names.addAll(before.keySet());
+        List<Preview.RuleChange> changes = new ArrayList<>();
+        for (String name : names) {
+            List<RuleResult> old = before.containsKey(name) ? before.get(name).rules() : List.of();
+            List<RuleResult> now = after.containsKey(name) ? after.get(name).rules() : List.of();
+            for (int i = 0; i < Math.max(old.size(), now.size()); i++) {
+                RuleResult was = i < old.size() ? old.get(i) : null;
+                RuleResult is = i < now.size() ? now.get(i) : null;
+                if (effect(was) != effect(is)) {
+                    RuleResult shown = is != null ? is : was;
+                    changes.add(new Preview.RuleChange(name, i, shown.type(), outcome(was), outcome(is),
+                            shown.message()));
+                }
+            }
+        }
+        return changes;
+    }
+
+    private static Map<String, PolicyResult> byName(Verdict verdict) {
+        return verdict.policies().stream().collect(Collectors.toMap(PolicyResult::policy, p -> p, (a, b) -> a,
+                LinkedHashMap::new));
+    }
+
+    /** What a rule does to the verdict; rules that pass, are skipped or do not apply all do nothing. */
+    private enum Effect { NOTHING, AUDIT_FINDING, FAILS }
+
+    private static Effect effect(RuleResult result) {
+        if (result == null || !result.outcome().blocks()) {
+            return Effect.NOTHING;
+        }
+        return result.failsCheck() ? Effect.FAILS : Effect.AUDIT_FINDING;
+    }
+
+    /** A rule's outcome as the preview shows it: an audited failure is marked, a pass is a pass. */
+    private static String outcome(RuleResult result) {
+        if (result == null) {
+            return "not applied";
+        }
+        return result.outcome().wireName() + (result.failsWhenEnforced() ? " (audit)" : "");
+    }
+
+    private static String describe(PreviewRequest request, int projects) {
+        List<String> parts = new ArrayList<>();
+        if (request.group() != null && !request.group().isBlank()) {
+            parts.add("group " + request.group());
+        }
+        if (request.projects() != null && !request.projects().isEmpty()) {
+            parts.add("projects " + request.projects().stream().map(JsonNode::asText).collect(Collectors.joining(", ")));
+        }
+        return String.join(" and ", parts) + " (" + projects + (projects == 1 ? " project)" : " projects)");
+    }
+
+    private static ProblemException bad(String field, String message) {
+        return new ProblemException(400, "invalid-preview", "Bad Request", field + " " + message, field);
+    }
+
+    /** One merge request's GitLab data, each piece read once for both evaluations, at the preview's pace. */
+    private static final class PacedData implements MergeRequestData {
+        private final MergeRequestData data;
+        private final RequestPace pace;
+        private final Map<String, Object> read = new TreeMap<>();
+
+        PacedData(MergeRequestData data, RequestPace pace) {
+            this.data = data;
+            this.pace = pace;
+        }
+
+        @Override
+        public List<Change> changes() {
+            return once("changes", data::changes);
+        }
+
+        @Override
+        public List<Commit> commits() {
+            return once("commits", data::commits);
+        }
+
+        @Override
+        public String authorUsername() {
+            return once("author", data::authorUsername);
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> T once(String what, Supplier<T> reader) {
+            Object value = read.computeIfAbsent(what, k -> {
+                pace.await();
+                try {
+                    return reader.get();
+                } catch (DataUnavailableException e) {
+                    return e;
+                }
+            });
+            if (value instanceof DataUnavailableException e) {
+                throw e;
+            }
+            return (T) value;
+        }
+    }
+}
