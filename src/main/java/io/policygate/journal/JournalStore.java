@@ -39,13 +39,20 @@ public class JournalStore {
             + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result,"
             + " verdict_if_enforced";
 
+    /** Unlocked candidates read per claim where FOR UPDATE SKIP LOCKED is not used (H2). */
+    private static final int CLAIM_CANDIDATES = 8;
+
     private final DataSource dataSource;
     private final Clock clock;
+    private final DurableIntake durable;
+    /** Whether the journal is PostgreSQL (known after the first claim). */
+    private volatile Boolean postgres;
 
     @Inject
-    public JournalStore(@JournalDataSource.Journal DataSource dataSource, Clock clock) {
+    public JournalStore(@JournalDataSource.Journal DataSource dataSource, Clock clock, DurableIntake durable) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.durable = durable;
     }
 
     /**
@@ -55,6 +62,13 @@ public class JournalStore {
      * @throws JournalUnavailableException when the job could not be made durable
      */
     public Enqueued enqueue(MergeRequestEvent event, String payload) {
+        Enqueued result = committed(event, payload);
+        // After the connection is back in the pool: the checkpoint that writes this commit needs one.
+        durable.awaitWritten();
+        return result;
+    }
+
+    private Enqueued committed(MergeRequestEvent event, String payload) {
         SQLException last = null;
         // A concurrent intake for the same key can win the unique active_key; the retry then sees its row.
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -128,35 +142,21 @@ public class JournalStore {
 
     /**
      * Leases one due, unfinished job to {@code owner}; a queued job becomes evaluating. Jobs whose lease
-     * expired (their process died) are due again. {@code FOR UPDATE SKIP LOCKED} lets several workers and
-     * several replicas claim at once without waiting on each other or taking the same job.
+     * expired (their process died) are due again.
      */
     public Optional<Job> claimNext(String owner, Duration lease) {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                String id = null;
                 // next_attempt_at is NULL for finished jobs: the index yields only unfinished ones, due first.
-                try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE"
-                        + " next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND state IN "
-                        + UNFINISHED_STATES + " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-                    select.setObject(1, timestamp(now));
-                    select.setObject(2, timestamp(now));
-                    try (ResultSet rs = select.executeQuery()) {
-                        if (rs.next()) {
-                            id = rs.getString(1);
-                        }
-                    }
-                }
-                if (id == null) {
-                    c.commit();
-                    return Optional.empty();
-                }
-                update(c, "UPDATE evaluation_job SET lease_owner = ?, lease_until = ?, updated_at = ?,"
-                        + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END WHERE id = ?",
-                        owner, timestamp(now.plus(lease)), timestamp(now), id);
-                Optional<Job> job = find(c, id);
+                Optional<String> id = lease(c, "next_attempt_at BETWEEN ? AND ? AND (lease_until IS NULL"
+                        + " OR lease_until < ?) AND state IN " + UNFINISHED_STATES, "next_attempt_at",
+                        List.of(timestamp(Instant.EPOCH), timestamp(now), timestamp(now)),
+                        "lease_owner = ?, lease_until = ?, updated_at = ?,"
+                                + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END",
+                        List.of(owner, timestamp(now.plus(lease)), timestamp(now)));
+                Optional<Job> job = id.isEmpty() ? Optional.empty() : find(c, id.get());
                 c.commit();
                 return job;
             } catch (SQLException e) {
@@ -166,6 +166,56 @@ public class JournalStore {
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot claim a job", e);
         }
+    }
+
+    /**
+     * Leases the oldest row (by {@code order}) that {@code due} selects, setting {@code claim}; empty when
+     * none is due or free. On PostgreSQL, SELECT ... FOR UPDATE SKIP LOCKED lets the workers of several
+     * replicas claim at once without waiting on each other. H2 locks every matching row for FOR UPDATE,
+     * so there a claim would cost more the longer the backlog (16 ms at 10,000 queued jobs, against
+     * 0.05 ms without the lock): a few candidates are read unlocked instead and taken by a conditional
+     * UPDATE that only one claimer can win. {@code due} bounds its time column from below (BETWEEN epoch
+     * and now): H2 sorts NULLs first in an index, and finished rows, NULL there, would otherwise be scanned
+     * on every claim (0.9 ms against 0.03 ms at 20,000 finished jobs).
+     */
+    private Optional<String> lease(Connection c, String due, String order, List<Object> dueParameters, String claim,
+            List<Object> claimParameters) throws SQLException {
+        boolean skipLocked = skipLocked(c);
+        List<String> candidates = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE " + due
+                + " ORDER BY " + order + " LIMIT " + (skipLocked ? "1 FOR UPDATE SKIP LOCKED" : CLAIM_CANDIDATES))) {
+            for (int i = 0; i < dueParameters.size(); i++) {
+                select.setObject(i + 1, dueParameters.get(i));
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(rs.getString(1));
+                }
+            }
+        }
+        for (String id : candidates) {
+            List<Object> parameters = new ArrayList<>(claimParameters);
+            parameters.add(id);
+            String taken = "UPDATE evaluation_job SET " + claim + " WHERE id = ?";
+            if (!skipLocked) {
+                // Another claimer may have taken it since the unlocked read: the row must still be due.
+                taken += " AND " + due;
+                parameters.addAll(dueParameters);
+            }
+            if (update(c, taken, parameters.toArray()) == 1) {
+                return Optional.of(id);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean skipLocked(Connection c) throws SQLException {
+        Boolean known = postgres;
+        if (known == null) {
+            known = c.getMetaData().getDatabaseProductName().equalsIgnoreCase("PostgreSQL");
+            postgres = known;
+        }
+        return known;
     }
 
     /**
@@ -378,24 +428,22 @@ public class JournalStore {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                Optional<String> id = lease(c, "note_due_at BETWEEN ? AND ? AND (lease_until IS NULL"
+                        + " OR lease_until < ?)", "note_due_at", List.of(timestamp(Instant.EPOCH), timestamp(now),
+                                timestamp(now)), "lease_owner = ?, lease_until = ?",
+                        List.of(owner, timestamp(now.plus(lease))));
                 Optional<DueNote> note = Optional.empty();
-                try (PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha,"
-                        + " verdict_detail, payload, note_attempts, finished_at FROM evaluation_job WHERE note_due_at <= ?"
-                        + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY note_due_at LIMIT 1"
-                        + " FOR UPDATE SKIP LOCKED")) {
-                    select.setObject(1, timestamp(now));
-                    select.setObject(2, timestamp(now));
-                    try (ResultSet rs = select.executeQuery()) {
-                        if (rs.next()) {
+                if (id.isPresent()) {
+                    try (PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha,"
+                            + " verdict_detail, payload, note_attempts, finished_at FROM evaluation_job WHERE id = ?")) {
+                        select.setString(1, id.get());
+                        try (ResultSet rs = select.executeQuery()) {
+                            rs.next();
                             note = Optional.of(new DueNote(rs.getString(1),
                                     new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
                                     rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs, 9)));
                         }
                     }
-                }
-                if (note.isPresent()) {
-                    update(c, "UPDATE evaluation_job SET lease_owner = ?, lease_until = ? WHERE id = ?", owner,
-                            timestamp(now.plus(lease)), note.get().id());
                 }
                 c.commit();
                 return note;
@@ -417,6 +465,23 @@ public class JournalStore {
                 + " note_attempts = note_attempts + ?, lease_owner = NULL, lease_until = NULL"
                 + " WHERE id = ? AND lease_owner = ?", retryAt == null ? null : timestamp(retryAt), truncate(result),
                 attempted ? 1 : 0, id, owner) == 1;
+    }
+
+    /** True when another evaluation of the key failed: in on-failure mode, only then can a note exist to update. */
+    public boolean failedBefore(CheckKey key, String id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE project_id = ?"
+                        + " AND mr_iid = ? AND check_id = ? AND verdict = 'failed' AND id <> ?")) {
+            select.setLong(1, key.projectId());
+            select.setLong(2, key.mergeRequestIid());
+            select.setLong(3, key.checkId());
+            select.setString(4, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
     }
 
     /** True when a verdict for the key was reported after {@code finishedAt}: an older note would overwrite it. */
