@@ -1,6 +1,7 @@
 package io.policygate.note;
 
 import io.policygate.policy.VerdictStatus;
+import java.util.function.BooleanSupplier;
 
 /** policy-gate.report.comment: when a merge request gets a note explaining its verdict. */
 public enum CommentMode {
@@ -14,6 +15,19 @@ public enum CommentMode {
     /** Whether verdicts need the note looked after at all (a pass in on-failure only updates an existing note). */
     public boolean writesNotes() {
         return this != NEVER;
+    }
+
+    /**
+     * Whether this verdict's note must be written. In on-failure mode a pass only updates a note an earlier
+     * failure wrote, so {@code failedBefore} (asked only then) spares a GitLab search on merge requests
+     * that never failed, most of them.
+     */
+    public boolean noteDue(VerdictStatus verdict, BooleanSupplier failedBefore) {
+        return switch (this) {
+            case NEVER -> false;
+            case ALWAYS -> true;
+            case ON_FAILURE -> verdict == VerdictStatus.FAILED || failedBefore.getAsBoolean();
+        };
     }
 
     /** Whether a verdict creates a note when the merge request has none yet. */

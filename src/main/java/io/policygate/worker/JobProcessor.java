@@ -173,7 +173,8 @@ public class JobProcessor {
         if (finalState == JobState.DEAD) {
             LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), attempt.detail());
         }
-        boolean noteDue = reportConfig.comment().writesNotes();
+        boolean noteDue = finalState == JobState.REPORTED
+                && reportConfig.comment().noteDue(verdict, () -> journal.failedBefore(job.key(), job.id()));
         if (!journal.recordReport(job.id(), owner, attempt, finalState, finalState == null ? retryAt : null, noteDue)) {
             LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
         } else if (finalState == JobState.REPORTED) {

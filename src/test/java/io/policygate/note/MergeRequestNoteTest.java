@@ -1,6 +1,7 @@
 package io.policygate.note;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.policygate.journal.JobState;
+import io.policygate.journal.JournalStore;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -27,6 +29,7 @@ import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
 class MergeRequestNoteTest extends ServiceTest {
+
+    @Inject
+    JournalStore store;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The sample payload's external_approval_rule id. */
@@ -109,13 +115,22 @@ class MergeRequestNoteTest extends ServiceTest {
     }
 
     @Test
-    void aPassWithoutAnEarlierNoteWritesNone() {
+    void aMergeRequestThatNeverFailedGetsNoNoteAndNoSearchForOne() {
         String id = reported(Payloads.COMPLIANT, 7003, Payloads.sha(7003));
 
-        assertTrue(journal.awaitNoteResult(id).startsWith("no note to update"));
-        gitlab.verify(1, getRequestedFor(urlPathEqualTo(notesOf(7003))));
-        gitlab.verify(0, postRequestedFor(urlPathEqualTo(notesOf(7003))));
-        gitlab.verify(0, putRequestedFor(urlPathMatching(notesOf(7003) + "/.*")));
+        assertEquals(0, journal.dueNoteCount());
+        assertEquals(null, store.evaluation(id).orElseThrow().noteResult());
+        gitlab.verify(0, anyRequestedFor(urlPathMatching(notesOf(7003) + ".*")));
+    }
+
+    @Test
+    void aPassAfterAFailureWhoseNoteIsGoneWritesNoNewOne() {
+        gitlab.stubFor(post(urlPathEqualTo(notesOf(7004))).willReturn(aResponse().withStatus(403)));
+        reported(Payloads.SAMPLE, 7004, Payloads.sha(70041));
+        String passed = reported(Payloads.COMPLIANT, 7004, Payloads.sha(70042));
+
+        assertTrue(journal.awaitNoteResult(passed).startsWith("no note to update"));
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(notesOf(7004))));
     }
 
     @Test
