@@ -25,21 +25,11 @@ public class JournalDatabaseConfigSource implements ConfigSourceFactory {
         return url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
     }
 
-    /**
-     * H2 writes committed transactions to its file up to a second later by default: a process killed in
-     * that second would lose jobs already answered 202. WRITE_DELAY=0 writes each commit at once.
-     */
-    static String durable(String url) {
-        boolean h2File = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
-        return h2File && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY") ? url + ";WRITE_DELAY=0" : url;
-    }
-
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue configured = context.getValue(URL_KEY);
         String url = configured == null || configured.getValue() == null ? DEFAULT_URL : configured.getValue();
         String active = datasourceFor(url);
-        url = durable(url);
         String inactive = active.equals("h2") ? "postgresql" : "h2";
         // Below application.properties (250): an operator can still set these keys by hand.
         return List.of(new MapBackedConfigSource("policy-gate journal database", Map.of(
