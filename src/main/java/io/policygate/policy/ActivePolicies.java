@@ -71,7 +71,8 @@ public class ActivePolicies {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadIfChanged() {
         LoadStatus last = lastLoad.get();
-        if (last == null || !PolicyLoader.fingerprint(config.dir()).equals(last.files())) {
+        // Before the start-up load there is nothing to compare with, and loading twice would slow start-up.
+        if (last != null && !PolicyLoader.fingerprint(config.dir()).equals(last.files())) {
             reload();
         }
     }
