@@ -469,36 +469,12 @@ public class JournalStore {
 
     /** True when another evaluation of the key failed: in on-failure mode, only then can a note exist to update. */
     public boolean failedBefore(CheckKey key, String id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE project_id = ?"
-                        + " AND mr_iid = ? AND check_id = ? AND verdict = 'failed' AND id <> ?")) {
-            select.setLong(1, key.projectId());
-            select.setLong(2, key.mergeRequestIid());
-            select.setLong(3, key.checkId());
-            select.setString(4, id);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot read the journal", e);
-        }
+        return exists(key, "verdict = 'failed' AND id <> ?", id);
     }
 
     /** True when a verdict for the key was reported after {@code finishedAt}: an older note would overwrite it. */
     public boolean reportedAfter(CheckKey key, Instant finishedAt) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE project_id = ?"
-                        + " AND mr_iid = ? AND check_id = ? AND state = 'reported' AND finished_at > ?")) {
-            select.setLong(1, key.projectId());
-            select.setLong(2, key.mergeRequestIid());
-            select.setLong(3, key.checkId());
-            select.setObject(4, timestamp(finishedAt));
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot read the journal", e);
-        }
+        return exists(key, "state = 'reported' AND finished_at > ?", timestamp(finishedAt));
     }
 
     /** Moves a job's next attempt later without counting an attempt (GitLab is known to be down). */
@@ -574,13 +550,18 @@ public class JournalStore {
 
     /** True when a job for this key and SHA exists that was not superseded (it is pending, reported or dead). */
     public boolean hasEvaluation(CheckKey key, String sha) {
+        return exists(key, "sha = ? AND state <> 'superseded'", sha);
+    }
+
+    /** True when a job of the key meets {@code condition} (with its one parameter). */
+    private boolean exists(CheckKey key, String condition, Object parameter) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE project_id = ?"
-                        + " AND mr_iid = ? AND check_id = ? AND sha = ? AND state <> 'superseded'")) {
+                        + " AND mr_iid = ? AND check_id = ? AND " + condition)) {
             select.setLong(1, key.projectId());
             select.setLong(2, key.mergeRequestIid());
             select.setLong(3, key.checkId());
-            select.setString(4, sha);
+            select.setObject(4, parameter);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();
             }
