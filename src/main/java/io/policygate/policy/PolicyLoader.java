@@ -16,6 +16,7 @@ import io.policygate.policy.cel.CompiledCondition;
 import io.policygate.policy.cel.ConditionCompiler;
 import io.policygate.policy.cel.InvalidConditionException;
 import io.policygate.policy.rules.InvalidRuleException;
+import io.policygate.policy.rules.OutboundCall;
 import io.policygate.policy.rules.Rule;
 import io.policygate.policy.rules.RuleType;
 import io.policygate.policy.rules.RuleTypes;
@@ -60,9 +61,25 @@ public final class PolicyLoader {
     private static final List<String> RULE_COMMON_FIELDS = List.of("type", "message", "onError", "mode");
 
     private final RuleTypes ruleTypes;
+    /** The calls to other services a rule may make; null when any is allowed. */
+    private final List<OutboundCall> allowedCalls;
 
     public PolicyLoader(RuleTypes ruleTypes) {
+        this(ruleTypes, null);
+    }
+
+    private PolicyLoader(RuleTypes ruleTypes, List<OutboundCall> allowedCalls) {
         this.ruleTypes = ruleTypes;
+        this.allowedCalls = allowedCalls;
+    }
+
+    /**
+     * A loader that refuses, as an error at the rule, any call to another service that is not one of
+     * {@code calls} (same origin, same secrets): for candidate sets, which run with policy-gate's
+     * environment but were not reviewed like the set in force.
+     */
+    public PolicyLoader restrictedTo(List<OutboundCall> calls) {
+        return new PolicyLoader(ruleTypes, List.copyOf(calls));
     }
 
     /** The fields of a policy document; rules stay trees until their type is known. */
@@ -292,11 +309,26 @@ public final class PolicyLoader {
             }
             try {
                 Rule rule = type.create(bound);
+                checkAllowed(rule);
                 return new PolicyRule(type.name(), messageNode == null ? null : messageNode.textValue(), onError, mode,
                         rule);
             } catch (InvalidRuleException e) {
-                error(pointer + "/" + e.field().replaceAll("\\[(\\d+)]", "/$1"), e.getMessage());
+                error(pointer + "/" + e.field().replaceAll("\\[(\\d+)]", "/$1").replace('.', '/'), e.getMessage());
                 return null;
+            }
+        }
+
+        private void checkAllowed(Rule rule) {
+            if (allowedCalls == null) {
+                return;
+            }
+            for (OutboundCall call : rule.outboundCalls()) {
+                if (allowedCalls.stream().noneMatch(call::sameAs)) {
+                    throw new InvalidRuleException(call.field(), "calls " + call + ", which no policy in force calls"
+                            + (call.secrets().isEmpty() ? "" : " with these variables") + "; a preview runs with"
+                            + " policy-gate's credentials, so a candidate may call only what the set in force does."
+                            + " Put the rule in force with mode: audit to see its effect");
+                }
             }
         }
 

@@ -87,7 +87,7 @@ public class PolicyPreview {
         Map<String, byte[]> files = new TreeMap<>();
         request.files().forEach((name, text) -> files.put(name, text == null ? new byte[0]
                 : text.getBytes(StandardCharsets.UTF_8)));
-        PolicySet candidate = loader.load(files);
+        PolicySet candidate = loader.restrictedTo(active.current().outboundCalls()).load(files);
         if (!oneAtATime.tryAcquire()) {
             throw new ProblemException(429, "preview-running", "Too Many Requests",
                     "another preview is running on this replica; try again when it has finished", null);

@@ -88,6 +88,7 @@ class AuditModeTest extends ServiceTest {
     void theHistoryAndTheMetricsCountWhatAuditedPoliciesWouldBlock() {
         String wouldFail = evaluate(9511, "PAY-13 Fix the README");
         String clean = evaluate(9512, "PAY-14 Fix the README", "compliance-reviewed");
+        evaluate(9513, "Fix PAY-15 in the README", "compliance-reviewed");
 
         api().get("/api/v1/evaluations?status=passed&ifEnforced=failed&limit=200").then().statusCode(200)
                 .body("evaluations.id", hasItem(wouldFail))
@@ -96,6 +97,12 @@ class AuditModeTest extends ServiceTest {
                 .body("field", equalTo("ifEnforced"));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("policy_gate_verdicts_total{if_enforced=\"failed\",status=\"passed\"}"), metrics);
+        // Per policy, what only audited rules failed is apart from what failed the check: a whole audited
+        // policy, and an audited rule of an enforced one.
+        assertTrue(metrics.contains("policy_gate_policy_results_total{mode=\"audit\",policy=\"compliance-review\","
+                + "result=\"audit-failed\"}"), metrics);
+        assertTrue(metrics.contains("policy_gate_policy_results_total{mode=\"enforce\",policy=\"jira-ticket\","
+                + "result=\"audit-failed\"}"), metrics);
         given().auth().preemptive().basic("x", "test-api-token").get("/?ifEnforced=failed").then().statusCode(200)
                 .body(containsString("would fail when enforced"));
     }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.policy.rules.RuleTypes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +64,12 @@ class PolicyLoaderTest {
                         "rules[0].mode", "must be one of [enforce, audit]"),
                 Arguments.of("bad onError", "name: a\nrules:\n  - type: draft\n    onError: ignore\n", 4,
                         "rules[0].onError", "must be one of [fail, skip]"),
+                Arguments.of("http token from policy-gate's settings",
+                        "name: a\nrules:\n  - type: http\n    url: https://x.example\n    tokenEnv: POLICY_GATE_GITLAB_TOKEN\n",
+                        5, "rules[0].tokenEnv", "'POLICY_GATE_GITLAB_TOKEN' is one of policy-gate's own settings"),
+                Arguments.of("Jira token from policy-gate's settings", "name: a\nrules:\n  - type: ticket\n    jira:\n"
+                        + "      url: https://jira.example\n      tokenEnv: quarkus_datasource_password\n", 6,
+                        "rules[0].jira.tokenEnv", "may not send policy-gate's secrets"),
                 Arguments.of("document not a mapping", "- a\n- b\n", 1, null, "must be a mapping"));
     }
 
@@ -118,6 +126,32 @@ class PolicyLoaderTest {
         assertEquals(1, e.errors().size());
         assertTrue(e.getMessage().contains(dir.resolve("b.yaml") + ":3: name: duplicate policy name 'same', first defined at "
                 + dir.resolve("a.yaml") + ":1"), e.getMessage());
+    }
+
+    @Test
+    void aRestrictedLoaderRefusesCallsTheSetInForceDoesNotMake() {
+        String jira = "name: tickets\nrules:\n  - type: ticket\n    jira:\n      url: https://jira.example.com\n"
+                + "      tokenEnv: JIRA_TOKEN\n";
+        String http = "name: checks\nrules:\n  - type: http\n    url: https://checks.example.com/verdict\n";
+        PolicySet inForce = loader.load(Map.of("live.yaml", (jira + "---\n" + http).getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("https://jira.example.com:443 with JIRA_TOKEN", "https://checks.example.com:443"),
+                inForce.outboundCalls().stream().map(Object::toString).toList());
+        PolicyLoader candidates = loader.restrictedTo(inForce.outboundCalls());
+
+        String sameCalls = jira.replace("jira.example.com", "JIRA.example.com:443/browse") + "---\n"
+                + http.replace("/verdict", "/other");
+        assertEquals(2, candidates.load(Map.of("c.yaml", sameCalls.getBytes(StandardCharsets.UTF_8))).policies().size());
+
+        String otherCalls = jira.replace("JIRA_TOKEN", "DEPLOY_KEY") + "---\n"
+                + http.replace("checks.example.com", "collector.example.net") + "    tokenEnv: JIRA_TOKEN\n";
+        PolicyLoadException e = assertThrows(PolicyLoadException.class,
+                () -> candidates.load(Map.of("c.yaml", otherCalls.getBytes(StandardCharsets.UTF_8))));
+        List<String> errors = e.errors().stream().map(PolicyError::toString).toList();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("c.yaml:5: rules[0].jira.url: calls https://jira.example.com:443 with"
+                + " DEPLOY_KEY, which no policy in force calls with these variables"), errors.get(0));
+        assertTrue(errors.get(1).startsWith("c.yaml:11: rules[0].url: calls https://collector.example.net:443 with"
+                + " JIRA_TOKEN"), errors.get(1));
     }
 
     @Test

@@ -112,7 +112,9 @@ class PolicySchemaTest {
         "name: a\nrules:\n  - type: labels\n",
         "name: a\nrules:\n  - type: http\n    url: ftp://x\n",
         "name: a\nowner: me\nrules:\n  - type: draft\n",
-        "name: a\nrules:\n  - type: size\n    maxFiles: 0\n"})
+        "name: a\nrules:\n  - type: size\n    maxFiles: 0\n",
+        "name: a\nrules:\n  - type: http\n    url: https://x\n    tokenEnv: POLICY_GATE_API_TOKEN\n",
+        "name: a\nrules:\n  - type: ticket\n    jira: {url: 'https://j', tokenEnv: T, userEnv: quarkus_x_y}\n"})
     void schemaRefusesWhatTheLoaderRefuses(String yaml) throws IOException {
         assertFalse(validate(YAML.readTree(yaml)).isEmpty(), "schema accepted:\n" + yaml);
         List<PolicyError> errors = new ArrayList<>();

@@ -227,6 +227,27 @@ class PolicyPreviewTest extends ServiceTest {
     }
 
     @Test
+    void aCandidateCannotCallAServiceTheSetInForceDoesNotCallNorSendPolicyGatesSecrets() {
+        String collector = "http://localhost:" + gitlab.port() + "/collect";
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("collect.yaml", "name: collect\nrules:\n  - type: http\n    url: " + collector + "\n");
+        files.put("token.yaml", "name: token\nrules:\n  - type: ticket\n    jira:\n      url: " + collector + "\n"
+                + "      tokenEnv: POLICY_GATE_GITLAB_TOKEN\n");
+
+        List<Map<String, Object>> errors = preview(Map.of("files", files, "group", "payments")).statusCode(422)
+                .extract().jsonPath().getList("errors");
+
+        assertEquals(2, errors.size(), errors.toString());
+        assertEquals(List.of("collect.yaml:4: rules[0].url", "token.yaml:6: rules[0].jira.tokenEnv"), errors.stream()
+                .map(e -> e.get("file") + ":" + e.get("line") + ": " + e.get("field")).toList());
+        assertTrue(((String) errors.get(0).get("message")).startsWith("calls http://localhost:" + gitlab.port()
+                + ", which no policy in force calls"), errors.toString());
+        assertTrue(((String) errors.get(1).get("message")).startsWith("'POLICY_GATE_GITLAB_TOKEN' is one of"
+                + " policy-gate's own settings"), errors.toString());
+        gitlab.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
     void aScopeGitLabRefusesGetsA403SayingWhatToCheck() throws IOException {
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/secret/projects")).willReturn(aResponse().withStatus(404)
                 .withBody("{\"message\":\"404 Group Not Found\"}")));

@@ -1,5 +1,6 @@
 package io.policygate.policy.rules;
 
+import com.google.re2j.Pattern;
 import io.policygate.policy.DataUnavailableException;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ final class HttpCalls {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
+    private static final Pattern OWN_SETTINGS = Pattern.compile("(?i)(POLICY_GATE|QUARKUS)_");
 
     private HttpCalls() {
     }
@@ -57,6 +59,20 @@ final class HttpCalls {
             Thread.currentThread().interrupt();
             throw new DataUnavailableException("interrupted while waiting to retry", e);
         }
+    }
+
+    /**
+     * {@code name} when a rule may send that variable's value to a service: not one of policy-gate's own
+     * settings, which hold the GitLab token, the webhook secret, the API token and the database password.
+     *
+     * @throws InvalidRuleException naming {@code field} otherwise
+     */
+    static String secretVariable(String field, String name) {
+        if (name != null && OWN_SETTINGS.matcher(name).lookingAt()) {
+            throw new InvalidRuleException(field, "'" + name + "' is one of policy-gate's own settings; a policy may"
+                    + " not send policy-gate's secrets to another service: give the token its own variable");
+        }
+        return name;
     }
 
     /** The value of environment variable {@code name}, or a rule error naming it. */

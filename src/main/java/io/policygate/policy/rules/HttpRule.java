@@ -48,7 +48,12 @@ final class HttpRule implements Rule {
             throw new InvalidRuleException("retries", "must be between 0 and 10");
         }
         this.attempts = 1 + (config.retries() == null ? 2 : config.retries());
-        this.tokenEnv = config.tokenEnv();
+        this.tokenEnv = HttpCalls.secretVariable("tokenEnv", config.tokenEnv());
+    }
+
+    @Override
+    public List<OutboundCall> outboundCalls() {
+        return List.of(OutboundCall.to("url", url, tokenEnv));
     }
 
     private static URI url(String text) {

@@ -39,6 +39,10 @@ final class JiraTickets {
         this.userEnv = userEnv;
     }
 
+    OutboundCall outboundCall() {
+        return OutboundCall.to("jira.url", base, tokenEnv, userEnv);
+    }
+
     /**
      * @return the ticket's status name, or empty when it does not exist
      * @throws DataUnavailableException when Jira cannot answer

@@ -2,6 +2,7 @@ package io.policygate.policy.rules;
 
 import io.policygate.policy.RuleContext;
 import io.policygate.policy.RuleResult;
+import java.util.List;
 
 /**
  * One check of a policy, built once from its configuration when the policy set loads. Implementations
@@ -11,4 +12,9 @@ import io.policygate.policy.RuleResult;
 public interface Rule {
 
     RuleResult evaluate(RuleContext context);
+
+    /** The services this rule calls while it evaluates, and the secrets it sends them; none by default. */
+    default List<OutboundCall> outboundCalls() {
+        return List.of();
+    }
 }

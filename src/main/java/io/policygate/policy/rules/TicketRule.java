@@ -105,7 +105,13 @@ final class TicketRule implements Rule {
         if (config.tokenEnv() == null || config.tokenEnv().isBlank()) {
             throw new InvalidRuleException("jira.tokenEnv", "is required: the environment variable holding the Jira token");
         }
-        return new JiraTickets(url, config.tokenEnv(), config.userEnv());
+        return new JiraTickets(url, HttpCalls.secretVariable("jira.tokenEnv", config.tokenEnv()),
+                HttpCalls.secretVariable("jira.userEnv", config.userEnv()));
+    }
+
+    @Override
+    public List<OutboundCall> outboundCalls() {
+        return jira == null ? List.of() : List.of(jira.outboundCall());
     }
 
     @Override

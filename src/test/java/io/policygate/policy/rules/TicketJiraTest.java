@@ -39,7 +39,7 @@ class TicketJiraTest {
         issue("PAY-3", 200, "{\"key\":\"PAY-3\",\"fields\":{\"status\":{\"name\":\"Done\"}}}");
         issue("OPS-9", 503, "");
         rule = TicketRule.TYPE.create(new TicketRule.Config(List.of("title"), null, List.of("PAY", "OPS"),
-                new TicketRule.Jira(jira.baseUrl() + "/", "POLICY_GATE_TEST_JIRA_TOKEN", null,
+                new TicketRule.Jira(jira.baseUrl() + "/", "TEST_JIRA_TOKEN", null,
                         List.of("In Progress", "In Review"))));
     }
 
@@ -109,10 +109,10 @@ class TicketJiraTest {
     @Test
     void missingTokenVariableIsAnError() {
         Rule noToken = TicketRule.TYPE.create(new TicketRule.Config(null, null, null,
-                new TicketRule.Jira(jira.baseUrl(), "POLICY_GATE_NO_SUCH_VARIABLE", null, null)));
+                new TicketRule.Jira(jira.baseUrl(), "NO_SUCH_VARIABLE_FOR_THE_TEST", null, null)));
         DataUnavailableException e = assertThrows(DataUnavailableException.class,
                 () -> noToken.evaluate(new RuleContext(FakeMergeRequest.sample().withTitle("PAY-1"), MergeRequestData.NONE)));
-        assertTrue(e.getMessage().contains("POLICY_GATE_NO_SUCH_VARIABLE"), e.getMessage());
+        assertTrue(e.getMessage().contains("NO_SUCH_VARIABLE_FOR_THE_TEST"), e.getMessage());
     }
 
     @Test
