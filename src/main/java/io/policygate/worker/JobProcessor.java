@@ -115,7 +115,8 @@ public class JobProcessor {
         metrics.counter("policy_gate_verdicts", "status", verdict.status().wireName(), "if_enforced",
                 verdict.ifEnforced().wireName()).increment();
         verdict.policies().forEach(p -> metrics.counter("policy_gate_policy_results", "policy", p.policy(),
-                "result", p.failed() ? "failed" : "passed", "mode", p.mode().wireName()).increment());
+                "result", p.blocking() ? "failed" : p.failsOnlyInAudit() ? "audit-failed" : "passed",
+                "mode", p.mode().wireName()).increment());
         String detail;
         String policyFiles;
         try {
