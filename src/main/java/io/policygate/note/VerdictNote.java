@@ -26,7 +26,7 @@ public final class VerdictNote {
 
     private static final int MAX_MESSAGE = 500;
     private static final int MAX_VALUE = 200;
-    private static final Pattern MARKDOWN = Pattern.compile("[\\\\`*_{}\\[\\]<>()#+!|~]");
+    private static final Pattern MARKDOWN = Pattern.compile("[\\\\`*_{}\\[\\]<>()#+!|~&]");
     private static final Pattern BACKTICKS = Pattern.compile("`+");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -110,7 +110,10 @@ public final class VerdictNote {
         return n + " " + (n == 1 ? one : many);
     }
 
-    /** Text on one line with Markdown escaped and mentions broken by an invisible word joiner. */
+    /**
+     * Text on one line with Markdown escaped and mentions broken by an invisible word joiner; {@code &} is
+     * escaped too, or an entity such as {@code &#64;all} would render as a mention.
+     */
     static String plain(String text) {
         String line = oneLine(text, MAX_MESSAGE);
         return MARKDOWN.matcher(line).replaceAll("\\\\$0").replace("@", "@\u2060");

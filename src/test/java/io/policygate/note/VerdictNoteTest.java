@@ -84,6 +84,7 @@ class VerdictNoteTest {
             "plain text             | plain text",
             "**bold** [x](y)        | \\*\\*bold\\*\\* \\[x\\]\\(y\\)",
             "ping @all              | ping @\u2060all",
+            "ping &#64;all &amp;    | ping \\&\\#64;all \\&amp;",
             "'line\n/approve'       | line /approve",
             "<img src=x>            | \\<img src=x\\>"})
     void messagesAreOneEscapedLine(String text, String expected) {
