@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.common.MapBackedConfigSource;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -34,9 +35,18 @@ public class JournalDatabaseConfigSource implements ConfigSourceFactory {
         // Below application.properties (250): an operator can still set these keys by hand.
         return List.of(new MapBackedConfigSource("policy-gate journal database", Map.of(
                 "quarkus.datasource." + active + ".active", "true",
-                "quarkus.datasource." + active + ".jdbc.url", url,
+                "quarkus.datasource." + active + ".jdbc.url", active.equals("h2") ? closedByThePool(url) : url,
                 "quarkus.datasource." + inactive + ".active", "false"), 200) {
         });
+    }
+
+    /**
+     * H2 closes a database from its own JVM shutdown hook, while Quarkus' shutdown still releases the
+     * workers' leases and writes the last notes through the pool ("Database is already closed"). Left open,
+     * it closes when the pool closes its last connection, at the end of Quarkus' shutdown.
+     */
+    static String closedByThePool(String url) {
+        return url.toUpperCase(Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=") ? url : url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.policygate.packaged;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -170,6 +171,9 @@ class ProcessFaultsIT {
             shas = send(first, 1, 12);
             await().atMost(Duration.ofSeconds(10)).until(() -> !gitlab.getAllServeEvents().isEmpty());
             assertTrue(first.terminate(30), "SIGTERM must stop the service within its grace period");
+            String log = first.log();
+            assertFalse(log.contains("\"level\":\"ERROR\"") || log.contains("already closed"),
+                    "the stop must be clean:\n" + log);
         }
         int deliveredBeforeRestart = (int) reports().stream().filter(r -> r.answer() == 201).count();
         try (ServiceProcess second = ServiceProcess.start(work, "second", env)) {
