@@ -11,13 +11,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * At start-up, asks GitLab who the token belongs to (GET /user) and which version it runs (GET /version):
  * a wrong token is reported at once rather than on the first webhook, and status-mode auto picks the
- * dialect of that GitLab. GitLab being unreachable does not stop the service (webhooks wait in the journal).
+ * dialect of that GitLab. GitLab being unreachable does not stop the service (webhooks wait in the journal),
+ * nor delay its start: the check runs beside it, and only what needs its answer waits for it.
  */
 @ApplicationScoped
 public class GitLabStartupCheck {
@@ -30,6 +32,7 @@ public class GitLabStartupCheck {
     private final ObjectMapper json;
     private volatile StatusMode statusMode;
     private volatile String tokenProblem;
+    private final CompletableFuture<Void> checked = new CompletableFuture<>();
 
     @Inject
     public GitLabStartupCheck(GitLabConfig config, ServiceConfig service, GitLabApi api, ObjectMapper json) {
@@ -42,8 +45,21 @@ public class GitLabStartupCheck {
 
     void onStart(@Observes @Priority(500) StartupEvent start) {
         if (service.dryRun() || config.url().isEmpty()) {
+            checked.complete(null);
             return;
         }
+        Thread check = new Thread(() -> {
+            try {
+                check();
+            } finally {
+                checked.complete(null);
+            }
+        }, "gitlab-startup-check");
+        check.setDaemon(true);
+        check.start();
+    }
+
+    private void check() {
         String token = config.token().orElse("");
         answer("/user", () -> api.currentUser(token)).ifPresent(user -> {
             if (user.status() == 200) {
@@ -68,13 +84,17 @@ public class GitLabStartupCheck {
         }
     }
 
-    /** The dialect to post in: the configured one, or what auto found. */
+    /** The dialect to post in: the configured one, or what auto found (waiting for the check). */
     public StatusMode statusMode() {
+        if (config.statusMode() == StatusMode.AUTO) {
+            checked.join();
+        }
         return statusMode;
     }
 
-    /** Why the token does not work, when GET /user said so at start-up. */
+    /** Why the token does not work, when GET /user said so at start-up (waiting for the check). */
     public Optional<String> tokenProblem() {
+        checked.join();
         return Optional.ofNullable(tokenProblem);
     }
 
