@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -108,7 +107,7 @@ public class JournalStore {
                 }
             }
         }
-        String id = UUID.randomUUID().toString();
+        String id = EvaluationIds.next(now);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO evaluation_job (id, project_id, mr_iid,"
                 + " check_id, sha, active_key, state, payload, next_attempt_at, created_at, updated_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)")) {
@@ -146,25 +145,37 @@ public class JournalStore {
      */
     public Optional<Job> claimNext(String owner, Duration lease) {
         Instant now = clock.instant();
+        return inTransaction("cannot claim a job", c -> {
+            // next_attempt_at is NULL for finished jobs: the index yields only unfinished ones, due first.
+            Optional<String> id = lease(c, "next_attempt_at BETWEEN ? AND ? AND (lease_until IS NULL"
+                    + " OR lease_until < ?) AND state IN " + UNFINISHED_STATES, "next_attempt_at",
+                    List.of(timestamp(Instant.EPOCH), timestamp(now), timestamp(now)),
+                    "lease_owner = ?, lease_until = ?, updated_at = ?,"
+                            + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END",
+                    List.of(owner, timestamp(now.plus(lease)), timestamp(now)));
+            return id.isEmpty() ? Optional.<Job>empty() : find(c, id.get());
+        });
+    }
+
+    @FunctionalInterface
+    private interface Transaction<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    private <T> T inTransaction(String failure, Transaction<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                // next_attempt_at is NULL for finished jobs: the index yields only unfinished ones, due first.
-                Optional<String> id = lease(c, "next_attempt_at BETWEEN ? AND ? AND (lease_until IS NULL"
-                        + " OR lease_until < ?) AND state IN " + UNFINISHED_STATES, "next_attempt_at",
-                        List.of(timestamp(Instant.EPOCH), timestamp(now), timestamp(now)),
-                        "lease_owner = ?, lease_until = ?, updated_at = ?,"
-                                + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END",
-                        List.of(owner, timestamp(now.plus(lease)), timestamp(now)));
-                Optional<Job> job = id.isEmpty() ? Optional.empty() : find(c, id.get());
+                T result = work.run(c);
                 c.commit();
-                return job;
-            } catch (SQLException e) {
+                return result;
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot claim a job", e);
+            throw new JournalUnavailableException(failure, e);
         }
     }
 
@@ -342,17 +353,12 @@ public class JournalStore {
 
     /** Deletes finished evaluations (and their attempts) older than {@code before}; returns how many. */
     public int prune(Instant before) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        return inTransaction("cannot prune the journal", c -> {
             String finished = "state IN ('reported','superseded','dead') AND finished_at < ?";
             update(c, "DELETE FROM report_attempt WHERE job_id IN (SELECT id FROM evaluation_job WHERE " + finished + ")",
                     timestamp(before));
-            int deleted = update(c, "DELETE FROM evaluation_job WHERE " + finished, timestamp(before));
-            c.commit();
-            return deleted;
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot prune the journal", e);
-        }
+            return update(c, "DELETE FROM evaluation_job WHERE " + finished, timestamp(before));
+        });
     }
 
     /** Ends a job that cannot be evaluated at all (its stored payload is unusable). */
@@ -374,44 +380,35 @@ public class JournalStore {
     public boolean recordReport(String id, String owner, ReportAttempt attempt, JobState finalState,
             Instant retryAt, boolean noteDue) {
         Instant now = clock.instant();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO report_attempt (job_id, attempt,"
-                        + " started_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    insert.setString(1, id);
-                    insert.setInt(2, attempt.attempt());
-                    insert.setObject(3, timestamp(attempt.startedAt()));
-                    insert.setLong(4, attempt.durationMillis());
-                    insert.setObject(5, attempt.httpStatus());
-                    insert.setString(6, attempt.outcome());
-                    insert.setString(7, truncate(attempt.detail()));
-                    insert.executeUpdate();
-                }
-                int updated;
-                if (finalState != null) {
-                    updated = update(c, "UPDATE evaluation_job SET state = ?, attempts = ?, active_key = NULL, next_attempt_at = NULL,"
-                            + " lease_owner = NULL, lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?,"
-                            + " note_due_at = ? WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
-                            finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
-                            timestamp(now), noteDue && finalState == JobState.REPORTED ? timestamp(now) : null, id,
-                            owner);
-                } else {
-                    updated = update(c, "UPDATE evaluation_job SET attempts = ?, next_attempt_at = ?,"
-                            + " lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?"
-                            + " WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
-                            attempt.attempt(), timestamp(retryAt), truncate(attempt.detail()), timestamp(now), id,
-                            owner);
-                }
-                c.commit();
-                return updated == 1;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+        return inTransaction("cannot record the report attempt", c -> {
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO report_attempt (job_id, attempt,"
+                    + " started_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, id);
+                insert.setInt(2, attempt.attempt());
+                insert.setObject(3, timestamp(attempt.startedAt()));
+                insert.setLong(4, attempt.durationMillis());
+                insert.setObject(5, attempt.httpStatus());
+                insert.setString(6, attempt.outcome());
+                insert.setString(7, truncate(attempt.detail()));
+                insert.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot record the report attempt", e);
-        }
+            int updated;
+            if (finalState != null) {
+                updated = update(c, "UPDATE evaluation_job SET state = ?, attempts = ?, active_key = NULL, next_attempt_at = NULL,"
+                        + " lease_owner = NULL, lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?,"
+                        + " note_due_at = ? WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
+                        finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
+                        timestamp(now), noteDue && finalState == JobState.REPORTED ? timestamp(now) : null, id,
+                        owner);
+            } else {
+                updated = update(c, "UPDATE evaluation_job SET attempts = ?, next_attempt_at = ?,"
+                        + " lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?"
+                        + " WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
+                        attempt.attempt(), timestamp(retryAt), truncate(attempt.detail()), timestamp(now), id,
+                        owner);
+            }
+            return updated == 1;
+        });
     }
 
     /** A reported verdict whose merge request note is due, leased to one writer. */
@@ -425,35 +422,26 @@ public class JournalStore {
      */
     public Optional<DueNote> claimNote(String owner, Duration lease) {
         Instant now = clock.instant();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Optional<String> id = lease(c, "note_due_at BETWEEN ? AND ? AND (lease_until IS NULL"
-                        + " OR lease_until < ?)", "note_due_at", List.of(timestamp(Instant.EPOCH), timestamp(now),
-                                timestamp(now)), "lease_owner = ?, lease_until = ?",
-                        List.of(owner, timestamp(now.plus(lease))));
-                Optional<DueNote> note = Optional.empty();
-                if (id.isPresent()) {
-                    try (PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha,"
-                            + " verdict_detail, payload, note_attempts, finished_at FROM evaluation_job WHERE id = ?")) {
-                        select.setString(1, id.get());
-                        try (ResultSet rs = select.executeQuery()) {
-                            rs.next();
-                            note = Optional.of(new DueNote(rs.getString(1),
-                                    new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
-                                    rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs, 9)));
-                        }
+        return inTransaction("cannot claim a note", c -> {
+            Optional<String> id = lease(c, "note_due_at BETWEEN ? AND ? AND (lease_until IS NULL"
+                    + " OR lease_until < ?)", "note_due_at", List.of(timestamp(Instant.EPOCH), timestamp(now),
+                            timestamp(now)), "lease_owner = ?, lease_until = ?",
+                    List.of(owner, timestamp(now.plus(lease))));
+            Optional<DueNote> note = Optional.empty();
+            if (id.isPresent()) {
+                try (PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha,"
+                        + " verdict_detail, payload, note_attempts, finished_at FROM evaluation_job WHERE id = ?")) {
+                    select.setString(1, id.get());
+                    try (ResultSet rs = select.executeQuery()) {
+                        rs.next();
+                        note = Optional.of(new DueNote(rs.getString(1),
+                                new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
+                                rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs, 9)));
                     }
                 }
-                c.commit();
-                return note;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot claim a note", e);
-        }
+            return note;
+        });
     }
 
     /**
