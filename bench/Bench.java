@@ -1,427 +1,1059 @@
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * policy-gate's benchmark driver: a fake GitLab and an open-model load generator, JDK only, run with the
- * source launcher ({@code java bench/Bench.java COMMAND ...}). bench/run.sh drives it; see bench/README.md.
+ * policy-gate's benchmark driver: load generator, fake GitLab and process probe in one JDK-only file, run
+ * with the source launcher ({@code java bench/Bench.java COMMAND [--option value]... [-- service command]}).
+ * bench/run.sh drives it; bench/README.md says what each command measures.
  *
- * <p>Load is open-model: request i is due at start + i/rate whether or not earlier ones were answered,
- * and its latency counts from when it was due, so a stalled server shows as latency rather than as a
- * slower sender (no coordinated omission).
+ * <p>When a command follows {@code --}, Bench launches it as the system under test (so that its PID, RSS
+ * and log are at hand) and stops it with SIGTERM at the end. {@code --gitlab-port} plays GitLab in this
+ * JVM, so that a webhook's send time and its verdict's arrival share one clock.
+ *
+ * <p>Every figure is printed as a {@code RESULT name key=value...} line for run.sh, beside readable lines.
  */
 public final class Bench {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         if (args.length == 0) {
-            usage();
+            throw usage();
         }
-        Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
-        switch (args[0]) {
-            case "fake-gitlab" -> {
-                FakeGitLab.serve(Integer.parseInt(options.getOrDefault("port", "0")),
-                        Integer.parseInt(options.getOrDefault("latency-ms", "0")),
-                        Double.parseDouble(options.getOrDefault("error-rate", "0")));
-                return;
+        int separator = Arrays.asList(args).indexOf("--");
+        Options options = Options.parse(Arrays.copyOfRange(args, 1, separator < 0 ? args.length : separator));
+        List<String> command = separator < 0 ? List.of() : List.of(args).subList(separator + 1, args.length);
+        // Exits either way: the fake GitLab's threads are not daemons and would keep a failed command alive.
+        try {
+            switch (args[0]) {
+                case "fake-gitlab" -> fakeGitLab(options);
+                case "startup" -> startup(options, command);
+                case "ack" -> ack(options, command);
+                case "max-rate" -> maxRate(options, command);
+                case "e2e" -> endToEnd(options, command);
+                case "backlog" -> backlog(options, command);
+                default -> throw usage();
             }
-            case "ack" -> ack(options);
-            case "max-rate" -> maxRate(options);
-            case "e2e" -> endToEnd(options);
-            case "drain" -> drain(options);
-            default -> usage();
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
         }
-        // The HTTP clients' threads would keep the JVM alive.
         System.exit(0);
     }
 
-    private static void usage() {
+    private static RuntimeException usage() {
         System.err.println("""
-                usage: java bench/Bench.java fake-gitlab --port P [--latency-ms N] [--error-rate R]
-                       java bench/Bench.java ack --url URL --rate R --seconds S [--runs N] [--first-iid N]
-                       java bench/Bench.java max-rate --url URL --rates R1,R2,... --seconds S [--first-iid N]
-                       java bench/Bench.java e2e --url URL --gitlab URL --events N --rate R [--first-iid N]
-                       java bench/Bench.java drain --gitlab URL --expect N [--timeout-seconds S]
-                options common to load: --payload FILE (default src/test/resources/payloads/status-check-compliant.json),
-                --secret S (default bench-secret), --warmup-seconds S (default 5)""");
+                usage: java bench/Bench.java COMMAND [--option value]... [-- command that starts the service]
+
+                  fake-gitlab --port P [--latency-ms N] [--error-rate R]
+                      answers what policy-gate asks GitLab; GET /_bench/stats,
+                      POST /_bench/mode?latency-ms=N&error-rate=R
+                  startup   [--idle-seconds 5]                   time to --ready answering 200, RSS once idle
+                  ack       [--rates 200,500,1000] [--seconds 20] [--runs 3] [--warmup-seconds 10]
+                  max-rate  [--start 250] [--factor 1.25] [--max 20000] [--seconds 10] [--p99-ms 100] [--refine 2]
+                  e2e       [--events 20000] [--rate 1000] [--warmup-events N]
+                            [--burst-events N] [--burst-connections 32] [--timeout-seconds 1800] [--stall-seconds 360]
+                  backlog   --jobs N [--fill-connections 16] [--rate 200] [--seconds 20]
+
+                common: --url http://127.0.0.1:8080/webhooks/gitlab, --ready URL (wait for 200 first), --secret S,
+                  --payload FILE (src/test/resources/payloads/status-check-compliant.json), --connections 100,
+                  --first-iid 1, --gitlab-port P [--gitlab-latency-ms N] [--gitlab-error-rate R] (play GitLab here),
+                  --log FILE (the launched service's output), --pause-seconds 2, --quiesce-seconds 60""");
         System.exit(2);
+        return new IllegalStateException();
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                usage();
+    // ---------------------------------------------------------------- commands
+
+    private static void fakeGitLab(Options options) throws Exception {
+        FakeGitLab gitlab = FakeGitLab.start(options.integer("port", 8081), options.integer("latency-ms", 0),
+                options.decimal("error-rate", 0));
+        System.out.println("fake GitLab on http://127.0.0.1:" + gitlab.port());
+        Thread.currentThread().join();
+    }
+
+    /** Launch to readiness, then RSS after {@code --idle-seconds} without load. */
+    private static void startup(Options options, List<String> command) throws Exception {
+        try (Session session = Session.open(options, command)) {
+            Thread.sleep(options.integer("idle-seconds", 5) * 1000L);
+            result("startup", "ready_ms", session.readyMillis, "idle_rss_mib", mib(session.rssKb()));
+        }
+    }
+
+    /** Fixed rates, open model, {@code --runs} runs each after one warm-up; medians over the runs. */
+    private static void ack(Options options, List<String> command) throws Exception {
+        try (Session session = Session.open(options, command)) {
+            double[] rates = options.decimals("rates", "200,500,1000");
+            int seconds = options.integer("seconds", 20);
+            int runs = options.integer("runs", 3);
+            Thread.sleep(2_000);
+            result("idle", "rss_mib", mib(session.rssKb()));
+            session.warmUp(rates[0], options.integer("warmup-seconds", 10));
+            session.peakRss.reset();
+            for (double rate : rates) {
+                List<Summary> done = new ArrayList<>();
+                for (int run = 0; run < runs; run++) {
+                    Summary summary = session.paced(rate, (int) Math.round(rate * seconds)).summary(rate);
+                    System.out.println("run " + (run + 1) + ": " + summary.line());
+                    done.add(summary);
+                    session.settle();
+                }
+                result("ack", "rate", Math.round(rate), "runs", runs,
+                        "p50_ms", median(done, Summary::p50), "p90_ms", median(done, Summary::p90),
+                        "p99_ms", median(done, Summary::p99), "max_ms", median(done, Summary::max),
+                        "errors", done.stream().mapToInt(Summary::errors).sum(),
+                        "achieved", median(done, Summary::achieved),
+                        "lag_p99_ms", done.stream().mapToDouble(Summary::lagP99).max().orElse(0));
             }
-            options.put(args[i].substring(2), args[i + 1]);
+            result("load", "rss_peak_mib", mib(session.peakRss.peakKb()));
         }
-        return options;
-    }
-
-    // ---------------------------------------------------------------- load
-
-    /** One signed webhook: a distinct merge request (iid) at a distinct HEAD SHA. */
-    record Event(String sha, byte[] body, String signature) {
-    }
-
-    /** Builds signed, distinct events from a payload file by replacing the iid and the HEAD SHA. */
-    static final class Events {
-        private final String template;
-        private final Mac mac;
-
-        Events(Map<String, String> options) throws Exception {
-            String payload = Files.readString(Path.of(options.getOrDefault("payload",
-                    "src/test/resources/payloads/status-check-compliant.json")));
-            // The fixture's iid and SHA are replaced textually: no JSON library on the source launcher's path.
-            template = payload.replaceFirst("\"iid\"\\s*:\\s*\\d+", "\"iid\":@IID@")
-                    .replaceFirst("(\"last_commit\"\\s*:\\s*\\{\\s*\"id\"\\s*:\\s*\")[0-9a-f]{40}", "$1@SHA@");
-            if (!template.contains("@IID@") || !template.contains("@SHA@")) {
-                throw new IllegalArgumentException("the payload has no object_attributes.iid or last_commit.id to vary");
-            }
-            mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(options.getOrDefault("secret", "bench-secret").getBytes(StandardCharsets.UTF_8),
-                    "HmacSHA256"));
-        }
-
-        Event event(long iid) {
-            String sha = String.format("%040x", iid);
-            byte[] body = template.replace("@IID@", Long.toString(iid)).replace("@SHA@", sha)
-                    .getBytes(StandardCharsets.UTF_8);
-            return new Event(sha, body, HEX.formatHex(mac.doFinal(body)));
-        }
-
-        List<Event> events(long firstIid, int count) {
-            List<Event> events = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                events.add(event(firstIid + i));
-            }
-            return events;
-        }
-    }
-
-    /** What one fixed-rate run measured; {@code sentAtMillis}: when each accepted event was sent, by SHA. */
-    record Run(double targetRate, double achievedRate, int sent, int ok, int errors, long[] latencyNanos,
-            Map<String, Long> sentAtMillis) {
-
-        long percentile(double p) {
-            if (latencyNanos.length == 0) {
-                return -1;
-            }
-            int index = (int) Math.ceil(p / 100.0 * latencyNanos.length) - 1;
-            return latencyNanos[Math.max(0, Math.min(latencyNanos.length - 1, index))];
-        }
-
-        String line() {
-            return String.format(Locale.ROOT, "rate %.0f/s: sent %d, 2xx %d, errors %d, achieved %.0f/s, "
-                    + "p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms", targetRate, sent, ok, errors, achievedRate,
-                    ms(percentile(50)), ms(percentile(90)), ms(percentile(99)), ms(percentile(100)));
-        }
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1_000_000.0;
     }
 
     /**
-     * Sends {@code events} at {@code rate} per second, open model. At most {@code maxInFlight} requests wait
-     * for an answer; a request due while that many are open counts as an error (the server is saturated).
+     * Steps the rate up by {@code --factor} from {@code --start}; a step holds when every request got a 2xx,
+     * the achieved rate is at least 97% of the target and p99 is at most {@code --p99-ms}. After the first
+     * step that does not hold, {@code --refine} bisections between it and the last that held. Prints the
+     * highest rate that held.
      */
-    static Run fire(String url, List<Event> events, double rate, int maxInFlight) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
-        URI uri = URI.create(url);
-        long[] latencies = new long[events.size()];
-        Arrays.fill(latencies, -1);
-        Map<String, Long> sentAt = new ConcurrentHashMap<>();
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicLong lastAnswer = new AtomicLong();
-        long intervalNanos = (long) (1_000_000_000L / rate);
-        long start = System.nanoTime();
-        for (int i = 0; i < events.size(); i++) {
-            long due = start + i * intervalNanos;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(Math.min(wait, 200_000));
+    private static void maxRate(Options options, List<String> command) throws Exception {
+        try (Session session = Session.open(options, command)) {
+            int seconds = options.integer("seconds", 10);
+            double p99Limit = options.decimal("p99-ms", 100);
+            double ceiling = options.decimal("max", 20_000);
+            double rate = options.decimal("start", 250);
+            session.warmUp(rate, options.integer("warmup-seconds", 10));
+            session.peakRss.reset();
+            Summary best = null;
+            Summary failed = null;
+            for (; rate <= ceiling; rate = roundRate(rate * options.decimal("factor", 1.25))) {
+                Summary step = step(session, rate, seconds, p99Limit);
+                if (!step.holds(p99Limit)) {
+                    failed = step;
+                    break;
+                }
+                best = step;
             }
-            Event event = events.get(i);
-            if (inFlight.get() >= maxInFlight) {
-                errors.incrementAndGet();
-                continue;
-            }
-            inFlight.incrementAndGet();
-            int index = i;
-            long sentMillis = System.currentTimeMillis();
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json").header("X-Gitlab-Signature", event.signature())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                long now = System.nanoTime();
-                inFlight.decrementAndGet();
-                lastAnswer.accumulateAndGet(now, Math::max);
-                if (failure == null && response.statusCode() / 100 == 2) {
-                    latencies[index] = now - due;
-                    sentAt.put(event.sha(), sentMillis);
-                    ok.incrementAndGet();
+            for (int i = 0; failed != null && best != null && i < options.integer("refine", 2); i++) {
+                double middle = roundRate((best.rate() + failed.rate()) / 2);
+                if (middle <= best.rate() || middle >= failed.rate()) {
+                    break;
+                }
+                Summary step = step(session, middle, seconds, p99Limit);
+                if (step.holds(p99Limit)) {
+                    best = step;
                 } else {
-                    errors.incrementAndGet();
+                    failed = step;
+                }
+            }
+            result("max-rate", "rate", best == null ? 0 : Math.round(best.rate()),
+                    "p99_ms", best == null ? 0 : best.p99(), "lag_p99_ms", best == null ? 0 : best.lagP99(),
+                    "next_failed_by", failed == null ? "ceiling" : failed.whyNotHeld(p99Limit),
+                    "rss_peak_mib", mib(session.peakRss.peakKb()));
+        }
+    }
+
+    private static Summary step(Session session, double rate, int seconds, double p99Limit) throws Exception {
+        Summary step = session.paced(rate, (int) Math.round(rate * seconds)).summary(rate);
+        System.out.println("step " + step.line() + (step.holds(p99Limit) ? " -> held" : " -> not held: "
+                + step.whyNotHeld(p99Limit)));
+        session.settle();
+        return step;
+    }
+
+    private static double roundRate(double rate) {
+        return rate < 100 ? Math.round(rate) : Math.round(rate / 10) * 10;
+    }
+
+    /**
+     * N distinct events at a fixed rate; waits for a verdict per accepted event. Webhook-to-report latency
+     * runs from when the webhook was due to when its verdict reached the fake GitLab. Then, with
+     * {@code --burst-events}, as many again as fast as the service takes them: its capacity.
+     */
+    private static void endToEnd(Options options, List<String> command) throws Exception {
+        try (Session session = Session.open(options, command)) {
+            if (session.gitlab == null) {
+                throw new IllegalArgumentException("e2e needs --gitlab-port: the verdicts are counted there");
+            }
+            double rate = options.decimal("rate", 1000);
+            int events = options.integer("events", 20_000);
+            int warmUp = options.integer("warmup-events", (int) Math.min(events, rate * 5));
+            if (warmUp > 0) {
+                session.paced(rate, warmUp);
+                session.settle();
+            }
+            session.peakRss.reset();
+            Load load = session.paced(rate, events);
+            Summary acks = load.summary(rate);
+            System.out.println("webhooks: " + acks.line());
+            Verdicts verdicts = session.verdicts(load);
+            result("e2e", "events", events, "rate", Math.round(rate), "refused", events - verdicts.accepted(),
+                    "verdicts", verdicts.received(), "lost", verdicts.lost(), "duplicates", verdicts.duplicates(),
+                    "verdicts_per_s", verdicts.perSecondFirstToLast(),
+                    "p50_ms", verdicts.latencyMs(50), "p90_ms", verdicts.latencyMs(90),
+                    "p99_ms", verdicts.latencyMs(99), "max_ms", verdicts.latencyMs(100),
+                    "ack_p50_ms", acks.p50(), "ack_p99_ms", acks.p99(), "ack_errors", acks.errors(),
+                    "rss_peak_mib", mib(session.peakRss.peakKb()));
+            System.out.println("GitLab calls: " + session.gitlab.calls());
+            int burst = options.integer("burst-events", 0);
+            if (burst > 0) {
+                Load flood = session.closed(burst, options.integer("burst-connections", 32));
+                Verdicts flooded = session.verdicts(flood);
+                result("burst", "events", burst, "refused", burst - flooded.accepted(), "verdicts", flooded.received(),
+                        "lost", flooded.lost(), "intake_per_s", flood.summary(0).achieved(),
+                        "events_per_s", flooded.perSecondSinceStart(flood.start()),
+                        "rss_peak_mib", mib(session.peakRss.peakKb()));
+            }
+        }
+    }
+
+    /**
+     * Fills the journal with {@code --jobs} while the fake GitLab refuses every report (503, so the circuit
+     * breaker holds them), measures intake at {@code --rate} with that backlog, then lets GitLab answer
+     * again and measures how fast the backlog drains.
+     */
+    private static void backlog(Options options, List<String> command) throws Exception {
+        try (Session session = Session.open(options, command)) {
+            if (session.gitlab == null) {
+                throw new IllegalArgumentException("backlog needs --gitlab-port: it fails and recovers GitLab");
+            }
+            session.gitlab.failReports(1.0);
+            Load fill = session.closed(options.integer("jobs", 1000), options.integer("fill-connections", 16));
+            Summary filled = fill.summary(0);
+            System.out.println("fill: " + filled.line());
+            Thread.sleep(options.integer("pause-seconds", 2) * 1000L);
+            long backlogRss = session.rssKb();
+            session.peakRss.reset();
+            double rate = options.decimal("rate", 200);
+            Load intake = session.paced(rate, (int) Math.round(rate * options.integer("seconds", 20)));
+            Summary acks = intake.summary(rate);
+            System.out.println("with the backlog: " + acks.line());
+            long peak = session.peakRss.peakKb();
+            long recovered = System.nanoTime();
+            session.gitlab.failReports(0);
+            Verdicts drained = session.verdicts(fill, intake);
+            result("backlog", "jobs", fill.accepted().size(), "fill_per_s", filled.achieved(),
+                    "rss_mib", mib(backlogRss), "ack_p50_ms", acks.p50(), "ack_p99_ms", acks.p99(),
+                    "ack_errors", acks.errors(), "rss_peak_mib", mib(peak),
+                    "first_verdict_s", drained.secondsToFirst(recovered), "drain_per_s", drained.perSecondFirstToLast(),
+                    "verdicts", drained.received(), "lost", drained.lost());
+        }
+    }
+
+    // ---------------------------------------------------------------- the session: service, GitLab, webhooks
+
+    /**
+     * One command's world: the service (launched here or already running), the fake GitLab it reports to,
+     * and the webhooks sent so far whose verdicts are still to come.
+     */
+    static final class Session implements AutoCloseable {
+        final FakeGitLab gitlab;
+        final PeakRss peakRss;
+        final long readyMillis;
+        private final Options options;
+        private final Target target;
+        private final Payloads payloads;
+        private final Service service;
+        private final List<String> unreported = new ArrayList<>();
+        private long nextIid;
+
+        private Session(Options options, FakeGitLab gitlab, Service service, long readyMillis) throws IOException {
+            this.options = options;
+            this.gitlab = gitlab;
+            this.service = service;
+            this.readyMillis = readyMillis;
+            this.target = Target.of(options.text("url", "http://127.0.0.1:8080/webhooks/gitlab"));
+            this.payloads = new Payloads(Path.of(options.text("payload",
+                    "src/test/resources/payloads/status-check-compliant.json")), options.text("secret", "bench-secret"),
+                    target);
+            this.nextIid = Long.parseLong(options.text("first-iid", "1"));
+            this.peakRss = new PeakRss(this::rssKb);
+        }
+
+        static Session open(Options options, List<String> command) throws Exception {
+            FakeGitLab gitlab = options.has("gitlab-port") ? FakeGitLab.start(options.integer("gitlab-port", 0),
+                    options.integer("gitlab-latency-ms", 0), options.decimal("gitlab-error-rate", 0)) : null;
+            long launched = System.nanoTime();
+            Service service = command.isEmpty() ? null
+                    : Service.launch(command, Path.of(options.text("log", "service.log")));
+            if (options.has("ready")) {
+                awaitReady(Target.of(options.text("ready", "")), service);
+            }
+            return new Session(options, gitlab, service, (System.nanoTime() - launched) / 1_000_000);
+        }
+
+        long rssKb() {
+            if (service != null) {
+                return Rss.kb(service.process().pid());
+            }
+            return options.has("pid") ? Rss.kb(Long.parseLong(options.text("pid", ""))) : -1;
+        }
+
+        /** Sends {@code count} new webhooks at {@code rate} per second, open model. */
+        Load paced(double rate, int count) throws InterruptedException {
+            List<Webhook> webhooks = payloads.batch(nextIid, count);
+            nextIid += count;
+            Load load = Load.paced(target, webhooks, rate, options.integer("connections", 100),
+                    Duration.ofSeconds(options.integer("give-up-seconds", 10)));
+            remember(load);
+            return load;
+        }
+
+        /** Sends {@code count} new webhooks as fast as {@code connections} keep-alive connections go. */
+        Load closed(int count, int connections) throws InterruptedException {
+            long first = nextIid;
+            nextIid += count;
+            Load load = Load.closed(target, count, i -> payloads.webhook(first + i), connections);
+            remember(load);
+            return load;
+        }
+
+        private void remember(Load load) {
+            if (gitlab != null) {
+                load.accepted().forEach(i -> unreported.add(load.sha(i)));
+            }
+        }
+
+        void warmUp(double rate, int seconds) throws InterruptedException {
+            if (seconds > 0) {
+                System.out.println("warm-up: " + paced(rate, (int) Math.round(rate * seconds)).summary(rate).line());
+                settle();
+            }
+        }
+
+        /**
+         * Lets the service come back to rest before the next measurement: its verdicts so far reported
+         * (at most {@code --quiesce-seconds}), then {@code --pause-seconds}.
+         */
+        void settle() throws InterruptedException {
+            if (gitlab != null && !unreported.isEmpty()) {
+                Duration limit = Duration.ofSeconds(options.integer("quiesce-seconds", 60));
+                int received = gitlab.awaitVerdicts(unreported, limit, limit);
+                if (received < unreported.size()) {
+                    System.out.printf("settle: %d verdicts still due after %s%n", unreported.size() - received, limit);
+                }
+                unreported.clear();
+            }
+            Thread.sleep(options.integer("pause-seconds", 2) * 1000L);
+        }
+
+        /** Waits for the verdicts of these loads' accepted webhooks (--timeout-seconds, --stall-seconds). */
+        Verdicts verdicts(Load... loads) throws InterruptedException {
+            List<Integer> counts = new ArrayList<>();
+            Map<String, Long> due = new LinkedHashMap<>();
+            for (Load load : loads) {
+                load.accepted().forEach(i -> due.put(load.sha(i), load.due(i)));
+                counts.add(load.accepted().size());
+            }
+            gitlab.awaitVerdicts(due.keySet(), Duration.ofSeconds(options.integer("timeout-seconds", 1800)),
+                    Duration.ofSeconds(options.integer("stall-seconds", 360)));
+            unreported.removeAll(due.keySet());
+            return Verdicts.of(due, gitlab);
+        }
+
+        @Override
+        public void close() throws Exception {
+            peakRss.close();
+            if (service != null) {
+                service.stop();
+                service.summarizeLog();
+            }
+            if (gitlab != null) {
+                gitlab.stop();
+            }
+        }
+
+        private static void awaitReady(Target ready, Service service) throws Exception {
+            byte[] request = ("GET " + ready.path() + " HTTP/1.1\r\nHost: " + ready.hostHeader()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(US_ASCII);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (System.nanoTime() < deadline) {
+                if (service != null && !service.process().isAlive()) {
+                    throw new IllegalStateException("the service exited with " + service.process().exitValue()
+                            + " before it was ready; its log: " + service.log());
+                }
+                try (Connection connection = new Connection(ready, 1_000)) {
+                    if (connection.exchange(request) == 200) {
+                        return;
+                    }
+                }
+                Thread.sleep(10);
+            }
+            throw new IllegalStateException(ready + " did not answer 200 within 180 s");
+        }
+    }
+
+    /** The service as a child process; stopped as Kubernetes would (SIGTERM, then SIGKILL after a grace). */
+    record Service(Process process, Path log) {
+
+        static Service launch(List<String> command, Path log) throws IOException {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            // run.sh kills what is listed there should this JVM be killed before it could stop the service.
+            String pids = System.getenv("BENCH_PIDS");
+            if (pids != null) {
+                Files.writeString(Path.of(pids), process.pid() + "\n", StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
+            return new Service(process, log);
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+
+        private static final Pattern LEVEL = Pattern.compile("\"level\":\"(ERROR|WARN)\"|^\\S+ \\S+ +(ERROR|WARN) ");
+        private static final Pattern MESSAGE = Pattern.compile("\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+        private static final String UUID = "[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}";
+        private static final String TIME = "\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z";
+
+        /** Errors and warnings in the service's log: a benchmark that provokes them should say so. */
+        void summarizeLog() throws IOException {
+            Map<String, Integer> counts = new TreeMap<>(Map.of("ERROR", 0, "WARN", 0));
+            Map<String, Integer> messages = new LinkedHashMap<>();
+            try (var lines = Files.lines(log, UTF_8)) {
+                lines.forEach(line -> {
+                    Matcher level = LEVEL.matcher(line);
+                    if (level.find()) {
+                        String name = level.group(1) != null ? level.group(1) : level.group(2);
+                        counts.merge(name, 1, Integer::sum);
+                        Matcher message = MESSAGE.matcher(line);
+                        // Numbers and ids vary from job to job; without them, one message per kind.
+                        String text = (message.find() ? message.group(1) : line).replaceAll(UUID, "<id>")
+                                .replaceAll(TIME, "<time>").replaceAll("\\b\\d+\\b", "N");
+                        messages.merge(name + " " + text.substring(0, Math.min(160, text.length())), 1, Integer::sum);
+                    }
+                });
+            }
+            messages.entrySet().stream().limit(8).forEach(e -> System.out.println("service log: " + e.getValue()
+                    + " x " + e.getKey()));
+            result("log", "errors", counts.get("ERROR"), "warnings", counts.get("WARN"), "file", log);
+        }
+    }
+
+    /** Resident set size from /proc (Linux). */
+    static final class Rss {
+        static long kb(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("\\D", ""));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+
+    /** The highest RSS seen, sampled every 100 ms. */
+    static final class PeakRss implements AutoCloseable {
+        private final Thread sampler;
+        private volatile long peak = -1;
+
+        PeakRss(java.util.function.LongSupplier rss) {
+            sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peak = Math.max(peak, rss.getAsLong());
+                    LockSupport.parkNanos(100_000_000L);
+                }
+            }, "rss-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        long peakKb() {
+            return peak;
+        }
+
+        void reset() {
+            peak = -1;
+        }
+
+        @Override
+        public void close() {
+            sampler.interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- webhooks
+
+    record Target(String host, int port, String path) {
+        static Target of(String url) {
+            URI uri = URI.create(url);
+            String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+            return new Target(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), uri.getRawPath() + query);
+        }
+
+        String hostHeader() {
+            return host + ":" + port;
+        }
+    }
+
+    /** One webhook: the whole HTTP request, signed, and the HEAD SHA its verdict will name. */
+    record Webhook(String sha, byte[] request) {
+    }
+
+    /**
+     * Distinct merge request events from one payload file: each gets its own iid (a new job key) and its own
+     * HEAD SHA, and is signed as GitLab signs it (X-Gitlab-Signature: hex HMAC-SHA256 of the raw body).
+     */
+    static final class Payloads {
+        private static final Pattern IID = Pattern.compile("\"iid\"\\s*:\\s*\\d+");
+        private static final Pattern HEAD =
+                Pattern.compile("\"last_commit\"\\s*:\\s*\\{\\s*\"id\"\\s*:\\s*\"([0-9a-f]{40})\"");
+
+        private final String template;
+        private final String head;
+        private final ThreadLocal<Mac> mac;
+
+        Payloads(Path file, String secret, Target target) throws IOException {
+            // Textual edits: the source launcher has no JSON library, and the rest stays as GitLab wrote it.
+            String json = Files.readString(file);
+            Matcher iid = IID.matcher(json);
+            int attributes = json.indexOf("\"object_attributes\"");
+            Matcher sha = HEAD.matcher(json);
+            if (attributes < 0 || !iid.find(attributes) || !sha.find()) {
+                throw new IllegalArgumentException(file + ": no object_attributes.iid or last_commit.id to vary");
+            }
+            template = (json.substring(0, iid.start()) + "\"iid\": @IID@" + json.substring(iid.end()))
+                    .replace(sha.group(1), "@SHA@");
+            head = "POST " + target.path() + " HTTP/1.1\r\nHost: " + target.hostHeader()
+                    + "\r\nUser-Agent: GitLab/17.5.1-ee\r\nContent-Type: application/json\r\n";
+            mac = ThreadLocal.withInitial(() -> {
+                try {
+                    Mac hmac = Mac.getInstance("HmacSHA256");
+                    hmac.init(new SecretKeySpec(secret.getBytes(UTF_8), "HmacSHA256"));
+                    return hmac;
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
                 }
             });
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+
+        Webhook webhook(long iid) {
+            String sha = String.format("%040x", iid);
+            byte[] body = template.replace("@IID@", Long.toString(iid)).replace("@SHA@", sha).getBytes(UTF_8);
+            byte[] headers = (head + "X-Gitlab-Signature: " + HEX.formatHex(mac.get().doFinal(body))
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(US_ASCII);
+            byte[] request = Arrays.copyOf(headers, headers.length + body.length);
+            System.arraycopy(body, 0, request, headers.length, body.length);
+            return new Webhook(sha, request);
         }
-        errors.addAndGet(inFlight.get());
-        long elapsed = Math.max(lastAnswer.get(), start + 1) - start;
-        long[] measured = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
-        return new Run(rate, ok.get() / (elapsed / 1e9), events.size(), ok.get(), errors.get(), measured, sentAt);
-    }
 
-    /** A warm-up at the run's rate, so that the JIT and connection pools are settled before measuring. */
-    private static void warmUp(String url, Events events, long firstIid, double rate, int seconds)
-            throws InterruptedException {
-        if (seconds > 0) {
-            fire(url, events.events(firstIid, (int) (rate * seconds)), rate, 1000);
-        }
-    }
-
-    /** Fixed-rate runs after a warm-up; prints each run and the medians over runs. */
-    private static void ack(Map<String, String> options) throws Exception {
-        String url = options.get("url");
-        double rate = Double.parseDouble(options.get("rate"));
-        int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
-        int runs = Integer.parseInt(options.getOrDefault("runs", "1"));
-        long iid = Long.parseLong(options.getOrDefault("first-iid", "1000000"));
-        Events events = new Events(options);
-        int warmup = Integer.parseInt(options.getOrDefault("warmup-seconds", "5"));
-        warmUp(url, events, iid, rate, warmup);
-        iid += (long) (rate * warmup);
-        List<Run> done = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            int count = (int) (rate * seconds);
-            Run run = fire(url, events.events(iid, count), rate, 1000);
-            iid += count;
-            done.add(run);
-            System.out.println("RUN " + run.line());
-            Thread.sleep(2_000);
-        }
-        System.out.printf(Locale.ROOT, "ACK rate %.0f/s, %d runs: errors %d, median p50 %.2f ms, median p99 %.2f ms%n",
-                rate, runs, done.stream().mapToInt(Run::errors).sum(),
-                median(done.stream().mapToDouble(r -> ms(r.percentile(50))).toArray()),
-                median(done.stream().mapToDouble(r -> ms(r.percentile(99))).toArray()));
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length == 0 ? -1 : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    }
-
-    /**
-     * Waits until the fake GitLab has accepted {@code --expect} verdicts, and prints how fast they came:
-     * verdicts per second from the first to the last (the drain rate of a backlog).
-     */
-    private static void drain(Map<String, String> options) throws Exception {
-        String gitlab = options.get("gitlab");
-        int expect = Integer.parseInt(options.get("expect"));
-        long deadline = System.currentTimeMillis() + Integer.parseInt(options.getOrDefault("timeout-seconds", "900")) * 1000L;
-        HttpClient control = HttpClient.newHttpClient();
-        Map<String, Long> received = Map.of();
-        while (System.currentTimeMillis() < deadline) {
-            received = receivedVerdicts(control, gitlab);
-            if (received.size() >= expect) {
-                break;
+        /** Built before the timed part, so that signing costs the load generator nothing while it measures. */
+        List<Webhook> batch(long firstIid, int count) {
+            List<Webhook> webhooks = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                webhooks.add(webhook(firstIid + i));
             }
-            Thread.sleep(1_000);
+            return webhooks;
         }
-        long first = received.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        long last = received.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        double seconds = Math.max(1, last - first) / 1000.0;
-        System.out.printf(Locale.ROOT, "DRAIN verdicts %d of %d, %.1f s from first to last, %.0f verdicts/s%n",
-                received.size(), expect, seconds, received.size() / seconds);
     }
 
+    // ---------------------------------------------------------------- load generation
+
     /**
-     * Steps the rate up; a step holds when every request got a 2xx, the achieved rate is within 3% of the
-     * target and p99 stays under {@code --p99-ms} (default 100). Prints the highest step that held.
+     * HTTP/1.1 over one keep-alive socket, blocking. Requests are pre-serialized bytes and answers are read
+     * just far enough to frame them: a few microseconds per request, so that the generator is not what
+     * limits the rate on a small machine (java.net.http costs several times that).
      */
-    private static void maxRate(Map<String, String> options) throws Exception {
-        String url = options.get("url");
-        int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
-        double p99Limit = Double.parseDouble(options.getOrDefault("p99-ms", "100"));
-        long iid = Long.parseLong(options.getOrDefault("first-iid", "2000000"));
-        Events events = new Events(options);
-        warmUp(url, events, iid, 300, Integer.parseInt(options.getOrDefault("warmup-seconds", "5")));
-        iid += 10_000_000L;
-        double best = 0;
-        for (String step : options.get("rates").split(",")) {
-            double rate = Double.parseDouble(step);
-            int count = (int) (rate * seconds);
-            Run run = fire(url, events.events(iid, count), rate, 2000);
-            iid += count;
-            boolean held = run.errors() == 0 && run.achievedRate() >= rate * 0.97 && ms(run.percentile(99)) <= p99Limit;
-            System.out.println("STEP " + run.line() + (held ? " -> held" : " -> not sustained"));
-            if (!held) {
-                break;
-            }
-            best = rate;
-            Thread.sleep(2_000);
+    static final class Connection implements Closeable {
+        static final int IO_ERROR = -1;
+
+        private final Target target;
+        private final int timeoutMillis;
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+
+        Connection(Target target, int timeoutMillis) {
+            this.target = target;
+            this.timeoutMillis = timeoutMillis;
         }
-        System.out.printf(Locale.ROOT, "MAX %.0f%n", best);
+
+        void connect() throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(target.host(), target.port()), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        }
+
+        /** The answer's status, or {@link #IO_ERROR}; a broken connection is reopened by the next request. */
+        int exchange(byte[] request) {
+            try {
+                if (socket == null) {
+                    connect();
+                }
+                out.write(request);
+                out.flush();
+                return readAnswer();
+            } catch (IOException | RuntimeException e) {
+                close();
+                return IO_ERROR;
+            }
+        }
+
+        private int readAnswer() throws IOException {
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                int colon = header.indexOf(':');
+                String name = header.substring(0, colon).trim();
+                String value = header.substring(colon + 1).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Long.parseLong(value);
+                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                    chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                } else if (name.equalsIgnoreCase("Connection")) {
+                    close = value.equalsIgnoreCase("close");
+                }
+            }
+            if (chunked) {
+                for (long size; (size = Long.parseLong(line().split(";")[0].trim(), 16)) > 0; line()) {
+                    in.skipNBytes(size);
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length >= 0) {
+                in.skipNBytes(length);
+            } else {
+                in.transferTo(OutputStream.nullOutputStream());
+                close = true;
+            }
+            if (close) {
+                close();
+            }
+            return code;
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            for (int c; (c = in.read()) != '\n'; ) {
+                if (c < 0) {
+                    throw new EOFException("connection closed");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (socket != null) {
+                    socket.close();
+                }
+            } catch (IOException ignored) {
+                // closing a broken socket
+            }
+            socket = null;
+        }
     }
 
     /**
-     * Sends N distinct events at a fixed rate and waits until the fake GitLab has received a verdict for
-     * each SHA: events per second from the first send to the last verdict, and webhook-to-report latency.
+     * A batch of webhooks sent on a pool of keep-alive connections, one thread each, and what each got.
+     *
+     * <p>Paced (open model): webhook i is due at start + i/rate whatever happened to the others, and its
+     * latency counts from when it was due, so a server that stalls shows as latency rather than as a
+     * slower sender (no coordinated omission). One due more than the give-up time ago is not sent and
+     * counts as an error, which bounds a run against a server that cannot keep up.
+     *
+     * <p>Closed: each connection sends its next webhook as soon as the previous one is answered.
      */
-    private static void endToEnd(Map<String, String> options) throws Exception {
-        String url = options.get("url");
-        String gitlab = options.get("gitlab");
-        int count = Integer.parseInt(options.getOrDefault("events", "20000"));
-        double rate = Double.parseDouble(options.getOrDefault("rate", "1000"));
-        long firstIid = Long.parseLong(options.getOrDefault("first-iid", "3000000"));
-        int timeout = Integer.parseInt(options.getOrDefault("timeout-seconds", "600"));
-        Events events = new Events(options);
-        HttpClient control = HttpClient.newHttpClient();
-        control.send(HttpRequest.newBuilder(URI.create(gitlab + "/_bench/reset")).POST(HttpRequest.BodyPublishers
-                .noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        List<Event> all = events.events(firstIid, count);
-        long started = System.currentTimeMillis();
-        Run sent = fire(url, all, rate, 4000);
-        Map<String, Long> received = new HashMap<>();
-        long deadline = System.currentTimeMillis() + timeout * 1000L;
-        while (System.currentTimeMillis() < deadline) {
-            received = receivedVerdicts(control, gitlab);
-            if (received.keySet().containsAll(sent.sentAtMillis().keySet())) {
-                break;
+    static final class Load {
+        static final int GAVE_UP = -2;
+
+        private final IntFunction<Webhook> source;
+        private final String[] shas;
+        private final long[] due;
+        private final long[] done;
+        private final long[] wakeLag;
+        private final int[] status;
+        private final double rate;
+        private final long giveUpNanos;
+        private final AtomicInteger next = new AtomicInteger();
+        private long start;
+
+        private Load(int count, IntFunction<Webhook> source, double rate, long giveUpNanos) {
+            this.source = source;
+            this.shas = new String[count];
+            this.due = new long[count];
+            this.done = new long[count];
+            this.wakeLag = new long[count];
+            this.status = new int[count];
+            this.rate = rate;
+            this.giveUpNanos = giveUpNanos;
+            Arrays.fill(wakeLag, -1);
+        }
+
+        static Load paced(Target target, List<Webhook> webhooks, double rate, int connections, Duration giveUp)
+                throws InterruptedException {
+            Load load = new Load(webhooks.size(), webhooks::get, rate, giveUp.toNanos());
+            load.run(target, connections);
+            return load;
+        }
+
+        static Load closed(Target target, int count, IntFunction<Webhook> source, int connections)
+                throws InterruptedException {
+            Load load = new Load(count, source, 0, Long.MAX_VALUE);
+            load.run(target, connections);
+            return load;
+        }
+
+        private void run(Target target, int connections) throws InterruptedException {
+            CountDownLatch connected = new CountDownLatch(connections);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < connections; t++) {
+                Thread thread = new Thread(() -> {
+                    try (Connection connection = new Connection(target, 30_000)) {
+                        try {
+                            connection.connect();
+                        } catch (IOException e) {
+                            connection.close();
+                        }
+                        connected.countDown();
+                        go.await();
+                        for (int i; (i = next.getAndIncrement()) < status.length; ) {
+                            send(connection, i);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "load-" + t);
+                threads.add(thread);
+                thread.start();
             }
-            Thread.sleep(500);
+            connected.await();
+            start = System.nanoTime() + 1_000_000;
+            go.countDown();
+            for (Thread thread : threads) {
+                thread.join();
+            }
         }
-        Map<String, Long> verdicts = received;
-        long lastVerdict = verdicts.values().stream().mapToLong(Long::longValue).max().orElse(started);
-        long[] latencies = sent.sentAtMillis().entrySet().stream().filter(e -> verdicts.containsKey(e.getKey()))
-                .mapToLong(e -> verdicts.get(e.getKey()) - e.getValue()).sorted().toArray();
-        int reported = latencies.length;
-        double seconds = (lastVerdict - started) / 1000.0;
-        System.out.println("ACKS " + sent.line());
-        System.out.printf(Locale.ROOT, "E2E events %d, accepted %d, verdicts %d, lost %d, duplicates %d, %.1f s,"
-                + " %.0f events/s, latency p50 %d ms, p99 %d ms, max %d ms%n", count, sent.ok(), reported,
-                sent.ok() - reported, FakeGitLab.duplicates(control, gitlab), seconds, reported / seconds,
-                pick(latencies, 50), pick(latencies, 99), pick(latencies, 100));
-    }
 
-    private static long pick(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return -1;
+        private void send(Connection connection, int i) {
+            Webhook webhook = source.apply(i);
+            shas[i] = webhook.sha();
+            long now = System.nanoTime();
+            long scheduled = rate > 0 ? start + Math.round(i * 1e9 / rate) : Math.max(now, start);
+            if (now < scheduled) {
+                for (long wait; (wait = scheduled - System.nanoTime()) > 0; ) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (rate > 0) {
+                    wakeLag[i] = System.nanoTime() - scheduled;
+                }
+            } else if (now - scheduled > giveUpNanos) {
+                due[i] = scheduled;
+                done[i] = now;
+                status[i] = GAVE_UP;
+                return;
+            }
+            due[i] = scheduled;
+            status[i] = connection.exchange(webhook.request());
+            done[i] = System.nanoTime();
         }
-        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1))];
-    }
 
-    private static Map<String, Long> receivedVerdicts(HttpClient control, String gitlab) throws Exception {
-        String text = control.send(HttpRequest.newBuilder(URI.create(gitlab + "/_bench/received")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, Long> received = new HashMap<>();
-        text.lines().filter(l -> !l.isBlank()).forEach(line -> {
-            String[] parts = line.split(" ");
-            received.putIfAbsent(parts[0], Long.parseLong(parts[1]));
-        });
-        return received;
-    }
+        long start() {
+            return start;
+        }
 
-    // ---------------------------------------------------------------- fake GitLab
+        String sha(int i) {
+            return shas[i];
+        }
+
+        long due(int i) {
+            return due[i];
+        }
+
+        /** Indices of the webhooks the service took (202): each must end in one verdict. */
+        List<Integer> accepted() {
+            List<Integer> accepted = new ArrayList<>();
+            for (int i = 0; i < status.length; i++) {
+                if (status[i] == 202) {
+                    accepted.add(i);
+                }
+            }
+            return accepted;
+        }
+
+        Summary summary(double target) {
+            List<Long> latencies = new ArrayList<>();
+            List<Long> lags = new ArrayList<>();
+            Map<String, Integer> codes = new TreeMap<>();
+            long end = start;
+            for (int i = 0; i < status.length; i++) {
+                codes.merge(status[i] == Connection.IO_ERROR ? "io-error" : status[i] == GAVE_UP ? "gave-up"
+                        : Integer.toString(status[i]), 1, Integer::sum);
+                if (status[i] / 100 == 2) {
+                    latencies.add(done[i] - due[i]);
+                    end = Math.max(end, done[i]);
+                }
+                if (wakeLag[i] >= 0) {
+                    lags.add(wakeLag[i]);
+                }
+            }
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] sortedLags = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+            double seconds = Math.max(1, end - start) / 1e9;
+            return new Summary(target, status.length, sorted.length, status.length - sorted.length, codes,
+                    sorted.length / seconds, ms(percentile(sorted, 50)), ms(percentile(sorted, 90)),
+                    ms(percentile(sorted, 99)), ms(percentile(sorted, 100)), ms(percentile(sortedLags, 99)));
+        }
+    }
 
     /**
-     * Answers what policy-gate asks of GitLab: status_check_responses (201, or 503 at --error-rate, after
-     * --latency-ms), reads of changes, commits, the merge request, notes, the token's user and version.
-     * Control: POST /_bench/reset, GET /_bench/received ("sha epochMillis" per accepted verdict),
-     * POST /_bench/mode?latency-ms=N&error-rate=R, GET /_bench/duplicates.
+     * A run's figures. Latencies (ms) are those of 2xx answers, from when each request was due; every other
+     * outcome is an error. {@code lagP99}: how late the generator's own threads woke for a request they
+     * were waiting for; when it is near the latencies, the machine, not the service, set them.
+     */
+    record Summary(double rate, int sent, int ok, int errors, Map<String, Integer> codes, double achieved,
+            double p50, double p90, double p99, double max, double lagP99) {
+
+        boolean holds(double p99Limit) {
+            return whyNotHeld(p99Limit).isEmpty();
+        }
+
+        String whyNotHeld(double p99Limit) {
+            List<String> reasons = new ArrayList<>();
+            if (errors > 0) {
+                reasons.add("errors");
+            }
+            if (achieved < rate * 0.97) {
+                reasons.add("rate");
+            }
+            if (p99 > p99Limit) {
+                reasons.add("p99");
+            }
+            return String.join("+", reasons);
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "%s: sent %d, answers %s, achieved %.0f/s, latency p50 %.2f p90 %.2f "
+                    + "p99 %.2f max %.2f ms%s", rate > 0 ? String.format(Locale.ROOT, "%.0f/s", rate) : "closed loop",
+                    sent, codes, achieved, p50, p90, p99, max,
+                    lagP99 < 0 ? "" : String.format(Locale.ROOT, ", generator lag p99 %.2f ms", lagP99));
+        }
+    }
+
+    /** Accepted webhooks joined with their verdicts by HEAD SHA; times on this JVM's clock. */
+    record Verdicts(int accepted, long[] latencies, long firstArrival, long lastArrival, int duplicates) {
+
+        static Verdicts of(Map<String, Long> due, FakeGitLab gitlab) {
+            List<Long> latencies = new ArrayList<>();
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (Map.Entry<String, Long> entry : due.entrySet()) {
+                Long arrival = gitlab.verdictAt(entry.getKey());
+                if (arrival != null) {
+                    latencies.add(arrival - entry.getValue());
+                    first = Math.min(first, arrival);
+                    last = Math.max(last, arrival);
+                }
+            }
+            return new Verdicts(due.size(), latencies.stream().mapToLong(Long::longValue).sorted().toArray(), first,
+                    last, gitlab.repeated(due.keySet()));
+        }
+
+        int received() {
+            return latencies.length;
+        }
+
+        int lost() {
+            return accepted - latencies.length;
+        }
+
+        double latencyMs(double p) {
+            return ms(percentile(latencies, p));
+        }
+
+        /** The pace verdicts came at: (n - 1) intervals between the first and the last. */
+        double perSecondFirstToLast() {
+            return latencies.length < 2 ? 0 : (latencies.length - 1) / ((lastArrival - firstArrival) / 1e9);
+        }
+
+        double perSecondSinceStart(long start) {
+            return latencies.length == 0 ? 0 : latencies.length / ((lastArrival - start) / 1e9);
+        }
+
+        double secondsToFirst(long since) {
+            return latencies.length == 0 ? -1 : (firstArrival - since) / 1e9;
+        }
+    }
+
+    // ---------------------------------------------------------------- the fake GitLab
+
+    /**
+     * Answers what policy-gate asks of GitLab: status_check_responses (201, or 503 at the error rate, after
+     * the latency), the merge request's diffs and commits (none), the merge request (its author), notes,
+     * the token's user and the version. Records when each SHA's first verdict arrived and counts every call.
      */
     static final class FakeGitLab {
-        private static final Map<String, Long> RECEIVED = new ConcurrentHashMap<>();
-        private static final AtomicInteger DUPLICATES = new AtomicInteger();
-        private static final AtomicInteger POSTS = new AtomicInteger();
-        private static volatile int latencyMs;
-        private static volatile double errorRate;
+        private static final Pattern MERGE_REQUEST = Pattern.compile("/api/v4/projects/\\d+/merge_requests/(\\d+)");
+        private static final Pattern SHA = Pattern.compile("\"sha\"\\s*:\\s*\"([0-9a-f]{40})\"");
 
-        static void serve(int port, int latency, double errors) throws IOException {
-            latencyMs = latency;
-            errorRate = errors;
+        private final HttpServer server;
+        private final ExecutorService threads;
+        private final Map<String, Long> verdicts = new ConcurrentHashMap<>();
+        private final Map<String, Integer> repeats = new ConcurrentHashMap<>();
+        private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+        private volatile int latencyMs;
+        private volatile double errorRate;
+
+        private FakeGitLab(HttpServer server, ExecutorService threads, int latencyMs, double errorRate) {
+            this.server = server;
+            this.threads = threads;
+            this.latencyMs = latencyMs;
+            this.errorRate = errorRate;
+        }
+
+        static FakeGitLab start(int port, int latencyMs, double errorRate) throws IOException {
             // Without TCP_NODELAY the JDK server's small answers wait for delayed ACKs: 40 ms per call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-            server.createContext("/", FakeGitLab::handle);
-            ExecutorService threads = Executors.newFixedThreadPool(64);
+            // Enough threads that an injected latency delays answers rather than queueing them.
+            ExecutorService threads = Executors.newFixedThreadPool(256);
+            FakeGitLab gitlab = new FakeGitLab(server, threads, latencyMs, errorRate);
+            server.createContext("/", gitlab::handle);
             server.setExecutor(threads);
             server.start();
-            System.out.println("fake GitLab on http://127.0.0.1:" + server.getAddress().getPort());
+            return gitlab;
         }
 
-        static int duplicates(HttpClient control, String gitlab) throws Exception {
-            return Integer.parseInt(control.send(HttpRequest.newBuilder(URI.create(gitlab + "/_bench/duplicates"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body().trim());
+        int port() {
+            return server.getAddress().getPort();
         }
 
-        private static void handle(HttpExchange exchange) throws IOException {
-            try (exchange; InputStream in = exchange.getRequestBody()) {
-                byte[] body = in.readAllBytes();
-                String path = exchange.getRequestURI().getPath();
+        void failReports(double rate) {
+            errorRate = rate;
+        }
+
+        void stop() {
+            server.stop(0);
+            threads.shutdownNow();
+        }
+
+        Long verdictAt(String sha) {
+            return verdicts.get(sha);
+        }
+
+        /** How many of these SHAs got a second 201: a verdict reported twice. */
+        int repeated(Collection<String> shas) {
+            return (int) shas.stream().filter(repeats::containsKey).count();
+        }
+
+        String calls() {
+            return new TreeMap<>(calls).entrySet().stream().map(e -> e.getKey() + " " + e.getValue().sum())
+                    .collect(Collectors.joining(", "));
+        }
+
+        /** Waits until each SHA has a verdict, the timeout passes, or none arrived for {@code stall}. */
+        int awaitVerdicts(Collection<String> shas, Duration timeout, Duration stall) throws InterruptedException {
+            List<String> missing = new ArrayList<>(shas);
+            long now = System.nanoTime();
+            long deadline = now + timeout.toNanos();
+            long progress = now;
+            while (!missing.isEmpty() && now < deadline && now - progress < stall.toNanos()) {
+                if (missing.removeIf(verdicts::containsKey)) {
+                    progress = now;
+                }
+                Thread.sleep(50);
+                now = System.nanoTime();
+            }
+            missing.removeIf(verdicts::containsKey);
+            return shas.size() - missing.size();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String body = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
                 String method = exchange.getRequestMethod();
+                String path = exchange.getRequestURI().getPath();
                 if (path.startsWith("/_bench/")) {
                     control(exchange, path);
-                } else if (method.equals("POST") && path.endsWith("/status_check_responses")) {
-                    status(exchange, new String(body, StandardCharsets.UTF_8));
+                    return;
+                }
+                Matcher mergeRequest = MERGE_REQUEST.matcher(path);
+                if (method.equals("POST") && path.endsWith("/status_check_responses")) {
+                    status(exchange, body);
                 } else if (method.equals("GET") && (path.endsWith("/diffs") || path.endsWith("/commits")
                         || path.endsWith("/notes"))) {
-                    answer(exchange, 200, "[]");
+                    answer(exchange, path.substring(path.lastIndexOf('/') + 1), 200, "[]");
                 } else if (method.equals("POST") && path.endsWith("/notes")) {
-                    answer(exchange, 201, "{\"id\":1}");
+                    answer(exchange, "note created", 201, "{\"id\":1}");
                 } else if (method.equals("PUT") && path.contains("/notes/")) {
-                    answer(exchange, 200, "{\"id\":1}");
+                    answer(exchange, "note updated", 200, "{\"id\":1}");
+                } else if (method.equals("GET") && mergeRequest.matches()) {
+                    answer(exchange, "merge request", 200, "{\"iid\":" + mergeRequest.group(1)
+                            + ",\"author\":{\"id\":1,\"username\":\"root\"}}");
                 } else if (path.equals("/api/v4/user")) {
-                    answer(exchange, 200, "{\"id\":99,\"username\":\"policy-gate-bot\"}");
+                    answer(exchange, "user", 200, "{\"id\":99,\"username\":\"bot\"}");
                 } else if (path.equals("/api/v4/version")) {
-                    answer(exchange, 200, "{\"version\":\"17.5.1-ee\"}");
-                } else if (method.equals("GET") && path.matches("/api/v4/projects/\\d+/merge_requests/\\d+")) {
-                    answer(exchange, 200, "{\"iid\":1,\"author\":{\"id\":1,\"username\":\"dev\"}}");
+                    answer(exchange, "version", 200, "{\"version\":\"17.5.1-ee\",\"revision\":\"bench\"}");
                 } else {
-                    answer(exchange, 404, "{\"message\":\"404 Not Found\"}");
+                    answer(exchange, "unknown " + method + " " + path.replaceAll("\\d+", "N"), 404,
+                            "{\"message\":\"404 Not Found\"}");
                 }
             }
         }
 
-        private static void status(HttpExchange exchange, String body) throws IOException {
+        private void status(HttpExchange exchange, String body) throws IOException {
             if (latencyMs > 0) {
                 try {
                     Thread.sleep(latencyMs);
@@ -429,56 +1061,118 @@ public final class Bench {
                     Thread.currentThread().interrupt();
                 }
             }
-            POSTS.incrementAndGet();
             if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
-                answer(exchange, 503, "{\"message\":\"503 Service Unavailable\"}");
+                answer(exchange, "status 503", 503, "{\"message\":\"503 Service Unavailable\"}");
                 return;
             }
-            int at = body.indexOf("\"sha\":\"");
-            String sha = at < 0 ? "?" : body.substring(at + 7, at + 47);
-            if (RECEIVED.putIfAbsent(sha, System.currentTimeMillis()) != null) {
-                DUPLICATES.incrementAndGet();
+            Matcher sha = SHA.matcher(body);
+            if (!sha.find()) {
+                answer(exchange, "status 400", 400, "{\"message\":\"sha is missing\"}");
+                return;
             }
-            answer(exchange, 201, "{\"id\":1,\"status\":\"passed\"}");
+            if (verdicts.putIfAbsent(sha.group(1), System.nanoTime()) != null) {
+                repeats.merge(sha.group(1), 1, Integer::sum);
+            }
+            answer(exchange, "status 201", 201, "{\"id\":1,\"external_status_check_id\":1,\"status\":\"passed\"}");
         }
 
-        private static void control(HttpExchange exchange, String path) throws IOException {
-            switch (path) {
-                case "/_bench/reset" -> {
-                    RECEIVED.clear();
-                    DUPLICATES.set(0);
-                    POSTS.set(0);
-                    answer(exchange, 200, "reset");
+        private void control(HttpExchange exchange, String path) throws IOException {
+            if (path.equals("/_bench/mode")) {
+                Map<String, String> query = new HashMap<>();
+                String raw = exchange.getRequestURI().getQuery();
+                for (String pair : raw == null ? new String[0] : raw.split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    query.put(kv[0], kv.length > 1 ? kv[1] : "");
                 }
-                case "/_bench/received" -> {
-                    StringBuilder text = new StringBuilder();
-                    RECEIVED.forEach((sha, at) -> text.append(sha).append(' ').append(at).append('\n'));
-                    answer(exchange, 200, text.toString());
-                }
-                case "/_bench/duplicates" -> answer(exchange, 200, Integer.toString(DUPLICATES.get()));
-                case "/_bench/posts" -> answer(exchange, 200, Integer.toString(POSTS.get()));
-                case "/_bench/mode" -> {
-                    Map<String, String> query = new HashMap<>();
-                    String raw = exchange.getRequestURI().getQuery();
-                    for (String pair : raw == null ? new String[0] : raw.split("&")) {
-                        String[] kv = pair.split("=", 2);
-                        query.put(kv[0], kv.length > 1 ? kv[1] : "");
-                    }
-                    latencyMs = Integer.parseInt(query.getOrDefault("latency-ms", Integer.toString(latencyMs)));
-                    errorRate = Double.parseDouble(query.getOrDefault("error-rate", Double.toString(errorRate)));
-                    answer(exchange, 200, "latency " + latencyMs + " ms, error rate " + errorRate);
-                }
-                default -> answer(exchange, 404, "unknown control " + path);
+                latencyMs = Integer.parseInt(query.getOrDefault("latency-ms", Integer.toString(latencyMs)));
+                errorRate = Double.parseDouble(query.getOrDefault("error-rate", Double.toString(errorRate)));
             }
+            send(exchange, 200, String.format(Locale.ROOT, "latency %d ms, error rate %.3f, verdicts %d, repeated %d%n"
+                    + "calls: %s%n", latencyMs, errorRate, verdicts.size(), repeats.size(), calls()));
         }
 
-        private static void answer(HttpExchange exchange, int status, String text) throws IOException {
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        private void answer(HttpExchange exchange, String kind, int status, String json) throws IOException {
+            calls.computeIfAbsent(kind, k -> new LongAdder()).increment();
+            send(exchange, status, json);
+        }
+
+        private static void send(HttpExchange exchange, int status, String text) throws IOException {
+            byte[] bytes = text.getBytes(UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- small things
+
+    /** {@code --name value} pairs. */
+    record Options(Map<String, String> values) {
+        static Options parse(String[] args) {
+            Map<String, String> values = new HashMap<>();
+            for (int i = 0; i < args.length; i += 2) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw usage();
+                }
+                values.put(args[i].substring(2), args[i + 1]);
+            }
+            return new Options(values);
+        }
+
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        String text(String name, String fallback) {
+            return values.getOrDefault(name, fallback);
+        }
+
+        int integer(String name, int fallback) {
+            return has(name) ? Integer.parseInt(values.get(name)) : fallback;
+        }
+
+        double decimal(String name, double fallback) {
+            return has(name) ? Double.parseDouble(values.get(name)) : fallback;
+        }
+
+        double[] decimals(String name, String fallback) {
+            return Arrays.stream(text(name, fallback).split(",")).mapToDouble(Double::parseDouble).toArray();
+        }
+    }
+
+    /** Nearest rank; p = 100 is the maximum. */
+    static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static double ms(long nanos) {
+        return nanos < 0 ? -1 : nanos / 1e6;
+    }
+
+    static double mib(long kb) {
+        return kb < 0 ? -1 : kb / 1024.0;
+    }
+
+    static double median(List<Summary> runs, java.util.function.ToDoubleFunction<Summary> figure) {
+        double[] sorted = runs.stream().mapToDouble(figure).sorted().toArray();
+        int n = sorted.length;
+        return n == 0 ? -1 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** One machine-readable line: {@code RESULT name key=value ...}; decimals with two places. */
+    static void result(String name, Object... keyValues) {
+        StringBuilder line = new StringBuilder("RESULT ").append(name);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            Object value = keyValues[i + 1];
+            line.append(' ').append(keyValues[i]).append('=').append(value instanceof Double d
+                    ? String.format(Locale.ROOT, "%.2f", d) : value);
+        }
+        System.out.println(line);
     }
 }

@@ -7,7 +7,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Reads the webhook and answers 202, nothing else: the framework's ceiling for policy-gate's intake. */
+/**
+ * Reads the webhook and answers 202, nothing else: the ceiling of policy-gate's intake. Same shape as
+ * policy-gate's resource (a blocking method taking the raw body), so both run on Quarkus' worker threads.
+ */
 @Path("/webhooks/gitlab")
 public class WebhookResource {
 
