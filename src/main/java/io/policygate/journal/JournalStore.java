@@ -68,27 +68,19 @@ public class JournalStore {
     }
 
     private Enqueued committed(MergeRequestEvent event, String payload) {
-        SQLException last = null;
+        JournalUnavailableException last = null;
         // A concurrent intake for the same key can win the unique active_key; the retry then sees its row.
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    Enqueued result = enqueueIn(c, event, payload);
-                    c.commit();
-                    return result;
-                } catch (SQLException e) {
-                    c.rollback();
-                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                        throw e;
-                    }
-                    last = e;
+            try {
+                return inTransaction("cannot store the evaluation job", c -> enqueueIn(c, event, payload));
+            } catch (JournalUnavailableException e) {
+                if (!(e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState()))) {
+                    throw e;
                 }
-            } catch (SQLException e) {
-                throw new JournalUnavailableException("cannot store the evaluation job", e);
+                last = e;
             }
         }
-        throw new JournalUnavailableException("cannot store the evaluation job", last);
+        throw last;
     }
 
     private Enqueued enqueueIn(Connection c, MergeRequestEvent event, String payload) throws SQLException {
