@@ -87,20 +87,21 @@ public class PolicyPreview {
         Map<String, byte[]> files = new TreeMap<>();
         request.files().forEach((name, text) -> files.put(name, text == null ? new byte[0]
                 : text.getBytes(StandardCharsets.UTF_8)));
-        PolicySet candidate = loader.restrictedTo(active.current().outboundCalls()).load(files);
+        // One set in force for the whole preview: what the candidate may call and what it is compared with.
+        PolicySet live = active.current();
+        PolicySet candidate = loader.restrictedTo(live.outboundCalls()).load(files);
         if (!oneAtATime.tryAcquire()) {
             throw new ProblemException(429, "preview-running", "Too Many Requests",
                     "another preview is running on this replica; try again when it has finished", null);
         }
         try {
-            return store.save(evaluate(request, candidate));
+            return store.save(evaluate(request, live, candidate));
         } finally {
             oneAtATime.release();
         }
     }
 
-    private Preview evaluate(PreviewRequest request, PolicySet candidate) {
-        PolicySet live = active.current();
+    private Preview evaluate(PreviewRequest request, PolicySet live, PolicySet candidate) {
         RequestPace pace = new RequestPace(config.requestsPerSecond());
         Map<Long, String> projects = scope(request, pace);
         List<Preview.MergeRequestImpact> impacts = new ArrayList<>();
