@@ -3,6 +3,7 @@ package io.policygate.testing;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import javax.crypto.Mac;
@@ -19,8 +20,12 @@ public final class Webhooks {
 
     /** POST signed with X-Gitlab-Signature, as a GitLab 17.3+ status check with a shared secret does. */
     public static ValidatableResponse sendSigned(String body) {
-        return given().contentType("application/json").header("X-Gitlab-Signature", sign(SECRET, body)).body(body)
-                .when().post("/webhooks/gitlab").then();
+        return signed(body).when().post("/webhooks/gitlab").then();
+    }
+
+    /** The request {@link #sendSigned} sends, for a test that adds to it. */
+    public static RequestSpecification signed(String body) {
+        return given().contentType("application/json").header("X-Gitlab-Signature", sign(SECRET, body)).body(body);
     }
 
     public static String sign(String secret, String body) {

@@ -116,9 +116,7 @@ class WebhookRejectionTest extends ServiceTest {
         // The service answers 413 from the headers and closes the connection without reading the body; a client
         // that writes the whole body first may hit the closed socket before it reads the answer. One that asks
         // "Expect: 100-continue" reads the answer first, every time.
-        given().contentType("application/json").header("Expect", "100-continue")
-                .header("X-Gitlab-Signature", Webhooks.sign(Webhooks.SECRET, huge)).body(huge)
-                .when().post("/webhooks/gitlab").then().statusCode(413);
+        Webhooks.signed(huge).header("Expect", "100-continue").when().post("/webhooks/gitlab").then().statusCode(413);
         assertEquals(before, journal.jobCount());
     }
 
