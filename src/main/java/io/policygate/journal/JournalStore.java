@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,10 @@ public class JournalStore {
     private static final String EVALUATION_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, verdict,"
             + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result,"
             + " verdict_if_enforced";
+
+    /** The columns of a {@link NewVerdict}, in the order of {@link #verdictValues}. */
+    private static final String VERDICT_ASSIGNMENTS = "verdict = ?, verdict_if_enforced = ?, verdict_detail = ?,"
+            + " policy_files = ?";
 
     /** Unlocked candidates read per claim where FOR UPDATE SKIP LOCKED is not used (H2). */
     private static final int CLAIM_CANDIDATES = 8;
@@ -222,16 +227,21 @@ public class JournalStore {
     }
 
     /**
-     * Records the verdict (and what it would be with audits enforced), the policy files (JSON) that decided
-     * it, and moves the job on to reporting;
-     * false when the job was superseded meanwhile.
+     * True while {@code owner} still holds the job it is evaluating: false once a newer SHA superseded it,
+     * so that nothing is posted for the older one. A read, not a write: the verdict is stored with the
+     * outcome of its first report ({@link #recordReport}).
      */
-    public boolean completeEvaluation(String id, String owner, String verdict, String verdictIfEnforced,
-            String verdictDetail, String policyFiles) {
-        return update("UPDATE evaluation_job SET state = 'reporting', verdict = ?, verdict_if_enforced = ?,"
-                + " verdict_detail = ?, policy_files = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?"
-                + " AND lease_owner = ? AND state = 'evaluating'", verdict, verdictIfEnforced, verdictDetail,
-                policyFiles, timestamp(clock.instant()), timestamp(clock.instant()), id, owner) == 1;
+    public boolean stillEvaluating(String id, String owner) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
+                "SELECT 1 FROM evaluation_job WHERE id = ? AND lease_owner = ? AND state = 'evaluating'")) {
+            select.setString(1, id);
+            select.setString(2, owner);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
     }
 
     /** One page of the history, newest first. */
@@ -364,13 +374,15 @@ public class JournalStore {
 
     /**
      * Stores a report attempt and its consequence in one transaction: either the job ends in
-     * {@code finalState}, or (finalState null) it waits until {@code retryAt}. A job that ends reported with
-     * {@code noteDue} has its merge request note written next (see {@link #claimNote}).
+     * {@code finalState}, or (finalState null) it waits in reporting until {@code retryAt}. A job that ends
+     * reported with {@code noteDue} has its merge request note written next (see {@link #claimNote}).
+     * {@code verdict} is the verdict of this step, stored in the same write; null when the job was
+     * evaluated in an earlier step and is reporting its stored verdict again.
      *
      * @return false when the job was superseded or re-leased meanwhile (the attempt is kept either way)
      */
     public boolean recordReport(String id, String owner, ReportAttempt attempt, JobState finalState,
-            Instant retryAt, boolean noteDue) {
+            Instant retryAt, boolean noteDue, NewVerdict verdict) {
         Instant now = clock.instant();
         return inTransaction("cannot record the report attempt", c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO report_attempt (job_id, attempt,"
@@ -384,23 +396,49 @@ public class JournalStore {
                 insert.setString(7, truncate(attempt.detail()));
                 insert.executeUpdate();
             }
-            int updated;
-            if (finalState != null) {
-                updated = update(c, "UPDATE evaluation_job SET state = ?, attempts = ?, active_key = NULL, next_attempt_at = NULL,"
-                        + " lease_owner = NULL, lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?,"
-                        + " note_due_at = ? WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
-                        finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
-                        timestamp(now), noteDue && finalState == JobState.REPORTED ? timestamp(now) : null, id,
-                        owner);
-            } else {
-                updated = update(c, "UPDATE evaluation_job SET attempts = ?, next_attempt_at = ?,"
-                        + " lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?"
-                        + " WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
-                        attempt.attempt(), timestamp(retryAt), truncate(attempt.detail()), timestamp(now), id,
-                        owner);
+            boolean updated = finalState != null
+                    ? updateLeased(c, id, owner, verdict, "state = ?, attempts = ?, active_key = NULL,"
+                            + " next_attempt_at = NULL, last_error = ?, finished_at = ?, updated_at = ?, note_due_at = ?",
+                            finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
+                            timestamp(now), noteDue && finalState == JobState.REPORTED ? timestamp(now) : null)
+                    : updateLeased(c, id, owner, verdict, "state = 'reporting', attempts = ?, next_attempt_at = ?,"
+                            + " last_error = ?, updated_at = ?", attempt.attempt(), timestamp(retryAt),
+                            truncate(attempt.detail()), timestamp(now));
+            if (!updated && verdict != null) {
+                // Superseded while GitLab was asked: the history must still say which verdict was posted.
+                List<Object> parameters = verdictValues(verdict);
+                parameters.add(id);
+                update(c, "UPDATE evaluation_job SET " + VERDICT_ASSIGNMENTS + " WHERE id = ? AND verdict IS NULL",
+                        parameters.toArray());
             }
-            return updated == 1;
+            return updated;
         });
+    }
+
+    /**
+     * Updates a job {@code owner} leased, setting {@code assignments} and, with {@code verdict}, the verdict
+     * it just reached, and hands the lease back. The job must be where the step left it: evaluating when it
+     * brings a new verdict, reporting when it reported a stored one.
+     */
+    private static List<Object> verdictValues(NewVerdict verdict) {
+        return new ArrayList<>(Arrays.asList(verdict.verdict(), verdict.verdictIfEnforced(), verdict.detail(),
+                verdict.policyFiles()));
+    }
+
+    private static boolean updateLeased(Connection c, String id, String owner, NewVerdict verdict, String assignments,
+            Object... parameters) throws SQLException {
+        List<Object> all = new ArrayList<>(Arrays.asList(parameters));
+        StringBuilder sql = new StringBuilder("UPDATE evaluation_job SET ").append(assignments)
+                .append(", lease_owner = NULL, lease_until = NULL");
+        if (verdict != null) {
+            sql.append(", ").append(VERDICT_ASSIGNMENTS);
+            all.addAll(verdictValues(verdict));
+        }
+        sql.append(" WHERE id = ? AND lease_owner = ? AND state = ")
+                .append(verdict != null ? "'evaluating'" : "'reporting'");
+        all.add(id);
+        all.add(owner);
+        return update(c, sql.toString(), all.toArray()) == 1;
     }
 
     /** A reported verdict whose merge request note is due, leased to one writer. */
@@ -457,11 +495,14 @@ public class JournalStore {
         return exists(key, "state = 'reported' AND finished_at > ?", timestamp(finishedAt));
     }
 
-    /** Moves a job's next attempt later without counting an attempt (GitLab is known to be down). */
-    public boolean postpone(String id, String owner, Instant until, String reason) {
-        return update("UPDATE evaluation_job SET next_attempt_at = ?, lease_owner = NULL, lease_until = NULL,"
-                + " last_error = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'reporting'",
-                timestamp(until), truncate(reason), timestamp(clock.instant()), id, owner) == 1;
+    /**
+     * Moves a job's next attempt later without counting an attempt (GitLab is known to be down), storing
+     * {@code verdict} when it was reached in this step (see {@link #recordReport}).
+     */
+    public boolean postpone(String id, String owner, Instant until, String reason, NewVerdict verdict) {
+        return inTransaction("cannot postpone the report", c -> updateLeased(c, id, owner, verdict,
+                "state = 'reporting', next_attempt_at = ?, last_error = ?, updated_at = ?", timestamp(until),
+                truncate(reason), timestamp(clock.instant())));
     }
 
     /**

@@ -15,6 +15,7 @@ import io.policygate.gitlab.StatusReport;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
+import io.policygate.journal.NewVerdict;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.note.NoteWriter;
 import io.policygate.policy.ActivePolicies;
@@ -31,7 +32,11 @@ import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-/** Takes one leased job one step further: evaluate, then report (once per call; retries come back later). */
+/**
+ * Takes one leased job one step further: evaluate, then report (once per call; retries come back later).
+ * A new verdict is stored together with its first report attempt: a crash between the two leaves the job
+ * evaluating, and it is evaluated and reported again, which GitLab takes without harm.
+ */
 @ApplicationScoped
 public class JobProcessor {
 
@@ -83,20 +88,21 @@ public class JobProcessor {
     }
 
     private void step(Job job, String owner) {
-        Job current = job;
-        if (current.state() == JobState.EVALUATING) {
-            current = evaluate(current, owner);
-            if (current == null) {
-                return;
+        if (job.state() == JobState.EVALUATING) {
+            NewVerdict verdict = evaluate(job, owner);
+            if (verdict != null) {
+                report(job, owner, verdict.verdict(), verdict);
             }
-        }
-        if (current.state() == JobState.REPORTING) {
-            report(current, owner);
+        } else if (job.state() == JobState.REPORTING) {
+            report(job, owner, job.verdict(), null);
         }
     }
 
-    /** @return the job in state reporting, or null when it ended here or was superseded meanwhile */
-    private Job evaluate(Job job, String owner) {
+    /**
+     * @return the verdict, to be stored with the outcome of its first report (one write of the job instead
+     *         of two); null when the job ended here or was superseded meanwhile
+     */
+    private NewVerdict evaluate(Job job, String owner) {
         ParsedEvent parsed;
         try {
             parsed = MergeRequestEventParser.parse(job.payload().getBytes(StandardCharsets.UTF_8),
@@ -117,32 +123,29 @@ public class JobProcessor {
         verdict.policies().forEach(p -> metrics.counter("policy_gate_policy_results", "policy", p.policy(),
                 "result", p.blocking() ? "failed" : p.failsOnlyInAudit() ? "audit-failed" : "passed",
                 "mode", p.mode().wireName()).increment());
-        String detail;
-        String policyFiles;
-        try {
-            detail = json.writeValueAsString(verdict);
-            policyFiles = json.writeValueAsString(set.files());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a verdict is always serialisable", e);
-        }
-        if (!journal.completeEvaluation(job.id(), owner, verdict.status().wireName(), verdict.ifEnforced().wireName(),
-                detail, policyFiles)) {
+        if (!journal.stillEvaluating(job.id(), owner)) {
             LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
             return null;
         }
         LOG.infof("Evaluation %s for %s at %s: %s (%s)", job.id(), job.key(), job.sha(), verdict.status().wireName(),
                 verdict.summary());
-        return new Job(job.id(), job.key(), job.sha(), JobState.REPORTING, job.payload(), verdict.status().wireName(),
-                detail, job.attempts(), job.nextAttemptAt(), job.lastError(), job.createdAt());
+        try {
+            return new NewVerdict(verdict.status().wireName(), verdict.ifEnforced().wireName(),
+                    json.writeValueAsString(verdict), json.writeValueAsString(set.files()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a verdict is always serialisable", e);
+        }
     }
 
-    private void report(Job job, String owner) {
-        VerdictStatus verdict = VerdictStatus.valueOf(job.verdict().toUpperCase(java.util.Locale.ROOT));
+    /** @param newVerdict the verdict when it was reached in this step, else null (it is in the journal) */
+    private void report(Job job, String owner, String verdictName, NewVerdict newVerdict) {
+        VerdictStatus verdict = VerdictStatus.valueOf(verdictName.toUpperCase(java.util.Locale.ROOT));
         Instant started = clock.instant();
         ReportOutcome outcome = reporter.report(new StatusReport(job.key(), job.sha(), verdict));
         if (outcome instanceof ReportOutcome.Postponed postponed) {
             // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
-            journal.postpone(job.id(), owner, postponed.until().plus(retrySchedule.spread()), postponed.detail());
+            journal.postpone(job.id(), owner, postponed.until().plus(retrySchedule.spread()), postponed.detail(),
+                    newVerdict);
             return;
         }
         Instant finished = clock.instant();
@@ -176,7 +179,8 @@ public class JobProcessor {
         }
         boolean noteDue = finalState == JobState.REPORTED
                 && reportConfig.comment().noteDue(verdict, () -> journal.failedBefore(job.key(), job.id()));
-        if (!journal.recordReport(job.id(), owner, attempt, finalState, finalState == null ? retryAt : null, noteDue)) {
+        if (!journal.recordReport(job.id(), owner, attempt, finalState, finalState == null ? retryAt : null, noteDue,
+                newVerdict)) {
             LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
         } else if (finalState == JobState.REPORTED) {
             LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());

@@ -86,6 +86,27 @@ class EvaluationKeyTest extends ServiceTest {
         assertEquals(JobState.SUPERSEDED, journal.job(older).state());
     }
 
+    @Test
+    void aVerdictSupersededWhileGitLabIsAskedStaysInTheHistory() {
+        // GitLab holds the older SHA's report longer than the client waits; the newer SHA arrives meanwhile.
+        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(201).withFixedDelay(3000)));
+        String older = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
+        String olderSha = journal.job(older).sha();
+        await().atMost(Duration.ofSeconds(10)).until(() -> postsContaining(olderSha) == 1);
+
+        String newer = Webhooks.accept(Payloads.with(Payloads.SAMPLE, "/object_attributes/last_commit/id", NEWER_SHA));
+        GitLabStubs.acceptAll(gitlab);
+        journal.awaitState(newer, JobState.REPORTED);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> journal.attemptsOf(older).size() == 1);
+        Job superseded = journal.job(older);
+        assertEquals(JobState.SUPERSEDED, superseded.state());
+        // What was posted for the older SHA is on record: the sample fails the shipped policies.
+        assertEquals("failed", superseded.verdict());
+        assertTrue(superseded.verdictDetail().contains("jira-ticket"), superseded.verdictDetail());
+        assertEquals(1, postsContaining(olderSha));
+    }
+
     private int postsContaining(String sha) {
         return gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(sha)))
                 .size();

@@ -1,0 +1,9 @@
+package io.policygate.journal;
+
+/**
+ * A verdict reached in this step of a job, not yet in the journal: stored with the step's report attempt
+ * (or postponement) in one write of the row, rather than in a write of its own before GitLab is asked.
+ * {@code policyFiles} is the JSON list of the policy files (path and SHA-256) that decided it.
+ */
+public record NewVerdict(String verdict, String verdictIfEnforced, String detail, String policyFiles) {
+}
