@@ -112,11 +112,16 @@ bench() {
 SEQ=0
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# new_database SEQUENCE-NUMBER: a fresh, empty PostgreSQL database; its JDBC URL.
+new_database() {
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAtc "CREATE DATABASE bench_$1" > /dev/null
+  echo "jdbc:postgresql://127.0.0.1:$PG_PORT/bench_$1"
+}
+
 # A fresh, empty journal for each service: its variables.
 journal_env() { # h2|pg sequence-number
   if [ "$1" = pg ]; then
-    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qAtc "CREATE DATABASE bench_$2" > /dev/null
-    echo "POLICY_GATE_DB_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/bench_$2 POLICY_GATE_DB_USERNAME=postgres"
+    echo "POLICY_GATE_DB_URL=$(new_database "$2") POLICY_GATE_DB_USERNAME=postgres"
   else
     mkdir -p "$WORK/h2-$2"
     echo "POLICY_GATE_DB_URL=jdbc:h2:file:$WORK/h2-$2/journal"
@@ -140,9 +145,18 @@ on_service() {
 }
 
 # on_baseline NAME COMMAND [ARGS...]: the same against the bare Quarkus baseline.
-on_baseline() {
+on_baseline() { baseline_at /webhooks/gitlab QUARKUS_HTTP_PORT="$BASELINE_PORT" "$@"; }
+# on_durable_baseline NAME COMMAND [ARGS...]: against the baseline's /webhooks/durable (202 after one INSERT
+# committed to PostgreSQL), on a fresh database.
+on_durable_baseline() {
+  SEQ=$((SEQ + 1))
+  baseline_at /webhooks/durable BASELINE_DB_URL="$(new_database "$SEQ")?user=postgres" QUARKUS_HTTP_PORT="$BASELINE_PORT" "$@"
+}
+baseline_at() { # PATH VAR=value... NAME COMMAND [ARGS...]
+  local path=$1 envs=(); shift
+  while [[ $1 == *=* ]]; do envs+=("$1"); shift; done
   local name=$1 command=$2; shift 2
-  bench "$name" QUARKUS_HTTP_PORT="$BASELINE_PORT" "$command" --url "http://127.0.0.1:$BASELINE_PORT/webhooks/gitlab" \
+  bench "$name" "${envs[@]}" "$command" --url "http://127.0.0.1:$BASELINE_PORT$path" \
     --ready "http://127.0.0.1:$BASELINE_PORT/q/health/ready" --secret "$SECRET" --log "$LOGS/$name.log" "$@" \
     -- "${BASELINE[@]}"
 }
@@ -216,6 +230,10 @@ if has ack; then
     --warmup-seconds "$WARMUP_SECONDS")
   on_baseline ack-baseline ack "${ACK_ARGS[@]}"
   on_baseline max-baseline max-rate "${MAX_ARGS[@]}"
+  if [[ " $JOURNALS " == *" pg "* ]]; then
+    on_durable_baseline ack-durable ack "${ACK_ARGS[@]}"
+    on_durable_baseline max-durable max-rate "${MAX_ARGS[@]}"
+  fi
   for journal in $JOURNALS; do
     on_service "ack-$journal" "$journal" -- ack "${ACK_ARGS[@]}"
     on_service "max-$journal" "$journal" -- max-rate "${MAX_ARGS[@]}"
@@ -327,11 +345,20 @@ if has ack; then
   row "$header max sustained (req/s) | ratio to baseline |"
   row "$rule---|---|"
   row "| bare Quarkus baseline$(ack_cells ack-baseline) | $(f "$max_baseline") ($(res max-baseline max-rate next_failed_by)) | 1.00 |"
+  if [[ " $JOURNALS " == *" pg "* ]]; then
+    max_durable=$(res max-durable max-rate rate)
+    row "| durable baseline: the same after one INSERT committed to $(journal_name pg)$(ack_cells ack-durable) | $(f "$max_durable") ($(res max-durable max-rate next_failed_by)) | $(ratio "$max_durable" "$max_baseline") |"
+  fi
   for journal in $JOURNALS; do
     max=$(res "max-$journal" max-rate rate)
     row "| policy-gate, $(journal_name "$journal")$(ack_cells "ack-$journal") | $(f "$max") ($(res "max-$journal" max-rate next_failed_by)) | $(ratio "$max" "$max_baseline") |"
   done
-  lag=$(median $(for name in ack-baseline ack-h2 ack-pg; do for rate in $ACK_RATES; do res "$name" "ack rate=$rate" lag_p99_ms; done; done))
+  if [[ " $JOURNALS " == *" pg "* ]]; then
+    row ""
+    row "policy-gate on $(journal_name pg) against the durable baseline (both store each webhook durably before the 202):"
+    row "max sustained $(ratio "$(res max-pg max-rate rate)" "$max_durable")."
+  fi
+  lag=$(median $(for name in ack-baseline ack-durable ack-h2 ack-pg; do for rate in $ACK_RATES; do res "$name" "ack rate=$rate" lag_p99_ms; done; done))
   row ""
   row "Load generator wake-up lag p99 (how late its threads sent a request they were waiting for), median of the"
   row "rows above: $(ms "$lag" 2) ms. When it nears the latencies, the machine rather than the server set them."
