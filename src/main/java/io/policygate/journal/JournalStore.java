@@ -415,16 +415,16 @@ public class JournalStore {
         });
     }
 
-    /**
-     * Updates a job {@code owner} leased, setting {@code assignments} and, with {@code verdict}, the verdict
-     * it just reached, and hands the lease back. The job must be where the step left it: evaluating when it
-     * brings a new verdict, reporting when it reported a stored one.
-     */
     private static List<Object> verdictValues(NewVerdict verdict) {
         return new ArrayList<>(Arrays.asList(verdict.verdict(), verdict.verdictIfEnforced(), verdict.detail(),
                 verdict.policyFiles()));
     }
 
+    /**
+     * Updates a job {@code owner} leased, setting {@code assignments} and, with {@code verdict}, the verdict
+     * it just reached, and hands the lease back. The job must be where the step left it: evaluating when it
+     * brings a new verdict, reporting when it reported a stored one.
+     */
     private static boolean updateLeased(Connection c, String id, String owner, NewVerdict verdict, String assignments,
             Object... parameters) throws SQLException {
         List<Object> all = new ArrayList<>(Arrays.asList(parameters));
