@@ -192,9 +192,7 @@ public class JournalStore {
         List<String> candidates = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE " + due
                 + " ORDER BY " + order + " LIMIT " + (skipLocked ? "1 FOR UPDATE SKIP LOCKED" : CLAIM_CANDIDATES))) {
-            for (int i = 0; i < dueParameters.size(); i++) {
-                select.setObject(i + 1, dueParameters.get(i));
-            }
+            bind(select, dueParameters.toArray());
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     candidates.add(rs.getString(1));
@@ -232,16 +230,7 @@ public class JournalStore {
      * outcome of its first report ({@link #recordReport}).
      */
     public boolean stillEvaluating(String id, String owner) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                "SELECT 1 FROM evaluation_job WHERE id = ? AND lease_owner = ? AND state = 'evaluating'")) {
-            select.setString(1, id);
-            select.setString(2, owner);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot read the journal", e);
-        }
+        return exists("id = ? AND lease_owner = ? AND state = 'evaluating'", id, owner);
     }
 
     /** One page of the history, newest first. */
@@ -290,9 +279,7 @@ public class JournalStore {
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit() + 1);
         try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-                select.setObject(i + 1, parameters.get(i));
-            }
+            bind(select, parameters.toArray());
             List<Evaluation> rows = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -576,13 +563,14 @@ public class JournalStore {
 
     /** True when a job of the key meets {@code condition} (with its one parameter). */
     private boolean exists(CheckKey key, String condition, Object parameter) {
+        return exists("project_id = ? AND mr_iid = ? AND check_id = ? AND " + condition, key.projectId(),
+                key.mergeRequestIid(), key.checkId(), parameter);
+    }
+
+    private boolean exists(String condition, Object... parameters) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE project_id = ?"
-                        + " AND mr_iid = ? AND check_id = ? AND " + condition)) {
-            select.setLong(1, key.projectId());
-            select.setLong(2, key.mergeRequestIid());
-            select.setLong(3, key.checkId());
-            select.setObject(4, parameter);
+                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE " + condition)) {
+            bind(select, parameters);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();
             }
@@ -668,10 +656,14 @@ public class JournalStore {
 
     private static int update(Connection c, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
+            bind(statement, parameters);
             return statement.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
         }
     }
 

@@ -91,10 +91,10 @@ public class JobProcessor {
         if (job.state() == JobState.EVALUATING) {
             NewVerdict verdict = evaluate(job, owner);
             if (verdict != null) {
-                report(job, owner, verdict.verdict(), verdict);
+                report(job, owner, verdict);
             }
         } else if (job.state() == JobState.REPORTING) {
-            report(job, owner, job.verdict(), null);
+            report(job, owner, null);
         }
     }
 
@@ -138,7 +138,8 @@ public class JobProcessor {
     }
 
     /** @param newVerdict the verdict when it was reached in this step, else null (it is in the journal) */
-    private void report(Job job, String owner, String verdictName, NewVerdict newVerdict) {
+    private void report(Job job, String owner, NewVerdict newVerdict) {
+        String verdictName = newVerdict != null ? newVerdict.verdict() : job.verdict();
         VerdictStatus verdict = VerdictStatus.valueOf(verdictName.toUpperCase(java.util.Locale.ROOT));
         Instant started = clock.instant();
         ReportOutcome outcome = reporter.report(new StatusReport(job.key(), job.sha(), verdict));
