@@ -111,7 +111,7 @@ class ReportRetryTest extends ServiceTest {
 
     @Test
     void timeoutIsRetried() {
-        answerInTurn(aResponse().withStatus(201).withFixedDelay(2500));
+        answerInTurn(aResponse().withStatus(201).withFixedDelay(4000));
 
         String id = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
         journal.awaitState(id, JobState.REPORTED);

@@ -126,7 +126,10 @@ class MergeRequestNoteTest extends ServiceTest {
     @Test
     void aPassAfterAFailureWhoseNoteIsGoneWritesNoNewOne() {
         gitlab.stubFor(post(urlPathEqualTo(notesOf(7004))).willReturn(aResponse().withStatus(403)));
-        reported(Payloads.SAMPLE, 7004, Payloads.sha(70041));
+        String failed = reported(Payloads.SAMPLE, 7004, Payloads.sha(70041));
+        // A failure's note is skipped once a newer verdict is reported: let the writer try this one first.
+        String refused = journal.awaitNoteResult(failed);
+        assertTrue(refused.startsWith("GitLab answered 403 to the note create request"), refused);
         String passed = reported(Payloads.COMPLIANT, 7004, Payloads.sha(70042));
 
         assertTrue(journal.awaitNoteResult(passed).startsWith("no note to update"));
@@ -135,9 +138,9 @@ class MergeRequestNoteTest extends ServiceTest {
 
     @Test
     void statusReportsDoNotWaitForANotesApiThatHangs() {
-        // Longer than the read timeout (1 s in tests): every note attempt times out meanwhile.
+        // Longer than the read timeout (2 s in tests): every note attempt times out meanwhile.
         gitlab.stubFor(get(urlPathMatching(GitLabStubs.NOTES_PATH)).willReturn(GitLabStubs.json("[]")
-                .withFixedDelay(3_000)));
+                .withFixedDelay(4_000)));
         List<String> ids = List.of(7011, 7012, 7013).stream()
                 .map(iid -> Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, iid, Payloads.sha(iid)))).toList();
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.policygate.testing.EmbeddedPostgres;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
@@ -129,7 +130,7 @@ class ProcessFaultsIT {
     @Test
     void twoReplicasOnOnePostgresOneKilledMidFlight() throws Exception {
         try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
-                io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()) {
+                EmbeddedPostgres.startServer()) {
             gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(201).withBody("{}")
                     .withFixedDelay(500)));
             Map<String, String> env = new HashMap<>(ServiceProcess.reportingTo(gitlab.baseUrl()));

@@ -44,7 +44,7 @@ class QueueAtScaleIT {
         WireMockServer gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort()
                 .maxRequestJournalEntries(100).containerThreads(20));
         gitlab.start();
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+        try (EmbeddedPostgres postgres = io.policygate.testing.EmbeddedPostgres.startServer()) {
             GitLabStubs.acceptAll(gitlab);
             gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(503)));
             Map<String, String> env = new HashMap<>(ServiceProcess.reportingTo(gitlab.baseUrl()));

@@ -3,6 +3,7 @@ package io.policygate.testing;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -13,13 +14,22 @@ public class EmbeddedPostgres implements QuarkusTestResourceLifecycleManager {
 
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
 
-    @Override
-    public Map<String, String> start() {
+    /**
+     * Starts a server. zonky gives up after 10 s by default, which a busy 2-core machine can take; a server
+     * that does not start within a minute is broken, not slow.
+     */
+    public static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startServer() {
         try {
-            postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
+            return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                    .setPGStartupWait(Duration.ofMinutes(1)).start();
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
+    }
+
+    @Override
+    public Map<String, String> start() {
+        postgres = startServer();
         return Map.of(
                 "policy-gate.db.url", "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres",
                 "quarkus.datasource.postgresql.username", "postgres",

@@ -117,6 +117,14 @@ class PagesInBrowserTest extends ServiceTest {
         awaitHeading();
     }
 
+    /** Navigates and waits until the next page replaced this one, so the heading read next is not this page's. */
+    private void awaitNextPage(Runnable navigation) {
+        WebElement heading = browser.findElement(By.tagName("h1"));
+        navigation.run();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(heading));
+        awaitHeading();
+    }
+
     private void awaitHeading() {
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
     }
@@ -178,8 +186,7 @@ class PagesInBrowserTest extends ServiceTest {
         assertTrue(passedRow.contains("passed"), passedRow);
         screenshot("index-desktop");
 
-        failedRow.findElement(By.linkText("Why")).click();
-        awaitHeading();
+        awaitNextPage(failedRow.findElement(By.linkText("Why"))::click);
         assertEquals("flightjs/Flight !9102: failed", text(By.tagName("h1")));
         WebElement jira = jiraSection();
         assertTrue(jira.getText().contains("failed"), jira.getText());
@@ -193,8 +200,7 @@ class PagesInBrowserTest extends ServiceTest {
         screenshot("evaluation-desktop");
 
         browser.manage().window().setSize(new Dimension(390, 844));
-        browser.navigate().refresh();
-        awaitHeading();
+        awaitNextPage(browser.navigate()::refresh);
         long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertTrue(overflow <= 0, "the page is wider than a phone by " + overflow + " px: " + ((JavascriptExecutor) browser)
