@@ -141,8 +141,8 @@ public class MergeRequestReads {
             }
             page = result.nextPage();
         }
-        throw new DataUnavailableException("the merge request has more " + what + " than policy-gate reads ("
-                + MAX_PAGES * PER_PAGE + ")");
+        throw new DataUnavailableException("GitLab lists more " + what + " than policy-gate reads ("
+                + MAX_PAGES + " pages of " + PER_PAGE + ")");
     }
 
     private record Page(JsonNode body, Integer nextPage) {

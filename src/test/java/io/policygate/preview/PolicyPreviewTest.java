@@ -5,12 +5,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,12 +38,15 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +67,11 @@ class PolicyPreviewTest extends ServiceTest {
      * label and is WIP (fails both, for other rules).
      */
     private static final Map<Long, String> PROJECTS = Map.of(101L, "AABCDACEABAD", 102L, "ACABADAACA", 103L, "BAACDAEA");
+    /** 104 and 105 are in no group: a project too large to preview, and one whose reads GitLab holds. */
     private static final Map<Long, String> PATHS = Map.of(101L, "payments/api", 102L, "payments/web",
-            103L, "payments/ledger");
+            103L, "payments/ledger", 104L, "platform/monorepo", 105L, "platform/slow");
+    /** Fewer than GitLab's 100 to a page, so that every project of the group is listed over several pages. */
+    private static final int SHORT_PAGE = 5;
     private static final Set<String> TO_FAILED = Set.of("payments/api!3", "payments/api!10", "payments/web!4",
             "payments/ledger!1");
     private static final Set<String> TO_PASSED = Set.of("payments/api!4", "payments/api!7", "payments/web!2",
@@ -77,13 +87,34 @@ class PolicyPreviewTest extends ServiceTest {
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments/projects")).withQueryParam("page", equalTo("2"))
                 .willReturn(GitLabStubs.json(projects(103))));
         PROJECTS.forEach((id, kinds) -> {
-            gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + id + "/merge_requests"))
-                    .withQueryParam("state", equalTo("opened")).willReturn(GitLabStubs.json(mergeRequests(id, kinds))));
-            gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + id)).willReturn(GitLabStubs.json(projects(id)
-                    .replaceAll("^\\[|]$", ""))));
+            stubOpenMergeRequests(id, mergeRequests(id, kinds), SHORT_PAGE);
+            stubProject(id);
         });
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/payments%2Fledger"))
-                .willReturn(GitLabStubs.json(projects(103).replaceAll("^\\[|]$", ""))));
+                .willReturn(GitLabStubs.json(project(103))));
+    }
+
+    /** As GitLab lists them: {@code perPage} to a page, X-Next-Page on every page but the last. */
+    private void stubOpenMergeRequests(long project, ArrayNode all, int perPage) {
+        int pages = Math.max(1, (all.size() + perPage - 1) / perPage);
+        for (int page = 1; page <= pages; page++) {
+            ArrayNode items = JSON.createArrayNode();
+            for (int i = (page - 1) * perPage; i < Math.min(all.size(), page * perPage); i++) {
+                items.add(all.get(i));
+            }
+            var answer = GitLabStubs.json(items.toString());
+            gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/merge_requests"))
+                    .withQueryParam("state", equalTo("opened")).withQueryParam("page", equalTo(String.valueOf(page)))
+                    .willReturn(page < pages ? answer.withHeader("X-Next-Page", String.valueOf(page + 1)) : answer));
+        }
+    }
+
+    private void stubProject(long id) {
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + id)).willReturn(GitLabStubs.json(project(id))));
+    }
+
+    private static String project(long id) {
+        return projects(id).replaceAll("^\\[|]$", "");
     }
 
     private static String projects(long... ids) {
@@ -94,7 +125,7 @@ class PolicyPreviewTest extends ServiceTest {
         return list.toString();
     }
 
-    private static String mergeRequests(long project, String kinds) {
+    private static ArrayNode mergeRequests(long project, String kinds) {
         ArrayNode list = JSON.createArrayNode();
         for (int i = 0; i < kinds.length(); i++) {
             char kind = kinds.charAt(i);
@@ -112,7 +143,7 @@ class PolicyPreviewTest extends ServiceTest {
                 labels.add("compliance-reviewed");
             }
         }
-        return list.toString();
+        return list;
     }
 
     /** The shipped set with compliance-review audited, plus a new policy that refuses WIP titles. */
@@ -261,6 +292,40 @@ class PolicyPreviewTest extends ServiceTest {
                 .body("field", org.hamcrest.Matchers.equalTo("projects"))
                 .body("detail", containsString("project '999'"));
         assertNothingWasPosted();
+    }
+
+    @Test
+    void aScopeWithMoreOpenMergeRequestsThanTheLimitIsRefusedBeforeAnyIsEvaluated() throws IOException {
+        stubProject(104);
+        stubOpenMergeRequests(104, mergeRequests(104, "A".repeat(501)), 100);
+
+        preview(Map.of("files", candidate(), "projects", List.of(104))).statusCode(422)
+                .contentType(containsString("application/problem+json"))
+                .body("field", org.hamcrest.Matchers.equalTo("projects"))
+                .body("detail", containsString("more than 500 open merge requests"))
+                .body("detail", containsString("policy-gate.preview.max-merge-requests"));
+        gitlab.verify(0, anyRequestedFor(urlPathMatching("/api/v4/projects/104/merge_requests/.+")));
+        given().header("Authorization", "Bearer test-api-token").get("/api/v1/policies/preview").then()
+                .statusCode(200).body("scope", not(hasItem(containsString("104"))));
+    }
+
+    @Test
+    void aSecondPreviewWhileOneRunsIsTooManyRequestsAndTheFirstFinishes() throws Exception {
+        // GitLab takes a while to show project 105: the first preview holds the replica's one preview slot.
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105")).willReturn(GitLabStubs.json(project(105))
+                .withFixedDelay(1500)));
+        stubOpenMergeRequests(105, mergeRequests(105, "AB"), 100);
+        Map<String, Object> request = Map.of("files", candidate(), "projects", List.of(105));
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(
+                () -> preview(request).extract().statusCode());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> !gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/105"))).isEmpty());
+
+        preview(request).statusCode(429).contentType(containsString("application/problem+json"))
+                .body("detail", containsString("another preview is running on this replica"));
+
+        assertEquals(200, first.get(20, TimeUnit.SECONDS));
+        preview(Map.of("files", candidate(), "projects", List.of(102))).statusCode(200);
     }
 
     @Test
