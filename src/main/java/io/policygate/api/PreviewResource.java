@@ -2,6 +2,7 @@ package io.policygate.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.http.PagePaths;
 import io.policygate.http.Problem;
 import io.policygate.http.ProblemException;
 import io.policygate.policy.PolicyError;
@@ -37,12 +38,14 @@ public class PreviewResource {
     private final PolicyPreview previews;
     private final PreviewStore store;
     private final ObjectMapper json;
+    private final PagePaths paths;
 
     @Inject
-    public PreviewResource(PolicyPreview previews, PreviewStore store, ObjectMapper json) {
+    public PreviewResource(PolicyPreview previews, PreviewStore store, ObjectMapper json, PagePaths paths) {
         this.previews = previews;
         this.store = store;
         this.json = json;
+        this.paths = paths;
     }
 
     /**
@@ -67,7 +70,7 @@ public class PreviewResource {
         }
         try {
             Preview preview = previews.run(request);
-            return Response.ok(preview).header("Location", "/preview/" + preview.id()).build();
+            return Response.ok(preview).header("Location", paths.page("/preview/" + preview.id())).build();
         } catch (PolicyLoadException e) {
             return Response.status(422).type(Problem.MEDIA_TYPE).entity(new InvalidPolicies(
                     "urn:policy-gate:problem:invalid-policies", "Unprocessable Content", 422,

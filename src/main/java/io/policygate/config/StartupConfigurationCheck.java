@@ -4,6 +4,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,11 +29,15 @@ public class StartupConfigurationCheck {
             problems.add("policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set: set it to the status"
                     + " check's shared secret, or set policy-gate.webhook.allow-unsigned=true for local development only");
         }
+        service.publicUrl().filter(url -> !isHttp(url) || url.getRawQuery() != null || url.getRawFragment() != null)
+                .ifPresent(url -> problems.add("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must be policy-gate's"
+                        + " address as people reach it, an http(s) URL without query, such as"
+                        + " https://policy-gate.example.com or https://tools.example.com/policy-gate; it is '" + url + "'"));
         if (!service.dryRun()) {
             if (gitlab.url().isEmpty()) {
                 problems.add("policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is required unless"
                         + " policy-gate.dry-run=true");
-            } else if (!List.of("http", "https").contains(String.valueOf(gitlab.url().get().getScheme()))) {
+            } else if (!isHttp(gitlab.url().get())) {
                 problems.add("policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) must be an http(s) URL such as"
                         + " https://gitlab.example.com");
             }
@@ -42,5 +47,9 @@ public class StartupConfigurationCheck {
             }
         }
         return problems;
+    }
+
+    private static boolean isHttp(URI url) {
+        return List.of("http", "https").contains(String.valueOf(url.getScheme())) && url.getHost() != null;
     }
 }

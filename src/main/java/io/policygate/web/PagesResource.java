@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.api.EvaluationsResource;
 import io.policygate.config.GitLabConfig;
 import io.policygate.history.EvaluationHistory;
+import io.policygate.http.PagePaths;
 import io.policygate.http.ProblemException;
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
@@ -67,13 +68,16 @@ public class PagesResource {
     private final ActivePolicies policies;
     private final GitLabConfig gitlab;
     private final ObjectMapper json;
+    private final PagePaths paths;
 
     @Inject
-    public PagesResource(EvaluationHistory history, ActivePolicies policies, GitLabConfig gitlab, ObjectMapper json) {
+    public PagesResource(EvaluationHistory history, ActivePolicies policies, GitLabConfig gitlab, ObjectMapper json,
+            PagePaths paths) {
         this.history = history;
         this.policies = policies;
         this.gitlab = gitlab;
         this.json = json;
+        this.paths = paths;
     }
 
     /** The paths this resource serves, for the access filter. */
@@ -101,7 +105,7 @@ public class PagesResource {
         ActivePolicies.LoadStatus load = policies.lastLoad();
         List<PolicyError> loadErrors = load == null ? List.of() : load.errors();
         String olderUrl = page.nextCursor() == null ? null
-                : "/?" + queryString("project", projectFilter, "mr", mrFilter, "status", statusFilter, "ifEnforced",
+                : paths.page("/?") + queryString("project", projectFilter, "mr", mrFilter, "status", statusFilter, "ifEnforced",
                         ifEnforcedFilter, "cursor", page.nextCursor());
         List<String> statuses = Stream.concat(Stream.of("passed", "failed"),
                 Arrays.stream(JobState.values()).map(JobState::dbName)).toList();

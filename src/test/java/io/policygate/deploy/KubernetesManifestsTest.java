@@ -58,6 +58,12 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void notesLinkToThePagesAtThePublicUrl() {
+        JsonNode container = kind("Deployment", "policy-gate").at("/spec/template/spec/containers/0");
+        assertTrue(envVar(container, "POLICY_GATE_PUBLIC_URL").path("value").asText().startsWith("https://"));
+    }
+
+    @Test
     void tokensComeFromSecretsNeverFromTheManifest() {
         JsonNode container = kind("Deployment", "policy-gate").at("/spec/template/spec/containers/0");
         for (String name : List.of("POLICY_GATE_GITLAB_TOKEN", "POLICY_GATE_WEBHOOK_SECRET", "POLICY_GATE_API_TOKEN",

@@ -47,6 +47,16 @@ class PackagedServiceIT {
     }
 
     @Test
+    void refusesToStartWithAPublicUrlNoOneCouldFollow() throws Exception {
+        // Without a scheme, every link in a merge request note would be relative to GitLab's page.
+        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
+                "POLICY_GATE_PUBLIC_URL", "policy-gate.example.com"));
+        assertTrue(out.contains("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must be policy-gate's address as"
+                + " people reach it, an http(s) URL without query"), out);
+        assertTrue(out.contains("it is 'policy-gate.example.com'"), out);
+    }
+
+    @Test
     void refusesToStartOnAnInvalidPolicyNamingFileLineAndField() throws Exception {
         Path policies = Files.createDirectories(work.resolve("bad-policies"));
         Files.writeString(policies.resolve("bad.yaml"), "name: bad\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");
