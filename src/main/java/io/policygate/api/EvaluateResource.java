@@ -5,6 +5,7 @@ import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.http.ApiDescription;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Verdict;
 import jakarta.inject.Inject;
@@ -15,11 +16,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * Dry run: the verdict the policies in force give a webhook payload, with every rule's result. Nothing
  * is stored and nothing is posted to GitLab (GitLab may be read, as for a real evaluation).
  */
+@SecurityRequirement(name = ApiDescription.API_TOKEN)
 @Path("/api/v1/evaluate")
 public class EvaluateResource {
 

@@ -1,6 +1,7 @@
 package io.policygate.api;
 
 import io.policygate.history.EvaluationHistory;
+import io.policygate.http.ApiDescription;
 import io.policygate.http.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -9,8 +10,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** The history: what was evaluated, what was decided, by which policy files, and how GitLab answered. */
+@SecurityRequirement(name = ApiDescription.API_TOKEN)
 @Path("/api/v1/evaluations")
 @Produces(MediaType.APPLICATION_JSON)
 public class EvaluationsResource {

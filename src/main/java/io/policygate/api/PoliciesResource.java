@@ -1,5 +1,6 @@
 package io.policygate.api;
 
+import io.policygate.http.ApiDescription;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Policy;
 import io.policygate.policy.PolicyError;
@@ -15,8 +16,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** The policies in force, their files and hashes, and the errors of the latest load attempt. */
+@SecurityRequirement(name = ApiDescription.API_TOKEN)
 @Path("/api/v1/policies")
 @Produces(MediaType.APPLICATION_JSON)
 public class PoliciesResource {

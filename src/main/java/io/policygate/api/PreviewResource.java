@@ -2,6 +2,7 @@ package io.policygate.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.http.ApiDescription;
 import io.policygate.http.PagePaths;
 import io.policygate.http.Problem;
 import io.policygate.http.ProblemException;
@@ -22,11 +23,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * Impact preview: what a candidate policy set would change on the open merge requests of a scope, before
  * it goes live. Nothing is posted to GitLab; each preview is kept for /preview/{id}.
  */
+@SecurityRequirement(name = ApiDescription.API_TOKEN)
 @Path("/api/v1/policies/preview")
 @Produces(MediaType.APPLICATION_JSON)
 public class PreviewResource {

@@ -4,6 +4,7 @@ import io.policygate.config.GitLabConfig;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
+import io.policygate.http.ApiDescription;
 import io.policygate.http.ProblemException;
 import io.policygate.journal.Enqueued;
 import io.policygate.journal.JournalStore;
@@ -20,11 +21,15 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * Intake: authenticate, validate, store, answer. Never evaluates inline: GitLab waits for this answer
  * and does not retry a non-2xx, so the answer must be fast and mean "durably accepted".
  */
+// Either header authenticates a webhook: the two requirements are alternatives.
+@SecurityRequirement(name = ApiDescription.WEBHOOK_SIGNATURE)
+@SecurityRequirement(name = ApiDescription.WEBHOOK_TOKEN)
 @Path("/webhooks/gitlab")
 public class GitLabWebhookResource {
 

@@ -20,6 +20,7 @@ import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,15 @@ class HistoryApiTest extends ServiceTest {
     void theApiIsDescribedInOpenApi() {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.keySet()", hasItems("/api/v1/evaluations", "/api/v1/evaluations/{id}", "/api/v1/evaluate",
-                        "/api/v1/policies", "/webhooks/gitlab"));
+                        "/api/v1/policies", "/webhooks/gitlab"))
+                // A client generated from the description knows to send the token, and the webhook's headers.
+                .body("components.securitySchemes.apiToken.type", equalTo("http"))
+                .body("components.securitySchemes.apiToken.scheme", equalTo("bearer"))
+                .body("paths.'/api/v1/evaluations'.get.security", equalTo(List.of(Map.of("apiToken", List.of()))))
+                .body("paths.'/api/v1/policies/preview'.post.security", equalTo(List.of(Map.of("apiToken", List.of()))))
+                .body("components.securitySchemes.gitlabSignature.name", equalTo("X-Gitlab-Signature"))
+                .body("paths.'/webhooks/gitlab'.post.security", equalTo(List.of(Map.of("gitlabSignature", List.of()),
+                        Map.of("gitlabToken", List.of()))));
     }
 
     @Test
