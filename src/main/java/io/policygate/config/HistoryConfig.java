@@ -8,7 +8,11 @@ import java.time.Duration;
 @ConfigMapping(prefix = "policy-gate.history")
 public interface HistoryConfig {
 
-    /** Finished evaluations older than this are deleted (hourly), with their report attempts. */
+    /** Finished evaluations older than this are deleted, with their report attempts; previews too. */
     @WithDefault("90d")
     Duration keep();
+
+    /** How often that deletion runs; the first run is one period after start-up. */
+    @WithDefault("1h")
+    Duration pruneEvery();
 }

@@ -1,12 +1,11 @@
 package io.policygate.gitlab;
 
+import io.policygate.testing.ConfigOverrides;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 
 /** status-mode legacy-approve: GitLab 14.0–14.8 took no status field: any post meant "approved". */
 @QuarkusTest
@@ -14,10 +13,9 @@ import java.util.Map;
 @WithTestResource(GitLabWireMock.class)
 class LegacyApproveModeTest extends LegacyModeTest {
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("policy-gate.gitlab.status-mode", "legacy-approve");
+    public static class Profile extends ConfigOverrides {
+        public Profile() {
+            super("policy-gate.gitlab.status-mode", "legacy-approve");
         }
     }
 

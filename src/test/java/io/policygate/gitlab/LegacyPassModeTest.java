@@ -1,12 +1,11 @@
 package io.policygate.gitlab;
 
+import io.policygate.testing.ConfigOverrides;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 
 /** status-mode legacy-pass: GitLab 14.9–14.x took status "pass" and had no failed status. */
 @QuarkusTest
@@ -14,10 +13,9 @@ import java.util.Map;
 @WithTestResource(GitLabWireMock.class)
 class LegacyPassModeTest extends LegacyModeTest {
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("policy-gate.gitlab.status-mode", "legacy-pass");
+    public static class Profile extends ConfigOverrides {
+        public Profile() {
+            super("policy-gate.gitlab.status-mode", "legacy-pass");
         }
     }
 

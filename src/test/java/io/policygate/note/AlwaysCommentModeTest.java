@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
+import io.policygate.testing.ConfigOverrides;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** policy-gate.report.comment=always: a passed verdict gets its note too. */
@@ -23,10 +22,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GitLabWireMock.class)
 class AlwaysCommentModeTest extends ServiceTest {
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("policy-gate.report.comment", "always");
+    public static class Profile extends ConfigOverrides {
+        public Profile() {
+            super("policy-gate.report.comment", "always");
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
+import io.policygate.testing.ConfigOverrides;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -16,10 +17,8 @@ import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** policy-gate.report.comment=never: a failed verdict is reported and nothing touches the notes. */
@@ -28,10 +27,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(GitLabWireMock.class)
 class NeverCommentModeTest extends ServiceTest {
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("policy-gate.report.comment", "never");
+    public static class Profile extends ConfigOverrides {
+        public Profile() {
+            super("policy-gate.report.comment", "never");
         }
     }
 

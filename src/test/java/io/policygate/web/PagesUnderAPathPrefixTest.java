@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
+import io.policygate.testing.ConfigOverrides;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -18,7 +19,6 @@ import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,10 +38,9 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
 
     private static final String PUBLIC = "https://tools.example.com/policy-gate";
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("policy-gate.public-url", PUBLIC + "/");
+    public static class Profile extends ConfigOverrides {
+        public Profile() {
+            super("policy-gate.public-url", PUBLIC + "/");
         }
     }
 
