@@ -493,11 +493,12 @@ public class JournalStore {
     }
 
     /**
-     * Takes (or renews) the cluster-wide lease on a scheduled task, so that exactly one replica runs it.
+     * Takes (or renews) a cluster-wide lease by name, so that one replica at a time does what it guards: a
+     * scheduled task, or writing one merge request's note. Names are at most 64 characters.
      *
      * @return true when {@code owner} holds the lease until {@code now + duration}
      */
-    public boolean acquireSchedulerLease(String name, String owner, Duration duration) {
+    public boolean acquireNamedLease(String name, String owner, Duration duration) {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
             int taken = update(c, "UPDATE scheduler_lease SET owner = ?, lease_until = ? WHERE name = ?"
@@ -516,8 +517,13 @@ public class JournalStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot take the scheduler lease", e);
+            throw new JournalUnavailableException("cannot take the lease " + name, e);
         }
+    }
+
+    /** Gives up a lease taken with {@link #acquireNamedLease} before it expires. */
+    public void releaseNamedLease(String name, String owner) {
+        update("DELETE FROM scheduler_lease WHERE name = ? AND owner = ?", name, owner);
     }
 
     /** How much work waits, and for how long, and how much ended dead. */

@@ -125,6 +125,22 @@ public class NoteWriter {
     }
 
     private void write(JournalStore.DueNote due) {
+        // Replicas write notes independently; two writing one merge request's note at once could each find
+        // none and create one. One at a time, the second finds the first's note and updates it.
+        String lock = "note:" + due.key().projectId() + "/" + due.key().mergeRequestIid() + "/" + due.key().checkId();
+        if (!journal.acquireNamedLease(lock, owner, worker.lease())) {
+            journal.recordNote(due.id(), owner, "waiting: another replica is writing this merge request's note", false,
+                    clock.instant().plus(worker.pollInterval()));
+            return;
+        }
+        try {
+            writeHoldingTheLock(due);
+        } finally {
+            journal.releaseNamedLease(lock, owner);
+        }
+    }
+
+    private void writeHoldingTheLock(JournalStore.DueNote due) {
         if (journal.reportedAfter(due.key(), due.finishedAt())) {
             finish(due, "skipped", "not written: a newer verdict was reported for this merge request");
             return;

@@ -66,7 +66,7 @@ public class ReconciliationSweep {
     void scheduled() {
         // Held for one period: the same replica renews it each time, another takes over if it stops.
         Duration lease = DurationConverter.parseDuration(config.every()).plusMinutes(1);
-        if (journal.acquireSchedulerLease("reconcile", owner, lease)) {
+        if (journal.acquireNamedLease("reconcile", owner, lease)) {
             sweep();
         }
     }

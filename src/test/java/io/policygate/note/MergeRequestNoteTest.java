@@ -137,6 +137,22 @@ class MergeRequestNoteTest extends ServiceTest {
     }
 
     @Test
+    void whileAnotherReplicaWritesTheNoteOfAMergeRequestThisOneWaitsThenWritesOnce() {
+        // What the other replica's note writer holds while it writes the note of MR 7031's check 1.
+        String otherReplicasLock = "note:6/7031/1";
+        assertTrue(store.acquireNamedLease(otherReplicasLock, "other-replica/notes", Duration.ofMinutes(1)));
+        String id = reported(Payloads.SAMPLE, 7031, Payloads.sha(7031));
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> gitlab.findAll(anyRequestedFor(urlPathMatching(notesOf(7031) + ".*"))).isEmpty());
+        assertTrue(store.evaluation(id).orElseThrow().noteResult().startsWith("waiting: another replica"));
+
+        store.releaseNamedLease(otherReplicasLock, "other-replica/notes");
+        assertEquals("created note 5001", journal.awaitNoteResult(id));
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(notesOf(7031))));
+    }
+
+    @Test
     void statusReportsDoNotWaitForANotesApiThatHangs() {
         // Longer than the read timeout (2 s in tests): every note attempt times out meanwhile.
         gitlab.stubFor(get(urlPathMatching(GitLabStubs.NOTES_PATH)).willReturn(GitLabStubs.json("[]")

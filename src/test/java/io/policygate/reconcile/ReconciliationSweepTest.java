@@ -85,11 +85,11 @@ class ReconciliationSweepTest extends ServiceTest {
 
     @Test
     void oneReplicaAtATimeHoldsTheSweep() {
-        assertTrue(store.acquireSchedulerLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
-        assertFalse(store.acquireSchedulerLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
-        assertTrue(store.acquireSchedulerLease("test-sweep", "replica-a", Duration.ofMillis(1)), "the holder renews");
+        assertTrue(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
+        assertFalse(store.acquireNamedLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
+        assertTrue(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMillis(1)), "the holder renews");
         await().pollDelay(Duration.ofMillis(20)).atMost(Duration.ofSeconds(2))
-                .until(() -> store.acquireSchedulerLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
-        assertFalse(store.acquireSchedulerLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
+                .until(() -> store.acquireNamedLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
+        assertFalse(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
     }
 }
