@@ -1,7 +1,6 @@
 package io.policygate.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The packaged jar ({@code target/quarkus-app/quarkus-run.jar}) in a process of its own, as an operator
@@ -23,20 +24,24 @@ public final class ServiceProcess implements AutoCloseable {
     public static final Path JAR = Path.of(System.getProperty("quarkus.app.jar", "target/quarkus-app/quarkus-run.jar"));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** Quarkus's start-up line; with port 0 it names the port the system gave. */
+    private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:\\s\"]+:(\\d+)");
+
     private final Process process;
     private final Path log;
-    private final int port;
+    private volatile int port;
 
-    private ServiceProcess(Process process, Path log, int port) {
+    private ServiceProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
-        this.port = port;
     }
 
-    /** Starts the server in {@code workDir} with a free port, the shipped policies and {@code env} on top. */
+    /**
+     * Starts the server in {@code workDir} on a port the system picks when it binds (one picked before and
+     * freed could be taken meanwhile), with the shipped policies and {@code env} on top.
+     */
     public static ServiceProcess start(Path workDir, String name, Map<String, String> env, String... args)
             throws IOException {
-        int port = freePort();
         Path log = workDir.resolve(name + ".log");
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
@@ -46,10 +51,10 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
-        environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        environment.put("QUARKUS_HTTP_PORT", "0");
         environment.put("POLICY_GATE_POLICIES_DIR", Path.of("policies").toAbsolutePath().toString());
         environment.putAll(env);
-        return new ServiceProcess(builder.start(), log, port);
+        return new ServiceProcess(builder.start(), log);
     }
 
     /** The environment of a service that reports to {@code gitlabUrl} with the test secrets. */
@@ -63,10 +68,6 @@ public final class ServiceProcess implements AutoCloseable {
         env.put("POLICY_GATE_REPORT_MAX_BACKOFF", "1s");
         env.put("POLICY_GATE_GITLAB_BREAKER_OPEN_FOR", "1s");
         return env;
-    }
-
-    public int port() {
-        return port;
     }
 
     public Process process() {
@@ -83,6 +84,14 @@ public final class ServiceProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("the service stopped:\n" + log());
+            }
+            if (port == 0) {
+                Matcher listening = LISTENING.matcher(log());
+                if (!listening.find()) {
+                    Thread.sleep(100);
+                    continue;
+                }
+                port = Integer.parseInt(listening.group(1));
             }
             try {
                 HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready"))
@@ -105,7 +114,11 @@ public final class ServiceProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** An address on the running server; only after {@link #awaitReady}, which learns its port. */
     public URI uri(String path) {
+        if (port == 0) {
+            throw new IllegalStateException("the port is known once awaitReady has returned");
+        }
         return URI.create("http://localhost:" + port + path);
     }
 
@@ -125,12 +138,6 @@ public final class ServiceProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
