@@ -27,6 +27,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -195,7 +196,11 @@ public class PolicyPreview {
                 ruleChanges(before, after)));
     }
 
-    /** Rules (by policy name and position) whose outcome differs between the two verdicts. */
+    /**
+     * Rules whose effect differs between the two verdicts. A rule is matched by its policy's name, its type and
+     * which rule of that type in the policy it is, so a rule added to a policy or moved within it does not make
+     * the rules after it look changed. The index shown is the rule's place in the candidate (in force if removed).
+     */
     static List<Preview.RuleChange> ruleChanges(Verdict live, Verdict candidate) {
         Map<String, PolicyResult> before = byName(live);
         Map<String, PolicyResult> after = byName(candidate);
@@ -203,19 +208,41 @@ public class PolicyPreview {
         names.addAll(before.keySet());
         List<Preview.RuleChange> changes = new ArrayList<>();
         for (String name : names) {
-            List<RuleResult> old = before.containsKey(name) ? before.get(name).rules() : List.of();
-            List<RuleResult> now = after.containsKey(name) ? after.get(name).rules() : List.of();
-            for (int i = 0; i < Math.max(old.size(), now.size()); i++) {
-                RuleResult was = i < old.size() ? old.get(i) : null;
-                RuleResult is = i < now.size() ? now.get(i) : null;
-                if (effect(was) != effect(is)) {
-                    RuleResult shown = is != null ? is : was;
-                    changes.add(new Preview.RuleChange(name, i, shown.type(), outcome(was), outcome(is),
-                            shown.message()));
+            Map<String, PlacedRule> old = byTypeAndOccurrence(before.get(name));
+            Map<String, PlacedRule> now = byTypeAndOccurrence(after.get(name));
+            Set<String> rules = new LinkedHashSet<>(now.keySet());
+            rules.addAll(old.keySet());
+            for (String rule : rules) {
+                PlacedRule was = old.get(rule);
+                PlacedRule is = now.get(rule);
+                RuleResult wasResult = was == null ? null : was.result();
+                RuleResult isResult = is == null ? null : is.result();
+                if (effect(wasResult) != effect(isResult)) {
+                    PlacedRule shown = is != null ? is : was;
+                    changes.add(new Preview.RuleChange(name, shown.index(), shown.result().type(), outcome(wasResult),
+                            outcome(isResult), shown.result().message()));
                 }
             }
         }
         return changes;
+    }
+
+    private record PlacedRule(int index, RuleResult result) {
+    }
+
+    /** "ticket#0", "labels#0", "labels#1": the rules of a policy, none when the policy is not in the verdict. */
+    private static Map<String, PlacedRule> byTypeAndOccurrence(PolicyResult policy) {
+        Map<String, PlacedRule> rules = new LinkedHashMap<>();
+        if (policy == null) {
+            return rules;
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < policy.rules().size(); i++) {
+            RuleResult rule = policy.rules().get(i);
+            int occurrence = seen.merge(rule.type(), 1, Integer::sum) - 1;
+            rules.put(rule.type() + "#" + occurrence, new PlacedRule(i, rule));
+        }
+        return rules;
     }
 
     private static Map<String, PolicyResult> byName(Verdict verdict) {
