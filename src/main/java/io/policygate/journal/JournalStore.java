@@ -494,7 +494,8 @@ public class JournalStore {
 
     /**
      * Takes (or renews) a cluster-wide lease by name, so that one replica at a time does what it guards: a
-     * scheduled task, or writing one merge request's note. Names are at most 64 characters.
+     * scheduled task, or writing one merge request's note. Names are at most 64 characters. The table is
+     * named scheduler_lease after its first use.
      *
      * @return true when {@code owner} holds the lease until {@code now + duration}
      */
@@ -506,6 +507,10 @@ public class JournalStore {
                     timestamp(now));
             if (taken == 1) {
                 return true;
+            }
+            // Held by another: say so without an INSERT bound to fail, which PostgreSQL would log as an error.
+            if (exists(c, "SELECT 1 FROM scheduler_lease WHERE name = ?", name)) {
+                return false;
             }
             try {
                 return update(c, "INSERT INTO scheduler_lease (name, owner, lease_until) VALUES (?, ?, ?)", name, owner,
@@ -574,19 +579,25 @@ public class JournalStore {
     }
 
     private boolean exists(String condition, Object... parameters) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT 1 FROM evaluation_job WHERE " + condition)) {
-            bind(select, parameters);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next();
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return exists(c, "SELECT 1 FROM evaluation_job WHERE " + condition, parameters);
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot read the journal", e);
         }
     }
 
+    private static boolean exists(Connection c, String query, Object... parameters) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(query)) {
+            bind(select, parameters);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** Gives back this process's leases (graceful shutdown) so another process need not wait for them. */
     public int releaseLeases(String owner) {
+        update("DELETE FROM scheduler_lease WHERE owner = ?", owner);
         return update("UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", owner);
     }
 
@@ -595,6 +606,7 @@ public class JournalStore {
      * is locked by one process, so any lease in it belongs to a process that has stopped.
      */
     public int releaseAllLeases() {
+        update("DELETE FROM scheduler_lease");
         return update("UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
     }
 

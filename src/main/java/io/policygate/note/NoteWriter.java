@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.ReportConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.config.WorkerConfig;
+import io.policygate.event.CheckKey;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
@@ -124,23 +125,29 @@ public class NoteWriter {
         }
     }
 
+    /** The lease a replica holds while it writes the note of one merge request's status check. */
+    static String leaseName(CheckKey key) {
+        return "note:" + key.projectId() + "/" + key.mergeRequestIid() + "/" + key.checkId();
+    }
+
     private void write(JournalStore.DueNote due) {
         // Replicas write notes independently; two writing one merge request's note at once could each find
-        // none and create one. One at a time, the second finds the first's note and updates it.
-        String lock = "note:" + due.key().projectId() + "/" + due.key().mergeRequestIid() + "/" + due.key().checkId();
-        if (!journal.acquireNamedLease(lock, owner, worker.lease())) {
+        // none and create one. One at a time, the second finds the first's note and updates it. A write takes
+        // a few GitLab calls, each bounded by the read timeout, well inside the lease.
+        String lease = leaseName(due.key());
+        if (!journal.acquireNamedLease(lease, owner, worker.lease())) {
             journal.recordNote(due.id(), owner, "waiting: another replica is writing this merge request's note", false,
                     clock.instant().plus(worker.pollInterval()));
             return;
         }
         try {
-            writeHoldingTheLock(due);
+            writeHoldingTheLease(due);
         } finally {
-            journal.releaseNamedLease(lock, owner);
+            journal.releaseNamedLease(lease, owner);
         }
     }
 
-    private void writeHoldingTheLock(JournalStore.DueNote due) {
+    private void writeHoldingTheLease(JournalStore.DueNote due) {
         if (journal.reportedAfter(due.key(), due.finishedAt())) {
             finish(due, "skipped", "not written: a newer verdict was reported for this merge request");
             return;

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.policygate.event.CheckKey;
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
 import io.policygate.testing.GitLabStubs;
@@ -138,16 +139,17 @@ class MergeRequestNoteTest extends ServiceTest {
 
     @Test
     void whileAnotherReplicaWritesTheNoteOfAMergeRequestThisOneWaitsThenWritesOnce() {
-        // What the other replica's note writer holds while it writes the note of MR 7031's check 1.
-        String otherReplicasLock = "note:6/7031/1";
-        assertTrue(store.acquireNamedLease(otherReplicasLock, "other-replica/notes", Duration.ofMinutes(1)));
+        // What the other replica's note writer holds while it writes the note of this merge request's check.
+        String otherReplicasLease = NoteWriter.leaseName(new CheckKey(6, 7031, 1));
+        assertTrue(store.acquireNamedLease(otherReplicasLease, "other-replica/notes", Duration.ofMinutes(1)));
         String id = reported(Payloads.SAMPLE, 7031, Payloads.sha(7031));
 
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(store.evaluation(id).orElseThrow()
+                .noteResult()).startsWith("waiting: another replica"));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                 .until(() -> gitlab.findAll(anyRequestedFor(urlPathMatching(notesOf(7031) + ".*"))).isEmpty());
-        assertTrue(store.evaluation(id).orElseThrow().noteResult().startsWith("waiting: another replica"));
 
-        store.releaseNamedLease(otherReplicasLock, "other-replica/notes");
+        store.releaseNamedLease(otherReplicasLease, "other-replica/notes");
         assertEquals("created note 5001", journal.awaitNoteResult(id));
         gitlab.verify(1, postRequestedFor(urlPathEqualTo(notesOf(7031))));
     }
