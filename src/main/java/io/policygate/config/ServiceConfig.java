@@ -18,6 +18,9 @@ public interface ServiceConfig {
     @WithDefault("passed")
     VerdictStatus noPolicyVerdict();
 
-    /** policy-gate's own address as people reach it, for the links in merge request notes. */
+    /**
+     * policy-gate's own address as people reach it: merge request notes link to it, and its path (behind a
+     * proxy that serves policy-gate under one) starts every link on the pages.
+     */
     Optional<URI> publicUrl();
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Refuses to start on a configuration that would fail later or run unsafely, with one line per
@@ -29,10 +30,9 @@ public class StartupConfigurationCheck {
             problems.add("policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set: set it to the status"
                     + " check's shared secret, or set policy-gate.webhook.allow-unsigned=true for local development only");
         }
-        service.publicUrl().filter(url -> !isHttp(url) || url.getRawQuery() != null || url.getRawFragment() != null)
-                .ifPresent(url -> problems.add("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must be policy-gate's"
-                        + " address as people reach it, an http(s) URL without query, such as"
-                        + " https://policy-gate.example.com or https://tools.example.com/policy-gate; it is '" + url + "'"));
+        service.publicUrl().flatMap(StartupConfigurationCheck::whyNotAnAddress).ifPresent(why -> problems.add(
+                "policy-gate.public-url (POLICY_GATE_PUBLIC_URL) " + why + ": it is policy-gate's address as people"
+                        + " reach it, such as https://policy-gate.example.com or https://tools.example.com/policy-gate"));
         if (!service.dryRun()) {
             if (gitlab.url().isEmpty()) {
                 problems.add("policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is required unless"
@@ -49,7 +49,29 @@ public class StartupConfigurationCheck {
         return problems;
     }
 
+    /** What keeps {@code url} from being an address a person can follow, if anything. */
+    private static Optional<String> whyNotAnAddress(URI url) {
+        if (url.getRawUserInfo() != null) {
+            // Not echoed: the user part may hold a password.
+            return Optional.of("must not contain a user or password");
+        }
+        if (!isHttpScheme(url)) {
+            return Optional.of("must start with https:// or http://, not '" + url + "'");
+        }
+        if (url.getHost() == null) {
+            return Optional.of("has no valid host name (letters, digits, dots and hyphens) in '" + url + "'");
+        }
+        if (url.getRawQuery() != null || url.getRawFragment() != null) {
+            return Optional.of("must not have a query or fragment, as in '" + url + "'");
+        }
+        return Optional.empty();
+    }
+
     private static boolean isHttp(URI url) {
-        return List.of("http", "https").contains(String.valueOf(url.getScheme())) && url.getHost() != null;
+        return isHttpScheme(url) && url.getHost() != null;
+    }
+
+    private static boolean isHttpScheme(URI url) {
+        return List.of("http", "https").contains(String.valueOf(url.getScheme()));
     }
 }

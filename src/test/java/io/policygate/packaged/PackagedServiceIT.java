@@ -1,6 +1,7 @@
 package io.policygate.packaged;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,9 +52,14 @@ class PackagedServiceIT {
         // Without a scheme, every link in a merge request note would be relative to GitLab's page.
         String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
                 "POLICY_GATE_PUBLIC_URL", "policy-gate.example.com"));
-        assertTrue(out.contains("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must be policy-gate's address as"
-                + " people reach it, an http(s) URL without query"), out);
-        assertTrue(out.contains("it is 'policy-gate.example.com'"), out);
+        assertTrue(out.contains("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must start with https:// or http://,"
+                + " not 'policy-gate.example.com': it is policy-gate's address as people reach it"), out);
+
+        String withPassword = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
+                "POLICY_GATE_PUBLIC_URL", "https://admin:s3cret-4711@policy-gate.example.com"));
+        assertTrue(withPassword.contains("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must not contain a user or"
+                + " password"), withPassword);
+        assertFalse(withPassword.contains("s3cret-4711"), withPassword);
     }
 
     @Test
