@@ -12,7 +12,7 @@ public interface HistoryConfig {
     @WithDefault("90d")
     Duration keep();
 
-    /** How often that deletion runs; the first run is one period after start-up. */
+    /** How often that deletion runs, starting at start-up: a replica restarted often still prunes. */
     @WithDefault("1h")
     Duration pruneEvery();
 }

@@ -24,8 +24,7 @@ public class HistoryRetention {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${policy-gate.history.prune-every}", delayed = "${policy-gate.history.prune-every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${policy-gate.history.prune-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
         int deleted = journal.prune(clock.instant().minus(config.keep()));
         if (deleted > 0) {

@@ -90,8 +90,7 @@ public class PreviewStore {
         }
     }
 
-    @Scheduled(every = "${policy-gate.history.prune-every}", delayed = "${policy-gate.history.prune-every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${policy-gate.history.prune-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement delete = c.prepareStatement("DELETE FROM policy_preview WHERE created_at < ?")) {
