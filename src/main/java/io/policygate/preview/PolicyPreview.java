@@ -199,7 +199,8 @@ public class PolicyPreview {
     /**
      * Rules whose effect differs between the two verdicts. A rule is matched by its policy's name, its type and
      * which rule of that type in the policy it is, so a rule added to a policy or moved within it does not make
-     * the rules after it look changed. The index shown is the rule's place in the candidate (in force if removed).
+     * the rules of other types after it look changed. The index shown is the rule's place in the candidate (in
+     * force if removed).
      */
     static List<Preview.RuleChange> ruleChanges(Verdict live, Verdict candidate) {
         Map<String, PolicyResult> before = byName(live);

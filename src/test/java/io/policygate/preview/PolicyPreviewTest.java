@@ -311,20 +311,24 @@ class PolicyPreviewTest extends ServiceTest {
 
     @Test
     void aSecondPreviewWhileOneRunsIsTooManyRequestsAndTheFirstFinishes() throws Exception {
-        // GitLab takes a while to show project 105: the first preview holds the replica's one preview slot.
+        // GitLab answers each read of project 105 after a second (inside the client's 2 s): the first preview
+        // holds the replica's one preview slot for about five seconds (project, list, three merge requests).
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105")).willReturn(GitLabStubs.json(project(105))
-                .withFixedDelay(1500)));
-        stubOpenMergeRequests(105, mergeRequests(105, "AB"), 100);
+                .withFixedDelay(1000)));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105/merge_requests"))
+                .willReturn(GitLabStubs.json(mergeRequests(105, "AAA").toString()).withFixedDelay(1000)));
+        gitlab.stubFor(get(urlPathMatching("/api/v4/projects/105/merge_requests/\\d+/diffs")).atPriority(1)
+                .willReturn(GitLabStubs.json("[]").withFixedDelay(1000)));
         Map<String, Object> request = Map.of("files", candidate(), "projects", List.of(105));
-        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(
-                () -> preview(request).extract().statusCode());
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        CompletableFuture<JsonPath> first = CompletableFuture.supplyAsync(
+                () -> preview(request).statusCode(200).extract().jsonPath());
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
                 .until(() -> !gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/105"))).isEmpty());
 
         preview(request).statusCode(429).contentType(containsString("application/problem+json"))
                 .body("detail", containsString("another preview is running on this replica"));
 
-        assertEquals(200, first.get(20, TimeUnit.SECONDS));
+        assertEquals(3, first.get(60, TimeUnit.SECONDS).getInt("counts.mergeRequests"));
         preview(Map.of("files", candidate(), "projects", List.of(102))).statusCode(200);
     }
 

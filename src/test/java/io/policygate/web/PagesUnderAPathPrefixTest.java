@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
@@ -60,8 +61,11 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
         assertTrue(index.contains("<a href=\"/policy-gate/preview\">Impact previews</a>"), index);
         String evaluation = page("/evaluations/" + id);
         assertTrue(evaluation.contains("<a href=\"/policy-gate/\">← Recent evaluations</a>"), evaluation);
-        for (String html : List.of(index, evaluation)) {
-            assertTrue(!html.matches("(?s).*(href|action)=\"/(?!policy-gate/).*"), html);
+        String notFound = given().auth().preemptive().basic("alice", "test-api-token").get("/evaluations/nope").then()
+                .statusCode(404).extract().asString();
+        assertTrue(notFound.contains("<a href=\"/policy-gate/\">Recent evaluations</a>"), notFound);
+        for (String html : List.of(index, evaluation, notFound)) {
+            assertFalse(html.matches("(?s).*(href|action)=\"/(?!policy-gate/).*"), html);
         }
 
         assertEquals("created note 5001", journal.awaitNoteResult(id));
