@@ -11,12 +11,14 @@ import io.policygate.testing.ConfigOverrides;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
+import io.policygate.testing.Previews;
 import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,5 +58,13 @@ class HistoryRetentionTest extends ServiceTest {
         gitlab.resetAll();
         GitLabStubs.acceptAll(gitlab);
         journal.awaitState(retried, JobState.REPORTED);
+    }
+
+    @Test
+    void previewsGoAfterKeepToo() throws IOException {
+String id = Previews.ofAProjectWithoutMergeRequests(gitlab).statusCode(200).extract().path("id");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies/preview/" + id).then().extract().statusCode() == 404);
     }
 }

@@ -1,6 +1,5 @@
 package io.policygate.web;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
@@ -13,19 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
 import io.policygate.testing.ConfigOverrides;
-import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
+import io.policygate.testing.Previews;
 import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,14 +72,7 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
 
     @Test
     void aPreviewPointsToItsPageUnderThePublicPath() throws IOException {
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/101"))
-                .willReturn(GitLabStubs.json("{\"id\": 101, \"path_with_namespace\": \"payments/api\"}")));
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/101/merge_requests")).willReturn(GitLabStubs.json("[]")));
-
-        String location = given().header("Authorization", "Bearer test-api-token").contentType("application/json")
-                .body(Map.of("files", Map.of("jira-ticket.yaml", Files.readString(Path.of("policies", "jira-ticket.yaml"))),
-                        "projects", List.of(101)))
-                .post("/api/v1/policies/preview").then().statusCode(200)
+        String location = Previews.ofAProjectWithoutMergeRequests(gitlab).statusCode(200)
                 .body("counts.mergeRequests", equalTo(0)).extract().header("Location");
 
         assertTrue(location.startsWith("/policy-gate/preview/"), location);
