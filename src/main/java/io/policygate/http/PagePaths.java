@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.net.URI;
+import java.util.Optional;
 
 /**
  * Where the pages are as people reach them. A proxy may serve policy-gate under a path, such as
@@ -15,11 +16,13 @@ import java.net.URI;
 @Named("paths")
 public class PagePaths {
 
+    private final Optional<URI> publicUrl;
     private final String prefix;
 
     @Inject
     public PagePaths(ServiceConfig service) {
-        this.prefix = service.publicUrl().map(URI::getRawPath).orElse("").replaceAll("/+$", "");
+        this.publicUrl = service.publicUrl();
+        this.prefix = publicUrl.map(URI::getRawPath).orElse("").replaceAll("/+$", "");
     }
 
     /** "" or the public path without its last slash, e.g. "/policy-gate": a page's path follows it. */
@@ -30,5 +33,10 @@ public class PagePaths {
     /** The path of one page, e.g. {@code page("/preview/" + id)}. */
     public String page(String path) {
         return prefix + path;
+    }
+
+    /** The full address of one page, for links outside policy-gate; none without policy-gate.public-url. */
+    public Optional<URI> address(String path) {
+        return publicUrl.map(url -> url.resolve(page(path)));
     }
 }

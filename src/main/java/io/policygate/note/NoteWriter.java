@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.ReportConfig;
-import io.policygate.config.ServiceConfig;
 import io.policygate.config.WorkerConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.event.InvalidPayloadException;
@@ -12,6 +11,7 @@ import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.GitLabCircuitBreaker;
 import io.policygate.gitlab.MergeRequestNotes;
+import io.policygate.http.PagePaths;
 import io.policygate.journal.JournalStore;
 import io.policygate.policy.Verdict;
 import io.policygate.worker.RetrySchedule;
@@ -48,7 +48,7 @@ public class NoteWriter {
     private final GitLabCircuitBreaker breaker;
     private final RetrySchedule retrySchedule;
     private final ReportConfig report;
-    private final ServiceConfig service;
+    private final PagePaths paths;
     private final WorkerConfig worker;
     private final ObjectMapper json;
     private final Clock clock;
@@ -60,14 +60,14 @@ public class NoteWriter {
 
     @Inject
     public NoteWriter(JournalStore journal, MergeRequestNotes notes, GitLabCircuitBreaker breaker,
-            RetrySchedule retrySchedule, ReportConfig report, ServiceConfig service, WorkerConfig worker,
+            RetrySchedule retrySchedule, ReportConfig report, PagePaths paths, WorkerConfig worker,
             ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.journal = journal;
         this.notes = notes;
         this.breaker = breaker;
         this.retrySchedule = retrySchedule;
         this.report = report;
-        this.service = service;
+        this.paths = paths;
         this.worker = worker;
         this.json = json;
         this.clock = clock;
@@ -154,7 +154,7 @@ public class NoteWriter {
         }
         Verdict verdict = verdict(due);
         String body = VerdictNote.markdown(new VerdictNote.Subject(due.key().checkId(), checkName(due), due.sha(),
-                due.id(), due.finishedAt()), verdict, service.publicUrl());
+                due.id(), due.finishedAt()), verdict, paths.address("/evaluations/" + due.id()));
         MergeRequestNotes.Outcome outcome = notes.write(due.key(), body, report.comment().creates(verdict.status()));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);

@@ -38,8 +38,8 @@ public final class VerdictNote {
     private VerdictNote() {
     }
 
-    /** @param publicUrl policy-gate's own address; without it the note cannot link to the details page */
-    public static String markdown(Subject subject, Verdict verdict, Optional<URI> publicUrl) {
+    /** @param detailsUrl the evaluation's page; none without policy-gate.public-url */
+    public static String markdown(Subject subject, Verdict verdict, Optional<URI> detailsUrl) {
         StringBuilder note = new StringBuilder(MergeRequestNotes.marker(subject.checkId())).append('\n');
         boolean failed = verdict.status() == VerdictStatus.FAILED;
         String check = subject.checkName() == null || subject.checkName().isBlank() ? "policy-gate"
@@ -63,18 +63,11 @@ public final class VerdictNote {
             failures(note, verdict.policies(), RuleResult::failsWhenEnforced);
         }
         note.append('\n');
-        publicUrl.ifPresentOrElse(
-                url -> note.append("[Why, rule by rule](").append(detailsUrl(url, subject.evaluationId())).append(") · "),
+        detailsUrl.ifPresentOrElse(url -> note.append("[Why, rule by rule](").append(url).append(") · "),
                 () -> note.append("Details: set `policy-gate.public-url` to link them here · "));
         note.append("evaluation ").append(code(subject.evaluationId())).append(" · ")
                 .append(TIME.format(subject.decidedAt())).append('\n');
         return note.toString();
-    }
-
-    /** The details page of an evaluation, under policy-gate's public address. */
-    public static URI detailsUrl(URI publicUrl, String evaluationId) {
-        String base = publicUrl.toString();
-        return URI.create((base.endsWith("/") ? base : base + "/") + "evaluations/" + evaluationId);
     }
 
     private static void failures(StringBuilder note, List<PolicyResult> policies, Predicate<RuleResult> listed) {

@@ -54,7 +54,8 @@ class VerdictNoteTest {
                   - expected: the changes
 
                 [Why, rule by rule](https://gate.example.com/evaluations/ev-1) · evaluation `ev-1` · 2026-11-24 10:15 UTC
-                """, VerdictNote.markdown(SUBJECT, verdict, Optional.of(URI.create("https://gate.example.com"))));
+                """, VerdictNote.markdown(SUBJECT, verdict,
+                        Optional.of(URI.create("https://gate.example.com/evaluations/ev-1"))));
     }
 
     @Test
