@@ -113,14 +113,18 @@ class PolicyPreviewTest extends ServiceTest {
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + id)).willReturn(GitLabStubs.json(project(id))));
     }
 
+    private static ObjectNode projectNode(long id) {
+        return JSON.createObjectNode().put("id", id).put("path_with_namespace", PATHS.get(id));
+    }
+
     private static String project(long id) {
-        return projects(id).replaceAll("^\\[|]$", "");
+        return projectNode(id).toString();
     }
 
     private static String projects(long... ids) {
         ArrayNode list = JSON.createArrayNode();
         for (long id : ids) {
-            list.addObject().put("id", id).put("path_with_namespace", PATHS.get(id));
+            list.add(projectNode(id));
         }
         return list.toString();
     }
