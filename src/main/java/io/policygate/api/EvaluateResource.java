@@ -19,8 +19,9 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
- * Dry run: the verdict the policies in force give a webhook payload, with every rule's result. Nothing
- * is stored and nothing is posted to GitLab (GitLab may be read, as for a real evaluation).
+ * Dry run: the verdict the policies in force give a webhook payload, with every rule's result. It evaluates what
+ * it is given (the payload's title, labels, branches), with the changes and commits GitLab has for the payload's
+ * SHA, read into a cache that real evaluations never use. Nothing is stored, nothing is posted to GitLab.
  */
 @SecurityRequirement(name = ApiDescription.API_TOKEN)
 @Path("/api/v1/evaluate")
@@ -50,7 +51,7 @@ public class EvaluateResource {
             return Response.ok(Map.of("state", "ignored", "reason", ignored.reason())).build();
         }
         MergeRequestEvent event = ((ParsedEvent.Actionable) parsed).event();
-        Verdict verdict = policies.evaluate(event, reads.of(event.key(), event.sha()));
+        Verdict verdict = policies.evaluate(event, reads.forTrial(event.key(), event.sha()));
         return Response.ok(new Evaluation(event.projectId(), event.iid(), event.sha(), event.statusCheckId(), verdict))
                 .build();
     }

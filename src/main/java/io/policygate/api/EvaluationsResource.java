@@ -28,8 +28,9 @@ public class EvaluationsResource {
     @GET
     public EvaluationHistory.Page list(@QueryParam("project") String project, @QueryParam("mr") String mr,
             @QueryParam("status") String status, @QueryParam("ifEnforced") String ifEnforced,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return history.list(EvaluationHistory.query(project, mr, status, ifEnforced, limit, cursor));
+            @QueryParam("tampered") String tampered, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
+        return history.list(EvaluationHistory.query(project, mr, status, ifEnforced, tampered, limit, cursor));
     }
 
     @GET

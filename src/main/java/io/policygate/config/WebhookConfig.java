@@ -3,6 +3,9 @@ package io.policygate.config;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** How incoming webhooks are authenticated and bounded. */
@@ -19,4 +22,17 @@ public interface WebhookConfig {
     /** Largest accepted body; larger requests get 413. GitLab sends up to 25 MB. */
     @WithDefault("10M")
     MemorySize maxBodySize();
+
+    /**
+     * A merge request's status check is evaluated at most once in this time, however many webhooks for it arrive:
+     * replays of one body, or bursts of edits, cost one evaluation per period.
+     */
+    @WithDefault("2s")
+    Duration coalesce();
+
+    /**
+     * The addresses GitLab's status checks call policy-gate at. policy-gate posts a verdict only to a check whose
+     * external_url is one of them (where GitLab shows it). Default: policy-gate.public-url + /webhooks/gitlab.
+     */
+    Optional<List<URI>> urls();
 }

@@ -41,9 +41,11 @@ public interface GitLabApi {
     Response openMergeRequests(@PathParam("id") long projectId, @QueryParam("state") String state,
             @QueryParam("page") int page, @QueryParam("per_page") int perPage, @HeaderParam("PRIVATE-TOKEN") String token);
 
+    /** The checks that apply to the merge request's target branch, with their status at its HEAD; paginated. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/status_checks")
     Response statusChecks(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+            @QueryParam("page") int page, @QueryParam("per_page") int perPage,
             @HeaderParam("PRIVATE-TOKEN") String token);
 
     @GET
@@ -51,17 +53,18 @@ public interface GitLabApi {
     Response mergeRequest(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
             @HeaderParam("PRIVATE-TOKEN") String token);
 
+    /** The merge request's diff versions, newest first, each with the {@code head_commit_sha} it was made for. */
     @GET
-    @Path("/projects/{id}/merge_requests/{iid}/diffs")
-    Response diffs(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+    @Path("/projects/{id}/merge_requests/{iid}/versions")
+    Response versions(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
             @QueryParam("page") int page, @QueryParam("per_page") int perPage,
             @HeaderParam("PRIVATE-TOKEN") String token);
 
+    /** One diff version with all its {@code diffs} and {@code commits} (lib/api/merge_request_diffs.rb). */
     @GET
-    @Path("/projects/{id}/merge_requests/{iid}/commits")
-    Response commits(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @QueryParam("page") int page, @QueryParam("per_page") int perPage,
-            @HeaderParam("PRIVATE-TOKEN") String token);
+    @Path("/projects/{id}/merge_requests/{iid}/versions/{versionId}")
+    Response version(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+            @PathParam("versionId") long versionId, @HeaderParam("PRIVATE-TOKEN") String token);
 
     @POST
     @Path("/projects/{id}/merge_requests/{iid}/status_check_responses")

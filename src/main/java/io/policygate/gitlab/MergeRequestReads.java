@@ -19,12 +19,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Reads what rules need beyond the payload (changes, commits, author) from GitLab: paginated, retried
- * on transient failures, and cached per SHA so that re-evaluations of a commit read nothing again.
+ * Reads what GitLab says about merge requests: paginated to the end, retried on transient failures within the
+ * call. A merge request's changes and commits are read for one exact commit, from the diff version GitLab made
+ * for it ({@code GET …/versions}, then {@code …/versions/:id}), never from {@code /diffs} or {@code /changes},
+ * which show the merge request's latest version whatever SHA was asked about. What a commit fixes is cached
+ * per SHA and version; verdicts and trials (dry runs, previews) have caches of their own, so nothing a trial
+ * is given can reach a verdict.
  */
 @ApplicationScoped
 public class MergeRequestReads {
@@ -34,15 +41,22 @@ public class MergeRequestReads {
     private static final int MAX_PAGES = 100;
     private static final int ATTEMPTS = 3;
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+    /**
+     * Characters of diffs and commit messages each cache holds: a version carries every changed file's diff, so
+     * the bound is by size, not by count (16 Mi characters take at most 32 MiB of heap).
+     */
+    private static final long CACHED_CHARACTERS = 16L << 20;
+    /** A project's full path changes only when it is renamed or moved; a renamed one is seen within this. */
+    private static final Duration PROJECT_PATH_FOR = Duration.ofMinutes(5);
 
     private final GitLabConfig config;
     private final GitLabApi api;
     private final ObjectMapper json;
     private final GitLabCallMetrics calls;
-    private final Cache<String, Object> cache = Caffeine.newBuilder()
-            .maximumSize(2_000)
-            .expireAfterWrite(Duration.ofMinutes(30))
-            .build();
+    private final Cache<String, Object> forVerdicts = shaCache();
+    private final Cache<String, Object> forTrials = shaCache();
+    private final Cache<Long, String> projectPaths = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(PROJECT_PATH_FOR).build();
 
     @Inject
     public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls) {
@@ -52,31 +66,159 @@ public class MergeRequestReads {
         this.calls = calls;
     }
 
-    /** The data of one merge request at one SHA; nothing is read until a rule asks. */
-    public MergeRequestData of(CheckKey key, String sha) {
-        String prefix = key.projectId() + "!" + key.mergeRequestIid() + "@" + sha + "/";
+    private static Cache<String, Object> shaCache() {
+        return Caffeine.newBuilder().maximumWeight(CACHED_CHARACTERS)
+                .weigher((String key, Object value) -> value instanceof Version v ? v.characters() : 1)
+                .expireAfterAccess(Duration.ofMinutes(30)).build();
+    }
+
+    /**
+     * The merge request as GitLab shows it now; never cached (labels, title and draft change without a push).
+     *
+     * @throws DataUnavailableException when GitLab cannot be read ({@link GitLabRefusal} when it refuses)
+     */
+    public MergeRequest mergeRequest(long projectId, long iid) {
+        JsonNode body = read("merge request", () -> api.mergeRequest(projectId, iid, token())).body();
+        return typed(body, MergeRequest.class, "merge request");
+    }
+
+    /** A project's full path (path_with_namespace), cached for a few minutes. */
+    public String projectPath(long projectId) {
+        return projectPaths.get(projectId, id -> read("project", () -> api.project(String.valueOf(id), token()))
+                .body().path("path_with_namespace").asText(""));
+    }
+
+    /** The status checks GitLab applies to a merge request, with their status at its HEAD: every page. */
+    public List<StatusCheck> statusChecks(long projectId, long iid) {
+        return readAllPages("status checks", page -> api.statusChecks(projectId, iid, page, PER_PAGE, token()),
+                node -> typed(node, StatusCheck.class, "status checks"));
+    }
+
+    /**
+     * The changes and commits of the merge request at {@code sha}, for a verdict, read on first use; the first
+     * read that fails is kept ({@link VerdictData#failure()}), so that the caller can tell a verdict built on
+     * an unreadable GitLab from one built on its facts.
+     */
+    public VerdictData forVerdict(CheckKey key, String sha, String authorUsername) {
+        return new VerdictData(key, sha, authorUsername);
+    }
+
+    /** The same reads for a dry run or a preview: what they are given, in a cache that verdicts never read. */
+    public MergeRequestData forTrial(CheckKey key, String sha) {
         return new MergeRequestData() {
             @Override
             public List<Change> changes() {
-                return cached(prefix + "changes", () -> readAllPages("changes",
-                        page -> api.diffs(key.projectId(), key.mergeRequestIid(), page, PER_PAGE, token()),
-                        MergeRequestReads::change));
+                return version(forTrials, key, sha).changes();
             }
 
             @Override
             public List<Commit> commits() {
-                return cached(prefix + "commits", () -> readAllPages("commits",
-                        page -> api.commits(key.projectId(), key.mergeRequestIid(), page, PER_PAGE, token()),
-                        MergeRequestReads::commit));
+                return version(forTrials, key, sha).commits();
             }
 
             @Override
             public String authorUsername() {
-                return cached(prefix + "author", () -> read("author",
-                        () -> api.mergeRequest(key.projectId(), key.mergeRequestIid(), token()))
-                        .body().path("author").path("username").asText(""));
+                return cached(forTrials, prefix(key, sha) + "author",
+                        () -> mergeRequest(key.projectId(), key.mergeRequestIid()).author().username());
             }
         };
+    }
+
+    /** The reads of one verdict. Used by one thread, like the evaluation it serves. */
+    public final class VerdictData implements MergeRequestData {
+        private final CheckKey key;
+        private final String sha;
+        private final String authorUsername;
+        private DataUnavailableException failure;
+
+        private VerdictData(CheckKey key, String sha, String authorUsername) {
+            this.key = key;
+            this.sha = sha;
+            this.authorUsername = authorUsername;
+        }
+
+        @Override
+        public List<Change> changes() {
+            return remembered(() -> version(forVerdicts, key, sha).changes());
+        }
+
+        @Override
+        public List<Commit> commits() {
+            return remembered(() -> version(forVerdicts, key, sha).commits());
+        }
+
+        @Override
+        public String authorUsername() {
+            return authorUsername;
+        }
+
+        /** The first GitLab read of this verdict that failed, if any did. */
+        public Optional<DataUnavailableException> failure() {
+            return Optional.ofNullable(failure);
+        }
+
+        private <T> T remembered(Supplier<T> read) {
+            try {
+                return read.get();
+            } catch (DataUnavailableException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** What one diff version holds: every changed file and every commit. */
+    private record Version(List<Change> changes, List<Commit> commits) {
+        int characters() {
+            long total = 64L * (changes.size() + commits.size() + 1);
+            for (Change c : changes) {
+                total += c.path().length() + c.oldPath().length() + (c.diff() == null ? 0 : c.diff().length());
+            }
+            for (Commit c : commits) {
+                total += c.title().length() + c.message().length() + c.authorName().length() + c.authorEmail().length();
+            }
+            return (int) Math.min(Integer.MAX_VALUE, total);
+        }
+    }
+
+    /** The diff version GitLab made for {@code sha}: its id is cached under the SHA, its content under both. */
+    private Version version(Cache<String, Object> cache, CheckKey key, String sha) {
+        long versionId = cached(cache, prefix(key, sha) + "version", () -> versionIdFor(key, sha));
+        return cached(cache, prefix(key, sha) + "version/" + versionId, () -> readVersion(key, sha, versionId));
+    }
+
+    private long versionIdFor(CheckKey key, String sha) {
+        List<JsonNode> versions = readPages("diff versions",
+                page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE, token()),
+                version -> sha.equalsIgnoreCase(version.path("head_commit_sha").asText()));
+        if (versions.isEmpty() || !sha.equalsIgnoreCase(versions.get(versions.size() - 1).path("head_commit_sha")
+                .asText())) {
+            // GitLab makes a merge request's diff version after a push, in the background: it may come.
+            throw new DataUnavailableException("GitLab has no diff version of the merge request for commit " + sha
+                    + " (yet: GitLab makes one after each push)");
+        }
+        return versions.get(versions.size() - 1).path("id").asLong();
+    }
+
+    private Version readVersion(CheckKey key, String sha, long versionId) {
+        JsonNode body = read("diff version",
+                () -> api.version(key.projectId(), key.mergeRequestIid(), versionId, token())).body();
+        // The version was found by its SHA; one that says otherwise must not stand in for it.
+        if (!sha.equalsIgnoreCase(body.path("head_commit_sha").asText())) {
+            throw new DataUnavailableException("GitLab's diff version " + versionId + " is of commit "
+                    + body.path("head_commit_sha").asText("?") + ", not " + sha);
+        }
+        List<Change> changes = new ArrayList<>();
+        body.path("diffs").forEach(node -> changes.add(change(node)));
+        List<Commit> commits = new ArrayList<>();
+        body.path("commits").forEach(node -> commits.add(commit(node)));
+        return new Version(List.copyOf(changes), List.copyOf(commits));
+    }
+
+    private static String prefix(CheckKey key, String sha) {
+        return key.projectId() + "!" + key.mergeRequestIid() + "@" + sha.toLowerCase(Locale.ROOT) + "/";
     }
 
     /**
@@ -112,22 +254,27 @@ public class MergeRequestReads {
         return URLEncoder.encode(idOrPath, StandardCharsets.UTF_8);
     }
 
-    /** The status checks of a merge request at its current HEAD: [{id, name, external_url, status}]. */
-    public List<JsonNode> statusChecks(long projectId, long mergeRequestIid) {
-        JsonNode body = read("status checks", () -> api.statusChecks(projectId, mergeRequestIid, token())).body();
-        List<JsonNode> checks = new ArrayList<>();
-        body.forEach(checks::add);
-        return checks;
-    }
-
     @SuppressWarnings("unchecked")
-    private <T> T cached(String key, Supplier<T> read) {
+    private static <T> T cached(Cache<String, Object> cache, String key, Supplier<T> read) {
         // Failures are not cached: the next evaluation tries GitLab again.
         return (T) cache.get(key, k -> read.get());
     }
 
+    private <T> T typed(JsonNode node, Class<T> type, String what) {
+        try {
+            return json.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new DataUnavailableException("GitLab's " + what + " answer cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     private <T> List<T> readAllPages(String what, Function<Integer, Response> call, Function<JsonNode, T> item) {
-        List<T> all = new ArrayList<>();
+        return readPages(what, call, node -> false).stream().map(item).toList();
+    }
+
+    /** Reads page after page until the last, or until an item is {@code enough}; the items read, in order. */
+    private List<JsonNode> readPages(String what, Function<Integer, Response> call, Predicate<JsonNode> enough) {
+        List<JsonNode> all = new ArrayList<>();
         int page = 1;
         for (int pages = 0; pages < MAX_PAGES; pages++) {
             int current = page;
@@ -135,9 +282,14 @@ public class MergeRequestReads {
             if (!result.body().isArray()) {
                 throw new DataUnavailableException("GitLab's " + what + " answer is not a list");
             }
-            result.body().forEach(node -> all.add(item.apply(node)));
+            for (JsonNode node : result.body()) {
+                all.add(node);
+                if (enough.test(node)) {
+                    return all;
+                }
+            }
             if (result.nextPage() == null) {
-                return List.copyOf(all);
+                return all;
             }
             page = result.nextPage();
         }

@@ -1,5 +1,6 @@
 package io.policygate.gitlab;
 
+import io.policygate.policy.DataUnavailableException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -10,9 +11,9 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * What came of one attempt to give GitLab a verdict. {@link #fromResponse} and {@link #fromFailure} are
- * the one place that decides between done, superseded, dead and retry (GitLab's answers are listed in
- * ee/lib/api/status_checks.rb; see shared/gitlab/README.md).
+ * What came of one step of a job: an attempt to give GitLab a verdict, or why none was given. {@link #fromResponse},
+ * {@link #fromFailure} and {@link #fromReadFailure} are the one place that decides between done, superseded, dead
+ * and retry (GitLab's answers to status_check_responses are listed in ee/lib/api/status_checks.rb).
  */
 public sealed interface ReportOutcome {
 
@@ -62,19 +63,6 @@ public sealed interface ReportOutcome {
         }
     }
 
-    /** Not tried: the circuit breaker holds reports back until {@code until}. Not an attempt. */
-    record Postponed(Instant until, String detail) implements ReportOutcome {
-        @Override
-        public Integer httpStatus() {
-            return null;
-        }
-
-        @Override
-        public String kind() {
-            return "postponed";
-        }
-    }
-
     /** Worth another try later; {@code retryAfter} is GitLab's Retry-After, or null. */
     record Transient(Integer httpStatus, String detail, Duration retryAfter) implements ReportOutcome {
         @Override
@@ -104,6 +92,25 @@ public sealed interface ReportOutcome {
                     : new Rejected(status, answer + ". Fix: check policy-gate.gitlab.url points at the GitLab"
                             + " instance itself (no redirect, right scheme)");
         };
+    }
+
+    /**
+     * A GitLab read that failed while a job was evaluated (the merge request, its checks, its changes): a refusal
+     * (401, 403, 404, …) is permanent and says what to fix; anything else (no answer, 429, 5xx, a diff version
+     * GitLab has not made yet) is worth another try. Nothing is decided without GitLab's facts.
+     */
+    static ReportOutcome fromReadFailure(DataUnavailableException failure) {
+        if (failure instanceof GitLabRefusal refusal) {
+            return new Rejected(refusal.status(), failure.getMessage() + switch (refusal.status()) {
+                case 401 -> ". Fix: policy-gate.gitlab.token is invalid, expired or lacks the api scope";
+                case 403 -> ". Fix: the token's user may not read this project's merge requests; give it at least"
+                        + " the Developer role on the project";
+                case 404 -> ". Fix: the merge request does not exist in this project, or the token's user cannot see"
+                        + " the project";
+                default -> ". Fix: check policy-gate.gitlab.url points at the GitLab instance itself";
+            });
+        }
+        return new Transient(null, failure.getMessage(), null);
     }
 
     /** No HTTP answer at all: refused connection, timeout, reset. All are worth another try. */

@@ -6,13 +6,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Gives GitLab a verdict: POST /projects/:id/merge_requests/:iid/status_check_responses. The only
- * place that posts statuses, and the one that honours dry-run.
+ * place that posts statuses, and the one that honours dry-run. The circuit breaker is the caller's: a job's
+ * whole step (its reads and this post) is one probe of GitLab.
  */
 @ApplicationScoped
 public class StatusCheckReporter {
@@ -23,18 +22,16 @@ public class StatusCheckReporter {
     private final ServiceConfig service;
     private final GitLabApi api;
     private final Clock clock;
-    private final GitLabCircuitBreaker breaker;
     private final GitLabCallMetrics calls;
     private final GitLabStartupCheck startup;
 
     @Inject
     public StatusCheckReporter(GitLabConfig gitlab, ServiceConfig service, GitLabApi api, Clock clock,
-            GitLabCircuitBreaker breaker, GitLabCallMetrics calls, GitLabStartupCheck startup) {
+            GitLabCallMetrics calls, GitLabStartupCheck startup) {
         this.gitlab = gitlab;
         this.service = service;
         this.api = api;
         this.clock = clock;
-        this.breaker = breaker;
         this.calls = calls;
         this.startup = startup;
     }
@@ -53,17 +50,7 @@ public class StatusCheckReporter {
             LOG.info(would);
             return new ReportOutcome.NotPosted(would);
         }
-        Optional<Instant> blocked = breaker.blockedUntil();
-        if (blocked.isPresent()) {
-            return new ReportOutcome.Postponed(blocked.get(), "GitLab is failing; reports paused until " + blocked.get());
-        }
-        ReportOutcome outcome = post(report, body);
-        if (outcome instanceof ReportOutcome.Transient) {
-            breaker.recordFailure();
-        } else {
-            breaker.recordAnswer();
-        }
-        return outcome;
+        return post(report, body);
     }
 
     private ReportOutcome post(StatusReport report, StatusCheckResponseBody body) {

@@ -6,10 +6,12 @@ import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
+import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.http.ProblemException;
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
 import io.policygate.journal.ReportAttempt;
+import io.policygate.policy.MergeRequestContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -34,19 +36,25 @@ public class EvaluationHistory {
 
     /**
      * One line of the history. {@code ifEnforced}: the verdict with audit policies and rules enforced (null
-     * for evaluations stored before it was recorded).
+     * for evaluations stored before it was recorded). {@code tampered}: what GitLab showed that policy-gate had
+     * not given, when the evaluation found that (null otherwise).
      */
     public record Summary(String id, long project, String projectPath, long mergeRequest, String title,
             long statusCheck, String sha, String state, String verdict, String ifEnforced, String summary, int attempts,
-            String lastError, Instant createdAt, Instant finishedAt) {
+            String lastError, Instant createdAt, Instant finishedAt, String tampered) {
     }
 
     public record Page(List<Summary> evaluations, String nextCursor) {
     }
 
-    /** The merge request as the payload described it. */
+    /**
+     * The merge request as the verdict saw it: {@code factsFrom} is "gitlab" when the facts are GitLab's answers
+     * read for the evaluation, "webhook" when the webhook's body stood in (a dry run without GitLab, or an
+     * evaluation not reached yet). {@code triggeredBy} and {@code action} are always the webhook's: who sent what.
+     */
     public record MergeRequestSummary(String projectPath, String title, String sourceBranch, String targetBranch,
-            String url, String triggeredBy, List<String> labels, String action, String statusCheckName) {
+            String url, String triggeredBy, List<String> labels, String action, String statusCheckName,
+            String factsFrom) {
     }
 
     /** One evaluation in full; {@code verdict} and {@code policyFiles} are the JSON stored with it. */
@@ -69,7 +77,7 @@ public class EvaluationHistory {
      * @throws ProblemException 400 naming the first bad parameter
      */
     public static JournalStore.HistoryQuery query(String project, String mr, String status, String ifEnforced,
-            String limit, String cursor) {
+            String tampered, String limit, String cursor) {
         JobState state = null;
         String verdict = null;
         if (status != null) {
@@ -83,6 +91,9 @@ public class EvaluationHistory {
         }
         if (ifEnforced != null && !List.of("passed", "failed").contains(ifEnforced)) {
             throw badParameter("ifEnforced", "must be passed or failed");
+        }
+        if (tampered != null && !List.of("true", "false").contains(tampered)) {
+            throw badParameter("tampered", "must be true or false");
         }
         Instant beforeCreatedAt = null;
         String beforeId = null;
@@ -100,7 +111,8 @@ public class EvaluationHistory {
             throw badParameter("limit", "must be at most " + MAX_LIMIT);
         }
         return new JournalStore.HistoryQuery(project == null ? null : positive("project", project),
-                mr == null ? null : positive("mr", mr), state, verdict, ifEnforced, size, beforeCreatedAt, beforeId);
+                mr == null ? null : positive("mr", mr), state, verdict, ifEnforced, "true".equals(tampered), size,
+                beforeCreatedAt, beforeId);
     }
 
     public Page list(JournalStore.HistoryQuery query) {
@@ -132,10 +144,10 @@ public class EvaluationHistory {
                 e.key().mergeRequestIid(), mergeRequest == null ? null : mergeRequest.title(), e.key().checkId(),
                 e.sha(), e.state().dbName(), e.verdict(), e.verdictIfEnforced(),
                 verdict == null ? null : verdict.path("summary").asText(null), e.attempts(), e.lastError(),
-                e.createdAt(), e.finishedAt());
+                e.createdAt(), e.finishedAt(), e.tampered());
     }
 
-    private static MergeRequestSummary mergeRequest(JournalStore.Evaluation e) {
+    private MergeRequestSummary mergeRequest(JournalStore.Evaluation e) {
         ParsedEvent parsed;
         try {
             parsed = MergeRequestEventParser.parse(e.payload().getBytes(StandardCharsets.UTF_8),
@@ -146,9 +158,21 @@ public class EvaluationHistory {
         if (!(parsed instanceof ParsedEvent.Actionable actionable)) {
             return null;
         }
-        MergeRequestEvent mr = actionable.event();
-        return new MergeRequestSummary(mr.projectPath(), mr.title(), mr.sourceBranch(), mr.targetBranch(), mr.url(),
-                mr.username(), mr.labels(), mr.action(), mr.statusCheckName());
+        MergeRequestEvent trigger = actionable.event();
+        if (e.facts() == null) {
+            return new MergeRequestSummary(trigger.projectPath(), trigger.title(), trigger.sourceBranch(),
+                    trigger.targetBranch(), trigger.url(), trigger.username(), trigger.labels(), trigger.action(),
+                    trigger.statusCheckName(), "webhook");
+        }
+        MergeRequestContext judged;
+        try {
+            judged = json.readValue(e.facts(), MergeRequestFacts.class);
+        } catch (IOException invalid) {
+            throw new IllegalStateException("the journal stores JSON it wrote itself", invalid);
+        }
+        return new MergeRequestSummary(judged.projectPath(), judged.title(), judged.sourceBranch(),
+                judged.targetBranch(), judged.url(), trigger.username(), judged.labels(), trigger.action(),
+                judged.statusCheckName(), "gitlab");
     }
 
     private JsonNode tree(String text) {

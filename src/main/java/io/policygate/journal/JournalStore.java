@@ -1,5 +1,6 @@
 package io.policygate.journal;
 
+import io.policygate.config.WebhookConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.event.MergeRequestEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,15 +34,18 @@ public class JournalStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String UNFINISHED_STATES = "('queued','evaluating','reporting')";
     private static final String JOB_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, payload, verdict,"
-            + " verdict_detail, attempts, next_attempt_at, last_error, created_at";
+            + " verdict_detail, attempts, next_attempt_at, last_error, created_at, generation, tampered";
     /** The columns {@link #evaluation(ResultSet)} reads, in its order. */
     private static final String EVALUATION_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, verdict,"
             + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result,"
-            + " verdict_if_enforced";
+            + " verdict_if_enforced, facts, tampered";
 
-    /** The columns of a {@link NewVerdict}, in the order of {@link #verdictValues}. */
+    /**
+     * The columns of a {@link NewVerdict}, in the order of {@link #verdictValues}. A job once found tampered with
+     * stays so: a later step of it, after policy-gate's own post, no longer sees the status it replaced.
+     */
     private static final String VERDICT_ASSIGNMENTS = "verdict = ?, verdict_if_enforced = ?, verdict_detail = ?,"
-            + " policy_files = ?";
+            + " policy_files = ?, facts = ?, tampered = COALESCE(?, tampered)";
 
     /** Unlocked candidates read per claim where FOR UPDATE SKIP LOCKED is not used (H2). */
     private static final int CLAIM_CANDIDATES = 8;
@@ -49,19 +53,25 @@ public class JournalStore {
     private final DataSource dataSource;
     private final Clock clock;
     private final DurableIntake durable;
+    private final Duration coalesce;
     /** Whether the journal is PostgreSQL (known after the first claim). */
     private volatile Boolean postgres;
 
     @Inject
-    public JournalStore(@JournalDataSource.Journal DataSource dataSource, Clock clock, DurableIntake durable) {
+    public JournalStore(@JournalDataSource.Journal DataSource dataSource, Clock clock, DurableIntake durable,
+            WebhookConfig webhook) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.durable = durable;
+        this.coalesce = webhook.coalesce();
     }
 
     /**
-     * Stores a job for the event unless an unfinished one exists for the same key and SHA (then that
-     * one's id comes back). An unfinished job for an older SHA of the key is superseded.
+     * Stores a job for the event unless an unfinished one exists for the same key and SHA: then that one's id
+     * comes back, and its generation is bumped, so that a step of it that began before this webhook evaluates it
+     * again rather than finishing it. An unfinished job for another SHA of the key is superseded. A new job is
+     * due no sooner than {@code policy-gate.webhook.coalesce} after the key's latest evaluation began: however
+     * many webhooks arrive, a key is evaluated at most once in that time.
      *
      * @throws JournalUnavailableException when the job could not be made durable
      */
@@ -98,11 +108,17 @@ public class JournalStore {
                 if (rs.next()) {
                     String id = rs.getString(1);
                     if (rs.getString(2).equalsIgnoreCase(event.sha())) {
+                        update(c, "UPDATE evaluation_job SET generation = generation + 1 WHERE id = ?", id);
                         return new Enqueued(id, JobState.fromDb(rs.getString(3)), true);
                     }
                     supersede(c, id, event.sha(), now);
                 }
             }
+        }
+        Instant due = now;
+        Optional<Instant> lastEvaluated = lastEvaluated(c, event.key());
+        if (lastEvaluated.isPresent() && lastEvaluated.get().plus(coalesce).isAfter(now)) {
+            due = lastEvaluated.get().plus(coalesce);
         }
         String id = EvaluationIds.next(now);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO evaluation_job (id, project_id, mr_iid,"
@@ -115,12 +131,26 @@ public class JournalStore {
             insert.setString(5, event.sha());
             insert.setString(6, activeKey);
             insert.setString(7, payload);
-            insert.setObject(8, timestamp(now));
+            insert.setObject(8, timestamp(due));
             insert.setObject(9, timestamp(now));
             insert.setObject(10, timestamp(now));
             insert.executeUpdate();
         }
         return new Enqueued(id, JobState.QUEUED, false);
+    }
+
+    /**
+     * When the key's newest job last began an evaluation. Jobs of a key follow each other, so the newest one's is
+     * the latest; the index on (project, merge request, created_at) finds it without a scan.
+     */
+    private static Optional<Instant> lastEvaluated(Connection c, CheckKey key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT evaluated_at FROM evaluation_job WHERE"
+                + " project_id = ? AND mr_iid = ? AND check_id = ? ORDER BY created_at DESC LIMIT 1")) {
+            bind(select, key.projectId(), key.mergeRequestIid(), key.checkId());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(instant(rs, 1)) : Optional.empty();
+            }
+        }
     }
 
     private static void supersede(Connection c, String id, String newerSha, Instant now) throws SQLException {
@@ -137,8 +167,8 @@ public class JournalStore {
     }
 
     /**
-     * Leases one due, unfinished job to {@code owner}; a queued job becomes evaluating. Jobs whose lease
-     * expired (their process died) are due again.
+     * Leases one due, unfinished job to {@code owner}; a queued job becomes evaluating. Every step evaluates, so
+     * the claim says when this evaluation began. Jobs whose lease expired (their process died) are due again.
      */
     public Optional<Job> claimNext(String owner, Duration lease) {
         Instant now = clock.instant();
@@ -147,9 +177,9 @@ public class JournalStore {
             Optional<String> id = lease(c, "next_attempt_at BETWEEN ? AND ? AND (lease_until IS NULL"
                     + " OR lease_until < ?) AND state IN " + UNFINISHED_STATES, "next_attempt_at",
                     List.of(timestamp(Instant.EPOCH), timestamp(now), timestamp(now)),
-                    "lease_owner = ?, lease_until = ?, updated_at = ?,"
+                    "lease_owner = ?, lease_until = ?, updated_at = ?, evaluated_at = ?,"
                             + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END",
-                    List.of(owner, timestamp(now.plus(lease)), timestamp(now)));
+                    List.of(owner, timestamp(now.plus(lease)), timestamp(now), timestamp(now)));
             return id.isEmpty() ? Optional.<Job>empty() : find(c, id.get());
         });
     }
@@ -225,12 +255,12 @@ public class JournalStore {
     }
 
     /**
-     * True while {@code owner} still holds the job it is evaluating: false once a newer SHA superseded it,
-     * so that nothing is posted for the older one. A read, not a write: the verdict is stored with the
-     * outcome of its first report ({@link #recordReport}).
+     * True while {@code owner} still holds the unfinished job it is evaluating: false once a newer SHA superseded
+     * it, so that nothing is posted for the older one. A read, not a write: the verdict is stored with the
+     * outcome of its report ({@link #recordReport}).
      */
-    public boolean stillEvaluating(String id, String owner) {
-        return exists("id = ? AND lease_owner = ? AND state = 'evaluating'", id, owner);
+    public boolean stillHeld(String id, String owner) {
+        return exists("id = ? AND lease_owner = ? AND state IN ('evaluating','reporting')", id, owner);
     }
 
     /** One page of the history, newest first. */
@@ -240,12 +270,15 @@ public class JournalStore {
     /** A journal row as the history shows it. */
     public record Evaluation(String id, CheckKey key, String sha, JobState state, String verdict, String verdictDetail,
             String policyFiles, int attempts, String lastError, Instant createdAt, Instant finishedAt, String payload,
-            String noteResult, String verdictIfEnforced) {
+            String noteResult, String verdictIfEnforced, String facts, String tampered) {
     }
 
-    /** Filters of the history; null means any. {@code before} is the cursor: created_at and id of the last row seen. */
+    /**
+     * Filters of the history; null means any. {@code tampered}: only evaluations that found a status policy-gate
+     * had not given. {@code before} is the cursor: created_at and id of the last row seen.
+     */
     public record HistoryQuery(Long projectId, Long mergeRequestIid, JobState state, String verdict,
-            String verdictIfEnforced, int limit, Instant beforeCreatedAt, String beforeId) {
+            String verdictIfEnforced, boolean tampered, int limit, Instant beforeCreatedAt, String beforeId) {
     }
 
     public HistoryPage history(HistoryQuery query) {
@@ -270,6 +303,9 @@ public class JournalStore {
         if (query.verdictIfEnforced() != null) {
             sql.append(" AND verdict_if_enforced = ?");
             parameters.add(query.verdictIfEnforced());
+        }
+        if (query.tampered()) {
+            sql.append(" AND tampered IS NOT NULL");
         }
         if (query.beforeCreatedAt() != null) {
             sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
@@ -337,7 +373,7 @@ public class JournalStore {
         return new Evaluation(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
                 JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
                 rs.getString(11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15),
-                rs.getString(16));
+                rs.getString(16), rs.getString(17), rs.getString(18));
     }
 
     /** Deletes finished evaluations (and their attempts) older than {@code before}; returns how many. */
@@ -359,21 +395,34 @@ public class JournalStore {
                 truncate(reason), timestamp(now), timestamp(now), id, owner) == 1;
     }
 
+    /** What became of a job when a step's outcome was recorded. */
+    public enum Recorded {
+        /** The job is where the outcome put it: finished, or waiting for its next attempt. */
+        DONE,
+        /**
+         * GitLab took the verdict, but a webhook for the same commit arrived during the step: the facts may have
+         * changed since they were read, so the job is evaluated again instead of finishing.
+         */
+        EVALUATE_AGAIN,
+        /** The job was superseded or re-leased meanwhile; the attempt is kept. */
+        LOST
+    }
+
     /**
-     * Stores a report attempt and its consequence in one transaction: either the job ends in
-     * {@code finalState}, or (finalState null) it waits in reporting until {@code retryAt}. A job that ends
-     * reported with {@code noteDue} has its merge request note written next (see {@link #claimNote}).
-     * {@code verdict} is the verdict of this step, stored in the same write; null when the job was
-     * evaluated in an earlier step and is reporting its stored verdict again.
-     *
-     * @return false when the job was superseded or re-leased meanwhile (the attempt is kept either way)
+     * Stores a step's attempt and its consequence in one transaction: either the job ends in {@code finalState},
+     * or (finalState null) it waits in reporting until {@code retryAt}. A job that would end reported although
+     * its generation moved since it was claimed ({@link #enqueue}) is evaluated again at {@code evaluateAgainAt}
+     * instead. A job that ends reported with {@code noteDue} has its merge request note written next (see
+     * {@link #claimNote}). {@code verdict} is the verdict of this step, stored in the same write; null when the
+     * step reached none (GitLab could not be read, the commit is no longer HEAD).
      */
-    public boolean recordReport(String id, String owner, ReportAttempt attempt, JobState finalState,
-            Instant retryAt, boolean noteDue, NewVerdict verdict) {
+    public Recorded recordReport(String id, String owner, int generation, ReportAttempt attempt, JobState finalState,
+            Instant retryAt, boolean noteDue, NewVerdict verdict, Instant evaluateAgainAt) {
         Instant now = clock.instant();
         return inTransaction("cannot record the report attempt", c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO report_attempt (job_id, attempt,"
-                    + " started_at, duration_ms, http_status, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + " started_at, duration_ms, http_status, outcome, detail, posted_verdict)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, id);
                 insert.setInt(2, attempt.attempt());
                 insert.setObject(3, timestamp(attempt.startedAt()));
@@ -381,36 +430,57 @@ public class JournalStore {
                 insert.setObject(5, attempt.httpStatus());
                 insert.setString(6, attempt.outcome());
                 insert.setString(7, truncate(attempt.detail()));
+                insert.setString(8, attempt.postedVerdict());
                 insert.executeUpdate();
             }
-            boolean updated = finalState != null
-                    ? updateLeased(c, id, owner, verdict, "state = ?, attempts = ?, active_key = NULL,"
-                            + " next_attempt_at = NULL, last_error = ?, finished_at = ?, updated_at = ?, note_due_at = ?",
-                            finalState.dbName(), attempt.attempt(), truncate(attempt.detail()), timestamp(now),
-                            timestamp(now), noteDue && finalState == JobState.REPORTED ? timestamp(now) : null)
-                    : updateLeased(c, id, owner, verdict, "state = 'reporting', attempts = ?, next_attempt_at = ?,"
-                            + " last_error = ?, updated_at = ?", attempt.attempt(), timestamp(retryAt),
-                            truncate(attempt.detail()), timestamp(now));
-            if (!updated && verdict != null) {
+            Recorded recorded;
+            if (finalState == JobState.REPORTED && generation(c, id) != generation) {
+                recorded = updateLeased(c, id, owner, verdict, "state = 'evaluating', attempts = ?, next_attempt_at = ?,"
+                        + " last_error = ?, updated_at = ?", attempt.attempt(), timestamp(evaluateAgainAt),
+                        "evaluated again: a webhook for this commit arrived while it was evaluated", timestamp(now))
+                        ? Recorded.EVALUATE_AGAIN : Recorded.LOST;
+            } else {
+                boolean updated = finalState != null
+                        ? updateLeased(c, id, owner, verdict, "state = ?, attempts = ?, active_key = NULL,"
+                                + " next_attempt_at = NULL, last_error = ?, finished_at = ?, updated_at = ?,"
+                                + " note_due_at = ?", finalState.dbName(), attempt.attempt(), truncate(attempt.detail()),
+                                timestamp(now), timestamp(now),
+                                noteDue && finalState == JobState.REPORTED ? timestamp(now) : null)
+                        : updateLeased(c, id, owner, verdict, "state = 'reporting', attempts = ?, next_attempt_at = ?,"
+                                + " last_error = ?, updated_at = ?", attempt.attempt(), timestamp(retryAt),
+                                truncate(attempt.detail()), timestamp(now));
+                recorded = updated ? Recorded.DONE : Recorded.LOST;
+            }
+            if (recorded == Recorded.LOST && verdict != null) {
                 // Superseded while GitLab was asked: the history must still say which verdict was posted.
                 List<Object> parameters = verdictValues(verdict);
                 parameters.add(id);
                 update(c, "UPDATE evaluation_job SET " + VERDICT_ASSIGNMENTS + " WHERE id = ? AND verdict IS NULL",
                         parameters.toArray());
             }
-            return updated;
+            return recorded;
         });
+    }
+
+    /** The job's generation, read with a lock so that no webhook bumps it before this transaction ends. */
+    private static int generation(Connection c, String id) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT generation FROM evaluation_job WHERE id = ? FOR UPDATE")) {
+            select.setString(1, id);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        }
     }
 
     private static List<Object> verdictValues(NewVerdict verdict) {
         return new ArrayList<>(Arrays.asList(verdict.verdict(), verdict.verdictIfEnforced(), verdict.detail(),
-                verdict.policyFiles()));
+                verdict.policyFiles(), verdict.facts(), verdict.tampered()));
     }
 
     /**
-     * Updates a job {@code owner} leased, setting {@code assignments} and, with {@code verdict}, the verdict
-     * it just reached, and hands the lease back. The job must be where the step left it: evaluating when it
-     * brings a new verdict, reporting when it reported a stored one.
+     * Updates an unfinished job {@code owner} leased, setting {@code assignments} and, with {@code verdict}, the
+     * verdict it just reached, and hands the lease back.
      */
     private static boolean updateLeased(Connection c, String id, String owner, NewVerdict verdict, String assignments,
             Object... parameters) throws SQLException {
@@ -421,16 +491,18 @@ public class JournalStore {
             sql.append(", ").append(VERDICT_ASSIGNMENTS);
             all.addAll(verdictValues(verdict));
         }
-        sql.append(" WHERE id = ? AND lease_owner = ? AND state = ")
-                .append(verdict != null ? "'evaluating'" : "'reporting'");
+        sql.append(" WHERE id = ? AND lease_owner = ? AND state IN ('evaluating','reporting')");
         all.add(id);
         all.add(owner);
         return update(c, sql.toString(), all.toArray()) == 1;
     }
 
-    /** A reported verdict whose merge request note is due, leased to one writer. */
+    /**
+     * A reported verdict whose merge request note is due, leased to one writer. {@code tampered}: what the job found
+     * GitLab showing that policy-gate had not given, or null.
+     */
     public record DueNote(String id, CheckKey key, String sha, String verdictDetail, String payload, int attempts,
-            Instant finishedAt) {
+            Instant finishedAt, String tampered) {
     }
 
     /**
@@ -447,13 +519,14 @@ public class JournalStore {
             Optional<DueNote> note = Optional.empty();
             if (id.isPresent()) {
                 try (PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha,"
-                        + " verdict_detail, payload, note_attempts, finished_at FROM evaluation_job WHERE id = ?")) {
+                        + " verdict_detail, payload, note_attempts, finished_at, tampered FROM evaluation_job"
+                        + " WHERE id = ?")) {
                     select.setString(1, id.get());
                     try (ResultSet rs = select.executeQuery()) {
                         rs.next();
                         note = Optional.of(new DueNote(rs.getString(1),
                                 new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
-                                rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs, 9)));
+                                rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs, 9), rs.getString(10)));
                     }
                 }
             }
@@ -567,9 +640,36 @@ public class JournalStore {
         }
     }
 
-    /** True when a job for this key and SHA exists that was not superseded (it is pending, reported or dead). */
-    public boolean hasEvaluation(CheckKey key, String sha) {
-        return exists(key, "sha = ? AND state <> 'superseded'", sha);
+    /**
+     * Where policy-gate stands on one commit of one check: the state of its newest job for {@code sha} that was not
+     * superseded; empty when there is none.
+     */
+    public Optional<JobState> standing(CheckKey key, String sha) {
+        return firstOfCommit("SELECT state FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ?"
+                + " AND sha = ? AND state <> 'superseded' ORDER BY created_at DESC LIMIT 1", key, sha)
+                .map(JobState::fromDb);
+    }
+
+    /**
+     * The verdict policy-gate last posted to GitLab, and GitLab took, for the key at {@code sha}; empty when GitLab
+     * took none (within policy-gate.history.keep).
+     */
+    public Optional<String> lastPosted(CheckKey key, String sha) {
+        return firstOfCommit("SELECT a.posted_verdict FROM report_attempt a JOIN evaluation_job j ON a.job_id = j.id"
+                + " WHERE j.project_id = ? AND j.mr_iid = ? AND j.check_id = ? AND j.sha = ?"
+                + " AND a.posted_verdict IS NOT NULL ORDER BY a.started_at DESC LIMIT 1", key, sha);
+    }
+
+    /** The first row's text of a query on one key (project, merge request, check) and SHA, in that order. */
+    private Optional<String> firstOfCommit(String query, CheckKey key, String sha) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(query)) {
+            bind(select, key.projectId(), key.mergeRequestIid(), key.checkId(), sha);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot read the journal", e);
+        }
     }
 
     /** True when a job of the key meets {@code condition} (with its one parameter). */
@@ -635,13 +735,13 @@ public class JournalStore {
     public List<ReportAttempt> attempts(String jobId) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT attempt, started_at, duration_ms, http_status,"
-                        + " outcome, detail FROM report_attempt WHERE job_id = ? ORDER BY attempt")) {
+                        + " outcome, detail, posted_verdict FROM report_attempt WHERE job_id = ? ORDER BY attempt")) {
             select.setString(1, jobId);
             List<ReportAttempt> attempts = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     attempts.add(new ReportAttempt(rs.getInt(1), instant(rs, 2), rs.getLong(3),
-                            (Integer) rs.getObject(4), rs.getString(5), rs.getString(6)));
+                            (Integer) rs.getObject(4), rs.getString(5), rs.getString(6), rs.getString(7)));
                 }
             }
             return attempts;
@@ -659,7 +759,8 @@ public class JournalStore {
                 }
                 return Optional.of(new Job(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
                         rs.getString(5), JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8),
-                        rs.getString(9), rs.getInt(10), instant(rs, 11), rs.getString(12), instant(rs, 13)));
+                        rs.getString(9), rs.getInt(10), instant(rs, 11), rs.getString(12), instant(rs, 13),
+                        rs.getInt(14), rs.getString(15)));
             }
         }
     }

@@ -20,18 +20,19 @@ public enum CommentMode {
     /**
      * Whether this verdict's note must be written. In on-failure mode a pass only updates a note an earlier
      * failure wrote, so {@code failedBefore} (asked only then) spares a GitLab search on merge requests
-     * that never failed, most of them.
+     * that never failed, most of them; a verdict that replaced a status policy-gate had not given
+     * ({@code tampered}) is told like a failure.
      */
-    public boolean noteDue(VerdictStatus verdict, BooleanSupplier failedBefore) {
+    public boolean noteDue(VerdictStatus verdict, boolean tampered, BooleanSupplier failedBefore) {
         return switch (this) {
             case NEVER -> false;
             case ALWAYS -> true;
-            case ON_FAILURE -> verdict == VerdictStatus.FAILED || failedBefore.getAsBoolean();
+            case ON_FAILURE -> verdict == VerdictStatus.FAILED || tampered || failedBefore.getAsBoolean();
         };
     }
 
     /** Whether a verdict creates a note when the merge request has none yet. */
-    public boolean creates(VerdictStatus verdict) {
-        return this == ALWAYS || (this == ON_FAILURE && verdict == VerdictStatus.FAILED);
+    public boolean creates(VerdictStatus verdict, boolean tampered) {
+        return this == ALWAYS || (this == ON_FAILURE && (verdict == VerdictStatus.FAILED || tampered));
     }
 }

@@ -154,8 +154,8 @@ public class NoteWriter {
         }
         Verdict verdict = verdict(due);
         String body = VerdictNote.markdown(new VerdictNote.Subject(due.key().checkId(), checkName(due), due.sha(),
-                due.id(), due.finishedAt()), verdict, paths.address("/evaluations/" + due.id()));
-        MergeRequestNotes.Outcome outcome = notes.write(due.key(), body, report.comment().creates(verdict.status()));
+                due.id(), due.finishedAt(), due.tampered() != null), verdict, paths.address("/evaluations/" + due.id()));
+        MergeRequestNotes.Outcome outcome = notes.write(due.key(), body, report.comment().creates(verdict.status(), due.tampered() != null));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);
         } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {

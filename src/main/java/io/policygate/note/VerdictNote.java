@@ -31,8 +31,12 @@ public final class VerdictNote {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    /** What the note is about. {@code checkName} may be null (plain webhooks have none). */
-    public record Subject(long checkId, String checkName, String sha, String evaluationId, Instant decidedAt) {
+    /**
+     * What the note is about. {@code checkName} may be null (plain webhooks have none); {@code tampered} is true
+     * when the verdict replaced a passed status policy-gate had not given.
+     */
+    public record Subject(long checkId, String checkName, String sha, String evaluationId, Instant decidedAt,
+            boolean tampered) {
     }
 
     private VerdictNote() {
@@ -46,7 +50,14 @@ public final class VerdictNote {
                 : plain(subject.checkName());
         note.append("### ").append(failed ? ":x: " : ":white_check_mark: ").append(check).append(": ")
                 .append(failed ? "failed" : "passed").append("\n\n");
-        note.append("Commit ").append(code(subject.sha().substring(0, Math.min(8, subject.sha().length()))))
+        String commit = code(subject.sha().substring(0, Math.min(8, subject.sha().length())));
+        if (subject.tampered()) {
+            note.append(":warning: GitLab showed this check as **passed** for commit ").append(commit)
+                    .append(", which policy-gate had not passed: anyone with the Developer role can post a status"
+                            + " to a check. policy-gate's verdict below replaces it, and the evaluation is recorded"
+                            + " as tampered.\n\n");
+        }
+        note.append("Commit ").append(commit)
                 .append(" was checked against ").append(count(verdict.policies().size(), "policy", "policies"));
         long failing = verdict.policies().stream().filter(PolicyResult::blocking).count();
         if (verdict.policies().isEmpty()) {

@@ -3,8 +3,9 @@ package io.policygate.policy;
 import java.util.List;
 
 /**
- * The read-only view of a merge request that policies see. The engine never learns where the facts
- * came from (a webhook payload, a GitLab read, a test fake).
+ * The read-only view of a merge request that policies see. The engine never learns where the facts came from:
+ * GitLab's answers when a job is judged, a payload in a dry run, a test file, a test fake. Nothing here is
+ * only in a webhook body (who triggered it, which action): a verdict may depend only on what GitLab can say.
  */
 public interface MergeRequestContext {
 
@@ -30,9 +31,6 @@ public interface MergeRequestContext {
     /** opened, closed, merged, locked. */
     String state();
 
-    /** open, update, reopen, approved, ...; empty when GitLab re-sent the payload (a retry). */
-    String action();
-
     long authorId();
 
     String url();
@@ -44,7 +42,4 @@ public interface MergeRequestContext {
 
     /** external_approval_rule.name; empty for plain project webhooks. */
     String statusCheckName();
-
-    /** Username of whoever triggered the event. */
-    String username();
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What a rule is given for one evaluation: the merge request from the payload, the facts read from
+ * What a rule is given for one evaluation: the merge request (GitLab's facts, or a trial's payload), the facts read from
  * GitLab on first use (each at most once per evaluation, a failure remembered as well), and the CEL
  * variables built once and shared by every expression of the evaluation. Used by one thread.
  */
@@ -90,8 +90,8 @@ public final class RuleContext {
     }
 
     /**
-     * The payload's facts as plain maps (mergeRequest, project, user, statusCheck): the CEL variables of
-     * design.md §4, and the body the http plug-in rule sends.
+     * The merge request's facts as plain maps (mergeRequest, project, statusCheck): the CEL variables, and the
+     * body the http plug-in rule sends.
      */
     public Map<String, Object> facts() {
         if (facts == null) {
@@ -110,14 +110,12 @@ public final class RuleContext {
                 Map.entry("draft", mr.draft()),
                 Map.entry("labels", List.copyOf(mr.labels())),
                 Map.entry("state", mr.state()),
-                Map.entry("action", mr.action()),
                 Map.entry("author", Map.of("id", mr.authorId())),
                 Map.entry("url", mr.url()),
                 Map.entry("sha", mr.sha()));
         return Map.of(
                 "mergeRequest", mergeRequest,
                 "project", Map.of("id", mr.projectId(), "path", mr.projectPath()),
-                "user", Map.of("username", mr.username()),
                 "statusCheck", Map.of("id", mr.statusCheckId(), "name", mr.statusCheckName()));
     }
 }

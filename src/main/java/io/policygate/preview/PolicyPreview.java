@@ -43,8 +43,8 @@ import java.util.stream.Collectors;
 
 /**
  * Evaluates a candidate policy set and the set in force against the current HEAD of every open merge
- * request in a scope, and says which would flip. Reads GitLab through the same cached reads as real
- * evaluations, paced; posts nothing. One preview at a time per replica.
+ * request in a scope, and says which would flip. Reads each merge request's changes and commits for its HEAD
+ * through the trial cache (never the one verdicts use), paced; posts nothing. One preview at a time per replica.
  */
 @ApplicationScoped
 public class PolicyPreview {
@@ -187,7 +187,7 @@ public class PolicyPreview {
         } catch (InvalidPayloadException e) {
             return Optional.empty();
         }
-        MergeRequestData data = new PacedData(reads.of(event.key(), event.sha()), pace);
+        MergeRequestData data = new PacedData(reads.forTrial(event.key(), event.sha()), pace);
         Verdict before = active.evaluate(live, event, data);
         Verdict after = active.evaluate(candidate, event, data);
         String change = before.status() == after.status() ? "unchanged" : "to-" + after.status().wireName();

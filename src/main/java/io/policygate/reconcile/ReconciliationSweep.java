@@ -3,36 +3,38 @@ package io.policygate.reconcile;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ReconcileConfig;
+import io.policygate.config.ServiceConfig;
 import io.policygate.event.CheckKey;
-import io.policygate.event.InvalidPayloadException;
-import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
-import io.policygate.gitlab.MergeRequestPayloads;
+import io.policygate.gitlab.GitLabStartupCheck;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RequestPace;
+import io.policygate.gitlab.StatusCheck;
+import io.policygate.gitlab.StatusMode;
+import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
 import io.policygate.policy.DataUnavailableException;
+import io.policygate.worker.EvaluationQueue;
 import io.policygate.worker.JobWorker;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
- * The level-triggered safety net (design.md §6): for every project policy-gate knows, list the open
- * merge requests, read their status checks at the current HEAD, and queue an evaluation for each of our
- * checks that is pending or failed without an evaluation of ours for that SHA (the webhook was lost, or
- * GitLab's 2-minute pending timeout fired). One replica at a time runs it (a lease in the journal).
+ * The level-triggered safety net: for every project policy-gate knows, list the open merge requests, read their
+ * status checks at the current HEAD (every page), and queue an evaluation for each of our checks whose status
+ * is not the verdict policy-gate gave for that SHA: pending or failed without an evaluation of ours (the webhook
+ * was lost, or GitLab's 2-minute pending timeout fired), or a status someone else posted, passed included. One
+ * replica at a time runs it (a lease in the journal); its period bounds how long a forged status goes unseen.
  */
 @ApplicationScoped
 public class ReconciliationSweep {
@@ -46,19 +48,25 @@ public class ReconciliationSweep {
 
     private final JournalStore journal;
     private final MergeRequestReads reads;
+    private final EvaluationQueue queue;
     private final JobWorker worker;
     private final ReconcileConfig config;
     private final GitLabConfig gitlab;
+    private final ServiceConfig service;
+    private final GitLabStartupCheck startup;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
     @Inject
-    public ReconciliationSweep(JournalStore journal, MergeRequestReads reads, JobWorker worker, ReconcileConfig config,
-            GitLabConfig gitlab) {
+    public ReconciliationSweep(JournalStore journal, MergeRequestReads reads, EvaluationQueue queue, JobWorker worker,
+            ReconcileConfig config, GitLabConfig gitlab, ServiceConfig service, GitLabStartupCheck startup) {
         this.journal = journal;
         this.reads = reads;
+        this.queue = queue;
         this.worker = worker;
         this.config = config;
         this.gitlab = gitlab;
+        this.service = service;
+        this.startup = startup;
     }
 
     @Scheduled(every = "${policy-gate.reconcile.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -103,27 +111,50 @@ public class ReconciliationSweep {
         long iid = mr.path("iid").asLong();
         String sha = mr.path("sha").asText("");
         int queued = 0;
-        for (JsonNode check : reads.statusChecks(projectId, iid)) {
-            long checkId = check.path("id").asLong();
-            if (!ours.contains(checkId) || !NEEDS_US.contains(check.path("status").asText())
-                    || journal.hasEvaluation(new CheckKey(projectId, iid, checkId), sha)) {
+        for (StatusCheck check : reads.statusChecks(projectId, iid)) {
+            if (!ours.contains(check.id())) {
                 continue;
             }
-            String payload = MergeRequestPayloads.of(projectId, mr, checkId, check.path("name").asText(""),
-                    "reconciliation");
-            try {
-                ParsedEvent parsed = MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8),
-                        OptionalLong.of(checkId));
-                if (parsed instanceof ParsedEvent.Actionable actionable) {
-                    journal.enqueue(actionable.event(), payload);
-                    queued++;
-                    LOG.infof("Reconciliation queued %d!%d#%d at %s (check was %s without our verdict)", projectId, iid,
-                            checkId, sha, check.path("status").asText());
-                }
-            } catch (InvalidPayloadException e) {
-                LOG.warnf("Reconciliation cannot evaluate %d!%d: GitLab's answer lacks %s", projectId, iid, e.field());
+            Optional<String> why = whyEvaluate(new CheckKey(projectId, iid, check.id()), sha, check.status());
+            if (why.isPresent() && queue.queue(projectId, mr, check.id(), check.name(), "reconciliation")) {
+                queued++;
+                LOG.infof("Reconciliation queued %d!%d#%d at %s: %s", projectId, iid, check.id(), sha, why.get());
             }
         }
         return queued;
+    }
+
+    /**
+     * Why GitLab's status of one of our checks at HEAD needs an evaluation, if it does: the webhook never came
+     * (pending, or failed by GitLab's 2-minute timeout, with no verdict of ours for the commit), or GitLab shows
+     * another status than the verdict policy-gate last posted for the commit (someone posted it: GitLab lets any
+     * Developer do that), passed included. The evaluation reads GitLab again and decides; it records a pass
+     * policy-gate had not given as tampered. A commit with an unfinished job is left to it; one whose job is dead
+     * waits for the fix its page names.
+     */
+    private Optional<String> whyEvaluate(CheckKey key, String sha, String status) {
+        Optional<JobState> standing = journal.standing(key, sha);
+        if (standing.isPresent() && standing.get() != JobState.REPORTED) {
+            return Optional.empty();
+        }
+        if (!comparesStatuses()) {
+            return standing.isEmpty() && NEEDS_US.contains(status)
+                    ? Optional.of("the check is " + status + " without an evaluation of ours") : Optional.empty();
+        }
+        Optional<String> posted = journal.lastPosted(key, sha);
+        if (posted.isEmpty()) {
+            return NEEDS_US.contains(status) || status.equals("passed")
+                    ? Optional.of("the check is " + status + " without a verdict of ours") : Optional.empty();
+        }
+        return status.equals(posted.get()) ? Optional.empty()
+                : Optional.of("GitLab shows " + status + ", policy-gate posted " + posted.get());
+    }
+
+    /**
+     * GitLab's status can be held against ours only where policy-gate posts passed and failed itself; a dry run
+     * posts nothing, and the legacy modes of GitLab 14 cannot post a failure.
+     */
+    private boolean comparesStatuses() {
+        return !service.dryRun() && startup.statusMode() == StatusMode.STANDARD;
     }
 }

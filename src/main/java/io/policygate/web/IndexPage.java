@@ -8,5 +8,6 @@ import java.util.List;
  * recent evaluations (filtered as the form says) and the link to older ones.
  */
 public record IndexPage(List<PolicyError> loadErrors, List<HistoryRow> deadLetters, List<HistoryRow> rows,
-        String olderUrl, String project, String mr, String status, String ifEnforced, List<String> statuses) {
+        String olderUrl, String project, String mr, String status, String ifEnforced, boolean tampered,
+        List<String> statuses) {
 }

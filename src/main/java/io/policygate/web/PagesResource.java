@@ -89,15 +89,16 @@ public class PagesResource {
     @GET
     public Response index(@QueryParam("project") String project, @QueryParam("mr") String mr,
             @QueryParam("status") String status, @QueryParam("ifEnforced") String ifEnforced,
-            @QueryParam("cursor") String cursor) {
+            @QueryParam("tampered") String tampered, @QueryParam("cursor") String cursor) {
         String projectFilter = blankToNull(project);
         String mrFilter = blankToNull(mr);
         String statusFilter = blankToNull(status);
         String ifEnforcedFilter = blankToNull(ifEnforced);
+        String tamperedFilter = blankToNull(tampered);
         JournalStore.HistoryQuery query;
         try {
-            query = EvaluationHistory.query(projectFilter, mrFilter, statusFilter, ifEnforcedFilter, null,
-                    blankToNull(cursor));
+            query = EvaluationHistory.query(projectFilter, mrFilter, statusFilter, ifEnforcedFilter, tamperedFilter,
+                    null, blankToNull(cursor));
         } catch (ProblemException e) {
             return problem(e);
         }
@@ -106,13 +107,13 @@ public class PagesResource {
         List<PolicyError> loadErrors = load == null ? List.of() : load.errors();
         String olderUrl = page.nextCursor() == null ? null
                 : paths.page("/?") + queryString("project", projectFilter, "mr", mrFilter, "status", statusFilter, "ifEnforced",
-                        ifEnforcedFilter, "cursor", page.nextCursor());
+                        ifEnforcedFilter, "tampered", tamperedFilter, "cursor", page.nextCursor());
         List<String> statuses = Stream.concat(Stream.of("passed", "failed"),
                 Arrays.stream(JobState.values()).map(JobState::dbName)).toList();
         IndexPage view = new IndexPage(loadErrors,
                 history.unresolvedDeadLetters(DEAD_LETTERS_SHOWN).stream().map(this::row).toList(),
                 page.evaluations().stream().map(this::row).toList(), olderUrl, projectFilter, mrFilter, statusFilter,
-                ifEnforcedFilter, statuses);
+                ifEnforcedFilter, "true".equals(tamperedFilter), statuses);
         return html(200, Templates.index(view));
     }
 
@@ -141,6 +142,7 @@ public class PagesResource {
                 mergeRequest == null ? null : mergeRequest.sourceBranch(),
                 mergeRequest == null ? null : mergeRequest.targetBranch(),
                 mergeRequest == null ? null : mergeRequest.triggeredBy(),
+                mergeRequest == null ? null : mergeRequest.factsFrom(),
                 mergeRequest == null || mergeRequest.labels().isEmpty() ? "none" : String.join(", ", mergeRequest.labels()),
                 statusCheck, time(summary.createdAt()),
                 summary.finishedAt() == null ? "not yet" : time(summary.finishedAt()) + " UTC",
@@ -162,7 +164,7 @@ public class PagesResource {
     private static EvaluationPage.AttemptView attempt(ReportAttempt attempt) {
         return new EvaluationPage.AttemptView(attempt.attempt(), time(attempt.startedAt()), attempt.durationMillis(),
                 attempt.httpStatus() == null ? "no answer" : String.valueOf(attempt.httpStatus()), attempt.outcome(),
-                attempt.detail());
+                attempt.detail(), attempt.postedVerdict());
     }
 
     private HistoryRow row(EvaluationHistory.Summary summary) {
@@ -171,7 +173,7 @@ public class PagesResource {
                 mergeRequestUrl(summary.projectPath(), summary.mergeRequest()), summary.title(),
                 summary.sha().substring(0, Math.min(8, summary.sha().length())), summary.verdict(),
                 summary.ifEnforced(), summary.state(),
-                JobState.DEAD.dbName().equals(summary.state()), summary.lastError());
+                JobState.DEAD.dbName().equals(summary.state()), summary.lastError(), summary.tampered());
     }
 
     /** Built from policy-gate.gitlab.url, never from a payload's URL. */

@@ -2,15 +2,21 @@ package io.policygate.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.policygate.config.ReportConfig;
+import io.policygate.config.ServiceConfig;
+import io.policygate.config.WebhookConfig;
 import io.policygate.event.InvalidPayloadException;
+import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
-import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.gitlab.GitLabCircuitBreaker;
+import io.policygate.gitlab.GitLabStartupCheck;
 import io.policygate.gitlab.ReportOutcome;
 import io.policygate.gitlab.StatusCheckReporter;
+import io.policygate.gitlab.StatusMode;
 import io.policygate.gitlab.StatusReport;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
@@ -28,14 +34,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Takes one leased job one step further: evaluate, then report (once per call; retries come back later).
- * A new verdict is stored together with its first report attempt: a crash between the two leaves the job
- * evaluating, and it is evaluated and reported again, which GitLab takes without harm.
+ * Takes one leased job one step further. Every step judges GitLab's facts as they are now: it reads the merge
+ * request, its status checks and (when a rule asks) the changes of the job's commit, evaluates, and posts that
+ * verdict. A report that GitLab did not take is retried by a later step, which evaluates again: a verdict is
+ * only ever posted in the step that computed it. The verdict is stored with the outcome of its report, in one
+ * write of the job: a crash in between leaves the job unfinished, and its next step does it again.
  */
 @ApplicationScoped
 public class JobProcessor {
@@ -44,33 +54,48 @@ public class JobProcessor {
 
     private final JournalStore journal;
     private final ActivePolicies policies;
+    private final GitLabFacts facts;
     private final StatusCheckReporter reporter;
-    private final MergeRequestReads reads;
+    private final GitLabCircuitBreaker breaker;
+    private final GitLabStartupCheck gitlab;
+    private final EvaluationQueue queue;
     private final NoteWriter notes;
     private final RetrySchedule retrySchedule;
     private final ReportConfig reportConfig;
+    private final ServiceConfig service;
+    private final Duration coalesce;
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Timer webhookToReport;
+    private final Counter tampered;
 
     @Inject
-    public JobProcessor(JournalStore journal, ActivePolicies policies, StatusCheckReporter reporter,
-            MergeRequestReads reads, NoteWriter notes, RetrySchedule retrySchedule, ReportConfig reportConfig,
+    public JobProcessor(JournalStore journal, ActivePolicies policies, GitLabFacts facts, StatusCheckReporter reporter,
+            GitLabCircuitBreaker breaker, GitLabStartupCheck gitlab, EvaluationQueue queue, NoteWriter notes,
+            RetrySchedule retrySchedule, ReportConfig reportConfig, ServiceConfig service, WebhookConfig webhook,
             ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.journal = journal;
         this.policies = policies;
+        this.facts = facts;
         this.reporter = reporter;
-        this.reads = reads;
+        this.breaker = breaker;
+        this.gitlab = gitlab;
+        this.queue = queue;
         this.notes = notes;
         this.retrySchedule = retrySchedule;
         this.reportConfig = reportConfig;
+        this.service = service;
+        this.coalesce = webhook.coalesce();
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
         this.webhookToReport = Timer.builder("policy_gate_webhook_to_report")
                 .description("time from accepting a webhook to GitLab taking its verdict")
                 .publishPercentileHistogram().register(metrics);
+        this.tampered = Counter.builder("policy_gate_tampered")
+                .description("statuses GitLab showed as passed for a commit that policy-gate had not passed")
+                .register(metrics);
     }
 
     void process(Job job, String owner) {
@@ -87,73 +112,150 @@ public class JobProcessor {
         }
     }
 
-    private void step(Job job, String owner) {
-        if (job.state() == JobState.EVALUATING) {
-            NewVerdict verdict = evaluate(job, owner);
-            if (verdict != null) {
-                report(job, owner, verdict);
-            }
-        } else if (job.state() == JobState.REPORTING) {
-            report(job, owner, null);
+    /**
+     * What one step came to: GitLab's answer (or why nothing was posted), the verdict it computed if it got that
+     * far, and the HEAD commit to queue when the job's commit is no longer it.
+     */
+    private record Step(ReportOutcome outcome, NewVerdict verdict, GitLabFacts.Moved moved) {
+        Step(ReportOutcome outcome) {
+            this(outcome, null, null);
         }
     }
 
-    /**
-     * @return the verdict, to be stored with the outcome of its first report (one write of the job instead
-     *         of two); null when the job ended here or was superseded meanwhile
-     */
-    private NewVerdict evaluate(Job job, String owner) {
-        ParsedEvent parsed;
+    private void step(Job job, String owner) {
+        Optional<MergeRequestEvent> trigger = trigger(job, owner);
+        if (trigger.isEmpty()) {
+            return;
+        }
+        if (facts.readsGitLab()) {
+            // The step is one probe of GitLab: while the breaker holds, the job waits without counting an attempt.
+            Optional<Instant> blocked = breaker.blockedUntil();
+            if (blocked.isPresent()) {
+                // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
+                journal.postpone(job.id(), owner, blocked.get().plus(retrySchedule.spread()),
+                        "GitLab is failing; paused until " + blocked.get(), null);
+                return;
+            }
+        }
+        Instant started = clock.instant();
+        Step step = judge(job, owner, trigger.get());
+        if (step == null) {
+            return;
+        }
+        if (facts.readsGitLab()) {
+            if (step.outcome() instanceof ReportOutcome.Transient) {
+                breaker.recordFailure();
+            } else {
+                breaker.recordAnswer();
+            }
+        }
+        settle(job, owner, started, step);
+        if (step.moved() != null) {
+            queueHead(job, step.moved());
+        }
+    }
+
+    /** The webhook the job was stored for: which merge request and check to look at. */
+    private Optional<MergeRequestEvent> trigger(Job job, String owner) {
         try {
-            parsed = MergeRequestEventParser.parse(job.payload().getBytes(StandardCharsets.UTF_8),
+            ParsedEvent parsed = MergeRequestEventParser.parse(job.payload().getBytes(StandardCharsets.UTF_8),
                     OptionalLong.of(job.key().checkId()));
+            if (parsed instanceof ParsedEvent.Actionable actionable) {
+                return Optional.of(actionable.event());
+            }
+            abandon(job, owner, "stored payload is no longer actionable: " + ((ParsedEvent.Ignored) parsed).reason());
         } catch (InvalidPayloadException e) {
             // Intake validated this payload; only a change of parser between versions can get here.
             abandon(job, owner, "stored payload no longer valid: " + e.field() + " " + e.getMessage());
-            return null;
         }
-        if (!(parsed instanceof ParsedEvent.Actionable actionable)) {
-            abandon(job, owner, "stored payload is no longer actionable: " + ((ParsedEvent.Ignored) parsed).reason());
-            return null;
+        return Optional.empty();
+    }
+
+    /** Reads GitLab's facts, evaluates them and posts the verdict; null when the job was superseded meanwhile. */
+    private Step judge(Job job, String owner, MergeRequestEvent trigger) {
+        GitLabFacts.Reading reading = facts.read(job, trigger);
+        if (reading instanceof GitLabFacts.Unreadable unreadable) {
+            return new Step(ReportOutcome.fromReadFailure(unreadable.failure()));
         }
+        if (reading instanceof GitLabFacts.Finished finished) {
+            return new Step(new ReportOutcome.Superseded(null, "the merge request is " + finished.state()
+                    + " in GitLab: nothing is left to judge, nothing is posted"));
+        }
+        if (reading instanceof GitLabFacts.NotOurs notOurs) {
+            return new Step(new ReportOutcome.Rejected(null, notOurs.reason()));
+        }
+        if (reading instanceof GitLabFacts.Moved moved) {
+            String head = moved.mergeRequest().sha();
+            return new Step(new ReportOutcome.Superseded(null, head == null
+                    ? "the merge request has no commits in GitLab any more: nothing is posted"
+                    : "GitLab's HEAD of the merge request is " + head + ", not this commit: nothing is posted for it,"
+                            + " the HEAD is evaluated instead"), null, head == null ? null : moved);
+        }
+        GitLabFacts.Current current = (GitLabFacts.Current) reading;
         PolicySet set = policies.current();
-        Verdict verdict = policies.evaluate(set, actionable.event(), reads.of(job.key(), job.sha()));
+        Verdict verdict = policies.evaluate(set, current.mergeRequest(), current.data());
+        if (current.unreadable().isPresent()) {
+            // A rule needed the commit's changes or commits and GitLab could not give them: no verdict on less.
+            return new Step(ReportOutcome.fromReadFailure(current.unreadable().get()));
+        }
         metrics.counter("policy_gate_verdicts", "status", verdict.status().wireName(), "if_enforced",
                 verdict.ifEnforced().wireName()).increment();
         verdict.policies().forEach(p -> metrics.counter("policy_gate_policy_results", "policy", p.policy(),
                 "result", p.blocking() ? "failed" : p.failsOnlyInAudit() ? "audit-failed" : "passed",
                 "mode", p.mode().wireName()).increment());
-        if (!journal.stillEvaluating(job.id(), owner)) {
+        if (!journal.stillHeld(job.id(), owner)) {
             LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
             return null;
         }
+        String tamperedWith = tamperedWith(job, current.status(), verdict.status());
         LOG.infof("Evaluation %s for %s at %s: %s (%s)", job.id(), job.key(), job.sha(), verdict.status().wireName(),
                 verdict.summary());
+        NewVerdict newVerdict;
         try {
-            return new NewVerdict(verdict.status().wireName(), verdict.ifEnforced().wireName(),
-                    json.writeValueAsString(verdict), json.writeValueAsString(set.files()));
+            newVerdict = new NewVerdict(verdict.status().wireName(), verdict.ifEnforced().wireName(),
+                    json.writeValueAsString(verdict), json.writeValueAsString(set.files()),
+                    json.writeValueAsString(current.mergeRequest()), tamperedWith);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
         }
+        return new Step(reporter.report(new StatusReport(job.key(), job.sha(), verdict.status())), newVerdict, null);
     }
 
-    /** @param newVerdict the verdict when it was reached in this step, else null (it is in the journal) */
-    private void report(Job job, String owner, NewVerdict newVerdict) {
-        String verdictName = newVerdict != null ? newVerdict.verdict() : job.verdict();
-        VerdictStatus verdict = VerdictStatus.valueOf(verdictName.toUpperCase(java.util.Locale.ROOT));
-        Instant started = clock.instant();
-        ReportOutcome outcome = reporter.report(new StatusReport(job.key(), job.sha(), verdict));
-        if (outcome instanceof ReportOutcome.Postponed postponed) {
-            // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
-            journal.postpone(job.id(), owner, postponed.until().plus(retrySchedule.spread()), postponed.detail(),
-                    newVerdict);
-            return;
+    /**
+     * What GitLab showed that policy-gate had not given, or null. GitLab lets any Developer of a project post a
+     * status to any check (ee/lib/api/status_checks.rb records no author), so a {@code passed} at this commit is
+     * policy-gate's only if the last verdict GitLab took from policy-gate for the commit was {@code passed}. When
+     * GitLab took none from it, a {@code passed} counts only against a failing verdict: what policy-gate posted is
+     * kept for policy-gate.history.keep, and an older pass of its own may be gone. Only where policy-gate posts
+     * passed and failed itself (standard status mode, not a dry run).
+     */
+    private String tamperedWith(Job job, Optional<String> status, VerdictStatus verdict) {
+        if (!status.equals(Optional.of("passed")) || service.dryRun() || gitlab.statusMode() != StatusMode.STANDARD) {
+            return null;
         }
+        Optional<String> posted = journal.lastPosted(job.key(), job.sha());
+        if (posted.equals(Optional.of("passed")) || (posted.isEmpty() && verdict == VerdictStatus.PASSED)) {
+            return null;
+        }
+        String detail = "GitLab showed passed for status check " + job.key().checkId() + " at " + job.sha()
+                + ", which policy-gate had not given (the last verdict it posted for this commit: "
+                + posted.orElse("none") + "); policy-gate's verdict, " + verdict.wireName() + ", replaces it";
+        if (job.tampered() == null) {
+            tampered.increment();
+            LOG.warnf("Tampered status on project %d merge request !%d: %s", job.key().projectId(),
+                    job.key().mergeRequestIid(), detail);
+        }
+        return detail;
+    }
+
+    /** Turns a step's outcome into the job's next state: the one place that decides done, retry or dead. */
+    private void settle(Job job, String owner, Instant started, Step step) {
+        ReportOutcome outcome = step.outcome();
         Instant finished = clock.instant();
         int attemptNumber = job.attempts() + 1;
         ReportAttempt attempt = new ReportAttempt(attemptNumber, started,
                 Duration.between(started, finished).toMillis(), outcome.httpStatus(), outcome.kind(),
-                outcome.detail());
+                outcome.detail(), outcome instanceof ReportOutcome.Delivered ? step.verdict().verdict() : null);
         JobState finalState;
         Instant retryAt = null;
         if (outcome instanceof ReportOutcome.Delivered || outcome instanceof ReportOutcome.NotPosted) {
@@ -166,11 +268,11 @@ public class JobProcessor {
                 finalState = JobState.DEAD;
                 attempt = new ReportAttempt(attempt.attempt(), attempt.startedAt(), attempt.durationMillis(),
                         attempt.httpStatus(), attempt.outcome(), attempt.detail() + "; gave up after retrying for "
-                                + reportConfig.retryFor() + " (policy-gate.report.retry-for)");
+                                + reportConfig.retryFor() + " (policy-gate.report.retry-for)", null);
             } else {
                 finalState = null;
-                LOG.warnf("Evaluation %s for %s: report attempt %d failed (%s); next attempt at %s", job.id(),
-                        job.key(), attemptNumber, t.detail(), retryAt);
+                LOG.warnf("Evaluation %s for %s: attempt %d failed (%s); next attempt at %s", job.id(), job.key(),
+                        attemptNumber, t.detail(), retryAt);
             }
         } else {
             finalState = JobState.DEAD;
@@ -178,17 +280,38 @@ public class JobProcessor {
         if (finalState == JobState.DEAD) {
             LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), attempt.detail());
         }
-        boolean noteDue = finalState == JobState.REPORTED
-                && reportConfig.comment().noteDue(verdict, () -> journal.failedBefore(job.key(), job.id()));
-        if (!journal.recordReport(job.id(), owner, attempt, finalState, finalState == null ? retryAt : null, noteDue,
-                newVerdict)) {
-            LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
-        } else if (finalState == JobState.REPORTED) {
-            LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());
-            webhookToReport.record(Duration.between(job.createdAt(), finished));
-            if (noteDue) {
-                notes.wakeUp();
+        VerdictStatus verdict = step.verdict() == null ? null
+                : VerdictStatus.valueOf(step.verdict().verdict().toUpperCase(Locale.ROOT));
+        boolean noteDue = finalState == JobState.REPORTED && verdict != null && reportConfig.comment().noteDue(verdict,
+                step.verdict().tampered() != null, () -> journal.failedBefore(job.key(), job.id()));
+        Instant again = started.plus(coalesce).isAfter(finished) ? started.plus(coalesce) : finished;
+        JournalStore.Recorded recorded = journal.recordReport(job.id(), owner, job.generation(), attempt, finalState,
+                retryAt, noteDue, step.verdict(), again);
+        switch (recorded) {
+            case LOST -> LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
+            case EVALUATE_AGAIN -> LOG.infof("Evaluation %s for %s is evaluated again at %s: a webhook for %s"
+                    + " arrived while it was evaluated", job.id(), job.key(), again, job.sha());
+            case DONE -> {
+                if (finalState == JobState.REPORTED) {
+                    LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());
+                    webhookToReport.record(Duration.between(job.createdAt(), finished));
+                    if (noteDue) {
+                        notes.wakeUp();
+                    }
+                } else if (finalState == JobState.SUPERSEDED) {
+                    LOG.infof("Evaluation %s for %s superseded: %s", job.id(), job.key(), outcome.detail());
+                }
             }
+        }
+    }
+
+    /** The job's commit is not GitLab's HEAD: the HEAD gets a job, unless one exists (finished or not). */
+    private void queueHead(Job job, GitLabFacts.Moved moved) {
+        String head = moved.mergeRequest().sha();
+        if (journal.standing(job.key(), head).isEmpty()
+                && queue.queue(job.key().projectId(), json.valueToTree(moved.mergeRequest()), job.key().checkId(),
+                        moved.check().name(), "head-of-merge-request")) {
+            LOG.infof("Queued %s at GitLab's HEAD %s", job.key(), head);
         }
     }
 

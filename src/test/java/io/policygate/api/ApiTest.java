@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
@@ -42,6 +43,8 @@ class ApiTest extends ServiceTest {
 
     @Test
     void evaluateExplainsTheVerdictRuleByRuleAndReportsNothing() {
+        // GitLab has the sample's merge request at its commit, without changes (protected-paths reads them).
+        FakeGitLab.SHARED.sent(Payloads.raw(Payloads.SAMPLE));
         long jobs = journal.jobCount();
 
         api().contentType("application/json").body(Payloads.raw(Payloads.SAMPLE))

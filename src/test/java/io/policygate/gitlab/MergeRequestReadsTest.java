@@ -1,15 +1,20 @@
 package io.policygate.gitlab;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -17,46 +22,70 @@ import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules that need more than the payload read it from GitLab: only when an applicable rule needs it,
- * paginated, once per evaluation and cached per SHA. Uses the shipped policies/protected-paths.yaml.
+ * Rules that need more than the merge request read the changes of the job's own commit from GitLab: the diff
+ * version GitLab made for that SHA, only when an applicable rule needs it, once per evaluation and cached per SHA.
+ * Without them, nothing is decided: the job waits and tries again. Uses the shipped policies/protected-paths.yaml.
  */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
 class MergeRequestReadsTest extends ServiceTest {
 
-    private static final String DIFFS = "/api/v4/projects/6/merge_requests/4/diffs";
+    private static final String MR = "/api/v4/projects/6/merge_requests/4";
+    private static final String VERSIONS = MR + "/versions";
     private static final String OTHER_SHA = "3333333333333333333333333333333333333333";
 
-    private void diffsOnTwoPages() {
-        gitlab.stubFor(get(urlPathEqualTo(DIFFS)).withQueryParam("page", equalTo("1")).willReturn(GitLabStubs.json(
-                "[{\"old_path\":\"src/A.java\",\"new_path\":\"src/A.java\",\"new_file\":false,\"renamed_file\":false,"
-                        + "\"deleted_file\":false,\"diff\":\"@@ -1 +1 @@\\n-a\\n+b\\n\"}]").withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(DIFFS)).withQueryParam("page", equalTo("2")).willReturn(GitLabStubs.json(
-                "[{\"old_path\":\"deploy/prod.yaml\",\"new_path\":\"deploy/prod.yaml\",\"new_file\":false,"
-                        + "\"renamed_file\":false,\"deleted_file\":false,\"diff\":\"\"}]").withHeader("X-Next-Page", "")));
+    private static Map<String, Object> changed(String path) {
+        return Map.of("old_path", path, "new_path", path, "new_file", false, "renamed_file", false,
+                "deleted_file", false, "diff", "@@ -1 +1 @@\n-a\n+b\n");
     }
 
     @Test
-    void changesAreReadOnAllPagesAndDecideTheVerdict() {
-        diffsOnTwoPages();
-        String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", OTHER_SHA));
+    void theChangesOfTheJobsCommitDecideTheVerdict() {
+        String body = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", OTHER_SHA);
+        FakeGitLab.SHARED.sent(body);
+        FakeGitLab.SHARED.changes(6, 4, OTHER_SHA, List.of(changed("src/A.java"), changed("deploy/prod.yaml")));
 
-        Job job = journal.awaitState(id, JobState.REPORTED);
+        Job job = journal.awaitState(Webhooks.accept(body), JobState.REPORTED);
 
         assertEquals("failed", job.verdict());
         assertTrue(job.verdictDetail().contains("ask the platform team for the platform-approved label"), job.verdictDetail());
         assertTrue(job.verdictDetail().contains("deploy/prod.yaml"), job.verdictDetail());
-        gitlab.verify(2, getRequestedFor(urlPathEqualTo(DIFFS)).withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token")));
-        gitlab.verify(1, getRequestedFor(urlPathEqualTo(DIFFS)).withQueryParam("per_page", equalTo("100"))
-                .withQueryParam("page", equalTo("2")));
+        gitlab.verify(1, getRequestedFor(urlPathEqualTo(VERSIONS)).withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token"))
+                .withQueryParam("per_page", equalTo("100")));
+        gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
+        // Never the merge request's latest changes, whatever commit they are of.
+        gitlab.verify(0, anyRequestedFor(urlPathMatching(MR + "/(diffs|changes|commits)")));
 
-        // GitLab's Retry for the same SHA evaluates again, from the cache.
-        String again = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", OTHER_SHA));
+        // GitLab's Retry for the same SHA evaluates again: the merge request afresh, the commit's changes from the cache.
+        String again = Webhooks.accept(body);
         assertEquals("failed", journal.awaitState(again, JobState.REPORTED).verdict());
-        gitlab.verify(2, getRequestedFor(urlPathEqualTo(DIFFS)));
+        gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR)));
+        gitlab.verify(1, getRequestedFor(urlPathEqualTo(VERSIONS)));
+        gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
+    }
+
+    @Test
+    void theVersionOfTheCommitIsLookedForOnEveryPage() {
+        String sha = "6666666666666666666666666666666666666666";
+        String body = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha);
+        FakeGitLab.SHARED.sent(body);
+        FakeGitLab.SHARED.changes(6, 4, sha, List.of(changed("deploy/prod.yaml")));
+        // Newer versions (of other commits) fill the first page; the commit's own is on the second.
+        gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).withQueryParam("page", equalTo("1")).willReturn(GitLabStubs.json(
+                "[{\"id\":9002,\"head_commit_sha\":\"" + Payloads.sha(9002) + "\"},{\"id\":9001,\"head_commit_sha\":\""
+                        + Payloads.sha(9001) + "\"}]").withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).withQueryParam("page", equalTo("2"))
+                .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
+
+        assertEquals("failed", journal.awaitState(Webhooks.accept(body), JobState.REPORTED).verdict());
+        gitlab.verify(2, getRequestedFor(urlPathEqualTo(VERSIONS)));
     }
 
     @Test
@@ -66,20 +95,42 @@ class MergeRequestReadsTest extends ServiceTest {
         String id = Webhooks.accept(body);
 
         assertEquals("passed", journal.awaitState(id, JobState.REPORTED).verdict());
-        gitlab.verify(0, getRequestedFor(urlPathEqualTo(DIFFS)));
+        gitlab.verify(0, getRequestedFor(urlPathMatching(VERSIONS + ".*")));
     }
 
     @Test
-    void unreadableChangesFailClosedWithTheReason() {
-        gitlab.stubFor(get(urlPathEqualTo(DIFFS)).willReturn(aResponse().withStatus(503)));
-        String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id",
-                "4444444444444444444444444444444444444444"));
+    void unreadableChangesDecideNothingTheJobWaitsUntilGitLabGivesThem() {
+        String sha = "4444444444444444444444444444444444444444";
+        StubMapping down = gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).willReturn(aResponse().withStatus(503)));
+        String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha));
 
-        Job job = journal.awaitState(id, JobState.REPORTED);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> journal.job(id).attempts() >= 1);
+        Job waiting = journal.job(id);
+        assertEquals(JobState.REPORTING, waiting.state());
+        assertTrue(waiting.lastError().contains("GitLab answered 503 to the diff versions read (3 attempts)"),
+                waiting.lastError());
+        gitlab.verify(0, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)));
 
-        assertEquals("failed", job.verdict());
-        assertTrue(job.verdictDetail().contains("\"outcome\":\"error\""), job.verdictDetail());
-        assertTrue(job.verdictDetail().contains("GitLab answered 503 to the changes read (3 attempts)"), job.verdictDetail());
-        gitlab.verify(3, getRequestedFor(urlPathEqualTo(DIFFS)));
+        gitlab.removeStub(down);
+        Job reported = journal.awaitState(id, JobState.REPORTED);
+        assertEquals("passed", reported.verdict());
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)));
+        assertEquals("transient", journal.attemptsOf(id).get(0).outcome());
+    }
+
+    @Test
+    void aCommitGitLabHasNoDiffVersionForYetWaitsForIt() {
+        String sha = "5555555555555555555555555555555555555555";
+        // GitLab makes the diff version of a push in the background: for a moment the list lacks it.
+        StubMapping notYet = gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).willReturn(GitLabStubs.json(
+                "[{\"id\":9001,\"head_commit_sha\":\"" + Payloads.sha(9001) + "\"}]")));
+        String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha));
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> journal.job(id).attempts() >= 1);
+        assertTrue(journal.job(id).lastError().contains("GitLab has no diff version of the merge request for commit "
+                + sha), journal.job(id).lastError());
+
+        gitlab.removeStub(notYet);
+        assertEquals("passed", journal.awaitState(id, JobState.REPORTED).verdict());
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class VerdictNoteTest {
 
     private static final VerdictNote.Subject SUBJECT = new VerdictNote.Subject(3, "Compliance", "0123456789abcdef",
-            "ev-1", Instant.parse("2026-11-24T10:15:30Z"));
+            "ev-1", Instant.parse("2026-11-24T10:15:30Z"), false);
 
     @Test
     void aFailureListsEnforcedRulesThenAuditFindingsThenTheLink() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.policygate.testing.EmbeddedPostgres;
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
@@ -44,7 +45,7 @@ class ProcessFaultsIT {
 
     @BeforeEach
     void startGitLab() {
-        gitlab = new WireMockServer(0);
+        gitlab = new WireMockServer(FakeGitLab.options().dynamicPort());
         gitlab.start();
         GitLabStubs.acceptAll(gitlab);
     }

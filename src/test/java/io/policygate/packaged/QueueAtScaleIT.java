@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
@@ -40,7 +40,7 @@ class QueueAtScaleIT {
 
     @Test
     void hundredThousandQueuedJobsKeepMemoryFlatAndAllAreReported() throws Exception {
-        WireMockServer gitlab = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+        WireMockServer gitlab = new WireMockServer(FakeGitLab.options().dynamicPort()
                 .maxRequestJournalEntries(100).containerThreads(20));
         gitlab.start();
         try (EmbeddedPostgres postgres = io.policygate.testing.EmbeddedPostgres.startServer()) {
@@ -129,8 +129,11 @@ class QueueAtScaleIT {
                     insert.setInt(2, iid);
                     insert.setString(3, sha);
                     insert.setString(4, "6!" + iid + "#1");
-                    insert.setString(5, template.replace("\"iid\": 4,", "\"iid\": " + iid + ",")
-                            .replace(Payloads.SAMPLE_SHA, sha));
+                    String payload = template.replace("\"iid\": 4,", "\"iid\": " + iid + ",")
+                            .replace(Payloads.SAMPLE_SHA, sha);
+                    // As if GitLab had sent it: its merge request is at this HEAD.
+                    FakeGitLab.SHARED.sent(payload);
+                    insert.setString(5, payload);
                     insert.setObject(6, now);
                     insert.setObject(7, now);
                     insert.setObject(8, now);

@@ -136,11 +136,6 @@ public final class FakeMergeRequest implements MergeRequestContext {
     }
 
     @Override
-    public String action() {
-        return "open";
-    }
-
-    @Override
     public long authorId() {
         return 1;
     }
@@ -163,10 +158,5 @@ public final class FakeMergeRequest implements MergeRequestContext {
     @Override
     public String statusCheckName() {
         return statusCheckName;
-    }
-
-    @Override
-    public String username() {
-        return "root";
     }
 }

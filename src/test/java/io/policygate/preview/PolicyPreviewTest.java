@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.cli.PolicyGateMain;
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -146,6 +147,10 @@ class PolicyPreviewTest extends ServiceTest {
             if (kind != 'C' && kind != 'E') {
                 labels.add("compliance-reviewed");
             }
+            // GitLab holds it too, with a diff version (no changes) for its HEAD.
+            FakeGitLab.SHARED.put(new FakeGitLab.MergeRequest(project, PATHS.get(project), iid,
+                    mr.path("sha").asText(), "opened", title, "", "feature-" + iid, "main", false,
+                    kind != 'C' && kind != 'E' ? List.of("compliance-reviewed") : List.of(), 7, "dev", List.of()));
         }
         return list;
     }
@@ -316,13 +321,13 @@ class PolicyPreviewTest extends ServiceTest {
     @Test
     void aSecondPreviewWhileOneRunsIsTooManyRequestsAndTheFirstFinishes() throws Exception {
         // GitLab answers each read of project 105 after a second (inside the client's 2 s): the first preview
-        // holds the replica's one preview slot for about five seconds (project, list, three merge requests).
+        // holds the replica's one preview slot for about five seconds (project, list, three merge requests' versions).
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105")).willReturn(GitLabStubs.json(project(105))
                 .withFixedDelay(1000)));
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105/merge_requests"))
                 .willReturn(GitLabStubs.json(mergeRequests(105, "AAA").toString()).withFixedDelay(1000)));
-        gitlab.stubFor(get(urlPathMatching("/api/v4/projects/105/merge_requests/\\d+/diffs")).atPriority(1)
-                .willReturn(GitLabStubs.json("[]").withFixedDelay(1000)));
+        gitlab.stubFor(get(urlPathMatching("/api/v4/projects/105/merge_requests/\\d+/versions")).atPriority(1)
+                .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS).withFixedDelay(1000)));
         Map<String, Object> request = Map.of("files", candidate(), "projects", List.of(105));
         CompletableFuture<JsonPath> first = CompletableFuture.supplyAsync(
                 () -> preview(request).statusCode(200).extract().jsonPath());

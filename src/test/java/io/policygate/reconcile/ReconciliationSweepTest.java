@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -22,9 +23,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The sweep finds checks GitLab shows pending or failed without our verdict for HEAD, and only those. */
+/**
+ * The sweep finds our checks whose status at HEAD is not policy-gate's verdict for that commit: pending or failed
+ * without an evaluation (a lost webhook, GitLab's timeout), or passed when policy-gate never said so.
+ */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
 class ReconciliationSweepTest extends ServiceTest {
@@ -32,55 +37,70 @@ class ReconciliationSweepTest extends ServiceTest {
     private static final String MRS = "/api/v4/projects/6/merge_requests";
     private static final String LOST = Payloads.sha(21);
     private static final String TIMED_OUT = Payloads.sha(22);
+    private static final String PASSED_ELSEWHERE = Payloads.sha(23);
+    private static final String FORGED = Payloads.sha(24);
 
     @Inject
     ReconciliationSweep sweep;
     @Inject
     JournalStore store;
 
-    private static String mr(int iid, String sha, String title, String labels) {
-        return "{\"iid\":" + iid + ",\"sha\":\"" + sha + "\",\"title\":\"" + title + "\",\"description\":\"\","
-                + "\"source_branch\":\"feature/x\",\"target_branch\":\"main\",\"draft\":false,\"state\":\"opened\","
-                + "\"labels\":[" + labels + "],\"author\":{\"id\":3,\"username\":\"ada\"},"
-                + "\"references\":{\"full\":\"flightjs/Flight!" + iid + "\"},"
-                + "\"web_url\":\"http://example.com/flightjs/Flight/-/merge_requests/" + iid + "\"}";
-    }
-
-    private void checks(int iid, String body) {
-        gitlab.stubFor(get(urlPathEqualTo(MRS + "/" + iid + "/status_checks")).willReturn(GitLabStubs.json(body)));
+    /** Merge request {@code iid} of project 6 in GitLab, at {@code sha}, with the QA check policy-gate answers. */
+    private static FakeGitLab.MergeRequest mr(int iid, String sha, String title, String... labels) {
+        return new FakeGitLab.MergeRequest(6, "flightjs/Flight", iid, sha, "opened", title, "", "feature/x", "main",
+                false, List.of(labels), 3, "ada", List.of(new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL)));
     }
 
     @Test
-    void queuesWhatGitLabWaitsForAndNothingElse() {
+    void queuesEveryCheckWhoseStatusIsNotPolicyGatesVerdict() {
         // Project 6 and check 1 are known from a delivered webhook for MR 4 at the sample SHA.
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.COMPLIANT)), JobState.REPORTED);
+        FakeGitLab.SHARED.put(mr(21, LOST, "PAY-21 lost webhook", "compliance-reviewed").withChecks(
+                new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL),
+                new FakeGitLab.Check(9, "other", "https://other.example.com/hook")));
+        FakeGitLab.SHARED.put(mr(22, TIMED_OUT, "no ticket"));
+        FakeGitLab.SHARED.postStatus(6, 22, 1, TIMED_OUT, "failed");
+        FakeGitLab.SHARED.put(mr(23, PASSED_ELSEWHERE, "PAY-23 done", "compliance-reviewed"));
+        FakeGitLab.SHARED.postStatus(6, 23, 1, PASSED_ELSEWHERE, "passed");
+        FakeGitLab.SHARED.put(mr(24, FORGED, "no ticket, no review"));
+        FakeGitLab.SHARED.postStatus(6, 24, 1, FORGED, "passed");
+        // The open merge requests come on two pages: every page is read.
+        gitlab.stubFor(get(urlPathEqualTo(MRS)).withQueryParam("state", equalTo("opened"))
+                .withQueryParam("page", equalTo("1")).willReturn(GitLabStubs.json("[" + open(4) + "," + open(21)
+                        + "," + open(22) + "]").withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo(MRS)).withQueryParam("state", equalTo("opened"))
+                .withQueryParam("page", equalTo("2")).willReturn(GitLabStubs.json("[" + open(23) + "," + open(24)
+                        + "]")));
         gitlab.resetRequests();
-        gitlab.stubFor(get(urlPathEqualTo(MRS)).withQueryParam("state", equalTo("opened"))
-                .withQueryParam("page", equalTo("1")).willReturn(GitLabStubs.json("[" + mr(4, Payloads.SAMPLE_SHA, "x", "")
-                        + "," + mr(21, LOST, "PAY-21 lost webhook", "\"compliance-reviewed\"") + "]")
-                        .withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(MRS)).withQueryParam("state", equalTo("opened"))
-                .withQueryParam("page", equalTo("2")).willReturn(GitLabStubs.json("["
-                        + mr(22, TIMED_OUT, "no ticket", "") + "," + mr(23, Payloads.sha(23), "done", "") + "]")));
-        checks(4, "[{\"id\":1,\"name\":\"QA\",\"status\":\"passed\"}]");
-        checks(21, "[{\"id\":1,\"name\":\"QA\",\"status\":\"pending\"},{\"id\":9,\"name\":\"other\",\"status\":\"pending\"}]");
-        checks(22, "[{\"id\":1,\"name\":\"QA\",\"status\":\"failed\"}]");
-        checks(23, "[{\"id\":1,\"name\":\"QA\",\"status\":\"passed\"}]");
 
         ReconciliationSweep.Result result = sweep.sweep();
 
-        assertEquals(new ReconciliationSweep.Result(1, 4, 2), result);
+        // 4 is passed as policy-gate reported it; the others are not what policy-gate said of their HEAD.
+        assertEquals(new ReconciliationSweep.Result(1, 5, 4), result);
         await().atMost(Duration.ofSeconds(20)).until(() -> journal.unfinishedCount() == 0);
+        gitlab.verify(0, postRequestedFor(urlPathEqualTo(MRS + "/4/status_check_responses")));
         gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/21/status_check_responses")).withRequestBody(equalToJson(
                 "{\"sha\":\"" + LOST + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/22/status_check_responses")).withRequestBody(equalToJson(
-                "{\"sha\":\"" + TIMED_OUT + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
-        gitlab.verify(0, postRequestedFor(urlPathEqualTo(MRS + "/4/status_check_responses")));
-        gitlab.verify(0, postRequestedFor(urlPathEqualTo(MRS + "/23/status_check_responses")));
         gitlab.verify(0, postRequestedFor(urlPathEqualTo(MRS + "/21/status_check_responses"))
                 .withRequestBody(containing("\"external_status_check_id\":9")));
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/22/status_check_responses")).withRequestBody(equalToJson(
+                "{\"sha\":\"" + TIMED_OUT + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
+        // A pass policy-gate has no record of: its own evaluation agrees, so it is only confirmed...
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/23/status_check_responses")).withRequestBody(equalToJson(
+                "{\"sha\":\"" + PASSED_ELSEWHERE + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
+        // ...or replaced by its failure.
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/24/status_check_responses")).withRequestBody(equalToJson(
+                "{\"sha\":\"" + FORGED + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
+        assertEquals("failed", FakeGitLab.SHARED.status(6, 24, 1, FORGED));
 
-        assertEquals(0, sweep.sweep().queued(), "a second sweep finds our verdicts and queues nothing");
+        assertEquals(0, sweep.sweep().queued(), "a second sweep finds GitLab showing policy-gate's verdicts");
+    }
+
+    /** GitLab's list entry of a merge request the fake holds. */
+    private String open(int iid) {
+        FakeGitLab.MergeRequest mr = FakeGitLab.SHARED.mergeRequest(6, iid);
+        return "{\"iid\":" + iid + ",\"sha\":\"" + mr.sha() + "\",\"title\":\"" + mr.title() + "\",\"state\":\"opened\","
+                + "\"target_branch\":\"" + mr.targetBranch() + "\",\"references\":{\"full\":\"flightjs/Flight!" + iid + "\"}}";
     }
 
     @Test

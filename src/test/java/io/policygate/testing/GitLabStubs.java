@@ -9,8 +9,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import java.util.List;
 
-/** GitLab's answers to status_check_responses, as WireMock stubs. */
+/** GitLab's answers as WireMock stubs: {@link FakeGitLab} behind the API policy-gate calls. */
 public final class GitLabStubs {
 
     public static final String STATUS_PATH = "/api/v4/projects/6/merge_requests/4/status_check_responses";
@@ -30,15 +31,17 @@ public final class GitLabStubs {
     public static final long BOT_USER_ID = 99;
 
     /**
-     * GitLab accepting every status (its 201 body is the stored response), answering reads of a merge
-     * request with no changes, no commits, no notes and the sample's author, and taking notes.
+     * GitLab as {@link FakeGitLab#SHARED} holds it: merge requests, their projects, status checks and diff
+     * versions are read from it, a status is posted to it (409 when the SHA is not HEAD). Besides: the token's
+     * user, the version, no notes, and notes taken. A test's own stubs (default priority) win over these.
      */
     public static void acceptAll(WireMockServer gitlab) {
-        gitlab.stubFor(statusResponses().willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":1,\"status\":\"passed\"}")));
-        gitlab.stubFor(get(urlPathMatching(MR_PATH + "/(diffs|commits)")).atPriority(10).willReturn(json("[]")));
-        gitlab.stubFor(get(urlPathMatching(MR_PATH)).atPriority(10)
-                .willReturn(json("{\"iid\":4,\"author\":{\"id\":1,\"username\":\"root\"}}")));
+        gitlab.stubFor(statusResponses().willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
+        for (String read : List.of("/api/v4/projects/\\d+", "/api/v4/projects/\\d+/merge_requests", MR_PATH,
+                MR_PATH + "/status_checks", MR_PATH + "/versions", MR_PATH + "/versions/\\d+")) {
+            gitlab.stubFor(get(urlPathMatching(read)).atPriority(10)
+                    .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
+        }
         gitlab.stubFor(get(urlPathMatching("/api/v4/user")).atPriority(10)
                 .willReturn(json("{\"id\":" + BOT_USER_ID + ",\"username\":\"policy-gate-bot\"}")));
         gitlab.stubFor(get(urlPathMatching(NOTES_PATH)).atPriority(10).willReturn(json("[]")));
@@ -53,11 +56,12 @@ public final class GitLabStubs {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
     }
 
-    /** A clean GitLab: earlier tests' jobs finished against it, no request recorded. */
+    /** A clean GitLab: earlier tests' jobs finished against it, no request recorded, no merge request known. */
     public static void reset(WireMockServer gitlab, Journal journal) {
         gitlab.resetAll();
         acceptAll(gitlab);
         journal.awaitIdle();
         gitlab.resetRequests();
+        FakeGitLab.SHARED.reset();
     }
 }

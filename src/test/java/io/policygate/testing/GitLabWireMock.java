@@ -1,7 +1,6 @@
 package io.policygate.testing;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +24,7 @@ public class GitLabWireMock implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().port(freePort()));
+        server = new WireMockServer(FakeGitLab.options().port(freePort()));
         server.start();
         // Accept from the first moment: the workers may report before a test has set its own stubs.
         GitLabStubs.acceptAll(server);

@@ -38,6 +38,20 @@ public class Journal {
         return store.attempts(id);
     }
 
+    /** The id of the newest job of a merge request. */
+    public String newestIdOf(long projectId, long iid) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM evaluation_job WHERE project_id = " + projectId
+                        + " AND mr_iid = " + iid + " ORDER BY created_at DESC, id DESC LIMIT 1")) {
+            if (!rs.next()) {
+                throw new AssertionError("no job of " + projectId + "!" + iid);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public long jobCount() {
         return count("SELECT COUNT(*) FROM evaluation_job");
     }

@@ -107,8 +107,12 @@ public final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("not ready within 60 s:\n" + log());
     }
 
-    /** POSTs a webhook signed with the test secret; returns GitLab-style status code and body. */
+    /**
+     * POSTs a webhook signed with the test secret; returns GitLab-style status code and body. GitLab built it, so the
+     * fake GitLab's merge request is now as the body says.
+     */
     public HttpResponse<String> sendSigned(String body) throws IOException, InterruptedException {
+        FakeGitLab.SHARED.sent(body);
         return HTTP.send(HttpRequest.newBuilder(uri("/webhooks/gitlab")).header("Content-Type", "application/json")
                 .header("X-Gitlab-Signature", Webhooks.sign(Webhooks.SECRET, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -33,8 +33,20 @@ public final class Webhooks {
         return signed(body).header("Expect", "100-continue").when().post("/webhooks/gitlab").then();
     }
 
-    /** The request {@link #sendSigned} sends, for a test that adds to it. */
+    /**
+     * The request {@link #sendSigned} sends, for a test that adds to it. GitLab built the body from its state, so
+     * the fake GitLab's merge request is now as the body says ({@link FakeGitLab#sent}).
+     */
     public static RequestSpecification signed(String body) {
+        FakeGitLab.SHARED.sent(body);
+        return forged(body);
+    }
+
+    /**
+     * A body signed with the shared secret that GitLab did not build: whoever holds the secret can send one. The
+     * fake GitLab's state stays as it is.
+     */
+    public static RequestSpecification forged(String body) {
         return given().contentType("application/json").header("X-Gitlab-Signature", sign(SECRET, body)).body(body);
     }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
 import io.policygate.testing.ConfigOverrides;
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.Previews;
@@ -37,7 +38,8 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
 
     public static class Profile extends ConfigOverrides {
         public Profile() {
-            super("policy-gate.public-url", PUBLIC + "/");
+            // GitLab calls policy-gate at an address of its own, not through the people's proxy.
+            super("policy-gate.public-url", PUBLIC + "/", "policy-gate.webhook.urls", FakeGitLab.POLICY_GATE_URL);
         }
     }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -76,6 +77,7 @@ class WebhookToReportTest extends ServiceTest {
 
     @Test
     void statusCheckAuthenticatedByTokenIsAccepted() {
+        FakeGitLab.SHARED.sent(Payloads.raw(Payloads.COMPLIANT));
         String id = given().contentType("application/json").header("X-Gitlab-Token", Webhooks.SECRET)
                 .body(Payloads.raw(Payloads.COMPLIANT))
                 .when().post("/webhooks/gitlab")

@@ -1,5 +1,6 @@
 package io.policygate.worker;
 
+import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.Payloads;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -38,7 +39,8 @@ public class LeftoverJournal implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         String url = "jdbc:h2:file:" + dir.resolve("journal");
-        Flyway.configure().dataSource(url, "policygate", "").locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(url, "policygate", "").locations("classpath:db/migration", "classpath:db/h2")
+                .load().migrate();
         try (Connection c = DriverManager.getConnection(url, "policygate", "")) {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             insert(c, QUEUED, 11, SHA_11, "queued", null, null, now);
@@ -55,6 +57,8 @@ public class LeftoverJournal implements QuarkusTestResourceLifecycleManager {
             OffsetDateTime leaseUntil, OffsetDateTime now) throws SQLException {
         String payload = Payloads.with(Payloads.SAMPLE, "/object_attributes/iid", iid)
                 .replace(Payloads.SAMPLE_SHA, sha);
+        // GitLab sent it before the process stopped: its merge request is at that commit.
+        FakeGitLab.SHARED.sent(payload);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO evaluation_job (id, project_id, mr_iid,"
                 + " check_id, sha, active_key, state, payload, verdict, attempts, next_attempt_at, lease_owner,"
                 + " lease_until, created_at, updated_at) VALUES (?, 6, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

@@ -48,7 +48,7 @@ class RestartRecoveryTest {
                     + "/status_check_responses")).withRequestBody(equalToJson(
                             "{\"sha\":\"" + mr[1] + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
         }
-        // The job that had a verdict is reported, not evaluated again: its attempt count continues.
+        // The job that had a verdict waiting is evaluated again from GitLab's facts and reported: its attempts go on.
         assertEquals(2, journal.job(LeftoverJournal.REPORTING).attempts());
     }
 }

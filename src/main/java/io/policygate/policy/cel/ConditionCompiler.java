@@ -6,6 +6,8 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelKind;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
@@ -27,7 +29,6 @@ public final class ConditionCompiler {
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("mergeRequest", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("project", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("user", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("statusCheck", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("changes", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
             .addVar("commits", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
@@ -37,6 +38,13 @@ public final class ConditionCompiler {
             .addFunctionBindings(CelFunctionBinding.from("glob_string_string", String.class, String.class,
                     ConditionCompiler::glob))
             .build();
+    /**
+     * Why {@code user} and {@code mergeRequest.action} are gone: they were only ever in the webhook's body, which
+     * anyone holding the shared secret can write, and a verdict must follow from what GitLab says.
+     */
+    private static final String ONLY_IN_BODIES = "Who triggered a webhook (user) and its action were only in the"
+            + " webhook's body, which policy-gate no longer trusts: verdicts follow from GitLab's facts about the"
+            + " merge request (for its author: mergeRequest.author.id, or the author rule)";
     private static final int GLOB_CACHE_LIMIT = 1000;
     private static final Map<String, Glob> GLOBS = new ConcurrentHashMap<>();
 
@@ -51,16 +59,31 @@ public final class ConditionCompiler {
         return GLOBS.computeIfAbsent(pattern, Glob::of).matches(path);
     }
 
+    /** True when the expression selects {@code action} on {@code mergeRequest}. */
+    private static boolean readsMergeRequestAction(CelAbstractSyntaxTree ast) {
+        return CelNavigableAst.fromAst(ast).getRoot().allNodes()
+                .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.SELECT)
+                .map(node -> node.expr().select())
+                .anyMatch(select -> select.field().equals("action")
+                        && select.operand().getKind() == CelExpr.ExprKind.Kind.IDENT
+                        && select.operand().ident().name().equals("mergeRequest"));
+    }
+
     /**
      * @throws InvalidConditionException when the text does not compile or cannot be a boolean
      */
     public static CompiledCondition compile(String expression) {
         CelValidationResult result = CEL.compile(expression);
         if (result.hasError()) {
-            throw new InvalidConditionException("CEL does not compile: " + result.getErrorString());
+            String error = result.getErrorString();
+            throw new InvalidConditionException("CEL does not compile: " + error
+                    + (error.contains("undeclared reference to 'user'") ? ". " + ONLY_IN_BODIES : ""));
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
+            if (readsMergeRequestAction(ast)) {
+                throw new InvalidConditionException("mergeRequest.action is not available. " + ONLY_IN_BODIES);
+            }
             CelKind kind = ast.getResultType().kind();
             // Map fields are dyn, so `mergeRequest.draft` is only known to be boolean at run time.
             if (kind != CelKind.BOOL && kind != CelKind.DYN) {

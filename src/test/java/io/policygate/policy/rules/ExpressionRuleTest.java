@@ -34,7 +34,7 @@ class ExpressionRuleTest {
                 Arguments.of("mergeRequest.targetBranch != 'main'", sample.withTargetBranch("develop"), Outcome.PASSED),
                 Arguments.of("!mergeRequest.draft", sample.withDraft(true), Outcome.FAILED),
                 Arguments.of("project.id == 6 && project.path.startsWith('flightjs/')", sample, Outcome.PASSED),
-                Arguments.of("statusCheck.name == 'QA' && user.username == 'root'", sample, Outcome.PASSED),
+                Arguments.of("statusCheck.name == 'QA' && mergeRequest.author.id == 1", sample, Outcome.PASSED),
                 Arguments.of("mergeRequest.iid > 3 && mergeRequest.sha.size() == 40", sample, Outcome.PASSED),
                 Arguments.of("mergeRequest.title.matches('^[A-Z]+-[0-9]+')", sample, Outcome.FAILED),
                 // A field that does not exist is an error (fail closed), not a silent false or pass.
@@ -83,6 +83,9 @@ class ExpressionRuleTest {
                 Arguments.of("1 + 2", "must be a boolean condition"),
                 Arguments.of("'text'", "must be a boolean condition"),
                 Arguments.of("glob(mergeRequest.title)", "does not compile"),
+                // Only a webhook's body knew these; a body is a trigger, not evidence.
+                Arguments.of("user.username == 'root'", "only in the webhook's body, which policy-gate no longer trusts"),
+                Arguments.of("mergeRequest.action != 'approved'", "mergeRequest.action is not available"),
                 Arguments.of("  ", "is required"));
     }
 

@@ -1,0 +1,117 @@
+package io.policygate.worker;
+
+import io.policygate.config.GitLabConfig;
+import io.policygate.config.ServiceConfig;
+import io.policygate.event.CheckKey;
+import io.policygate.event.MergeRequestEvent;
+import io.policygate.gitlab.MergeRequest;
+import io.policygate.gitlab.MergeRequestFacts;
+import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.gitlab.StatusCheck;
+import io.policygate.journal.Job;
+import io.policygate.policy.DataUnavailableException;
+import io.policygate.policy.MergeRequestContext;
+import io.policygate.policy.MergeRequestData;
+import io.policygate.webhook.WebhookUrls;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+
+/**
+ * What GitLab says about a job's merge request and status check, read when the job is evaluated. A webhook's
+ * body only names which merge request and check to look at: anyone holding the shared secret can write one, so
+ * none of its facts decide anything. Only in a dry run without a GitLab to ask does the body stand in.
+ */
+@ApplicationScoped
+class GitLabFacts {
+
+    /** What the reads found. */
+    sealed interface Reading {
+    }
+
+    /**
+     * The merge request's HEAD is the job's commit and the check is policy-gate's: judge these facts.
+     * {@code status} is GitLab's status of the check at HEAD (passed, failed, pending); empty when the body
+     * stood in for GitLab.
+     */
+    record Current(MergeRequestContext mergeRequest, MergeRequestData data, Optional<String> status)
+            implements Reading {
+
+        /** The first read of changes or commits that failed during the evaluation, if one did. */
+        Optional<DataUnavailableException> unreadable() {
+            return data instanceof MergeRequestReads.VerdictData reads ? reads.failure() : Optional.empty();
+        }
+    }
+
+    /** GitLab's HEAD is another commit (or none): the job's commit is no longer the one to judge. */
+    record Moved(MergeRequest mergeRequest, StatusCheck check) implements Reading {
+    }
+
+    /** The merge request is closed, merged, or being merged: nothing is left to judge. */
+    record Finished(String state) implements Reading {
+    }
+
+    /** The check is not one policy-gate may post to on this merge request; {@code reason} says what to fix. */
+    record NotOurs(String reason) implements Reading {
+    }
+
+    /** GitLab could not be read. */
+    record Unreadable(DataUnavailableException failure) implements Reading {
+    }
+
+    private final MergeRequestReads reads;
+    private final WebhookUrls ourUrls;
+    private final boolean bodyStandsIn;
+
+    @Inject
+    GitLabFacts(MergeRequestReads reads, WebhookUrls ourUrls, ServiceConfig service, GitLabConfig gitlab) {
+        this.reads = reads;
+        this.ourUrls = ourUrls;
+        this.bodyStandsIn = service.dryRun() && gitlab.url().isEmpty();
+    }
+
+    /** False in a dry run without a GitLab, where the body stands in and nothing is read. */
+    boolean readsGitLab() {
+        return !bodyStandsIn;
+    }
+
+    /**
+     * Reads the merge request (fresh: labels and title change without a push), the project's full path (cached)
+     * and the merge request's status checks (every page). Changes and commits are read later, only if a rule
+     * asks, for the job's commit.
+     */
+    Reading read(Job job, MergeRequestEvent trigger) {
+        if (bodyStandsIn) {
+            return new Current(trigger, MergeRequestData.NONE, Optional.empty());
+        }
+        CheckKey key = job.key();
+        try {
+            MergeRequest mergeRequest = reads.mergeRequest(key.projectId(), key.mergeRequestIid());
+            if (!mergeRequest.open()) {
+                return new Finished(mergeRequest.state());
+            }
+            Optional<StatusCheck> check = reads.statusChecks(key.projectId(), key.mergeRequestIid()).stream()
+                    .filter(c -> c.id() == key.checkId()).findFirst();
+            if (check.isEmpty()) {
+                return new NotOurs("status check " + key.checkId() + " is not among the checks GitLab applies to"
+                        + " this merge request (target branch " + mergeRequest.targetBranch() + "). Fix: check the"
+                        + " status check's id in the project's settings, and the protected branches it is limited to");
+            }
+            if (!check.get().externalUrl().isEmpty() && !ourUrls.all().isEmpty()
+                    && !ourUrls.isOurs(check.get().externalUrl())) {
+                return new NotOurs("status check " + key.checkId() + " (" + check.get().name() + ") sends to "
+                        + check.get().externalUrl() + ", which is not policy-gate's (" + ourUrls.all()
+                        + "): policy-gate posts only to its own checks. Fix: point the check at policy-gate, or add"
+                        + " its address to policy-gate.webhook.urls");
+            }
+            if (mergeRequest.sha() == null || !mergeRequest.sha().equalsIgnoreCase(job.sha())) {
+                return new Moved(mergeRequest, check.get());
+            }
+            return new Current(MergeRequestFacts.of(key.projectId(), reads.projectPath(key.projectId()), mergeRequest,
+                    check.get()), reads.forVerdict(key, job.sha(), mergeRequest.author().username()),
+                    Optional.of(check.get().status()));
+        } catch (DataUnavailableException e) {
+            return new Unreadable(e);
+        }
+    }
+}

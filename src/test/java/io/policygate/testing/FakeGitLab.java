@@ -1,0 +1,398 @@
+package io.policygate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * GitLab's state as the tests need it: merge requests with their HEAD, labels and diff versions, the status checks
+ * that apply to them and the statuses posted to them. WireMock serves it (see {@link GitLabStubs#acceptAll}) and
+ * policy-gate reads it as it reads GitLab. A webhook a test sends through {@link Webhooks} or
+ * {@link ServiceProcess#sendSigned} is one GitLab built from this state, so sending it makes the state what it
+ * says ({@link #sent}); a test that needs GitLab to differ from a body (a forged body, an edit after a webhook)
+ * changes the state itself.
+ */
+public final class FakeGitLab {
+
+    /** The one GitLab of a test JVM: tests run one at a time and reset it. */
+    public static final FakeGitLab SHARED = new FakeGitLab();
+    /** Where the tests' status checks call policy-gate: %test.policy-gate.public-url + /webhooks/gitlab. */
+    public static final String POLICY_GATE_URL = "https://policy-gate.example.com/webhooks/gitlab";
+    /** The name of the WireMock transformer that answers from the state. */
+    public static final String ANSWERS = "fake-gitlab";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PROJECT = Pattern.compile("/api/v4/projects/(\\d+)");
+    private static final Pattern OPEN = Pattern.compile("/api/v4/projects/(\\d+)/merge_requests");
+    private static final Pattern MERGE_REQUEST = Pattern.compile("/api/v4/projects/(\\d+)/merge_requests/(\\d+)");
+    private static final Pattern CHECKS = Pattern.compile(MERGE_REQUEST.pattern() + "/status_checks");
+    private static final Pattern VERSIONS = Pattern.compile(MERGE_REQUEST.pattern() + "/versions");
+    private static final Pattern VERSION = Pattern.compile(MERGE_REQUEST.pattern() + "/versions/(\\d+)");
+    private static final Pattern RESPONSES = Pattern.compile(MERGE_REQUEST.pattern() + "/status_check_responses");
+
+    /** A status check that applies to a merge request. */
+    public record Check(long id, String name, String externalUrl) {
+    }
+
+    /** One merge request as GitLab holds it. {@code sha} is its HEAD. */
+    public record MergeRequest(long projectId, String projectPath, long iid, String sha, String state, String title,
+            String description, String sourceBranch, String targetBranch, boolean draft, List<String> labels,
+            long authorId, String authorUsername, List<Check> checks) {
+
+        public MergeRequest withLabels(String... labels) {
+            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
+                    targetBranch, draft, List.of(labels), authorId, authorUsername, checks);
+        }
+
+        public MergeRequest withTitle(String title) {
+            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
+                    targetBranch, draft, labels, authorId, authorUsername, checks);
+        }
+
+        public MergeRequest withHead(String sha) {
+            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
+                    targetBranch, draft, labels, authorId, authorUsername, checks);
+        }
+
+        public MergeRequest withState(String state) {
+            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
+                    targetBranch, draft, labels, authorId, authorUsername, checks);
+        }
+
+        public MergeRequest withChecks(Check... checks) {
+            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
+                    targetBranch, draft, labels, authorId, authorUsername, List.of(checks));
+        }
+    }
+
+    /** One diff version: what GitLab computed for one HEAD. */
+    private record Version(long id, String sha, List<JsonNode> diffs, List<JsonNode> commits) {
+    }
+
+    private final Map<String, MergeRequest> mergeRequests = new ConcurrentHashMap<>();
+    private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
+    private final Map<String, String> statuses = new ConcurrentHashMap<>();
+    private final AtomicLong versionIds = new AtomicLong(500);
+    /** Paths GitLab began to answer, counted when the answer is made. */
+    private final Map<String, AtomicLong> answering = new ConcurrentHashMap<>();
+    /** Paths whose answers wait, once made, until the test lets them go. */
+    private final Map<String, CountDownLatch> held = new ConcurrentHashMap<>();
+
+    /** WireMock options that answer from {@link #SHARED}; add a port and the rest. */
+    public static WireMockConfiguration options() {
+        return WireMockConfiguration.options().extensions(new Answers(SHARED));
+    }
+
+    /** GitLab forgets everything. */
+    public void reset() {
+        mergeRequests.clear();
+        versions.clear();
+        statuses.clear();
+        answering.clear();
+        held.values().forEach(CountDownLatch::countDown);
+        held.clear();
+    }
+
+    /** How many requests for {@code path} GitLab has begun to answer, held ones included. */
+    public long answering(String path) {
+        return answering.getOrDefault(path, new AtomicLong()).get();
+    }
+
+    /**
+     * Holds GitLab's answers to {@code path}: each is made from the state when the request arrives and sent when
+     * {@link #release} is called, as a slow GitLab would answer. Release within policy-gate's read timeout.
+     */
+    public void hold(String path) {
+        held.put(path, new CountDownLatch(1));
+    }
+
+    public void release(String path) {
+        Optional.ofNullable(held.remove(path)).ifPresent(CountDownLatch::countDown);
+    }
+
+    /**
+     * GitLab sent this webhook, so its merge request is now as the body says: its HEAD, title, labels, branches and
+     * state, with a diff version for the HEAD and the status check the body names (calling policy-gate). Bodies that
+     * are not a merge request event GitLab could build are ignored.
+     */
+    public void sent(String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        JsonNode attributes = root == null ? null : root.get("object_attributes");
+        if (attributes == null || !"merge_request".equals(root.path("object_kind").asText())
+                || !root.path("project").path("id").canConvertToLong()
+                || !attributes.path("last_commit").path("id").isTextual() || !attributes.path("iid").isIntegralNumber()) {
+            return;
+        }
+        long projectId = root.path("project").path("id").asLong();
+        long iid = attributes.path("iid").asLong();
+        List<String> labels = new ArrayList<>();
+        (attributes.has("labels") ? attributes.path("labels") : root.path("labels"))
+                .forEach(label -> labels.add(label.path("title").asText()));
+        long authorId = attributes.path("author_id").asLong(1);
+        String author = root.path("user").path("id").asLong() == authorId ? root.path("user").path("username")
+                .asText("root") : "author-" + authorId;
+        List<Check> checks = new ArrayList<>(Optional.ofNullable(mergeRequests.get(key(projectId, iid)))
+                .map(MergeRequest::checks).orElse(List.of()));
+        JsonNode rule = root.path("external_approval_rule");
+        if (rule.path("id").canConvertToLong()) {
+            checks.removeIf(c -> c.id() == rule.path("id").asLong());
+            checks.add(new Check(rule.path("id").asLong(), rule.path("name").asText(""), POLICY_GATE_URL));
+        }
+        String state = attributes.path("state").asText("opened");
+        put(new MergeRequest(projectId, root.path("project").path("path_with_namespace").asText(""), iid,
+                attributes.path("last_commit").path("id").asText(), state.isEmpty() ? "opened" : state,
+                attributes.path("title").asText(""), attributes.path("description").asText(""),
+                attributes.path("source_branch").asText(""), attributes.path("target_branch").asText(""),
+                attributes.path("draft").asBoolean(attributes.path("work_in_progress").asBoolean(false)), labels,
+                authorId, author, checks));
+    }
+
+    /** Stores a merge request as it now is in GitLab; a HEAD it has no diff version for gets an empty one. */
+    public void put(MergeRequest mergeRequest) {
+        mergeRequests.put(key(mergeRequest.projectId(), mergeRequest.iid()), mergeRequest);
+        version(mergeRequest.projectId(), mergeRequest.iid(), mergeRequest.sha());
+    }
+
+    public MergeRequest mergeRequest(long projectId, long iid) {
+        MergeRequest mr = mergeRequests.get(key(projectId, iid));
+        if (mr == null) {
+            throw new IllegalStateException("GitLab has no merge request " + projectId + "!" + iid);
+        }
+        return mr;
+    }
+
+    /** Changes a merge request as a developer or a push would (labels, title, HEAD, state). */
+    public void update(long projectId, long iid, UnaryOperator<MergeRequest> change) {
+        put(change.apply(mergeRequest(projectId, iid)));
+    }
+
+    /**
+     * The changed files of the diff version GitLab has for {@code sha}, as GitLab lists them: each
+     * {@code {"new_path", "old_path", "new_file", "renamed_file", "deleted_file", "diff"}}.
+     */
+    public void changes(long projectId, long iid, String sha, List<Map<String, Object>> diffs) {
+        Version version = version(projectId, iid, sha);
+        replace(projectId, iid, version, new Version(version.id(), sha, diffs.stream().map(d -> (JsonNode) JSON
+                .valueToTree(d)).toList(), version.commits()));
+    }
+
+    /** The commits of the diff version for {@code sha}: each {@code {"id", "title", "message", …}}. */
+    public void commits(long projectId, long iid, String sha, List<Map<String, Object>> commits) {
+        Version version = version(projectId, iid, sha);
+        replace(projectId, iid, version, new Version(version.id(), sha, version.diffs(), commits.stream()
+                .map(c -> (JsonNode) JSON.valueToTree(c)).toList()));
+    }
+
+    /** Someone (policy-gate, or a Developer of the project) posts a status, as GitLab stores it. */
+    public void postStatus(long projectId, long iid, long checkId, String sha, String status) {
+        statuses.put(key(projectId, iid) + "#" + checkId + "@" + sha, status);
+    }
+
+    /** GitLab's status of a check at a commit: the newest posted, else pending. */
+    public String status(long projectId, long iid, long checkId, String sha) {
+        return statuses.getOrDefault(key(projectId, iid) + "#" + checkId + "@" + sha, "pending");
+    }
+
+    private Version version(long projectId, long iid, String sha) {
+        List<Version> all = versions.computeIfAbsent(key(projectId, iid), k -> new CopyOnWriteArrayList<>());
+        synchronized (all) {
+            return all.stream().filter(v -> v.sha().equals(sha)).findFirst().orElseGet(() -> {
+                Version made = new Version(versionIds.incrementAndGet(), sha, List.of(), List.of());
+                all.add(0, made);
+                return made;
+            });
+        }
+    }
+
+    private void replace(long projectId, long iid, Version old, Version now) {
+        List<Version> all = versions.get(key(projectId, iid));
+        synchronized (all) {
+            all.set(all.indexOf(old), now);
+        }
+    }
+
+    private static String key(long projectId, long iid) {
+        return projectId + "!" + iid;
+    }
+
+    /** The WireMock side: GitLab's API over the state, for the stubs that name {@link #ANSWERS}. */
+    private static final class Answers implements ResponseDefinitionTransformerV2 {
+
+        private final FakeGitLab gitlab;
+
+        Answers(FakeGitLab gitlab) {
+            this.gitlab = gitlab;
+        }
+
+        @Override
+        public String getName() {
+            return ANSWERS;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent event) {
+            String path = URI.create(event.getRequest().getUrl()).getRawPath();
+            ResponseDefinition answer = answer(event.getRequest(), path);
+            gitlab.answering.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
+            CountDownLatch hold = gitlab.held.get(path);
+            if (hold != null) {
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return answer;
+        }
+
+        private ResponseDefinition answer(Request request, String path) {
+            Matcher m;
+            if (RequestMethod.POST.equals(request.getMethod()) && (m = RESPONSES.matcher(path)).matches()) {
+                return gitlab.respond(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), request.getBodyAsString());
+            }
+            if ((m = VERSION.matcher(path)).matches()) {
+                return gitlab.version(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+            }
+            if ((m = VERSIONS.matcher(path)).matches()) {
+                return gitlab.versions(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+            }
+            if ((m = CHECKS.matcher(path)).matches()) {
+                return gitlab.checks(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+            }
+            if ((m = MERGE_REQUEST.matcher(path)).matches()) {
+                return Optional.ofNullable(gitlab.mergeRequests.get(key(Long.parseLong(m.group(1)),
+                        Long.parseLong(m.group(2))))).map(mr -> json(200, mergeRequestJson(mr)))
+                        .orElseGet(FakeGitLab::notFound);
+            }
+            if ((m = OPEN.matcher(path)).matches()) {
+                return gitlab.open(Long.parseLong(m.group(1)));
+            }
+            if ((m = PROJECT.matcher(path)).matches()) {
+                long id = Long.parseLong(m.group(1));
+                return gitlab.mergeRequests.values().stream().filter(mr -> mr.projectId() == id).findFirst()
+                        .map(mr -> json(200, JSON.createObjectNode().put("id", id).put("path_with_namespace",
+                                mr.projectPath()))).orElseGet(FakeGitLab::notFound);
+            }
+            return notFound();
+        }
+    }
+
+    private static ObjectNode mergeRequestJson(MergeRequest mr) {
+        ObjectNode node = JSON.createObjectNode().put("id", mr.projectId() * 100_000 + mr.iid()).put("iid", mr.iid())
+                .put("project_id", mr.projectId()).put("title", mr.title()).put("description", mr.description())
+                .put("state", mr.state()).put("sha", mr.sha()).put("source_branch", mr.sourceBranch())
+                .put("target_branch", mr.targetBranch()).put("draft", mr.draft()).put("work_in_progress", mr.draft())
+                .put("web_url", "http://example.com/" + mr.projectPath() + "/-/merge_requests/" + mr.iid());
+        ArrayNode labels = node.putArray("labels");
+        mr.labels().forEach(labels::add);
+        node.putObject("author").put("id", mr.authorId()).put("username", mr.authorUsername());
+        node.putObject("references").put("full", mr.projectPath() + "!" + mr.iid());
+        return node;
+    }
+
+    private ResponseDefinition open(long projectId) {
+        ArrayNode list = JSON.createArrayNode();
+        mergeRequests.values().stream().filter(mr -> mr.projectId() == projectId && mr.state().equals("opened"))
+                .map(FakeGitLab::mergeRequestJson).forEach(list::add);
+        return json(200, list);
+    }
+
+    private ResponseDefinition checks(long projectId, long iid) {
+        MergeRequest mr = mergeRequests.get(key(projectId, iid));
+        if (mr == null) {
+            return notFound();
+        }
+        ArrayNode list = JSON.createArrayNode();
+        for (Check check : mr.checks()) {
+            // GitLab shows the URL without its query (ee/lib/api/entities/merge_requests/status_check.rb).
+            list.addObject().put("id", check.id()).put("name", check.name())
+                    .put("external_url", check.externalUrl().replaceAll("\\?.*", ""))
+                    .put("status", status(projectId, iid, check.id(), mr.sha()));
+        }
+        return json(200, list);
+    }
+
+    private ResponseDefinition versions(long projectId, long iid) {
+        ArrayNode list = JSON.createArrayNode();
+        for (Version version : versions.getOrDefault(key(projectId, iid), List.of())) {
+            list.add(versionJson(projectId, iid, version));
+        }
+        return json(200, list);
+    }
+
+    private ResponseDefinition version(long projectId, long iid, long versionId) {
+        return versions.getOrDefault(key(projectId, iid), List.of()).stream().filter(v -> v.id() == versionId)
+                .findFirst().map(v -> {
+                    ObjectNode node = versionJson(projectId, iid, v);
+                    node.putArray("diffs").addAll(v.diffs());
+                    node.putArray("commits").addAll(v.commits());
+                    return json(200, node);
+                }).orElseGet(FakeGitLab::notFound);
+    }
+
+    private static ObjectNode versionJson(long projectId, long iid, Version version) {
+        return JSON.createObjectNode().put("id", version.id()).put("head_commit_sha", version.sha())
+                .put("base_commit_sha", "0".repeat(40)).put("start_commit_sha", "0".repeat(40))
+                .put("merge_request_id", projectId * 100_000 + iid).put("state", "collected").put("real_size", "1");
+    }
+
+    /** POST status_check_responses: 409 when the SHA is not HEAD, as ee/lib/api/status_checks.rb answers. */
+    private ResponseDefinition respond(long projectId, long iid, String body) {
+        JsonNode response;
+        try {
+            response = JSON.readTree(body);
+        } catch (IOException e) {
+            return json(400, JSON.createObjectNode().put("error", "body is not JSON"));
+        }
+        String sha = response.path("sha").asText();
+        MergeRequest mr = mergeRequests.get(key(projectId, iid));
+        if (mr != null && !mr.sha().equalsIgnoreCase(sha)) {
+            return json(409, JSON.createObjectNode().put("message", "SHA does not match HEAD of source branch: "
+                    + mr.sha()));
+        }
+        String status = response.path("status").asText("passed");
+        postStatus(projectId, iid, response.path("external_status_check_id").asLong(), sha, status);
+        return json(201, JSON.createObjectNode().put("id", 1).put("status", status));
+    }
+
+    private static ResponseDefinition json(int status, JsonNode body) {
+        return new ResponseDefinitionBuilder().withStatus(status).withHeader("Content-Type", "application/json")
+                .withHeader("X-Next-Page", "").withBody(body.toString()).build();
+    }
+
+    private static ResponseDefinition notFound() {
+        return json(404, JSON.createObjectNode().put("message", "404 Not found"));
+    }
+}
