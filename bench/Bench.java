@@ -940,12 +940,14 @@ public final class Bench {
     // ---------------------------------------------------------------- the fake GitLab
 
     /**
-     * Answers what policy-gate asks of GitLab: status_check_responses (201, or 503 at the error rate, after
-     * the latency), the merge request's diffs and commits (none), the merge request (its author), notes,
-     * the token's user and the version. Records when each SHA's first verdict arrived and counts every call.
+     * Answers what policy-gate asks of GitLab, each call after the latency: status_check_responses (201, or 503 at
+     * the error rate), the merge request (as the compliant sample payload has it, at the HEAD Bench gives its iid:
+     * the SHA is the iid in hex), its project, its one status check, its diff versions (one, for that HEAD, without
+     * changes or commits), notes, the token's user and the version. Records when each SHA's first verdict arrived
+     * and counts every call.
      */
     static final class FakeGitLab {
-        private static final Pattern MERGE_REQUEST = Pattern.compile("/api/v4/projects/\\d+/merge_requests/(\\d+)");
+        private static final Pattern MERGE_REQUEST = Pattern.compile("/api/v4/projects/(\\d+)/merge_requests/(\\d+)");
         private static final Pattern SHA = Pattern.compile("\"sha\"\\s*:\\s*\"([0-9a-f]{40})\"");
 
         private final HttpServer server;
@@ -1029,19 +1031,45 @@ public final class Bench {
                     control(exchange, path);
                     return;
                 }
+                if (latencyMs > 0) {
+                    try {
+                        Thread.sleep(latencyMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 Matcher mergeRequest = MERGE_REQUEST.matcher(path);
+                boolean ofMergeRequest = method.equals("GET") && mergeRequest.lookingAt();
+                String sha = ofMergeRequest ? String.format("%040x", Long.parseLong(mergeRequest.group(2))) : null;
+                String rest = ofMergeRequest ? path.substring(mergeRequest.end()) : "";
                 if (method.equals("POST") && path.endsWith("/status_check_responses")) {
                     status(exchange, body);
-                } else if (method.equals("GET") && (path.endsWith("/diffs") || path.endsWith("/commits")
-                        || path.endsWith("/notes"))) {
-                    answer(exchange, path.substring(path.lastIndexOf('/') + 1), 200, "[]");
+                } else if (ofMergeRequest && rest.isEmpty()) {
+                    answer(exchange, "merge request", 200, "{\"iid\":" + mergeRequest.group(2) + ",\"project_id\":"
+                            + mergeRequest.group(1) + ",\"title\":\"PAY-123 Update README.md\",\"description\":\"\","
+                            + "\"state\":\"opened\",\"sha\":\"" + sha + "\",\"source_branch\":\"root-main-patch-30152\","
+                            + "\"target_branch\":\"main\",\"draft\":false,\"work_in_progress\":false,"
+                            + "\"labels\":[\"compliance-reviewed\"],\"author\":{\"id\":1,\"username\":\"root\"},"
+                            + "\"web_url\":\"http://example.com/flightjs/Flight/-/merge_requests/" + mergeRequest.group(2)
+                            + "\"}");
+                } else if (ofMergeRequest && rest.equals("/status_checks")) {
+                    answer(exchange, "status checks", 200, "[{\"id\":1,\"name\":\"QA\",\"external_url\":\"\","
+                            + "\"status\":\"pending\"}]");
+                } else if (ofMergeRequest && rest.equals("/versions")) {
+                    answer(exchange, "versions", 200, "[{\"id\":" + mergeRequest.group(2) + ",\"head_commit_sha\":\""
+                            + sha + "\"}]");
+                } else if (ofMergeRequest && rest.startsWith("/versions/")) {
+                    answer(exchange, "diff version", 200, "{\"id\":" + mergeRequest.group(2) + ",\"head_commit_sha\":\""
+                            + sha + "\",\"diffs\":[],\"commits\":[]}");
+                } else if (ofMergeRequest && rest.equals("/notes")) {
+                    answer(exchange, "notes", 200, "[]");
+                } else if (method.equals("GET") && path.matches("/api/v4/projects/\\d+")) {
+                    answer(exchange, "project", 200, "{\"id\":" + path.substring(path.lastIndexOf('/') + 1)
+                            + ",\"path_with_namespace\":\"flightjs/Flight\"}");
                 } else if (method.equals("POST") && path.endsWith("/notes")) {
                     answer(exchange, "note created", 201, "{\"id\":1}");
                 } else if (method.equals("PUT") && path.contains("/notes/")) {
                     answer(exchange, "note updated", 200, "{\"id\":1}");
-                } else if (method.equals("GET") && mergeRequest.matches()) {
-                    answer(exchange, "merge request", 200, "{\"iid\":" + mergeRequest.group(1)
-                            + ",\"author\":{\"id\":1,\"username\":\"root\"}}");
                 } else if (path.equals("/api/v4/user")) {
                     answer(exchange, "user", 200, "{\"id\":99,\"username\":\"bot\"}");
                 } else if (path.equals("/api/v4/version")) {
@@ -1054,13 +1082,6 @@ public final class Bench {
         }
 
         private void status(HttpExchange exchange, String body) throws IOException {
-            if (latencyMs > 0) {
-                try {
-                    Thread.sleep(latencyMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
             if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
                 answer(exchange, "status 503", 503, "{\"message\":\"503 Service Unavailable\"}");
                 return;

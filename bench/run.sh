@@ -9,6 +9,7 @@
 #   PG=auto      PostgreSQL rows when Debian's postgresql is installed; PG=1 requires them, PG=0 skips them
 #   JVM_OPTS=    JVM options for policy-gate and the baseline alike, e.g. -Xmx512m (none by default)
 #   SCENARIOS="startup ack e2e policies backlog"   which scenarios to run
+#   E2E_LATENCIES="0 200"   end to end once per GitLab latency (ms the fake GitLab waits before each answer)
 #   sizes: ACK_RATES, ACK_SECONDS, WARMUP_SECONDS, MAX_START, MAX_CEILING, MAX_P99_MS, STEP_SECONDS,
 #          E2E_EVENTS, E2E_RATE, POLICY_COUNTS, POLICY_EVENTS, POLICY_RATE, BACKLOGS, BACKLOG_RATE,
 #          BACKLOG_SECONDS, IDLE_SECONDS (defaults below)
@@ -26,7 +27,7 @@ else
     "${MAX_START:=250}" "${MAX_CEILING:=20000}" "${STEP_SECONDS:=10}" "${E2E_EVENTS:=20000}" "${E2E_RATE:=1000}" \
     "${POLICY_EVENTS:=10000}" "${POLICY_RATE:=500}" "${BACKLOGS:=1000 100000}" "${BACKLOG_RATE:=200}" "${BACKLOG_SECONDS:=20}"
 fi
-: "${PG:=auto}" "${JVM_OPTS:=}" "${MAX_P99_MS:=100}" "${POLICY_COUNTS:=1 10 100}" \
+: "${PG:=auto}" "${JVM_OPTS:=}" "${MAX_P99_MS:=100}" "${POLICY_COUNTS:=1 10 100}" "${E2E_LATENCIES:=0 200}" \
   "${SCENARIOS:=startup ack e2e policies backlog}" \
   "${SERVICE_PORT:=18380}" "${GITLAB_PORT:=18381}" "${BASELINE_PORT:=18390}" "${PG_PORT:=18432}"
 SECRET=bench-webhook-secret
@@ -214,6 +215,9 @@ if [ "$PG" != 0 ]; then
   fi
 fi
 journal_name() { if [ "$1" = pg ]; then echo "PostgreSQL $PG_VERSION"; else echo "H2 (embedded)"; fi; }
+# e2e_name JOURNAL LATENCY: the runs of one end-to-end row; the targets are checked on the first latency's.
+e2e_name() { if [ "$2" = 0 ]; then echo "e2e-$1"; else echo "e2e-$1-gitlab-$2ms"; fi; }
+first_word() { echo "$1"; }
 
 # ---------------------------------------------------------------- measure
 
@@ -241,10 +245,12 @@ if has ack; then
 fi
 
 if has e2e; then
-  for journal in $JOURNALS; do
-    for run in $(seq "$RUNS"); do
-      on_service "e2e-$journal-$run" "$journal" -- e2e --events "$E2E_EVENTS" --rate "$E2E_RATE" \
-        --warmup-events $((E2E_RATE * WARMUP_SECONDS)) --burst-events "$E2E_EVENTS"
+  for latency in $E2E_LATENCIES; do
+    for journal in $JOURNALS; do
+      for run in $(seq "$RUNS"); do
+        on_service "$(e2e_name "$journal" "$latency")-$run" "$journal" -- e2e --events "$E2E_EVENTS" --rate "$E2E_RATE" \
+          --warmup-events $((E2E_RATE * WARMUP_SECONDS)) --burst-events "$E2E_EVENTS" --gitlab-latency-ms "$latency"
+      done
     done
   done
 fi
@@ -368,21 +374,27 @@ fi
 if has e2e; then
   row "## End to end"
   row ""
-  row "$(f "$E2E_EVENTS") distinct merge request events at $(f "$E2E_RATE")/s after a warm-up; the fake GitLab answers 201 at once"
-  row "and records when each SHA's verdict arrives. Latency: webhook due → verdict received, on one clock. Verdicts/s:"
+  row "$(f "$E2E_EVENTS") distinct merge request events at $(f "$E2E_RATE")/s after a warm-up. Each evaluation reads the merge"
+  row "request and its status checks from the fake GitLab (and the project, cached), then posts the verdict; the fake"
+  row "GitLab answers every call after the latency of the row (0: at once) and records when each SHA's verdict"
+  row "arrives. Latency: webhook due → verdict received, on one clock. Verdicts/s:"
   row "the pace they came at, first to last (at most the sending rate). Burst: $(f "$E2E_EVENTS") more as fast as 32"
   row "connections send them; events/s = verdicts / (last verdict − first send), the capacity. Refused: webhooks not"
   row "answered 202; lost: answered 202 but no verdict; duplicates: a second 201 for one SHA. A fresh service and"
   row "journal per run; medians of $RUNS run(s), counts summed."
   row ""
-  row "| journal | verdicts/s at $(f "$E2E_RATE")/s | webhook-to-report p50 / p99 (ms) | refused, lost, duplicates | burst events/s | burst refused, lost | RSS peak (MiB) |"
-  row "|---|---|---|---|---|---|---|"
+  row "| journal | GitLab latency (ms) | verdicts/s at $(f "$E2E_RATE")/s | webhook-to-report p50 / p99 (ms) | refused, lost, duplicates | burst events/s | burst refused, lost | RSS peak (MiB) |"
+  row "|---|---|---|---|---|---|---|---|"
+  for latency in $E2E_LATENCIES; do
   for journal in $JOURNALS; do
-    e2e=e2e-$journal
-    eval "e2e_rate_$journal=$(median_of "$e2e" burst events_per_s)"
-    eval "e2e_p99_$journal=$(median_of "$e2e" e2e p99_ms)"
-    eval "e2e_lost_$journal=$(add "$(sum_of "$e2e" e2e lost)" "$(sum_of "$e2e" burst lost)" "$(sum_of "$e2e" e2e refused)" "$(sum_of "$e2e" burst refused)")"
-    row "| $(journal_name "$journal") | $(f "$(median_of "$e2e" e2e verdicts_per_s)") | $(ms "$(median_of "$e2e" e2e p50_ms)") / $(ms "$(median_of "$e2e" e2e p99_ms)") | $(sum_of "$e2e" e2e refused), $(sum_of "$e2e" e2e lost), $(sum_of "$e2e" e2e duplicates) | $(f "$(median_of "$e2e" burst events_per_s)") | $(sum_of "$e2e" burst refused), $(sum_of "$e2e" burst lost) | $(f "$(median_of "$e2e" burst rss_peak_mib)") |"
+    e2e=$(e2e_name "$journal" "$latency")
+    if [ "$latency" = "$(first_word $E2E_LATENCIES)" ]; then
+      eval "e2e_rate_$journal=$(median_of "$e2e" burst events_per_s)"
+      eval "e2e_p99_$journal=$(median_of "$e2e" e2e p99_ms)"
+      eval "e2e_lost_$journal=$(add "$(sum_of "$e2e" e2e lost)" "$(sum_of "$e2e" burst lost)" "$(sum_of "$e2e" e2e refused)" "$(sum_of "$e2e" burst refused)")"
+    fi
+    row "| $(journal_name "$journal") | $latency | $(f "$(median_of "$e2e" e2e verdicts_per_s)") | $(ms "$(median_of "$e2e" e2e p50_ms)") / $(ms "$(median_of "$e2e" e2e p99_ms)") | $(sum_of "$e2e" e2e refused), $(sum_of "$e2e" e2e lost), $(sum_of "$e2e" e2e duplicates) | $(f "$(median_of "$e2e" burst events_per_s)") | $(sum_of "$e2e" burst refused), $(sum_of "$e2e" burst lost) | $(f "$(median_of "$e2e" burst rss_peak_mib)") |"
+  done
   done
   row ""
 fi
