@@ -8,6 +8,7 @@
 #   RUNS=3       runs per start-up, acknowledgement and end-to-end figure; tables show medians (QUICK: 1)
 #   PG=auto      PostgreSQL rows when Debian's postgresql is installed; PG=1 requires them, PG=0 skips them
 #   JVM_OPTS=    JVM options for policy-gate and the baseline alike, e.g. -Xmx512m (none by default)
+#   SERVICE_JAR=target/quarkus-app/quarkus-run.jar   the policy-gate to measure, e.g. an earlier build for an A/B
 #   SCENARIOS="startup ack e2e policies backlog"   which scenarios to run
 #   E2E_LATENCIES="0 200"   end to end once per GitLab latency (ms the fake GitLab waits before each answer)
 #   sizes: ACK_RATES, ACK_SECONDS, WARMUP_SECONDS, MAX_START, MAX_CEILING, MAX_P99_MS, STEP_SECONDS,
@@ -68,7 +69,8 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- build
 
-if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+: "${SERVICE_JAR:=target/quarkus-app/quarkus-run.jar}"
+if [ ! -f "$SERVICE_JAR" ]; then
   log "building policy-gate"
   ./mvnw -B -q package -DskipTests
 fi
@@ -81,7 +83,7 @@ javac -d "$WORK/classes" bench/Bench.java
 
 # JVM_OPTS is split into words on purpose.
 # shellcheck disable=SC2206
-SERVICE=(java $JVM_OPTS -jar target/quarkus-app/quarkus-run.jar)
+SERVICE=(java $JVM_OPTS -jar "$SERVICE_JAR")
 # shellcheck disable=SC2206
 BASELINE=(java $JVM_OPTS -jar bench/baseline/target/quarkus-app/quarkus-run.jar)
 SERVICE_ENV=(POLICY_GATE_GITLAB_URL="http://127.0.0.1:$GITLAB_PORT" POLICY_GATE_GITLAB_TOKEN=bench-gitlab-token
@@ -302,7 +304,7 @@ fi
   echo "# policy-gate benchmark, $(date -u +%Y-%m-%d\ %H:%M) UTC"
   echo
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(java -version 2>&1 | head -1)"
-  echo "- policy-gate: commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' with uncommitted changes'), jar built $(date -u -r target/quarkus-app/quarkus-run.jar +%Y-%m-%d\ %H:%M) UTC"
+  echo "- policy-gate: commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' with uncommitted changes'), jar $SERVICE_JAR built $(date -u -r "$SERVICE_JAR" +%Y-%m-%d\ %H:%M) UTC"
   echo "- JVM options of policy-gate and the baseline: ${JVM_OPTS:-none}; RUNS=$RUNS, QUICK=${QUICK:-0}"
   echo "- the load generator, the fake GitLab, PostgreSQL and the service share the machine"
   echo
