@@ -943,8 +943,8 @@ public final class Bench {
      * Answers what policy-gate asks of GitLab, each call after the latency: status_check_responses (201, or 503 at
      * the error rate), the merge request (as the compliant sample payload has it, at the HEAD Bench gives its iid:
      * the SHA is the iid in hex), its project, its one status check, its diff versions (one, for that HEAD, without
-     * changes or commits), notes, the token's user and the version. Records when each SHA's first verdict arrived
-     * and counts every call.
+     * changes or commits; /diffs and /commits, which earlier builds read, are empty too), notes, the token's user
+     * and the version. Records when each SHA's first verdict arrived and counts every call.
      */
     static final class FakeGitLab {
         private static final Pattern MERGE_REQUEST = Pattern.compile("/api/v4/projects/(\\d+)/merge_requests/(\\d+)");
@@ -1061,8 +1061,9 @@ public final class Bench {
                 } else if (ofMergeRequest && rest.startsWith("/versions/")) {
                     answer(exchange, "diff version", 200, "{\"id\":" + mergeRequest.group(2) + ",\"head_commit_sha\":\""
                             + sha + "\",\"diffs\":[],\"commits\":[]}");
-                } else if (ofMergeRequest && rest.equals("/notes")) {
-                    answer(exchange, "notes", 200, "[]");
+                } else if (ofMergeRequest && (rest.equals("/notes") || rest.equals("/diffs") || rest.equals("/commits"))) {
+                    // Builds before the diff versions read /diffs and /commits: none, so that an A/B compares alike.
+                    answer(exchange, rest.substring(1), 200, "[]");
                 } else if (method.equals("GET") && path.matches("/api/v4/projects/\\d+")) {
                     answer(exchange, "project", 200, "{\"id\":" + path.substring(path.lastIndexOf('/') + 1)
                             + ",\"path_with_namespace\":\"flightjs/Flight\"}");
