@@ -498,11 +498,12 @@ public class JournalStore {
     }
 
     /**
-     * A reported verdict whose merge request note is due, leased to one writer. {@code tampered}: what the job found
+     * A reported verdict whose merge request note is due, leased to one writer. {@code facts}: the JSON of the facts
+     * the verdict was computed from (null when the webhook's body stood in); {@code tampered}: what the job found
      * GitLab showing that policy-gate had not given, or null.
      */
-    public record DueNote(String id, CheckKey key, String sha, String verdictDetail, String payload, int attempts,
-            Instant finishedAt, String tampered) {
+    public record DueNote(String id, CheckKey key, String sha, String verdictDetail, String payload, String facts,
+            int attempts, Instant finishedAt, String tampered) {
     }
 
     /**
@@ -519,14 +520,15 @@ public class JournalStore {
             Optional<DueNote> note = Optional.empty();
             if (id.isPresent()) {
                 try (PreparedStatement select = c.prepareStatement("SELECT id, project_id, mr_iid, check_id, sha,"
-                        + " verdict_detail, payload, note_attempts, finished_at, tampered FROM evaluation_job"
+                        + " verdict_detail, payload, facts, note_attempts, finished_at, tampered FROM evaluation_job"
                         + " WHERE id = ?")) {
                     select.setString(1, id.get());
                     try (ResultSet rs = select.executeQuery()) {
                         rs.next();
                         note = Optional.of(new DueNote(rs.getString(1),
                                 new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
-                                rs.getString(6), rs.getString(7), rs.getInt(8), instant(rs, 9), rs.getString(10)));
+                                rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10),
+                                rs.getString(11)));
                     }
                 }
             }

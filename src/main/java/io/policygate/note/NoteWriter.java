@@ -10,6 +10,7 @@ import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.GitLabCircuitBreaker;
+import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.gitlab.MergeRequestNotes;
 import io.policygate.http.PagePaths;
 import io.policygate.journal.JournalStore;
@@ -153,9 +154,11 @@ public class NoteWriter {
             return;
         }
         Verdict verdict = verdict(due);
+        boolean tampered = due.tampered() != null;
         String body = VerdictNote.markdown(new VerdictNote.Subject(due.key().checkId(), checkName(due), due.sha(),
-                due.id(), due.finishedAt(), due.tampered() != null), verdict, paths.address("/evaluations/" + due.id()));
-        MergeRequestNotes.Outcome outcome = notes.write(due.key(), body, report.comment().creates(verdict.status(), due.tampered() != null));
+                due.id(), due.finishedAt(), tampered), verdict, paths.address("/evaluations/" + due.id()));
+        MergeRequestNotes.Outcome outcome = notes.write(due.key(), body,
+                report.comment().creates(verdict.status(), tampered));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);
         } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {
@@ -192,7 +195,15 @@ public class NoteWriter {
         }
     }
 
-    private static String checkName(JournalStore.DueNote due) {
+    /** The check's name as GitLab listed it for the verdict; the webhook's only where its body stood in. */
+    private String checkName(JournalStore.DueNote due) {
+        if (due.facts() != null) {
+            try {
+                return json.readValue(due.facts(), MergeRequestFacts.class).statusCheckName();
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the journal stores facts it wrote itself", e);
+            }
+        }
         try {
             return MergeRequestEventParser.parse(due.payload().getBytes(StandardCharsets.UTF_8),
                     OptionalLong.of(due.key().checkId())) instanceof ParsedEvent.Actionable a

@@ -199,6 +199,19 @@ class GitLabFactsTest extends ServiceTest {
     }
 
     @Test
+    void theNoteNamesTheCheckAsGitLabDoesNotAsTheBodyDoes() {
+        gitlabHoldsTheSample();
+        String id = forge(Payloads.with(Payloads.SAMPLE, "/external_approval_rule/name", "Approved by security"));
+        journal.awaitState(id, JobState.REPORTED);
+        journal.awaitNoteResult(id);
+
+        List<String> notes = gitlab.findAll(postRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH))).stream()
+                .map(n -> n.getBodyAsString()).toList();
+        assertTrue(notes.stream().anyMatch(n -> n.contains("QA: failed")), notes.toString());
+        assertTrue(notes.stream().noneMatch(n -> n.contains("Approved by security")), notes.toString());
+    }
+
+    @Test
     void theEvaluationPageSaysWhereTheFactsCameFrom() {
         gitlabHoldsTheSample();
         String id = forge(Payloads.raw(Payloads.COMPLIANT));
