@@ -87,7 +87,7 @@ public final class Bench {
         System.err.println("""
                 usage: java bench/Bench.java COMMAND [--option value]... [-- command that starts the service]
 
-                  fake-gitlab --port P [--latency-ms N] [--error-rate R]
+                  fake-gitlab --port P [--latency-ms N] [--error-rate R] [--check-url URL]
                       answers what policy-gate asks GitLab; GET /_bench/stats,
                       POST /_bench/mode?latency-ms=N&error-rate=R
                   startup   [--idle-seconds 5]                   time to --ready answering 200, RSS once idle
@@ -109,7 +109,7 @@ public final class Bench {
 
     private static void fakeGitLab(Options options) throws Exception {
         FakeGitLab gitlab = FakeGitLab.start(options.integer("port", 8081), options.integer("latency-ms", 0),
-                options.decimal("error-rate", 0));
+                options.decimal("error-rate", 0), options.text("check-url", ""));
         System.out.println("fake GitLab on http://127.0.0.1:" + gitlab.port());
         Thread.currentThread().join();
     }
@@ -312,8 +312,10 @@ public final class Bench {
         }
 
         static Session open(Options options, List<String> command) throws Exception {
+            // GitLab's check calls policy-gate where Bench sends its webhooks.
             FakeGitLab gitlab = options.has("gitlab-port") ? FakeGitLab.start(options.integer("gitlab-port", 0),
-                    options.integer("gitlab-latency-ms", 0), options.decimal("gitlab-error-rate", 0)) : null;
+                    options.integer("gitlab-latency-ms", 0), options.decimal("gitlab-error-rate", 0),
+                    options.text("url", "")) : null;
             long launched = System.nanoTime();
             Service service = command.isEmpty() ? null
                     : Service.launch(command, Path.of(options.text("log", "service.log")));
@@ -957,21 +959,25 @@ public final class Bench {
         private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
         private volatile int latencyMs;
         private volatile double errorRate;
+        private final String checkUrl;
 
-        private FakeGitLab(HttpServer server, ExecutorService threads, int latencyMs, double errorRate) {
+        private FakeGitLab(HttpServer server, ExecutorService threads, int latencyMs, double errorRate,
+                String checkUrl) {
             this.server = server;
             this.threads = threads;
             this.latencyMs = latencyMs;
             this.errorRate = errorRate;
+            this.checkUrl = checkUrl;
         }
 
-        static FakeGitLab start(int port, int latencyMs, double errorRate) throws IOException {
+        /** @param checkUrl the external_url of the status check GitLab shows: where the check calls policy-gate */
+        static FakeGitLab start(int port, int latencyMs, double errorRate, String checkUrl) throws IOException {
             // Without TCP_NODELAY the JDK server's small answers wait for delayed ACKs: 40 ms per call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
             // Enough threads that an injected latency delays answers rather than queueing them.
             ExecutorService threads = Executors.newFixedThreadPool(256);
-            FakeGitLab gitlab = new FakeGitLab(server, threads, latencyMs, errorRate);
+            FakeGitLab gitlab = new FakeGitLab(server, threads, latencyMs, errorRate, checkUrl);
             server.createContext("/", gitlab::handle);
             server.setExecutor(threads);
             server.start();
@@ -1053,8 +1059,8 @@ public final class Bench {
                             + "\"web_url\":\"http://example.com/flightjs/Flight/-/merge_requests/" + mergeRequest.group(2)
                             + "\"}");
                 } else if (ofMergeRequest && rest.equals("/status_checks")) {
-                    answer(exchange, "status checks", 200, "[{\"id\":1,\"name\":\"QA\",\"external_url\":\"\","
-                            + "\"status\":\"pending\"}]");
+                    answer(exchange, "status checks", 200, "[{\"id\":1,\"name\":\"QA\",\"external_url\":\"" + checkUrl
+                            + "\",\"status\":\"pending\"}]");
                 } else if (ofMergeRequest && rest.equals("/versions")) {
                     answer(exchange, "versions", 200, "[{\"id\":" + mergeRequest.group(2) + ",\"head_commit_sha\":\""
                             + sha + "\"}]");

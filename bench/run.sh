@@ -88,6 +88,7 @@ SERVICE=(java $JVM_OPTS -jar "$SERVICE_JAR")
 BASELINE=(java $JVM_OPTS -jar bench/baseline/target/quarkus-app/quarkus-run.jar)
 SERVICE_ENV=(POLICY_GATE_GITLAB_URL="http://127.0.0.1:$GITLAB_PORT" POLICY_GATE_GITLAB_TOKEN=bench-gitlab-token
   POLICY_GATE_WEBHOOK_SECRET=$SECRET POLICY_GATE_API_TOKEN=bench-api-token POLICY_GATE_RECONCILE_EVERY=off
+  POLICY_GATE_PUBLIC_URL="http://127.0.0.1:$SERVICE_PORT"
   QUARKUS_HTTP_PORT="$SERVICE_PORT")
 
 # ---------------------------------------------------------------- helpers
