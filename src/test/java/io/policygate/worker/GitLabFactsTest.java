@@ -84,6 +84,20 @@ class GitLabFactsTest extends ServiceTest {
     }
 
     @Test
+    void theWebhookIsAnsweredWithoutWaitingForGitLab() {
+        gitlabHoldsTheSample();
+        FakeGitLab.SHARED.hold(MR);
+        try {
+            String id = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
+            // Answered 202 while the worker's read of the merge request is still waiting for GitLab.
+            assertTrue(FakeGitLab.SHARED.answering(MR) <= 1);
+            assertTrue(journal.job(id).state() != JobState.REPORTED);
+        } finally {
+            FakeGitLab.SHARED.release(MR);
+        }
+    }
+
+    @Test
     void eachEvaluationReadsTheMergeRequestAndItsChecksOnceAndTheProjectFromACache() {
         gitlabHoldsTheSample();
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
