@@ -25,7 +25,8 @@ public final class MergeRequestEventParser {
             // "{...} trailing" is not one JSON document: refuse rather than read the first value.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
+    /** A commit id: 40 hex digits, or 64 in a SHA-256 repository (GitLab's object_format sha256). */
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
     private static final Set<String> FINISHED_STATES = Set.of("closed", "merged", "locked");
     private static final Set<String> FINISHING_ACTIONS = Set.of("close", "merge");
 
@@ -55,16 +56,23 @@ public final class MergeRequestEventParser {
         JsonNode attributes = object(root, "object_attributes");
         long projectId = positiveLong(root.path("project"), "project", "id");
         long iid = positiveLong(attributes, "object_attributes", "iid");
-        String sha = text(attributes.path("last_commit"), "object_attributes.last_commit.id", "id", true);
-        if (!SHA.matcher(sha).matches()) {
-            throw new InvalidPayloadException("object_attributes.last_commit.id", "must be a 40-character hex commit SHA");
-        }
-        long checkId = checkId(root, defaultCheckId);
         String state = text(attributes, "object_attributes.state", "state", false);
         String action = text(attributes, "object_attributes.action", "action", false);
         if (FINISHED_STATES.contains(state) || FINISHING_ACTIONS.contains(action)) {
+            // Checked first: GitLab sends last_commit null for a closed or merged merge request whose source branch
+            // is gone (diff_head_commit&.hook_attrs in lib/gitlab/hook_data/merge_request_builder.rb).
             return new ParsedEvent.Ignored("merge request is " + (state.isEmpty() ? action : state));
         }
+        JsonNode lastCommit = attributes.get("last_commit");
+        if (lastCommit != null && lastCommit.isNull()) {
+            return new ParsedEvent.Ignored("merge request has no commits (object_attributes.last_commit is null)");
+        }
+        String sha = text(attributes.path("last_commit"), "object_attributes.last_commit.id", "id", true);
+        if (!SHA.matcher(sha).matches()) {
+            throw new InvalidPayloadException("object_attributes.last_commit.id",
+                    "must be a commit SHA: 40 hex characters, or 64 in a SHA-256 repository");
+        }
+        long checkId = checkId(root, defaultCheckId);
         return new ParsedEvent.Actionable(new MergeRequestEvent(
                 projectId,
                 text(root.path("project"), "project.path_with_namespace", "path_with_namespace", false),

@@ -15,12 +15,18 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Decides whether a webhook comes from GitLab. Status checks (GitLab 17.3+) sign the raw body:
  * {@code X-Gitlab-Signature: hex(HMAC-SHA256(secret, body))}; plain project webhooks send the secret
- * itself as {@code X-Gitlab-Token}. Both comparisons take constant time.
+ * itself as {@code X-Gitlab-Token}, with its line breaks removed (GitLab strips them from header values). Both
+ * comparisons take constant time. A secret read from a file (a mounted Kubernetes Secret) often ends with a line
+ * break that was never part of the secret pasted into GitLab: trailing line breaks of the configured secret do not
+ * count.
  */
 @ApplicationScoped
 public class WebhookSignature {
 
+    /** The HMAC key: the configured secret without trailing line breaks. */
     private final Optional<byte[]> secret;
+    /** What GitLab sends as X-Gitlab-Token: the secret without any line break. */
+    private final Optional<byte[]> token;
     private final boolean allowUnsigned;
 
     @Inject
@@ -29,7 +35,8 @@ public class WebhookSignature {
     }
 
     WebhookSignature(Optional<String> secret, boolean allowUnsigned) {
-        this.secret = secret.map(s -> s.getBytes(StandardCharsets.UTF_8));
+        this.secret = secret.map(s -> s.replaceAll("[\\r\\n]+$", "").getBytes(StandardCharsets.UTF_8));
+        this.token = secret.map(s -> s.replaceAll("[\\r\\n]", "").getBytes(StandardCharsets.UTF_8));
         this.allowUnsigned = allowUnsigned;
     }
 
@@ -42,7 +49,7 @@ public class WebhookSignature {
             return signatureMatches(body, signature.trim());
         }
         if (token != null && !token.isEmpty()) {
-            return MessageDigest.isEqual(secret.get(), token.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.isEqual(this.token.get(), token.getBytes(StandardCharsets.UTF_8));
         }
         return allowUnsigned;
     }

@@ -63,8 +63,11 @@ class HostileInputTest extends ServiceTest {
                 Payloads.SAMPLE_SHA.substring(0, 20) + "\u200B" + Payloads.SAMPLE_SHA.substring(21))));
         bodies.add(Arguments.of("sha with a newline", Payloads.with(S, "/object_attributes/last_commit/id",
                 Payloads.SAMPLE_SHA + "\n")));
-        bodies.add(Arguments.of("sha of 64 hex (SHA-256 repos)", Payloads.with(S, "/object_attributes/last_commit/id",
-                Payloads.SAMPLE_SHA + "0123456789abcdef01234567")));
+        // 40 hex (SHA-1) and 64 hex (SHA-256 repositories) are commit ids; nothing in between is.
+        bodies.add(Arguments.of("sha of 50 hex", Payloads.with(S, "/object_attributes/last_commit/id",
+                Payloads.SAMPLE_SHA + "0123456789")));
+        bodies.add(Arguments.of("sha of 65 hex", Payloads.with(S, "/object_attributes/last_commit/id",
+                Payloads.SAMPLE_SHA + "0123456789abcdef012345678")));
         bodies.add(Arguments.of("labels an object", Payloads.with(S, "/object_attributes/labels", java.util.Map.of("title", "x"))));
         bodies.add(Arguments.of("label without title", Payloads.with(S, "/object_attributes/labels", List.of(java.util.Map.of()))));
         bodies.add(Arguments.of("draft a string", Payloads.with(S, "/object_attributes/work_in_progress", "yes")));

@@ -43,6 +43,17 @@ class WebhookSignatureTest {
     }
 
     @Test
+    void aSecretReadFromAFileMatchesWithoutItsLineBreaks() {
+        // A mounted Secret file ends with a line break; GitLab's form field, and so its signature, has none.
+        WebhookSignature check = new WebhookSignature(Optional.of("secret\n"), false);
+        assertTrue(check.accepts(BYTES, Webhooks.sign("secret", BODY), null));
+        assertTrue(check.accepts(BYTES, null, "secret"));
+        // GitLab strips every line break from X-Gitlab-Token.
+        assertTrue(new WebhookSignature(Optional.of("sec\r\nret\r\n"), false).accepts(BYTES, null, "secret"));
+        assertFalse(check.accepts(BYTES, null, "secret\n"));
+    }
+
+    @Test
     void allowUnsignedAcceptsOnlyWhatCarriesNoCredential() {
         WebhookSignature check = new WebhookSignature(Optional.of("secret"), true);
         assertTrue(check.accepts(BYTES, null, null));

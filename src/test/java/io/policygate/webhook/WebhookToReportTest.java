@@ -88,6 +88,41 @@ class WebhookToReportTest extends ServiceTest {
     }
 
     @Test
+    void headerNamesAreMatchedWhateverTheirCase() {
+        String body = Payloads.raw(Payloads.COMPLIANT);
+        FakeGitLab.SHARED.sent(body);
+        // GitLab spells it X-GitLab-Signature; HTTP header names carry no case.
+        given().contentType("application/json").header("X-GitLab-Signature", Webhooks.sign(Webhooks.SECRET, body))
+                .body(body).when().post("/webhooks/gitlab").then().statusCode(202);
+        given().contentType("application/json").header("x-gitlab-token", Webhooks.SECRET)
+                .body(body).when().post("/webhooks/gitlab").then().statusCode(202);
+    }
+
+    @Test
+    void aCommitOfASha256RepositoryIsReportedWithItsWholeSha() {
+        String sha = "a".repeat(24) + "0123456789abcdef0123456789abcdef01234567";
+        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.COMPLIANT, 4, sha));
+
+        Job job = journal.awaitState(id, JobState.REPORTED);
+
+        assertEquals(sha, job.sha());
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
+                .withRequestBody(equalToJson("{\"sha\":\"" + sha + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
+        given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations/" + id).then()
+                .statusCode(200).body("evaluation.sha", Matchers.equalTo(sha));
+    }
+
+    @Test
+    void aClosedMergeRequestWithoutALastCommitIsIgnored() {
+        // GitLab builds last_commit from diff_head_commit&.hook_attrs: null once the source branch is gone.
+        Webhooks.sendSigned(Payloads.raw("merge-request-close-source-branch-deleted.json")).statusCode(200)
+                .body("state", Matchers.equalTo("ignored")).body("reason", Matchers.equalTo("merge request is closed"));
+        String open = Payloads.with(Payloads.SAMPLE, "/object_attributes/last_commit", null);
+        Webhooks.sendSigned(open).statusCode(200).body("state", Matchers.equalTo("ignored"))
+                .body("reason", Matchers.containsString("has no commits"));
+    }
+
+    @Test
     void tokenGoesOnlyToTheConfiguredGitLabWhateverThePayloadSays() {
         WireMockServer attacker = new WireMockServer(0);
         attacker.start();
