@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
@@ -119,6 +120,22 @@ class GitLabFactsTest extends ServiceTest {
         assertTrue(job.lastError().contains("status check 77 is not among the checks GitLab applies to this merge"
                 + " request"), job.lastError());
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*/status_check_responses")));
+    }
+
+    @Test
+    void everyPageOfTheMergeRequestsChecksIsRead() {
+        gitlabHoldsTheSample();
+        // GitLab paginates a merge request's status checks too (ee/lib/api/status_checks.rb, paginate).
+        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks")).withQueryParam("page", WireMock.equalTo("1"))
+                .willReturn(GitLabStubs.json("[{\"id\":90,\"name\":\"SAST\",\"external_url\":\"https://sast.example.com\","
+                        + "\"status\":\"passed\"}]").withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks")).withQueryParam("page", WireMock.equalTo("2"))
+                .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
+
+        Job job = journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
+
+        assertEquals("failed", job.verdict());
+        gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR + "/status_checks")));
     }
 
     @Test
