@@ -26,10 +26,14 @@ public class StartupConfigurationCheck {
 
     static List<String> problems(ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook) {
         List<String> problems = new ArrayList<>();
-        if (webhook.secret().filter(s -> !s.isEmpty()).isEmpty() && !webhook.allowUnsigned()) {
+        if (webhook.secret().filter(s -> !s.isEmpty()).isEmpty() && webhook.signingToken().filter(s -> !s.isBlank())
+                .isEmpty() && !webhook.allowUnsigned()) {
             problems.add("policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set: set it to the status"
                     + " check's shared secret, or set policy-gate.webhook.allow-unsigned=true for local development only");
         }
+        webhook.signingToken().filter(s -> !s.isBlank()).flatMap(StartupConfigurationCheck::whyNotASigningToken)
+                .ifPresent(why -> problems.add("policy-gate.webhook.signing-token (POLICY_GATE_WEBHOOK_SIGNING_TOKEN) "
+                        + why + ": it is the webhook's signing token as GitLab shows it, whsec_ followed by base64"));
         service.publicUrl().flatMap(StartupConfigurationCheck::whyNotAnAddress).ifPresent(why -> problems.add(
                 "policy-gate.public-url (POLICY_GATE_PUBLIC_URL) " + why + ": it is policy-gate's address as people"
                         + " reach it, such as https://policy-gate.example.com or https://tools.example.com/policy-gate"));
@@ -47,6 +51,16 @@ public class StartupConfigurationCheck {
             }
         }
         return problems;
+    }
+
+    /** What keeps a signing token from being one, if anything; the token itself is never echoed. */
+    private static Optional<String> whyNotASigningToken(String token) {
+        try {
+            SigningTokens.key(token);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** What keeps {@code url} from being an address a person can follow, if anything. */

@@ -15,6 +15,12 @@ public interface WebhookConfig {
     /** Shared secret: the HMAC key of X-Gitlab-Signature, or the expected X-Gitlab-Token. */
     Optional<String> secret();
 
+    /**
+     * The signing token of GitLab's signed project webhooks ({@code whsec_<base64 key>}): their
+     * {@code webhook-signature} is checked with it, and their {@code webhook-id} must not come twice.
+     */
+    Optional<String> signingToken();
+
     /** Accept webhooks that carry neither signature nor token. Meant for local development only. */
     @WithDefault("false")
     boolean allowUnsigned();

@@ -24,10 +24,16 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
                     description = "HMAC-SHA256 of the body with policy-gate.webhook.secret, as GitLab 17.3+ signs"),
             @SecurityScheme(securitySchemeName = ApiDescription.WEBHOOK_TOKEN, type = SecuritySchemeType.APIKEY,
                     in = SecuritySchemeIn.HEADER, apiKeyName = "X-Gitlab-Token",
-                    description = "policy-gate.webhook.secret itself, as older GitLab versions send it")}))
+                    description = "policy-gate.webhook.secret itself, as older GitLab versions send it"),
+            @SecurityScheme(securitySchemeName = ApiDescription.WEBHOOK_STANDARD, type = SecuritySchemeType.APIKEY,
+                    in = SecuritySchemeIn.HEADER, apiKeyName = "webhook-signature",
+                    description = "v1,<base64 HMAC-SHA256 of webhook-id.webhook-timestamp.body> with the key of"
+                            + " policy-gate.webhook.signing-token (Standard Webhooks, GitLab's signed project webhooks);"
+                            + " a webhook-id is accepted once, a timestamp more than 5 minutes off never")}))
 public class ApiDescription extends Application {
 
     public static final String API_TOKEN = "apiToken";
     public static final String WEBHOOK_SIGNATURE = "gitlabSignature";
     public static final String WEBHOOK_TOKEN = "gitlabToken";
+    public static final String WEBHOOK_STANDARD = "standardWebhookSignature";
 }

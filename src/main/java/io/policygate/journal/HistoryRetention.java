@@ -5,13 +5,23 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
-/** Deletes finished evaluations older than policy-gate.history.keep. Idempotent, so every replica may run it. */
+/**
+ * Deletes finished evaluations older than policy-gate.history.keep, and the delivery ids of signed webhooks once
+ * their signatures can no longer be replayed. Idempotent, so every replica may run it.
+ */
 @ApplicationScoped
 public class HistoryRetention {
 
     private static final Logger LOG = Logger.getLogger(HistoryRetention.class);
+
+    /**
+     * A signed webhook is accepted within 5 minutes of its timestamp either way (WebhookSignature), so its replay
+     * can arrive at most 10 minutes after it: its id must be remembered that long.
+     */
+    static final Duration DELIVERY_IDS_KEPT = Duration.ofMinutes(10);
 
     private final JournalStore journal;
     private final HistoryConfig config;
@@ -26,7 +36,7 @@ public class HistoryRetention {
 
     @Scheduled(every = "${policy-gate.history.prune-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
-        int deleted = journal.prune(clock.instant().minus(config.keep()));
+        int deleted = journal.prune(clock.instant().minus(config.keep()), clock.instant().minus(DELIVERY_IDS_KEPT));
         if (deleted > 0) {
             LOG.infof("Deleted %d evaluations finished more than %s ago (policy-gate.history.keep)", deleted,
                     config.keep());

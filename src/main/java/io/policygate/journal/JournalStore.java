@@ -71,23 +71,30 @@ public class JournalStore {
      * comes back, and its generation is bumped, so that a step of it that began before this webhook evaluates it
      * again rather than finishing it. An unfinished job for another SHA of the key is superseded. A new job is
      * due no sooner than {@code policy-gate.webhook.coalesce} after the key's latest evaluation began: however
-     * many webhooks arrive, a key is evaluated at most once in that time.
+     * many webhooks arrive, a key is evaluated at most once in that time. A {@code deliveryId} (a signed webhook's
+     * webhook-id) is stored with the job, in the same transaction: one that was stored before is a replay.
      *
      * @throws JournalUnavailableException when the job could not be made durable
+     * @throws RepeatedDeliveryException when the delivery id was stored before; nothing is stored
      */
-    public Enqueued enqueue(MergeRequestEvent event, String payload) {
-        Enqueued result = committed(event, payload);
+    public Enqueued enqueue(MergeRequestEvent event, String payload, Optional<String> deliveryId) {
+        Enqueued result = committed(event, payload, deliveryId);
         // After the connection is back in the pool: the checkpoint that writes this commit needs one.
         durable.awaitWritten();
         return result;
     }
 
-    private Enqueued committed(MergeRequestEvent event, String payload) {
+    private Enqueued committed(MergeRequestEvent event, String payload, Optional<String> deliveryId) {
         JournalUnavailableException last = null;
         // A concurrent intake for the same key can win the unique active_key; the retry then sees its row.
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return inTransaction("cannot store the evaluation job", c -> enqueueIn(c, event, payload));
+                return inTransaction("cannot store the evaluation job", c -> {
+                    if (deliveryId.isPresent()) {
+                        received(c, deliveryId.get());
+                    }
+                    return enqueueIn(c, event, payload);
+                });
             } catch (JournalUnavailableException e) {
                 if (!(e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState()))) {
                     throw e;
@@ -96,6 +103,15 @@ public class JournalStore {
             }
         }
         throw last;
+    }
+
+    /** Records a delivery id; a concurrent twin fails the unique key and is retried, then found here. */
+    private void received(Connection c, String deliveryId) throws SQLException {
+        if (exists(c, "SELECT 1 FROM webhook_delivery WHERE id = ?", deliveryId)) {
+            throw new RepeatedDeliveryException(deliveryId);
+        }
+        update(c, "INSERT INTO webhook_delivery (id, received_at) VALUES (?, ?)", deliveryId,
+                timestamp(clock.instant()));
     }
 
     private Enqueued enqueueIn(Connection c, MergeRequestEvent event, String payload) throws SQLException {
@@ -376,9 +392,13 @@ public class JournalStore {
                 rs.getString(16), rs.getString(17), rs.getString(18));
     }
 
-    /** Deletes finished evaluations (and their attempts) older than {@code before}; returns how many. */
-    public int prune(Instant before) {
+    /**
+     * Deletes finished evaluations (and their attempts) older than {@code before}, and delivery ids received before
+     * {@code deliveriesBefore}; returns how many evaluations.
+     */
+    public int prune(Instant before, Instant deliveriesBefore) {
         return inTransaction("cannot prune the journal", c -> {
+            update(c, "DELETE FROM webhook_delivery WHERE received_at < ?", timestamp(deliveriesBefore));
             String finished = "state IN ('reported','superseded','dead') AND finished_at < ?";
             update(c, "DELETE FROM report_attempt WHERE job_id IN (SELECT id FROM evaluation_job WHERE " + finished + ")",
                     timestamp(before));

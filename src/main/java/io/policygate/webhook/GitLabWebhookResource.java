@@ -9,6 +9,7 @@ import io.policygate.http.ProblemException;
 import io.policygate.journal.Enqueued;
 import io.policygate.journal.JournalStore;
 import io.policygate.journal.JournalUnavailableException;
+import io.policygate.journal.RepeatedDeliveryException;
 import io.policygate.worker.JobWorker;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
@@ -30,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 // Either header authenticates a webhook: the two requirements are alternatives.
 @SecurityRequirement(name = ApiDescription.WEBHOOK_SIGNATURE)
 @SecurityRequirement(name = ApiDescription.WEBHOOK_TOKEN)
+@SecurityRequirement(name = ApiDescription.WEBHOOK_STANDARD)
 @Path("/webhooks/gitlab")
 public class GitLabWebhookResource {
 
@@ -53,13 +56,16 @@ public class GitLabWebhookResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(byte[] body, @HeaderParam("X-Gitlab-Signature") String gitlabSignature,
-            @HeaderParam("X-Gitlab-Token") String gitlabToken) {
-        if (!signature.accepts(body, gitlabSignature, gitlabToken)) {
+            @HeaderParam("X-Gitlab-Token") String gitlabToken, @HeaderParam("webhook-id") String webhookId,
+            @HeaderParam("webhook-timestamp") String webhookTimestamp,
+            @HeaderParam("webhook-signature") String webhookSignature) {
+        WebhookSignature.Decision decision = signature.check(body, new WebhookSignature.Credentials(gitlabSignature,
+                gitlabToken, webhookId, webhookTimestamp, webhookSignature));
+        if (decision instanceof WebhookSignature.Refused refused) {
             metrics.count("unauthorized");
-            throw new ProblemException(401, "unauthenticated", "Unauthorized",
-                    "missing or invalid X-Gitlab-Signature (or X-Gitlab-Token): the webhook secret does not match",
-                    null);
+            throw new ProblemException(401, "unauthenticated", "Unauthorized", refused.reason(), null);
         }
+        Optional<String> deliveryId = ((WebhookSignature.Accepted) decision).deliveryId();
         ParsedEvent parsed;
         try {
             parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
@@ -73,10 +79,16 @@ public class GitLabWebhookResource {
         }
         Enqueued enqueued;
         try {
-            enqueued = journal.enqueue(((ParsedEvent.Actionable) parsed).event(), new String(body, StandardCharsets.UTF_8));
+            enqueued = journal.enqueue(((ParsedEvent.Actionable) parsed).event(), new String(body, StandardCharsets.UTF_8),
+                    deliveryId);
         } catch (JournalUnavailableException e) {
             metrics.count("unavailable");
             throw e;
+        } catch (RepeatedDeliveryException e) {
+            metrics.count("replayed");
+            throw new ProblemException(409, "replayed", "Conflict", e.getMessage() + ": a signed webhook is accepted"
+                    + " once (GitLab sends the same webhook-id when it retries a delivery policy-gate has already"
+                    + " stored)", null);
         }
         metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
         if (!enqueued.duplicate()) {

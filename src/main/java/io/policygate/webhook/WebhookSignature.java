@@ -1,5 +1,6 @@
 package io.policygate.webhook;
 
+import io.policygate.config.SigningTokens;
 import io.policygate.config.WebhookConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -7,6 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -19,39 +24,118 @@ import javax.crypto.spec.SecretKeySpec;
  * comparisons take constant time. A secret read from a file (a mounted Kubernetes Secret) often ends with a line
  * break that was never part of the secret pasted into GitLab: trailing line breaks of the configured secret do not
  * count.
+ *
+ * <p>Newer GitLab can also sign plain project webhooks the Standard Webhooks way, with a signing token
+ * ({@code whsec_<base64 key>}): {@code webhook-signature: v1,<base64 HMAC-SHA256(key, id.timestamp.body)>}, with
+ * {@code webhook-id} (GitLab's Idempotency-Key, the same on GitLab's own retries) and {@code webhook-timestamp}.
+ * They are the only GitLab webhooks a replay can be told apart from: a timestamp more than five minutes off is
+ * refused here, a repeated id by the journal ({@link io.policygate.journal.JournalStore#enqueue}).
  */
 @ApplicationScoped
 public class WebhookSignature {
+
+    /** How far a signed webhook's timestamp may be from the clock (the Standard Webhooks tolerance). */
+    static final Duration TOLERANCE = Duration.ofMinutes(5);
+
+    /** What the headers of one request carry. Null where a header is absent. */
+    public record Credentials(String gitlabSignature, String gitlabToken, String webhookId, String webhookTimestamp,
+            String webhookSignature) {
+    }
+
+    /** The decision: accepted (with the delivery id a signed webhook carries), or refused and why. */
+    public sealed interface Decision {
+    }
+
+    /** {@code deliveryId}: the webhook-id of a Standard Webhooks signature, which must not come twice. */
+    public record Accepted(Optional<String> deliveryId) implements Decision {
+    }
+
+    public record Refused(String reason) implements Decision {
+    }
 
     /** The HMAC key: the configured secret without trailing line breaks. */
     private final Optional<byte[]> secret;
     /** What GitLab sends as X-Gitlab-Token: the secret without any line break. */
     private final Optional<byte[]> token;
+    private final Optional<byte[]> signingKey;
     private final boolean allowUnsigned;
+    private final Clock clock;
 
     @Inject
-    public WebhookSignature(WebhookConfig config) {
-        this(config.secret().filter(s -> !s.isEmpty()), config.allowUnsigned());
+    public WebhookSignature(WebhookConfig config, Clock clock) {
+        this(config.secret().filter(s -> !s.isEmpty()), config.signingToken().filter(s -> !s.isBlank()),
+                config.allowUnsigned(), clock);
     }
 
-    WebhookSignature(Optional<String> secret, boolean allowUnsigned) {
+    WebhookSignature(Optional<String> secret, Optional<String> signingToken, boolean allowUnsigned, Clock clock) {
         this.secret = secret.map(s -> s.replaceAll("[\\r\\n]+$", "").getBytes(StandardCharsets.UTF_8));
         this.token = secret.map(s -> s.replaceAll("[\\r\\n]", "").getBytes(StandardCharsets.UTF_8));
+        this.signingKey = signingToken.map(SigningTokens::key);
         this.allowUnsigned = allowUnsigned;
+        this.clock = clock;
     }
 
-    public boolean accepts(byte[] body, String signature, String token) {
-        if (secret.isEmpty()) {
-            // Start-up refuses to run without a secret unless allow-unsigned is set.
-            return allowUnsigned;
+    public Decision check(byte[] body, Credentials credentials) {
+        if (signingKey.isPresent() && present(credentials.webhookSignature())) {
+            return standardWebhook(body, credentials);
         }
-        if (signature != null && !signature.isEmpty()) {
-            return signatureMatches(body, signature.trim());
+        if (secret.isPresent() && present(credentials.gitlabSignature())) {
+            return signatureMatches(body, credentials.gitlabSignature().trim()) ? accepted()
+                    : new Refused("X-Gitlab-Signature is not the HMAC of this body with the webhook secret");
         }
-        if (token != null && !token.isEmpty()) {
-            return MessageDigest.isEqual(this.token.get(), token.getBytes(StandardCharsets.UTF_8));
+        if (token.isPresent() && present(credentials.gitlabToken())) {
+            return MessageDigest.isEqual(token.get(), credentials.gitlabToken().getBytes(StandardCharsets.UTF_8))
+                    ? accepted() : new Refused("X-Gitlab-Token is not the webhook secret");
         }
-        return allowUnsigned;
+        if (allowUnsigned) {
+            return accepted();
+        }
+        return new Refused("missing X-Gitlab-Signature, X-Gitlab-Token or webhook-signature: the webhook is not signed"
+                + " with a secret policy-gate knows");
+    }
+
+    private static Accepted accepted() {
+        return new Accepted(Optional.empty());
+    }
+
+    private static boolean present(String header) {
+        return header != null && !header.isBlank();
+    }
+
+    private Decision standardWebhook(byte[] body, Credentials credentials) {
+        String id = credentials.webhookId();
+        if (!present(id) || id.length() > 200) {
+            return new Refused("webhook-id is missing or longer than 200 characters");
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(String.valueOf(credentials.webhookTimestamp()).trim());
+        } catch (NumberFormatException e) {
+            return new Refused("webhook-timestamp is not a number of seconds");
+        }
+        Duration off = Duration.between(Instant.ofEpochSecond(seconds), clock.instant()).abs();
+        if (off.compareTo(TOLERANCE) > 0) {
+            return new Refused("webhook-timestamp is " + off.toSeconds() + " s away from policy-gate's clock (at most "
+                    + TOLERANCE.toSeconds() + " s): an old webhook replayed, or a clock to fix");
+        }
+        byte[] signed = (id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[signed.length + body.length];
+        System.arraycopy(signed, 0, content, 0, signed.length);
+        System.arraycopy(body, 0, content, signed.length, body.length);
+        byte[] expected = hmac(signingKey.get(), content);
+        // Space-separated "v1,<base64>" entries: one that matches is enough (a sender rotating keys signs twice).
+        for (String entry : credentials.webhookSignature().trim().split("\\s+")) {
+            if (entry.startsWith("v1,")) {
+                try {
+                    if (MessageDigest.isEqual(expected, Base64.getDecoder().decode(entry.substring(3)))) {
+                        return new Accepted(Optional.of(id));
+                    }
+                } catch (IllegalArgumentException notBase64) {
+                    // another entry may still match
+                }
+            }
+        }
+        return new Refused("webhook-signature is not this webhook's signature with the signing token");
     }
 
     private boolean signatureMatches(byte[] body, String signature) {

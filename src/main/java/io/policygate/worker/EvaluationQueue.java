@@ -9,6 +9,7 @@ import io.policygate.journal.JournalStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
@@ -41,7 +42,7 @@ public class EvaluationQueue {
         try {
             if (MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8),
                     OptionalLong.of(checkId)) instanceof ParsedEvent.Actionable actionable) {
-                journal.enqueue(actionable.event(), payload);
+                journal.enqueue(actionable.event(), payload, Optional.empty());
                 return true;
             }
         } catch (InvalidPayloadException e) {

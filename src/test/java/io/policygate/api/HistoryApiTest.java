@@ -106,6 +106,7 @@ class HistoryApiTest extends ServiceTest {
                 .body("components.securitySchemes.apiToken.scheme", equalTo("bearer"))
                 .body("components.securitySchemes.gitlabSignature.name", equalTo("X-Gitlab-Signature"))
                 .body("components.securitySchemes.gitlabToken.name", equalTo("X-Gitlab-Token"))
+                .body("components.securitySchemes.standardWebhookSignature.name", equalTo("webhook-signature"))
                 .extract().jsonPath();
 
         // A client generated from the description knows to send the token on every API operation.
@@ -118,7 +119,8 @@ class HistoryApiTest extends ServiceTest {
             }
         }));
         assertTrue(operations.size() >= 8, operations.toString());
-        assertEquals(List.of(Map.of("gitlabSignature", List.of()), Map.of("gitlabToken", List.of())),
+        assertEquals(List.of(Map.of("gitlabSignature", List.of()), Map.of("gitlabToken", List.of()),
+                Map.of("standardWebhookSignature", List.of())),
                 openApi.getList("paths.'/webhooks/gitlab'.post.security"));
     }
 
@@ -132,7 +134,7 @@ class HistoryApiTest extends ServiceTest {
     @Test
     void retentionDeletesFinishedEvaluationsAndTheirAttempts() {
         String old = evaluate(Payloads.COMPLIANT, 9020);
-        assertNotEquals(0, store.prune(Instant.now().plusSeconds(1)));
+        assertNotEquals(0, store.prune(Instant.now().plusSeconds(1), Instant.EPOCH));
         api().get("/api/v1/evaluations/" + old).then().statusCode(404);
         assertEquals(List.of(), store.attempts(old));
     }

@@ -63,6 +63,15 @@ class PackagedServiceIT {
     }
 
     @Test
+    void refusesToStartWithASigningTokenThatIsNotOneAndNeverEchoesIt() throws Exception {
+        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
+                "POLICY_GATE_WEBHOOK_SIGNING_TOKEN", "glpat-leaked-secret-42"));
+        assertTrue(out.contains("policy-gate.webhook.signing-token (POLICY_GATE_WEBHOOK_SIGNING_TOKEN) does not start"
+                + " with whsec_"), out);
+        assertFalse(out.contains("glpat-leaked-secret-42"), out);
+    }
+
+    @Test
     void refusesToStartOnAnInvalidPolicyNamingFileLineAndField() throws Exception {
         Path policies = Files.createDirectories(work.resolve("bad-policies"));
         Files.writeString(policies.resolve("bad.yaml"), "name: bad\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");
