@@ -18,12 +18,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code register}: creates or updates, by name, the external status check that points GitLab at
  * policy-gate, on one project or on every project of a group (GitLab has checks per project only).
  * Idempotent; {@code --dry-run} prints what would change. The token and the shared secret come from
- * environment variables, never from the command line.
+ * environment variables, never from the command line. No run leaves a check unsigned: a check GitLab shows
+ * without a secret ({@code hmac: false}) gets one, and a GitLab that ignores secrets (before 17.3) is refused.
  */
 final class RegisterCommand {
 
@@ -38,8 +42,11 @@ final class RegisterCommand {
 
     /** Options as parsed from the command line. */
     private record Options(String gitlabUrl, String token, String project, String group, String url, String name,
-            String secret, List<String> branches, boolean dryRun) {
+            String secret, List<String> branches, boolean dryRun, boolean rotateSecret) {
     }
+
+    /** GitLab takes a status check's shared_secret since 17.3; before, the API ignores it without a word. */
+    private static final int[] SIGNED_CHECKS_SINCE = {17, 3};
 
     int run(List<String> args) {
         Options options;
@@ -49,11 +56,18 @@ final class RegisterCommand {
             out.println(e.getMessage());
             out.println("""
                     usage: register (--project ID | --group ID_OR_PATH) --url EXTERNAL_URL [--name NAME]
-                                    [--protected-branch NAME]... [--dry-run]
+                                    [--protected-branch NAME]... [--rotate-secret] [--allow-insecure-url] [--dry-run]
                                     [--gitlab-url URL] [--token-env VAR] [--secret-env VAR]
                     GitLab URL and token default to POLICY_GATE_GITLAB_URL and POLICY_GATE_GITLAB_TOKEN;
-                    the shared secret to POLICY_GATE_WEBHOOK_SECRET.""");
+                    the shared secret to POLICY_GATE_WEBHOOK_SECRET. Without --protected-branch the check
+                    applies to every branch; --rotate-secret sets the secret on checks that have one too.""");
             return 2;
+        }
+        try {
+            requireSignedChecks(options);
+        } catch (GitLabError e) {
+            out.println("FAILED: " + e.getMessage());
+            return 1;
         }
         int created = 0;
         int updated = 0;
@@ -90,6 +104,23 @@ final class RegisterCommand {
     private record Change(String kind, String description) {
     }
 
+    /** Refuses a GitLab that would create checks without their secret: they would all be answered 401. */
+    private void requireSignedChecks(Options options) throws GitLabError {
+        String version = get(options, "/version").body().path("version").asText("");
+        Matcher number = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        if (!number.find()) {
+            throw new GitLabError("GitLab's version is unknown ('" + version + "'): register needs GitLab 17.3 or later");
+        }
+        int major = Integer.parseInt(number.group(1));
+        int minor = Integer.parseInt(number.group(2));
+        if (major < SIGNED_CHECKS_SINCE[0] || (major == SIGNED_CHECKS_SINCE[0] && minor < SIGNED_CHECKS_SINCE[1])) {
+            throw new GitLabError("GitLab " + version + " ignores a status check's shared_secret (it is taken since"
+                    + " 17.3): its checks would call policy-gate unsigned, and policy-gate refuses unsigned webhooks (401)."
+                    + " Nothing was changed. Upgrade GitLab, or send merge request events to policy-gate through a"
+                    + " project webhook with a secret token (X-Gitlab-Token) and policy-gate.gitlab.default-check-id");
+        }
+    }
+
     private Change register(Options options, long projectId) throws GitLabError {
         List<Long> branchIds = new ArrayList<>();
         if (!options.branches().isEmpty()) {
@@ -109,6 +140,7 @@ final class RegisterCommand {
                 .filter(check -> options.name().equals(check.path("name").asText())).findFirst();
         ObjectNode body = JSON.createObjectNode().put("name", options.name()).put("external_url", options.url())
                 .put("shared_secret", options.secret());
+        // Always sent, empty for every branch: leaving it out would keep branches a previous run set.
         branchIds.forEach(body.putArray("protected_branch_ids")::add);
         if (existing.isEmpty()) {
             if (!options.dryRun()) {
@@ -118,9 +150,23 @@ final class RegisterCommand {
                     + "' -> " + options.url());
         }
         JsonNode check = existing.get();
-        List<Long> currentBranches = new ArrayList<>();
+        Set<Long> currentBranches = new TreeSet<>();
         check.path("protected_branches").forEach(b -> currentBranches.add(b.path("id").asLong()));
-        if (check.path("external_url").asText().equals(options.url()) && currentBranches.equals(branchIds)) {
+        List<String> changes = new ArrayList<>();
+        if (!check.path("external_url").asText().equals(options.url())) {
+            changes.add(check.path("external_url").asText() + " -> " + options.url());
+        }
+        if (!currentBranches.equals(new TreeSet<>(branchIds))) {
+            changes.add("protected branches " + (currentBranches.isEmpty() ? "all" : currentBranches) + " -> "
+                    + (branchIds.isEmpty() ? "all" : branchIds));
+        }
+        // GitLab never shows the secret, only whether there is one (hmac).
+        if (!check.path("hmac").asBoolean(false)) {
+            changes.add("secret set (the check had none: GitLab sent its webhooks unsigned)");
+        } else if (options.rotateSecret()) {
+            changes.add("secret replaced");
+        }
+        if (changes.isEmpty()) {
             return new Change("unchanged", "check '" + options.name() + "' (" + check.path("id").asLong()
                     + ") already up to date");
         }
@@ -128,7 +174,7 @@ final class RegisterCommand {
             send(options, "PUT", "/projects/" + projectId + "/external_status_checks/" + check.path("id").asLong(), body);
         }
         return new Change("updated", (options.dryRun() ? "would update" : "updated") + " check '" + options.name()
-                + "' (" + check.path("id").asLong() + "): " + check.path("external_url").asText() + " -> " + options.url());
+                + "' (" + check.path("id").asLong() + "): " + String.join("; ", changes));
     }
 
     private List<JsonNode> projects(Options options) throws GitLabError {
@@ -202,12 +248,17 @@ final class RegisterCommand {
 
     private static Options parse(List<String> args) {
         CommandOptions given = CommandOptions.parse(args, Set.of("--project", "--group", "--url", "--name",
-                "--gitlab-url", "--token-env", "--secret-env"), Set.of("--protected-branch"), Set.of("--dry-run"));
+                "--gitlab-url", "--token-env", "--secret-env"), Set.of("--protected-branch"),
+                Set.of("--dry-run", "--rotate-secret", "--allow-insecure-url"));
         if ((given.get("--project") == null) == (given.get("--group") == null)) {
             throw new IllegalArgumentException("give exactly one of --project and --group");
         }
         if (given.get("--url") == null || !given.get("--url").matches("https?://.+")) {
             throw new IllegalArgumentException("--url must be policy-gate's webhook URL, e.g. https://policy-gate.example.com/webhooks/gitlab");
+        }
+        if (given.get("--url").startsWith("http://") && !given.has("--allow-insecure-url")) {
+            throw new IllegalArgumentException("--url is http://: GitLab would send every merge request and its signature"
+                    + " in clear text. Use https://, or add --allow-insecure-url for a network you trust");
         }
         String gitlabUrl = given.get("--gitlab-url", System.getenv("POLICY_GATE_GITLAB_URL"));
         if (gitlabUrl == null || gitlabUrl.isBlank()) {
@@ -216,7 +267,7 @@ final class RegisterCommand {
         return new Options(gitlabUrl, CommandOptions.fromEnv(given.get("--token-env", "POLICY_GATE_GITLAB_TOKEN")),
                 given.get("--project"), given.get("--group"), given.get("--url"), given.get("--name", "policy-gate"),
                 CommandOptions.fromEnv(given.get("--secret-env", "POLICY_GATE_WEBHOOK_SECRET")),
-                given.all("--protected-branch"), given.has("--dry-run"));
+                given.all("--protected-branch"), given.has("--dry-run"), given.has("--rotate-secret"));
     }
 
     /** GitLab refused or could not be reached; the message says what to do. */

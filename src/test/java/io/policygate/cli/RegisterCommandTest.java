@@ -38,9 +38,10 @@ class RegisterCommandTest {
                 .willReturn(GitLabStubs.json("[{\"id\":3,\"path_with_namespace\":\"payments/team/batch\"}]")));
         checks(1, "[]");
         checks(2, "[{\"id\":20,\"name\":\"policy-gate\",\"external_url\":\"http://old.example.com/hook\","
-                + "\"protected_branches\":[{\"id\":7,\"name\":\"main\"}]}]");
+                + "\"hmac\":true,\"protected_branches\":[{\"id\":7,\"name\":\"main\"}]}]");
         checks(3, "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
-                + "\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+                + "\"hmac\":true,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+        version("17.5.1-ee");
         for (int project = 1; project <= 3; project++) {
             gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/protected_branches"))
                     .willReturn(GitLabStubs.json("[{\"id\":" + (5 + project) + ",\"name\":\"main\"}]")));
@@ -49,6 +50,11 @@ class RegisterCommandTest {
                 .willReturn(GitLabStubs.json("{}").withStatus(201)));
         gitlab.stubFor(WireMock.put(urlPathMatching("/api/v4/projects/\\d+/external_status_checks/\\d+"))
                 .willReturn(GitLabStubs.json("{}")));
+    }
+
+    private void version(String version) {
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/version")).willReturn(GitLabStubs.json("{\"version\":\"" + version
+                + "\"}")));
     }
 
     private void checks(int project, String body) {
@@ -62,7 +68,14 @@ class RegisterCommandTest {
     }
 
     private String run(int expectedExit, String... extra) {
-        String[] args = new String[] {"register", "--group", "payments/team", "--url", HOOK, "--protected-branch", "main",
+        String[] withBranch = java.util.stream.Stream.concat(java.util.Arrays.stream(new String[] {"--protected-branch",
+                "main"}), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        return runWithout(expectedExit, withBranch);
+    }
+
+    /** register on the group, with the test token and secret, and only {@code extra} besides. */
+    private String runWithout(int expectedExit, String... extra) {
+        String[] args = new String[] {"register", "--group", "payments/team", "--url", HOOK,
                 "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
                 "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET"};
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
@@ -109,6 +122,58 @@ class RegisterCommandTest {
         assertTrue(out.contains("payments/team/api (1): FAILED: GitLab answered 403 to POST /projects/1/external_status_checks:"
                 + " the token's user needs the Maintainer role"), out);
         assertTrue(out.endsWith("0 created, 1 updated, 1 unchanged, 1 failed\n"), out);
+    }
+
+    @Test
+    void aCheckWithoutASecretGetsOneAndRotateSecretReplacesIt() {
+        checks(3, "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
+                + "\"hmac\":false,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+        String out = run(0);
+        assertTrue(out.contains("payments/team/batch (3): updated check 'policy-gate' (30): secret set (the check had"
+                + " none: GitLab sent its webhooks unsigned)"), out);
+        gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/3/external_status_checks/30"))
+                .withRequestBody(equalToJson("{\"shared_secret\":\"test-shared-secret\"}", true, true)));
+
+        checks(3, "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
+                + "\"hmac\":true,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+        assertTrue(run(0, "--rotate-secret").contains("payments/team/batch (3): updated check 'policy-gate' (30):"
+                + " secret replaced"));
+    }
+
+    @Test
+    void withoutProtectedBranchesTheCheckAppliesToEveryBranch() {
+        String out = runWithout(0);
+        assertTrue(out.contains("payments/team/batch (3): updated check 'policy-gate' (30): protected branches [8] -> all"),
+                out);
+        gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/3/external_status_checks/30"))
+                .withRequestBody(equalToJson("{\"protected_branch_ids\":[]}", true, true)));
+        gitlab.verify(postRequestedFor(urlPathEqualTo("/api/v4/projects/1/external_status_checks"))
+                .withRequestBody(equalToJson("{\"protected_branch_ids\":[]}", true, true)));
+    }
+
+    @Test
+    void aGitLabThatIgnoresSecretsIsRefusedBeforeAnythingChanges() {
+        version("16.11.3-ee");
+        String out = run(1);
+        assertTrue(out.contains("GitLab 16.11.3-ee ignores a status check's shared_secret (it is taken since 17.3)"), out);
+        gitlab.verify(0, postRequestedFor(urlPathMatching(".*")));
+        gitlab.verify(0, putRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void anInsecureUrlNeedsToBeAllowed() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(2, PolicyGateMain.run(new String[] {"register", "--group", "payments/team", "--url",
+                "http://policy-gate.internal/webhooks/gitlab", "--gitlab-url", gitlab.baseUrl()},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("--url is http://"), bytes.toString(StandardCharsets.UTF_8));
+        gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
+
+        String[] insecure = {"register", "--group", "payments/team", "--url", "http://policy-gate.internal/webhooks/gitlab",
+                "--allow-insecure-url", "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
+                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET"};
+        assertEquals(0, PolicyGateMain.run(insecure, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)));
     }
 
     @Test
