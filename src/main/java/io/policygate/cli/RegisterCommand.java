@@ -3,6 +3,7 @@ package io.policygate.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.policygate.gitlab.ReportOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -213,12 +214,14 @@ final class RegisterCommand {
             HttpResponse<String> response = HTTP.send(request.header("PRIVATE-TOKEN", options.token())
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                String hint = switch (response.statusCode()) {
-                    case 401 -> ": the token is invalid or lacks the api scope";
-                    case 403 -> ": the token's user needs the Maintainer role to manage status checks";
-                    case 404 -> ": not found, or not visible to the token's user";
-                    default -> "";
-                };
+                String hint = ReportOutcome.transientStatus(response.statusCode())
+                        ? ": GitLab is busy or failing; run register again (it changes only what differs)"
+                        : switch (response.statusCode()) {
+                            case 401 -> ": the token is invalid or lacks the api scope";
+                            case 403 -> ": the token's user needs the Maintainer role to manage status checks";
+                            case 404 -> ": not found, or not visible to the token's user";
+                            default -> "";
+                        };
                 throw new GitLabError("GitLab answered " + response.statusCode() + " to " + what + hint);
             }
             return response;

@@ -177,7 +177,7 @@ public class MergeRequestNotes {
         response.close();
         String answer = "GitLab answered " + status + " to the " + endpoint.replace('_', ' ') + " request"
                 + (text.isBlank() ? "" : ": " + ReportOutcome.shorten(text));
-        if (status == 429 || status >= 500 || status == 408) {
+        if (ReportOutcome.transientStatus(status)) {
             throw new Answer(status, new Outcome.Transient(answer,
                     ReportOutcome.parseRetryAfter(retryAfter, clock.instant())));
         }

@@ -321,7 +321,7 @@ public class MergeRequestReads {
                     return new Page(json.readTree(text), next == null || next.isBlank() ? null : Integer.valueOf(next));
                 }
                 failure = "GitLab answered " + status + " to the " + what + " read";
-                if (status != 429 && status < 500) {
+                if (!ReportOutcome.transientStatus(status)) {
                     throw new GitLabRefusal(status, failure + " (1 attempt)");
                 }
             } catch (GitLabRefusal e) {

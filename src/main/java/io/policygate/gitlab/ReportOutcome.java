@@ -71,26 +71,38 @@ public sealed interface ReportOutcome {
         }
     }
 
+    /**
+     * Whether an HTTP status from GitLab is worth another try, for every call policy-gate makes: a timeout
+     * (408), too early (425), too many requests (429) or a server error (5xx). Anything else is GitLab's answer.
+     */
+    static boolean transientStatus(int status) {
+        return status == 408 || status == 425 || status == 429 || status >= 500;
+    }
+
     static ReportOutcome fromResponse(int status, String body, String retryAfter, Instant now) {
         String answer = "GitLab answered " + status + (body == null || body.isBlank() ? "" : ": " + shorten(body));
         if (status >= 200 && status < 300) {
             return new Delivered(status, answer);
         }
+        if (transientStatus(status)) {
+            return new Transient(status, answer, parseRetryAfter(retryAfter, now));
+        }
         return switch (status) {
             case 409 -> new Superseded(status, answer + " (a newer commit is HEAD; its own evaluation reports)");
-            case 400 -> new Rejected(status, answer + ". Fix: check policy-gate.gitlab.status-mode against the GitLab"
-                    + " version (legacy-pass / legacy-approve before GitLab 15.0)");
+            // GitLab's 400 names the parameter it refused (ee/lib/api/status_checks.rb, Grape's validation).
+            case 400 -> new Rejected(status, answer + (String.valueOf(body).contains("status")
+                    ? ". Fix: check policy-gate.gitlab.status-mode against the GitLab version (legacy-pass /"
+                            + " legacy-approve before GitLab 15.0)"
+                    : ". Fix: GitLab refused the request as the message says; a GitLab whose API differs from 15.0+"
+                            + " needs policy-gate.gitlab.status-mode"));
             case 401 -> new Rejected(status, answer + ". Fix: policy-gate.gitlab.token is invalid, expired or lacks the"
                     + " api scope, or the project has no Ultimate licence for status checks");
             case 403 -> new Rejected(status, answer + ". Fix: the token's user may not approve this merge request;"
                     + " give it at least the Developer role on the project");
             case 404 -> new Rejected(status, answer + ". Fix: the merge request or the external status check id does"
                     + " not exist in this project; check the status check's id in the project settings");
-            case 408, 425, 429 -> new Transient(status, answer, parseRetryAfter(retryAfter, now));
-            default -> status >= 500
-                    ? new Transient(status, answer, parseRetryAfter(retryAfter, now))
-                    : new Rejected(status, answer + ". Fix: check policy-gate.gitlab.url points at the GitLab"
-                            + " instance itself (no redirect, right scheme)");
+            default -> new Rejected(status, answer + ". Fix: check policy-gate.gitlab.url points at the GitLab"
+                    + " instance itself (no redirect, right scheme)");
         };
     }
 

@@ -21,7 +21,7 @@ class ReportOutcomeTest {
     @CsvSource({
         "200, delivered", "201, delivered", "409, superseded",
         "400, rejected", "401, rejected", "403, rejected", "404, rejected", "405, rejected", "422, rejected",
-        "301, rejected", "408, transient", "429, transient", "500, transient", "502, transient", "503, transient",
+        "301, rejected", "408, transient", "425, transient", "429, transient", "500, transient", "502, transient", "503, transient",
         "504, transient"})
     void everyStatusHasOneMeaning(int status, String kind) {
         assertEquals(kind, ReportOutcome.fromResponse(status, "{}", null, NOW).kind());
@@ -32,7 +32,21 @@ class ReportOutcomeTest {
         assertTrue(ReportOutcome.fromResponse(401, "", null, NOW).detail().contains("policy-gate.gitlab.token"));
         assertTrue(ReportOutcome.fromResponse(403, "", null, NOW).detail().contains("Developer role"));
         assertTrue(ReportOutcome.fromResponse(404, "", null, NOW).detail().contains("status check"));
-        assertTrue(ReportOutcome.fromResponse(400, "", null, NOW).detail().contains("status-mode"));
+        // A 400 says what GitLab refused; a refused status points at the status mode.
+        String missingStatus = ReportOutcome.fromResponse(400, "{\"error\":\"status is missing\"}", null, NOW).detail();
+        assertTrue(missingStatus.contains("status is missing") && missingStatus.contains("status-mode"), missingStatus);
+        String missingSha = ReportOutcome.fromResponse(400, "{\"error\":\"sha is missing\"}", null, NOW).detail();
+        assertTrue(missingSha.contains("sha is missing") && missingSha.contains("as the message says"), missingSha);
+    }
+
+    @Test
+    void everyGitLabCallCountsTheSameStatusesAsWorthAnotherTry() {
+        for (int status : new int[] {408, 425, 429, 500, 502, 503, 504}) {
+            assertTrue(ReportOutcome.transientStatus(status), String.valueOf(status));
+        }
+        for (int status : new int[] {400, 401, 403, 404, 409, 422}) {
+            assertTrue(!ReportOutcome.transientStatus(status), String.valueOf(status));
+        }
     }
 
     @Test
