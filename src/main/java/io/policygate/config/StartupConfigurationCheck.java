@@ -1,6 +1,7 @@
 package io.policygate.config;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses to start on a configuration that would fail later or run unsafely, with one line per
@@ -16,16 +18,27 @@ import java.util.Optional;
 @ApplicationScoped
 public class StartupConfigurationCheck {
 
+    /** The HTTP server's limit on any request body; beyond it the server refuses before policy-gate reads. */
+    static final String SERVER_BODY_LIMIT = "quarkus.http.limits.max-body-size";
+
     void onStart(@Observes @Priority(1) StartupEvent start, ServiceConfig service, GitLabConfig gitlab,
             WebhookConfig webhook) {
-        List<String> problems = problems(service, gitlab, webhook);
+        List<String> problems = problems(service, gitlab, webhook, ConfigProvider.getConfig()
+                .getValue(SERVER_BODY_LIMIT, MemorySize.class).asLongValue());
         if (!problems.isEmpty()) {
             throw new IllegalStateException("policy-gate cannot start:\n  " + String.join("\n  ", problems));
         }
     }
 
-    static List<String> problems(ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook) {
+    static List<String> problems(ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook,
+            long serverBodyLimit) {
         List<String> problems = new ArrayList<>();
+        if (webhook.maxBodySize().asLongValue() > serverBodyLimit) {
+            problems.add("policy-gate.webhook.max-body-size (POLICY_GATE_WEBHOOK_MAX_BODY_SIZE) is "
+                    + webhook.maxBodySize().asLongValue() + " bytes, more than the server takes in any request ("
+                    + SERVER_BODY_LIMIT + ", " + serverBodyLimit + " bytes): raise that one too, to twice the"
+                    + " webhook's limit so that a client writing a larger body still reads the 413");
+        }
         if (webhook.secret().filter(s -> !s.isEmpty()).isEmpty() && webhook.signingToken().filter(s -> !s.isBlank())
                 .isEmpty() && !webhook.allowUnsigned()) {
             problems.add("policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set: set it to the status"

@@ -25,8 +25,11 @@ public interface WebhookConfig {
     @WithDefault("false")
     boolean allowUnsigned();
 
-    /** Largest accepted body; larger requests get 413. GitLab sends up to 25 MB. */
-    @WithDefault("10M")
+    /**
+     * Largest accepted body; larger requests get 413. GitLab encodes status-check bodies up to 25 MB (LimitedEncoder,
+     * ee/app/services/external_status_checks/dispatch_service.rb) and never retries a refusal.
+     */
+    @WithDefault("25M")
     MemorySize maxBodySize();
 
     /**

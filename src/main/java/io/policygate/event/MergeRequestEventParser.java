@@ -1,14 +1,21 @@
 package io.policygate.event;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,9 +29,21 @@ public final class MergeRequestEventParser {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // "{...} trailing" is not one JSON document: refuse rather than read the first value.
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // The caller owns the stream: intake reads what the parser left, through the signature check.
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
+    /** The fields of a merge request webhook that policy-gate reads (and stores); the rest is skipped unread. */
+    private static final TokenFilter KEPT = Kept.of(Map.of(
+            "object_kind", TokenFilter.INCLUDE_ALL,
+            "event_type", TokenFilter.INCLUDE_ALL,
+            "policy_gate_origin", TokenFilter.INCLUDE_ALL,
+            "user", Kept.all("id", "username", "name"),
+            "project", Kept.all("id", "path_with_namespace", "web_url"),
+            "object_attributes", Kept.all("iid", "title", "description", "state", "action", "source_branch",
+                    "target_branch", "draft", "work_in_progress", "labels", "author_id", "url")
+                    .and("last_commit", Kept.all("id")),
+            "labels", TokenFilter.INCLUDE_ALL,
+            "external_approval_rule", TokenFilter.INCLUDE_ALL));
     /** A commit id: 40 hex digits, or 64 in a SHA-256 repository (GitLab's object_format sha256). */
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
     private static final Set<String> FINISHED_STATES = Set.of("closed", "merged", "locked");
@@ -38,17 +57,39 @@ public final class MergeRequestEventParser {
      * @throws InvalidPayloadException when the body is not JSON or a required field is missing or mistyped
      */
     public static ParsedEvent parse(byte[] body, OptionalLong defaultCheckId) {
+        return parse(new ByteArrayInputStream(body), defaultCheckId);
+    }
+
+    /**
+     * Reads the body as it arrives and keeps only the fields policy-gate reads ({@link #KEPT}): a body of many
+     * megabytes (GitLab encodes up to 25 MB, most of it the description's change history in {@code changes}) never
+     * sits in memory as a tree, and what is stored of it ({@link ParsedEvent.Actionable#payload()}) is small.
+     *
+     * @throws InvalidPayloadException when the body is not JSON or a required field is missing or mistyped
+     * @throws UncheckedIOException when the body cannot be read (the stream failed, or was cut off as too large)
+     */
+    public static ParsedEvent parse(InputStream body, OptionalLong defaultCheckId) {
         JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        try (JsonParser raw = JSON.createParser(body);
+                JsonParser kept = new FilteringParserDelegate(raw, KEPT, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH,
+                        true)) {
+            root = JSON.readTree(kept);
+            // "{...} trailing" is not one JSON document: refuse rather than read the first value.
+            if (root != null && raw.nextToken() != null) {
+                throw new InvalidPayloadException("", "body is not valid JSON: more than one value");
+            }
         } catch (JsonProcessingException e) {
             throw new InvalidPayloadException("", "body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new InvalidPayloadException("", "body cannot be read: " + e.getMessage());
+            throw new UncheckedIOException(e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidPayloadException("", "body must be a JSON object (a GitLab merge request event)");
         }
+        return parse(root, defaultCheckId);
+    }
+
+    private static ParsedEvent parse(JsonNode root, OptionalLong defaultCheckId) {
         String kind = text(root, "object_kind", true);
         if (!"merge_request".equals(kind)) {
             return new ParsedEvent.Ignored("object_kind '" + kind + "' is not a merge request event");
@@ -73,7 +114,7 @@ public final class MergeRequestEventParser {
                     "must be a commit SHA: 40 hex characters, or 64 in a SHA-256 repository");
         }
         long checkId = checkId(root, defaultCheckId);
-        return new ParsedEvent.Actionable(new MergeRequestEvent(
+        return new ParsedEvent.Actionable(root.toString(), new MergeRequestEvent(
                 projectId,
                 text(root.path("project"), "project.path_with_namespace", "path_with_namespace", false),
                 iid,
@@ -187,5 +228,52 @@ public final class MergeRequestEventParser {
             throw new InvalidPayloadException(field, "must be a string");
         }
         return node.textValue();
+    }
+
+    /**
+     * A filter that keeps the named properties of an object, each under a filter of its own; objects and arrays left
+     * empty by it stay (so that "project.id is required" still names the field).
+     */
+    private static final class Kept extends TokenFilter {
+        private final Map<String, TokenFilter> properties;
+
+        private Kept(Map<String, TokenFilter> properties) {
+            this.properties = Map.copyOf(properties);
+        }
+
+        static Kept of(Map<String, TokenFilter> properties) {
+            return new Kept(properties);
+        }
+
+        /** Keeps these properties whole. */
+        static Kept all(String... names) {
+            Map<String, TokenFilter> properties = new HashMap<>();
+            for (String name : names) {
+                properties.put(name, TokenFilter.INCLUDE_ALL);
+            }
+            return new Kept(properties);
+        }
+
+        /** Keeps one more property, under its own filter. */
+        Kept and(String name, TokenFilter filter) {
+            Map<String, TokenFilter> more = new HashMap<>(properties);
+            more.put(name, filter);
+            return new Kept(more);
+        }
+
+        @Override
+        public TokenFilter includeProperty(String name) {
+            return properties.get(name);
+        }
+
+        @Override
+        public boolean includeEmptyObject(boolean contentsFiltered) {
+            return true;
+        }
+
+        @Override
+        public boolean includeEmptyArray(boolean contentsFiltered) {
+            return true;
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -75,23 +76,64 @@ public class WebhookSignature {
         this.clock = clock;
     }
 
+    /** The decision on a whole body at hand. */
     public Decision check(byte[] body, Credentials credentials) {
+        Check check = begin(credentials);
+        check.update(body, 0, body.length);
+        return check.decision();
+    }
+
+    /**
+     * The check of one request, to be fed its body as it is read ({@link Check#update}): a body is never needed in
+     * memory whole to be checked.
+     */
+    public Check begin(Credentials credentials) {
         if (signingKey.isPresent() && present(credentials.webhookSignature())) {
-            return standardWebhook(body, credentials);
+            return standardWebhook(credentials);
         }
         if (secret.isPresent() && present(credentials.gitlabSignature())) {
-            return signatureMatches(body, credentials.gitlabSignature().trim()) ? accepted()
-                    : new Refused("X-Gitlab-Signature is not the HMAC of this body with the webhook secret");
+            byte[] given;
+            try {
+                given = HexFormat.of().parseHex(credentials.gitlabSignature().trim());
+            } catch (IllegalArgumentException notHex) {
+                given = new byte[0];
+            }
+            byte[] expected = given;
+            return new Check(mac(secret.get()), signature -> MessageDigest.isEqual(signature, expected) ? accepted()
+                    : new Refused("X-Gitlab-Signature is not the HMAC of this body with the webhook secret"));
         }
         if (token.isPresent() && present(credentials.gitlabToken())) {
-            return MessageDigest.isEqual(token.get(), credentials.gitlabToken().getBytes(StandardCharsets.UTF_8))
-                    ? accepted() : new Refused("X-Gitlab-Token is not the webhook secret");
+            Decision decision = MessageDigest.isEqual(token.get(),
+                    credentials.gitlabToken().getBytes(StandardCharsets.UTF_8)) ? accepted()
+                            : new Refused("X-Gitlab-Token is not the webhook secret");
+            return new Check(null, unsigned -> decision);
         }
-        if (allowUnsigned) {
-            return accepted();
+        Decision decision = allowUnsigned ? accepted()
+                : new Refused("missing X-Gitlab-Signature, X-Gitlab-Token or webhook-signature: the webhook is not"
+                        + " signed with a secret policy-gate knows");
+        return new Check(null, unsigned -> decision);
+    }
+
+    /** One request's check: the body goes through {@link #update}, then {@link #decision} says. */
+    public static final class Check {
+        private final Mac mac;
+        private final Function<byte[], Decision> decide;
+
+        private Check(Mac mac, Function<byte[], Decision> decide) {
+            this.mac = mac;
+            this.decide = decide;
         }
-        return new Refused("missing X-Gitlab-Signature, X-Gitlab-Token or webhook-signature: the webhook is not signed"
-                + " with a secret policy-gate knows");
+
+        public void update(byte[] bytes, int offset, int length) {
+            if (mac != null) {
+                mac.update(bytes, offset, length);
+            }
+        }
+
+        /** Once the whole body went through {@link #update}. */
+        public Decision decision() {
+            return decide.apply(mac == null ? null : mac.doFinal());
+        }
     }
 
     private static Accepted accepted() {
@@ -102,59 +144,58 @@ public class WebhookSignature {
         return header != null && !header.isBlank();
     }
 
-    private Decision standardWebhook(byte[] body, Credentials credentials) {
+    private Check standardWebhook(Credentials credentials) {
         String id = credentials.webhookId();
         if (!present(id) || id.length() > 200) {
-            return new Refused("webhook-id is missing or longer than 200 characters");
+            return refused("webhook-id is missing or longer than 200 characters");
         }
         long seconds;
         try {
             seconds = Long.parseLong(String.valueOf(credentials.webhookTimestamp()).trim());
         } catch (NumberFormatException e) {
-            return new Refused("webhook-timestamp is not a number of seconds");
+            return refused("webhook-timestamp is not a number of seconds");
         }
         Duration off = Duration.between(Instant.ofEpochSecond(seconds), clock.instant()).abs();
         if (off.compareTo(TOLERANCE) > 0) {
-            return new Refused("webhook-timestamp is " + off.toSeconds() + " s away from policy-gate's clock (at most "
+            return refused("webhook-timestamp is " + off.toSeconds() + " s away from policy-gate's clock (at most "
                     + TOLERANCE.toSeconds() + " s): an old webhook replayed, or a clock to fix");
         }
-        byte[] signed = (id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8);
-        byte[] content = new byte[signed.length + body.length];
-        System.arraycopy(signed, 0, content, 0, signed.length);
-        System.arraycopy(body, 0, content, signed.length, body.length);
-        byte[] expected = hmac(signingKey.get(), content);
-        // Space-separated "v1,<base64>" entries: one that matches is enough (a sender rotating keys signs twice).
-        for (String entry : credentials.webhookSignature().trim().split("\\s+")) {
-            if (entry.startsWith("v1,")) {
-                try {
-                    if (MessageDigest.isEqual(expected, Base64.getDecoder().decode(entry.substring(3)))) {
-                        return new Accepted(Optional.of(id));
+        Mac mac = mac(signingKey.get());
+        mac.update((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8));
+        String entries = credentials.webhookSignature().trim();
+        return new Check(mac, expected -> {
+            // Space-separated "v1,<base64>" entries: one that matches is enough (a sender rotating keys signs twice).
+            for (String entry : entries.split("\\s+")) {
+                if (entry.startsWith("v1,")) {
+                    try {
+                        if (MessageDigest.isEqual(expected, Base64.getDecoder().decode(entry.substring(3)))) {
+                            return new Accepted(Optional.of(id));
+                        }
+                    } catch (IllegalArgumentException notBase64) {
+                        // another entry may still match
                     }
-                } catch (IllegalArgumentException notBase64) {
-                    // another entry may still match
                 }
             }
-        }
-        return new Refused("webhook-signature is not this webhook's signature with the signing token");
+            return new Refused("webhook-signature is not this webhook's signature with the signing token");
+        });
     }
 
-    private boolean signatureMatches(byte[] body, String signature) {
-        byte[] given;
-        try {
-            given = HexFormat.of().parseHex(signature);
-        } catch (IllegalArgumentException notHex) {
-            return false;
-        }
-        return MessageDigest.isEqual(hmac(secret.get(), body), given);
+    private static Check refused(String reason) {
+        Refused refused = new Refused(reason);
+        return new Check(null, unsigned -> refused);
     }
 
-    static byte[] hmac(byte[] key, byte[] body) {
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(body);
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
         }
+    }
+
+    static byte[] hmac(byte[] key, byte[] body) {
+        return mac(key).doFinal(body);
     }
 }

@@ -42,7 +42,7 @@ public class EvaluationQueue {
         try {
             if (MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8),
                     OptionalLong.of(checkId)) instanceof ParsedEvent.Actionable actionable) {
-                journal.enqueue(actionable.event(), payload, Optional.empty());
+                journal.enqueue(actionable.event(), actionable.payload(), Optional.empty());
                 return true;
             }
         } catch (InvalidPayloadException e) {

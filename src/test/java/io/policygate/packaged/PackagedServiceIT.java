@@ -72,6 +72,15 @@ class PackagedServiceIT {
     }
 
     @Test
+    void refusesToStartWithAWebhookLimitTheServerWouldNeverLetThrough() throws Exception {
+        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
+                "POLICY_GATE_WEBHOOK_MAX_BODY_SIZE", "100M"));
+        assertTrue(out.contains("policy-gate.webhook.max-body-size (POLICY_GATE_WEBHOOK_MAX_BODY_SIZE) is 104857600"
+                + " bytes, more than the server takes in any request (quarkus.http.limits.max-body-size, 67108864"
+                + " bytes)"), out);
+    }
+
+    @Test
     void refusesToStartOnAnInvalidPolicyNamingFileLineAndField() throws Exception {
         Path policies = Files.createDirectories(work.resolve("bad-policies"));
         Files.writeString(policies.resolve("bad.yaml"), "name: bad\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");

@@ -52,13 +52,13 @@ class QueueAtScaleIT {
             env.put("POLICY_GATE_GITLAB_BREAKER_OPEN_FOR", "2s");
             try (ServiceProcess service = ServiceProcess.start(work, "scale", env)) {
                 service.awaitReady(System.nanoTime());
-                long liveBefore = liveHeap(service);
+                long liveBefore = service.liveHeap();
                 long inserting = System.nanoTime();
                 insertQueuedJobs(postgres);
                 long insertMillis = Duration.ofNanos(System.nanoTime() - inserting).toMillis();
 
                 Thread.sleep(10_000);
-                long liveWhileDown = liveHeap(service);
+                long liveWhileDown = service.liveHeap();
                 assertEquals(200, HTTP.send(HttpRequest.newBuilder(service.uri("/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode());
                 // Flat: the queue lives in the database; the heap holds what it held before the 100,000 jobs arrived.
@@ -100,18 +100,6 @@ class QueueAtScaleIT {
                         "no job reported for " + stall.toMinutes() + " min: " + reported + " of " + JOBS);
             }
         }
-    }
-
-    /** Heap in use right after a full collection (jcmd GC.run), in bytes: what the process really holds. */
-    private static long liveHeap(ServiceProcess service) throws Exception {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(service.process().pid()), "GC.run").redirectErrorStream(true).start();
-        gc.getInputStream().readAllBytes();
-        assertEquals(0, gc.waitFor());
-        String metrics = HTTP.send(HttpRequest.newBuilder(service.uri("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static void insertQueuedJobs(EmbeddedPostgres postgres) throws Exception {

@@ -42,10 +42,17 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path workDir, String name, Map<String, String> env, String... args)
             throws IOException {
+        return start(workDir, name, List.of("-Xmx256m"), env, args);
+    }
+
+    /** As {@link #start(Path, String, Map, String...)}, with these JVM options instead of a 256 MiB heap. */
+    public static ServiceProcess start(Path workDir, String name, List<String> jvmOptions, Map<String, String> env,
+            String... args) throws IOException {
         Path log = workDir.resolve(name + ".log");
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
-                JAR.toAbsolutePath().toString()));
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -116,6 +123,20 @@ public final class ServiceProcess implements AutoCloseable {
         return HTTP.send(HttpRequest.newBuilder(uri("/webhooks/gitlab")).header("Content-Type", "application/json")
                 .header("X-Gitlab-Signature", Webhooks.sign(Webhooks.SECRET, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Heap in use right after a full collection (jcmd GC.run), in bytes: what the process really holds. */
+    public long liveHeap() throws Exception {
+        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).start();
+        gc.getInputStream().readAllBytes();
+        if (gc.waitFor() != 0) {
+            throw new AssertionError("jcmd GC.run failed for process " + process.pid());
+        }
+        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** An address on the running server; only after {@link #awaitReady}, which learns its port. */

@@ -5,6 +5,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.policygate.journal.JobState;
 import io.policygate.testing.GitLabWireMock;
@@ -118,6 +122,35 @@ class WebhookRejectionTest extends ServiceTest {
         assertEquals(before, journal.jobCount());
     }
 
+    @Test
+    void clientThatWritesTheWholeBodyFirstReadsWhy413() {
+        long before = journal.jobCount();
+        // Like GitLab: no "Expect: 100-continue", the body written whole before the answer is read.
+        Webhooks.sendSigned(OVER_THE_LIMIT).statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("urn:policy-gate:problem:too-large"))
+                .body("detail", containsString("more than 1048576 bytes (policy-gate.webhook.max-body-size)"));
+        // Not even drained past twice the limit: the answer comes at once and the connection closes.
+        Webhooks.sendSignedOverTheLimit(Payloads.with(SAMPLE, "/object_attributes/description",
+                "x".repeat(2_200_000))).statusCode(413).body("detail", containsString("the connection is closed"));
+        assertEquals(before, journal.jobCount());
+        given().get("/q/metrics").then().body(containsString("policy_gate_webhooks_total{outcome=\"too-large\"}"));
+    }
+
+    @Test
+    void whatIsStoredIsTheTriggerNotTheWholeBody() {
+        ObjectNode body = Payloads.json(Payloads.COMPLIANT);
+        body.withObject("/object_attributes").put("iid", 31);
+        body.withObject("/changes/description").put("previous", "p".repeat(500_000));
+        body.withObject("/object_attributes").putObject("head_pipeline").put("id", 7);
+        String id = Webhooks.accept(Payloads.write(body));
+
+        String stored = journal.job(id).payload();
+        assertTrue(stored.length() < 4_000, "stored " + stored.length() + " characters");
+        assertFalse(stored.contains("changes") || stored.contains("head_pipeline"), stored);
+        assertTrue(stored.contains("\"iid\":31") && stored.contains(Payloads.SAMPLE_SHA), stored);
+        journal.awaitState(id, JobState.REPORTED);
+    }
+
     @ParameterizedTest
     @CsvSource({"push-hook.json, object_kind 'push' is not a merge request event",
         "status-check-merged.json, merge request is merged"})
@@ -140,7 +173,9 @@ class WebhookRejectionTest extends ServiceTest {
     @Test
     void badInputLeavesAcceptedWorkAndWorkersIntact() {
         String accepted = Webhooks.accept(Payloads.raw(Payloads.COMPLIANT));
-        badBodies().forEach(args -> Webhooks.sendSigned((String) args.get()[1]).statusCode(400));
+        // Signed but not built by GitLab: the fake GitLab's merge request 4 stays at the accepted job's HEAD.
+        badBodies().forEach(args -> Webhooks.forged((String) args.get()[1]).when().post("/webhooks/gitlab").then()
+                .statusCode(400));
         Webhooks.sendSignedOverTheLimit(OVER_THE_LIMIT).statusCode(413);
         String afterwards = Webhooks.accept(Payloads.with(SAMPLE, "/object_attributes/iid", 5));
 
