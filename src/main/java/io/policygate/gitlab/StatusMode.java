@@ -6,9 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The status_check_responses dialects of GitLab versions (shared/gitlab/README.md): 15.0+ takes
- * passed/failed; 14.9–14.x took "pass" and had no failure; 14.0–14.8 took no status at all, any post
- * meaning "approved".
+ * The status_check_responses dialects of GitLab versions, as GitLab's doc/api/status_checks.md and
+ * ee/lib/api/status_checks.rb of each version say: 15.0+ requires status passed/failed; 14.9–14.10 took status
+ * "pass", and passed/failed only behind the status_checks_add_status_field feature flag (off by default, which
+ * {@link #forVersion} cannot see: with the flag on, standard fits); 14.0–14.8 took no status at all, any post
+ * meaning "approved". docs/operations.md has the table.
  */
 public enum StatusMode {
     STANDARD,
@@ -52,7 +54,8 @@ public enum StatusMode {
             case STANDARD -> new Post(verdict.wireName());
             case LEGACY_PASS -> verdict == VerdictStatus.PASSED
                     ? new Post("pass")
-                    : new Skip("status-mode legacy-pass: GitLab 14.9-14.x has no failed status, nothing posted");
+                    : new Skip("status-mode legacy-pass: GitLab 14.9-14.10 takes failed only with the"
+                            + " status_checks_add_status_field flag (then use standard), nothing posted");
             case LEGACY_APPROVE -> verdict == VerdictStatus.PASSED
                     ? new Post(null)
                     : new Skip("status-mode legacy-approve: GitLab 14.0-14.8 only takes approvals, nothing posted");

@@ -41,7 +41,12 @@ class GitLabStartupCheckTest {
     void autoPicksTheDialectOfTheGitLabVersion() {
         assertEquals(StatusMode.LEGACY_PASS, startup.statusMode());
         assertEquals(Optional.of(StatusMode.STANDARD), StatusMode.forVersion("15.0.0"));
+        assertEquals(Optional.of(StatusMode.STANDARD), StatusMode.forVersion("17.5.1-ee"));
+        // 14.9 and 14.10 took passed/failed only behind a feature flag that is off by default.
+        assertEquals(Optional.of(StatusMode.LEGACY_PASS), StatusMode.forVersion("14.10.5-ee"));
+        assertEquals(Optional.of(StatusMode.LEGACY_APPROVE), StatusMode.forVersion("14.8.6-ee"));
         assertEquals(Optional.of(StatusMode.LEGACY_APPROVE), StatusMode.forVersion("14.3.1-ee"));
+        // 13.12's endpoint took external_approval_rule_id behind ff_compliance_approval_gates: not spoken.
         assertEquals(Optional.empty(), StatusMode.forVersion("13.12.0"));
     }
 
