@@ -2,16 +2,31 @@ package io.policygate.cli;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * One jar, two uses: without arguments it is the server; {@code validate [DIR]} and {@code test [DIR]}
- * check policies for a policy repository's CI and exit, without starting the server (no port, no
- * database, no GitLab).
+ * One jar, two uses: without arguments it is the server; with a command ({@code validate}, {@code test},
+ * {@code register}, {@code preview}) it does that and exits, without starting the server (no port, no database, no
+ * GitLab unless the command asks it). Each command has its {@code --help}.
  */
 @QuarkusMain
-public class PolicyGateMain {
+@Command(name = "java -jar policy-gate.jar", mixinStandardHelpOptions = true,
+        versionProvider = PolicyGateMain.Version.class,
+        description = "Without a command: the server. With one: that command, then exit (0 success, 1 failures,"
+                + " 2 a usage error).",
+        subcommands = CommandLine.HelpCommand.class)
+public class PolicyGateMain implements Runnable {
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String... args) {
         if (args.length == 0) {
@@ -21,40 +36,44 @@ public class PolicyGateMain {
         System.exit(run(args, System.out));
     }
 
-    /** Runs a command; returns its exit code: 0 success, 1 policy or test failures, 2 usage error. */
+    /** Runs a command; returns its exit code: 0 success, 1 policy, test or GitLab failures, 2 usage error. */
     public static int run(String[] args, PrintStream out) {
-        if (args[0].equals("register")) {
-            return new RegisterCommand(out).run(Arrays.asList(args).subList(1, args.length));
-        }
-        if (args[0].equals("preview")) {
-            return new PreviewCommand(out).run(Arrays.asList(args).subList(1, args.length));
-        }
-        String dir = args.length > 1 ? args[1] : "policies";
-        if (args.length > 2) {
-            out.println("too many arguments: " + String.join(" ", Arrays.copyOfRange(args, 2, args.length)));
-            return usage(out);
-        }
-        return switch (args[0]) {
-            case "validate" -> new ValidateCommand(out).run(java.nio.file.Path.of(dir));
-            case "test" -> new TestCommand(out).run(java.nio.file.Path.of(dir));
-            case "help", "--help", "-h" -> {
-                usage(out);
-                yield 0;
-            }
-            default -> {
-                out.println("unknown command: " + args[0]);
-                yield usage(out);
-            }
-        };
+        PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        CommandLine commands = new CommandLine(new PolicyGateMain())
+                .addSubcommand(new ValidateCommand(out))
+                .addSubcommand(new TestCommand(out))
+                .addSubcommand(new RegisterCommand(out))
+                .addSubcommand(new PreviewCommand(out));
+        commands.setOut(writer);
+        commands.setErr(writer);
+        return commands.execute(args);
     }
 
-    private static int usage(PrintStream out) {
-        out.println("""
-                usage: java -jar policy-gate.jar                 start the server
-                       java -jar policy-gate.jar validate [DIR]  check the policy files in DIR (default: policies)
-                       java -jar policy-gate.jar test [DIR]      run the *.test.yaml policy tests in DIR
-                       java -jar policy-gate.jar register ...    create or update the status check on projects (register --help)
-                       java -jar policy-gate.jar preview ...     what a policy folder would change on open merge requests (preview --help)""");
-        return 2;
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "give a command, or no argument at all to start the server");
+    }
+
+    /**
+     * The variable's value, for a secret a command reads from the environment (never from its command line, where
+     * every user of the machine could read it).
+     *
+     * @throws ParameterException when the variable is not set
+     */
+    static String fromEnv(CommandSpec spec, String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "environment variable " + variable + " is not set");
+        }
+        return value;
+    }
+
+    /** The version of the jar, as Maven wrote it into the manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = PolicyGateMain.class.getPackage().getImplementationVersion();
+            return new String[] {"policy-gate " + (version == null ? "(development build)" : version)};
+        }
     }
 }

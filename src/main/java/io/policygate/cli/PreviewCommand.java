@@ -9,9 +9,6 @@ import io.policygate.policy.PolicyLoadException;
 import io.policygate.policy.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code preview}: what a policy folder would change on the open merge requests of a group or projects,
@@ -27,61 +29,65 @@ import java.util.Set;
  * and reads GitLab with its own token. Made for a policy repository's merge request pipeline: it prints
  * the flips and exits 0; it exits 1 when the folder is invalid or no preview could be made.
  */
-final class PreviewCommand {
+@Command(name = "preview", mixinStandardHelpOptions = true,
+        description = "What the policy folder would change on the open merge requests of a group or projects, asked"
+                + " of a running policy-gate (POST /api/v1/policies/preview). Prints the flips; exit 0 when a preview"
+                + " was made, 1 when the folder is invalid or none could be made.")
+final class PreviewCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static final String USAGE = """
-            usage: preview --policies DIR (--group ID_OR_PATH | --project ID_OR_PATH...) [--status-check NAME]
-                           [--url POLICY_GATE_URL] [--token-env VAR] [--timeout SECONDS]
-            policy-gate's URL defaults to POLICY_GATE_URL, its API token to POLICY_GATE_API_TOKEN.""";
 
     private final PrintStream out;
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--policies", required = true, paramLabel = "DIR", description = "the candidate policy folder")
+    Path policies;
+    @Option(names = "--group", paramLabel = "ID_OR_PATH", description = "the group whose open merge requests to"
+            + " evaluate (subgroups included)")
+    String group;
+    @Option(names = "--project", paramLabel = "ID_OR_PATH", description = "a project whose open merge requests to"
+            + " evaluate (repeatable)")
+    List<String> projects = new ArrayList<>();
+    @Option(names = "--status-check", paramLabel = "NAME", description = "evaluate as for this status check")
+    String statusCheck;
+    @Option(names = "--url", paramLabel = "POLICY_GATE_URL", defaultValue = "${env:POLICY_GATE_URL}",
+            description = "policy-gate's address (default: the environment variable POLICY_GATE_URL)")
+    String url;
+    @Option(names = "--token-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_API_TOKEN",
+            description = "the environment variable holding policy-gate's API token (default: ${DEFAULT-VALUE})")
+    String tokenEnv;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "how long to wait for the preview (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds;
 
     PreviewCommand(PrintStream out) {
         this.out = out;
     }
 
-    int run(List<String> args) {
-        CommandOptions given;
-        String url;
-        String token;
-        try {
-            given = CommandOptions.parse(args, Set.of("--policies", "--group", "--status-check", "--url", "--token-env",
-                    "--timeout"), Set.of("--project"), Set.of());
-            if (given.get("--policies") == null || (given.get("--group") == null && given.all("--project").isEmpty())) {
-                throw new IllegalArgumentException("give --policies and a scope: --group or --project");
-            }
-            url = given.get("--url", System.getenv("POLICY_GATE_URL"));
-            if (url == null || !url.matches("https?://.+")) {
-                throw new IllegalArgumentException("set POLICY_GATE_URL or --url to policy-gate's address");
-            }
-            token = CommandOptions.fromEnv(given.get("--token-env", "POLICY_GATE_API_TOKEN"));
-        } catch (IllegalArgumentException e) {
-            out.println(e.getMessage());
-            out.println(USAGE);
-            return 2;
+    @Override
+    public Integer call() {
+        if (group == null && projects.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "give a scope: --group or --project");
         }
-        Path dir = Path.of(given.get("--policies"));
+        if (url == null || !url.matches("https?://.+")) {
+            throw new ParameterException(spec.commandLine(), "set POLICY_GATE_URL or --url to policy-gate's address");
+        }
+        String token = PolicyGateMain.fromEnv(spec, tokenEnv);
         Map<String, byte[]> files;
         try {
             List<PolicyError> errors = new ArrayList<>();
-            files = PolicyLoader.read(dir, errors);
+            files = PolicyLoader.read(policies, errors);
             if (!errors.isEmpty()) {
                 throw new PolicyLoadException(errors);
             }
         } catch (PolicyLoadException e) {
-            return printErrors(e.errors(), dir.toString());
+            return printErrors(e.errors(), policies.toString());
         }
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "")
-                    + "/api/v1/policies/preview")).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(Long.parseLong(given.get("--timeout", "600"))))
-                    .POST(HttpRequest.BodyPublishers.ofString(body(files, given).toString())).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return answer(response, url);
-        } catch (IOException | NumberFormatException e) {
+            return answer(PolicyGateApi.post(url, "/api/v1/policies/preview", token, body(files),
+                    Duration.ofSeconds(timeoutSeconds)), url);
+        } catch (IOException e) {
             out.println("FAILED: policy-gate at " + url + " could not be asked: " + e);
             return 1;
         } catch (InterruptedException e) {
@@ -90,23 +96,23 @@ final class PreviewCommand {
         }
     }
 
-    private static ObjectNode body(Map<String, byte[]> files, CommandOptions given) {
+    private ObjectNode body(Map<String, byte[]> files) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode texts = body.putObject("files");
         files.forEach((name, bytes) -> texts.put(name, new String(bytes, StandardCharsets.UTF_8)));
-        ArrayNode projects = body.putArray("projects");
-        given.all("--project").forEach(p -> {
+        ArrayNode scope = body.putArray("projects");
+        projects.forEach(p -> {
             if (p.matches("[0-9]+")) {
-                projects.add(Long.parseLong(p));
+                scope.add(Long.parseLong(p));
             } else {
-                projects.add(p);
+                scope.add(p);
             }
         });
-        if (given.get("--group") != null) {
-            body.put("group", given.get("--group"));
+        if (group != null) {
+            body.put("group", group);
         }
-        if (given.get("--status-check") != null) {
-            body.put("statusCheck", given.get("--status-check"));
+        if (statusCheck != null) {
+            body.put("statusCheck", statusCheck);
         }
         return body;
     }

@@ -2,6 +2,7 @@ package io.policygate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.gitlab.ReportOutcome;
 import java.io.IOException;
@@ -20,52 +21,103 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code register}: creates or updates, by name, the external status check that points GitLab at
  * policy-gate, on one project or on every project of a group (GitLab has checks per project only).
- * Idempotent; {@code --dry-run} prints what would change. The token and the shared secret come from
- * environment variables, never from the command line. No run leaves a check unsigned: a check GitLab shows
- * without a secret ({@code hmac: false}) gets one, and a GitLab that ignores secrets (before 17.3) is refused.
+ * Idempotent; {@code --dry-run} prints what would change and the open merge requests that would be evaluated. The
+ * tokens and the shared secret come from environment variables, never from the command line. No run leaves a
+ * check unsigned: a check GitLab shows without a secret ({@code hmac: false}) gets one, and a GitLab that ignores
+ * secrets (before 17.3) is refused. GitLab sends a check's payload only for merge requests that change after the
+ * check exists, so register hands the checks to policy-gate ({@code POST /api/v1/registered-checks}), which
+ * evaluates the open merge requests through its journal.
  */
-final class RegisterCommand {
+@Command(name = "register", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Creates or updates, by name, the external status check that calls policy-gate on one project"
+                + " or on every project of a group, then has policy-gate evaluate their open merge requests (GitLab"
+                + " sends a new check's payload only when a merge request changes). Changes only what differs.",
+            "Exit 0 when every project is registered, 1 when any failed (the reason is printed per project), 2 on a"
+                    + " usage error."},
+        footer = {"", "The GitLab token (Maintainer role) and the shared secret are read from the environment variables"
+                + " --token-env and --secret-env name; policy-gate's API token from --api-token-env."})
+final class RegisterCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** GitLab takes a status check's shared_secret since 17.3; before, the API ignores it without a word. */
+    private static final int[] SIGNED_CHECKS_SINCE = {17, 3};
 
     private final PrintStream out;
+
+    @Spec
+    CommandSpec spec;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Scope scope;
+    @Option(names = "--url", paramLabel = "EXTERNAL_URL", description = "policy-gate's webhook URL as GitLab calls it,"
+            + " e.g. https://policy-gate.example.com/webhooks/gitlab")
+    String url;
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "policy-gate",
+            description = "the status check's name (default: ${DEFAULT-VALUE})")
+    String name;
+    @Option(names = "--protected-branch", paramLabel = "NAME", description = "a protected branch the check applies to"
+            + " (repeatable); none: every branch, and a limit set before is removed")
+    List<String> branches = new ArrayList<>();
+    @Option(names = "--rotate-secret", description = "set the secret on checks that have one too")
+    boolean rotateSecret;
+    @Option(names = "--allow-insecure-url", description = "accept an http:// --url (GitLab would send every merge"
+            + " request and its signature in clear text)")
+    boolean allowInsecureUrl;
+    @Option(names = "--dry-run", description = "change nothing; print what would change and the open merge requests"
+            + " that would be evaluated")
+    boolean dryRun;
+    @Option(names = "--gitlab-url", paramLabel = "URL", defaultValue = "${env:POLICY_GATE_GITLAB_URL}",
+            description = "GitLab's address (default: the environment variable POLICY_GATE_GITLAB_URL)")
+    String gitlabUrl;
+    @Option(names = "--token-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_GITLAB_TOKEN",
+            description = "the environment variable holding the GitLab token (default: ${DEFAULT-VALUE})")
+    String tokenEnv;
+    @Option(names = "--secret-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_WEBHOOK_SECRET",
+            description = "the environment variable holding the shared secret (default: ${DEFAULT-VALUE})")
+    String secretEnv;
+    @Option(names = "--policy-gate-url", paramLabel = "URL", defaultValue = "${env:POLICY_GATE_URL}",
+            description = "policy-gate's address, where its API is (default: the environment variable POLICY_GATE_URL)")
+    String policyGateUrl;
+    @Option(names = "--api-token-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_API_TOKEN",
+            description = "the environment variable holding policy-gate's API token (default: ${DEFAULT-VALUE})")
+    String apiTokenEnv;
+
+    /** One project, or every project of a group. */
+    static final class Scope {
+        @Option(names = "--project", required = true, paramLabel = "ID_OR_PATH", description = "one project")
+        String project;
+        @Option(names = "--group", required = true, paramLabel = "ID_OR_PATH",
+                description = "every project of a group, subgroups included")
+        String group;
+    }
+
+    private String token;
 
     RegisterCommand(PrintStream out) {
         this.out = out;
     }
 
-    /** Options as parsed from the command line. */
-    private record Options(String gitlabUrl, String token, String project, String group, String url, String name,
-            String secret, List<String> branches, boolean dryRun, boolean rotateSecret) {
-    }
-
-    /** GitLab takes a status check's shared_secret since 17.3; before, the API ignores it without a word. */
-    private static final int[] SIGNED_CHECKS_SINCE = {17, 3};
-
-    int run(List<String> args) {
-        Options options;
+    @Override
+    public Integer call() {
+        validate();
+        token = PolicyGateMain.fromEnv(spec, tokenEnv);
+        String secret = PolicyGateMain.fromEnv(spec, secretEnv);
+        String apiToken = dryRun ? null : PolicyGateMain.fromEnv(spec, apiTokenEnv);
         try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            out.println(e.getMessage());
-            out.println("""
-                    usage: register (--project ID | --group ID_OR_PATH) --url EXTERNAL_URL [--name NAME]
-                                    [--protected-branch NAME]... [--rotate-secret] [--allow-insecure-url] [--dry-run]
-                                    [--gitlab-url URL] [--token-env VAR] [--secret-env VAR]
-                    GitLab URL and token default to POLICY_GATE_GITLAB_URL and POLICY_GATE_GITLAB_TOKEN;
-                    the shared secret to POLICY_GATE_WEBHOOK_SECRET. Without --protected-branch the check
-                    applies to every branch; --rotate-secret sets the secret on checks that have one too.""");
-            return 2;
-        }
-        try {
-            requireSignedChecks(options);
+            requireSignedChecks();
         } catch (GitLabError e) {
             out.println("FAILED: " + e.getMessage());
             return 1;
@@ -74,12 +126,16 @@ final class RegisterCommand {
         int updated = 0;
         int unchanged = 0;
         int failed = 0;
+        Map<Long, Long> registered = new TreeMap<>();
         try {
-            for (JsonNode project : projects(options)) {
-                String label = project.path("path_with_namespace").asText() + " (" + project.path("id").asLong() + ")";
+            for (JsonNode project : projects()) {
+                long projectId = project.path("id").asLong();
+                String label = project.path("path_with_namespace").asText() + " (" + projectId + ")";
                 Change change;
+                List<JsonNode> open;
                 try {
-                    change = register(options, project.path("id").asLong());
+                    change = register(projectId, secret);
+                    open = openMergeRequests(projectId);
                 } catch (GitLabError e) {
                     failed++;
                     out.println(label + ": FAILED: " + e.getMessage());
@@ -91,23 +147,101 @@ final class RegisterCommand {
                     default -> unchanged++;
                 }
                 out.println(label + ": " + change.description());
+                change.checkId().ifPresent(id -> registered.put(projectId, id));
+                printOpen(open);
             }
         } catch (GitLabError e) {
             out.println("FAILED: " + e.getMessage());
             return 1;
         }
-        out.printf("%s%d created, %d updated, %d unchanged, %d failed%n", options.dryRun() ? "dry run: " : "", created,
+        if (!dryRun && !registered.isEmpty()) {
+            try {
+                handOver(registered, apiToken);
+            } catch (GitLabError e) {
+                out.println("FAILED: " + e.getMessage());
+                failed++;
+            }
+        }
+        out.printf("%s%d created, %d updated, %d unchanged, %d failed%n", dryRun ? "dry run: " : "", created,
                 updated, unchanged, failed);
         return failed == 0 ? 0 : 1;
     }
 
-    /** What register did (or would do) to one project: created, updated or unchanged, in words. */
-    private record Change(String kind, String description) {
+    private void validate() {
+        if (url == null || !url.matches("https?://.+")) {
+            throw new ParameterException(spec.commandLine(), "--url must be policy-gate's webhook URL, e.g."
+                    + " https://policy-gate.example.com/webhooks/gitlab");
+        }
+        if (url.startsWith("http://") && !allowInsecureUrl) {
+            throw new ParameterException(spec.commandLine(), "--url is http://: GitLab would send every merge request"
+                    + " and its signature in clear text. Use https://, or add --allow-insecure-url for a network you"
+                    + " trust");
+        }
+        if (gitlabUrl == null || gitlabUrl.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "set POLICY_GATE_GITLAB_URL or --gitlab-url");
+        }
+        if (!dryRun && (policyGateUrl == null || !policyGateUrl.matches("https?://.+"))) {
+            throw new ParameterException(spec.commandLine(), "set POLICY_GATE_URL or --policy-gate-url to policy-gate's"
+                    + " address: register has it evaluate the open merge requests, which GitLab would not send");
+        }
+    }
+
+    /** The open merge requests of the project that the check applies to (its target branch is one of them). */
+    private List<JsonNode> openMergeRequests(long projectId) throws GitLabError {
+        List<JsonNode> open = new ArrayList<>();
+        for (JsonNode mr : getAll("/projects/" + projectId + "/merge_requests?state=opened")) {
+            if (branches.isEmpty() || branches.contains(mr.path("target_branch").asText())) {
+                open.add(mr);
+            }
+        }
+        return open;
+    }
+
+    private void printOpen(List<JsonNode> open) {
+        if (dryRun) {
+            open.forEach(mr -> out.println("  would evaluate !" + mr.path("iid").asLong() + " "
+                    + mr.path("title").asText() + " at " + mr.path("sha").asText()));
+        } else if (!open.isEmpty()) {
+            out.println("  " + open.size() + " open merge request(s) to evaluate");
+        }
+    }
+
+    /** Gives policy-gate the checks, which records them and evaluates their projects' open merge requests. */
+    private void handOver(Map<Long, Long> registered, String apiToken) throws GitLabError {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode checks = body.putArray("checks");
+        registered.forEach((project, check) -> checks.addObject().put("projectId", project).put("checkId", check));
+        String path = "/api/v1/registered-checks";
+        String where = policyGateUrl.replaceAll("/+$", "") + path;
+        try {
+            HttpResponse<String> response = PolicyGateApi.post(policyGateUrl, path, apiToken, body,
+                    Duration.ofSeconds(30));
+            if (response.statusCode() != 202) {
+                throw new GitLabError("policy-gate answered " + response.statusCode() + " to POST " + where + ": "
+                        + read(response.body()).path("detail").asText(response.body())
+                        + "; the checks are registered, run register again to have the open merge requests evaluated");
+            }
+        } catch (IOException e) {
+            throw new GitLabError("policy-gate at " + policyGateUrl + " could not be reached (" + e.getMessage()
+                    + "); the checks are registered, run register again to have the open merge requests evaluated");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitLabError("interrupted");
+        }
+        out.println("policy-gate evaluates the open merge requests of " + registered.size() + " project(s), paced as"
+                + " its reconciliation (policy-gate.reconcile.requests-per-second)");
+    }
+
+    /**
+     * What register did (or would do) to one project: created, updated or unchanged, in words, and the check's id
+     * (none for a check a dry run would create).
+     */
+    private record Change(String kind, String description, Optional<Long> checkId) {
     }
 
     /** Refuses a GitLab that would create checks without their secret: they would all be answered 401. */
-    private void requireSignedChecks(Options options) throws GitLabError {
-        String version = get(options, "/version").body().path("version").asText("");
+    private void requireSignedChecks() throws GitLabError {
+        String version = get("/version").body().path("version").asText("");
         Matcher number = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
         if (!number.find()) {
             throw new GitLabError("GitLab's version is unknown ('" + version + "'): register needs GitLab 17.3 or later");
@@ -122,40 +256,47 @@ final class RegisterCommand {
         }
     }
 
-    private Change register(Options options, long projectId) throws GitLabError {
+    private Change register(long projectId, String secret) throws GitLabError {
         List<Long> branchIds = new ArrayList<>();
-        if (!options.branches().isEmpty()) {
+        if (!branches.isEmpty()) {
             Map<String, Long> protectedBranches = new TreeMap<>();
-            for (JsonNode branch : getAll(options, "/projects/" + projectId + "/protected_branches")) {
+            for (JsonNode branch : getAll("/projects/" + projectId + "/protected_branches")) {
                 protectedBranches.put(branch.path("name").asText(), branch.path("id").asLong());
             }
-            for (String name : options.branches()) {
-                Long id = protectedBranches.get(name);
+            for (String branch : branches) {
+                Long id = protectedBranches.get(branch);
                 if (id == null) {
-                    throw new GitLabError("branch '" + name + "' is not protected in this project");
+                    throw new GitLabError("branch '" + branch + "' is not protected in this project");
                 }
                 branchIds.add(id);
             }
         }
-        Optional<JsonNode> existing = getAll(options, "/projects/" + projectId + "/external_status_checks").stream()
-                .filter(check -> options.name().equals(check.path("name").asText())).findFirst();
-        ObjectNode body = JSON.createObjectNode().put("name", options.name()).put("external_url", options.url())
-                .put("shared_secret", options.secret());
+        Optional<JsonNode> existing = getAll("/projects/" + projectId + "/external_status_checks").stream()
+                .filter(check -> name.equals(check.path("name").asText())).findFirst();
+        ObjectNode body = JSON.createObjectNode().put("name", name).put("external_url", url)
+                .put("shared_secret", secret);
         // Always sent, empty for every branch: leaving it out would keep branches a previous run set.
         branchIds.forEach(body.putArray("protected_branch_ids")::add);
         if (existing.isEmpty()) {
-            if (!options.dryRun()) {
-                send(options, "POST", "/projects/" + projectId + "/external_status_checks", body);
+            Optional<Long> created = Optional.empty();
+            if (!dryRun) {
+                long id = read(send("POST", "/projects/" + projectId + "/external_status_checks", body).body())
+                        .path("id").asLong(0);
+                if (id <= 0) {
+                    throw new GitLabError("GitLab created the check but its answer names no id");
+                }
+                created = Optional.of(id);
             }
-            return new Change("created", (options.dryRun() ? "would create" : "created") + " check '" + options.name()
-                    + "' -> " + options.url());
+            return new Change("created", (dryRun ? "would create" : "created") + " check '" + name + "' -> " + url,
+                    created);
         }
         JsonNode check = existing.get();
+        Optional<Long> checkId = Optional.of(check.path("id").asLong());
         Set<Long> currentBranches = new TreeSet<>();
         check.path("protected_branches").forEach(b -> currentBranches.add(b.path("id").asLong()));
         List<String> changes = new ArrayList<>();
-        if (!check.path("external_url").asText().equals(options.url())) {
-            changes.add(check.path("external_url").asText() + " -> " + options.url());
+        if (!check.path("external_url").asText().equals(url)) {
+            changes.add(check.path("external_url").asText() + " -> " + url);
         }
         if (!currentBranches.equals(new TreeSet<>(branchIds))) {
             changes.add("protected branches " + (currentBranches.isEmpty() ? "all" : currentBranches) + " -> "
@@ -164,54 +305,54 @@ final class RegisterCommand {
         // GitLab never shows the secret, only whether there is one (hmac).
         if (!check.path("hmac").asBoolean(false)) {
             changes.add("secret set (the check had none: GitLab sent its webhooks unsigned)");
-        } else if (options.rotateSecret()) {
+        } else if (rotateSecret) {
             changes.add("secret replaced");
         }
         if (changes.isEmpty()) {
-            return new Change("unchanged", "check '" + options.name() + "' (" + check.path("id").asLong()
-                    + ") already up to date");
+            return new Change("unchanged", "check '" + name + "' (" + check.path("id").asLong()
+                    + ") already up to date", checkId);
         }
-        if (!options.dryRun()) {
-            send(options, "PUT", "/projects/" + projectId + "/external_status_checks/" + check.path("id").asLong(), body);
+        if (!dryRun) {
+            send("PUT", "/projects/" + projectId + "/external_status_checks/" + check.path("id").asLong(), body);
         }
-        return new Change("updated", (options.dryRun() ? "would update" : "updated") + " check '" + options.name()
-                + "' (" + check.path("id").asLong() + "): " + String.join("; ", changes));
+        return new Change("updated", (dryRun ? "would update" : "updated") + " check '" + name
+                + "' (" + check.path("id").asLong() + "): " + String.join("; ", changes), checkId);
     }
 
-    private List<JsonNode> projects(Options options) throws GitLabError {
-        if (options.project() != null) {
-            return List.of(get(options, "/projects/" + encode(options.project())).body());
+    private List<JsonNode> projects() throws GitLabError {
+        if (scope.project != null) {
+            return List.of(get("/projects/" + encode(scope.project)).body());
         }
-        return getAll(options, "/groups/" + encode(options.group()) + "/projects?include_subgroups=true&archived=false");
+        return getAll("/groups/" + encode(scope.group) + "/projects?include_subgroups=true&archived=false");
     }
 
     private record Page(JsonNode body, String nextPage) {
     }
 
-    private List<JsonNode> getAll(Options options, String path) throws GitLabError {
+    private List<JsonNode> getAll(String path) throws GitLabError {
         List<JsonNode> all = new ArrayList<>();
         String page = "1";
         while (page != null && !page.isBlank()) {
-            Page result = get(options, path + (path.contains("?") ? "&" : "?") + "per_page=100&page=" + page);
+            Page result = get(path + (path.contains("?") ? "&" : "?") + "per_page=100&page=" + page);
             result.body().forEach(all::add);
             page = result.nextPage();
         }
         return all;
     }
 
-    private Page get(Options options, String path) throws GitLabError {
-        HttpResponse<String> response = call(options, HttpRequest.newBuilder(uri(options, path)).GET(), path);
+    private Page get(String path) throws GitLabError {
+        HttpResponse<String> response = call(HttpRequest.newBuilder(uri(path)).GET(), path);
         return new Page(read(response.body()), response.headers().firstValue("X-Next-Page").orElse(null));
     }
 
-    private void send(Options options, String method, String path, JsonNode body) throws GitLabError {
-        call(options, HttpRequest.newBuilder(uri(options, path)).header("Content-Type", "application/json")
+    private HttpResponse<String> send(String method, String path, JsonNode body) throws GitLabError {
+        return call(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body.toString())), method + " " + path);
     }
 
-    private HttpResponse<String> call(Options options, HttpRequest.Builder request, String what) throws GitLabError {
+    private HttpResponse<String> call(HttpRequest.Builder request, String what) throws GitLabError {
         try {
-            HttpResponse<String> response = HTTP.send(request.header("PRIVATE-TOKEN", options.token())
+            HttpResponse<String> response = HTTP.send(request.header("PRIVATE-TOKEN", token)
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 String hint = ReportOutcome.transientStatus(response.statusCode())
@@ -241,36 +382,12 @@ final class RegisterCommand {
         }
     }
 
-    private static URI uri(Options options, String path) {
-        return URI.create(options.gitlabUrl().replaceAll("/+$", "") + "/api/v4" + path);
+    private URI uri(String path) {
+        return URI.create(gitlabUrl.replaceAll("/+$", "") + "/api/v4" + path);
     }
 
     private static String encode(String idOrPath) {
         return URLEncoder.encode(idOrPath, StandardCharsets.UTF_8);
-    }
-
-    private static Options parse(List<String> args) {
-        CommandOptions given = CommandOptions.parse(args, Set.of("--project", "--group", "--url", "--name",
-                "--gitlab-url", "--token-env", "--secret-env"), Set.of("--protected-branch"),
-                Set.of("--dry-run", "--rotate-secret", "--allow-insecure-url"));
-        if ((given.get("--project") == null) == (given.get("--group") == null)) {
-            throw new IllegalArgumentException("give exactly one of --project and --group");
-        }
-        if (given.get("--url") == null || !given.get("--url").matches("https?://.+")) {
-            throw new IllegalArgumentException("--url must be policy-gate's webhook URL, e.g. https://policy-gate.example.com/webhooks/gitlab");
-        }
-        if (given.get("--url").startsWith("http://") && !given.has("--allow-insecure-url")) {
-            throw new IllegalArgumentException("--url is http://: GitLab would send every merge request and its signature"
-                    + " in clear text. Use https://, or add --allow-insecure-url for a network you trust");
-        }
-        String gitlabUrl = given.get("--gitlab-url", System.getenv("POLICY_GATE_GITLAB_URL"));
-        if (gitlabUrl == null || gitlabUrl.isBlank()) {
-            throw new IllegalArgumentException("set POLICY_GATE_GITLAB_URL or --gitlab-url");
-        }
-        return new Options(gitlabUrl, CommandOptions.fromEnv(given.get("--token-env", "POLICY_GATE_GITLAB_TOKEN")),
-                given.get("--project"), given.get("--group"), given.get("--url"), given.get("--name", "policy-gate"),
-                CommandOptions.fromEnv(given.get("--secret-env", "POLICY_GATE_WEBHOOK_SECRET")),
-                given.all("--protected-branch"), given.has("--dry-run"), given.has("--rotate-secret"));
     }
 
     /** GitLab refused or could not be reached; the message says what to do. */

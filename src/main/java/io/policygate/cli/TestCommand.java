@@ -27,13 +27,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code test [DIR]}: validates the policies in DIR, then runs every case of every {@code *.test.yaml}
  * in DIR against them, offline: what GitLab would answer (changes, commits, author) comes from the case.
  */
-final class TestCommand {
+@Command(name = "test", mixinStandardHelpOptions = true,
+        description = "Validates the policies in DIR, then runs every case of every *.test.yaml in DIR against them,"
+                + " offline: what GitLab would answer comes from the case. Exit 0 when every case passes, 1 otherwise.")
+final class TestCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NO_SHA = "0".repeat(40);
@@ -42,11 +48,16 @@ final class TestCommand {
 
     private final PrintStream out;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "policies",
+            description = "the policy folder with its *.test.yaml files (default: ${DEFAULT-VALUE})")
+    Path dir;
+
     TestCommand(PrintStream out) {
         this.out = out;
     }
 
-    int run(Path dir) {
+    @Override
+    public Integer call() {
         Optional<PolicySet> policies = new ValidateCommand(out).load(dir);
         if (policies.isEmpty()) {
             return 1;

@@ -646,12 +646,12 @@ public class JournalStore {
         }
     }
 
-    /** Projects and status checks this journal has seen, for the reconciliation sweep. */
+    /** Projects and status checks this journal has seen, or that register recorded, for the reconciliation sweep. */
     public Map<Long, Set<Long>> checksSeen() {
         Map<Long, Set<Long>> checks = new TreeMap<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement(
-                        "SELECT DISTINCT project_id, check_id FROM evaluation_job");
+                PreparedStatement select = c.prepareStatement("SELECT project_id, check_id FROM evaluation_job"
+                        + " UNION SELECT project_id, check_id FROM registered_check");
                 ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 checks.computeIfAbsent(rs.getLong(1), k -> new TreeSet<>()).add(rs.getLong(2));
@@ -659,6 +659,35 @@ public class JournalStore {
             return checks;
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot read the journal", e);
+        }
+    }
+
+    /**
+     * Records status checks that {@code register} created or updated, so that every sweep from now on covers them
+     * ({@link #checksSeen}); a check recorded before stays as it is.
+     */
+    public void recordRegisteredChecks(Map<Long, Set<Long>> checks) {
+        Instant now = clock.instant();
+        try (Connection c = dataSource.getConnection()) {
+            for (Map.Entry<Long, Set<Long>> project : checks.entrySet()) {
+                for (long check : project.getValue()) {
+                    if (exists(c, "SELECT 1 FROM registered_check WHERE project_id = ? AND check_id = ?",
+                            project.getKey(), check)) {
+                        continue;
+                    }
+                    try {
+                        update(c, "INSERT INTO registered_check (project_id, check_id, registered_at) VALUES (?, ?, ?)",
+                                project.getKey(), check, timestamp(now));
+                    } catch (SQLException e) {
+                        // Another replica recorded it meanwhile: recorded is all that is asked.
+                        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new JournalUnavailableException("cannot record the registered status checks", e);
         }
     }
 

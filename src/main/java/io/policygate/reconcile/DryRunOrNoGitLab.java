@@ -18,6 +18,11 @@ public class DryRunOrNoGitLab implements Scheduled.SkipPredicate {
 
     @Override
     public boolean test(ScheduledExecution execution) {
+        return applies();
+    }
+
+    /** True when there is no GitLab to reconcile with. */
+    public boolean applies() {
         return service.dryRun() || gitlab.url().isEmpty();
     }
 }

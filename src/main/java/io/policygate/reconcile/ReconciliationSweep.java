@@ -79,10 +79,16 @@ public class ReconciliationSweep {
         }
     }
 
+    /** Every project policy-gate knows: webhooks came from it, register recorded it, or it is configured. */
     public Result sweep() {
         Map<Long, Set<Long>> checks = new TreeMap<>(journal.checksSeen());
         config.projects().orElse(List.of()).forEach(p -> checks.computeIfAbsent(p, k -> new HashSet<>()));
         gitlab.defaultCheckId().ifPresent(id -> checks.values().forEach(ids -> ids.add(id)));
+        return sweep(checks);
+    }
+
+    /** These projects, for these of their status checks (project id to check ids), paced as every sweep is. */
+    public Result sweep(Map<Long, Set<Long>> checks) {
         int mergeRequests = 0;
         int queued = 0;
         RequestPace pace = new RequestPace(config.requestsPerSecond());

@@ -117,9 +117,29 @@ class CommandLineTest {
     }
 
     @Test
+    void everyCommandHasItsHelp() {
+        Run all = run("--help");
+        assertEquals(0, all.exit(), all.output());
+        for (String command : new String[] {"validate", "test", "register", "preview", "help"}) {
+            assertTrue(all.output().contains("  " + command), command + " in\n" + all.output());
+        }
+        Run validate = run("validate", "--help");
+        assertEquals(0, validate.exit());
+        assertTrue(validate.output().startsWith("Usage: java -jar policy-gate.jar validate [-hV] [DIR]"),
+                validate.output());
+        assertTrue(validate.output().contains("the policy folder (default: policies)"), validate.output());
+        Run preview = run("help", "preview");
+        assertEquals(0, preview.exit());
+        assertTrue(preview.output().contains("--policies=DIR") && preview.output().contains("--timeout=SECONDS"),
+                preview.output());
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertEquals(2, run("lint").exit());
         assertEquals(2, run("validate", "a", "b").exit());
+        assertEquals(2, run("test", "--verbose").exit());
+        assertTrue(run("test", "--verbose").output().contains("Unknown option: '--verbose'"));
         assertEquals(0, run("help").exit());
     }
 }

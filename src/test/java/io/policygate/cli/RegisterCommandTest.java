@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
 class RegisterCommandTest {
 
     private static final String HOOK = "https://policy-gate.example.com/webhooks/gitlab";
+    private static final String OPEN_SHA = "a".repeat(40);
+    private static final String REGISTERED = "/api/v1/registered-checks";
     private WireMockServer gitlab;
 
     @BeforeEach
@@ -47,7 +50,15 @@ class RegisterCommandTest {
                     .willReturn(GitLabStubs.json("[{\"id\":" + (5 + project) + ",\"name\":\"main\"}]")));
         }
         gitlab.stubFor(WireMock.post(urlPathMatching("/api/v4/projects/\\d+/external_status_checks"))
-                .willReturn(GitLabStubs.json("{}").withStatus(201)));
+                .willReturn(GitLabStubs.json("{\"id\":10,\"name\":\"policy-gate\"}").withStatus(201)));
+        openMergeRequests(1, "[]");
+        openMergeRequests(2, "[{\"iid\":5,\"title\":\"Fix the batch\",\"sha\":\"" + OPEN_SHA + "\","
+                + "\"target_branch\":\"main\"},{\"iid\":6,\"title\":\"Spike\",\"sha\":\"" + OPEN_SHA + "\","
+                + "\"target_branch\":\"develop\"}]");
+        openMergeRequests(3, "[]");
+        // policy-gate's API, played by the same server: it takes the registered checks.
+        gitlab.stubFor(WireMock.post(urlPathEqualTo(REGISTERED)).willReturn(GitLabStubs.json(
+                "{\"state\":\"sweeping\",\"projects\":3,\"checks\":3}").withStatus(202)));
         gitlab.stubFor(WireMock.put(urlPathMatching("/api/v4/projects/\\d+/external_status_checks/\\d+"))
                 .willReturn(GitLabStubs.json("{}")));
     }
@@ -55,6 +66,11 @@ class RegisterCommandTest {
     private void version(String version) {
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/version")).willReturn(GitLabStubs.json("{\"version\":\"" + version
                 + "\"}")));
+    }
+
+    private void openMergeRequests(int project, String body) {
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/merge_requests"))
+                .withQueryParam("state", equalTo("opened")).willReturn(GitLabStubs.json(body)));
     }
 
     private void checks(int project, String body) {
@@ -77,7 +93,8 @@ class RegisterCommandTest {
     private String runWithout(int expectedExit, String... extra) {
         String[] args = new String[] {"register", "--group", "payments/team", "--url", HOOK,
                 "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
-                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET"};
+                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET", "--policy-gate-url", gitlab.baseUrl(),
+                "--api-token-env", "POLICY_GATE_TEST_API_TOKEN"};
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -101,6 +118,53 @@ class RegisterCommandTest {
                         + "\"shared_secret\":\"test-shared-secret\",\"protected_branch_ids\":[6]}")));
         gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/2/external_status_checks/20")));
         gitlab.verify(0, putRequestedFor(urlPathMatching("/api/v4/projects/3/.*")));
+        // The open merge requests the check applies to (MR 6 targets develop, not main), then policy-gate is told.
+        assertTrue(out.contains("payments/team/web (2): updated check 'policy-gate' (20): http://old.example.com/hook"
+                + " -> " + HOOK + "\n  1 open merge request(s) to evaluate\n"), out);
+        assertTrue(out.contains("policy-gate evaluates the open merge requests of 3 project(s)"), out);
+        gitlab.verify(postRequestedFor(urlPathEqualTo(REGISTERED))
+                .withHeader("Authorization", equalTo("Bearer test-api-token"))
+                .withRequestBody(equalToJson("{\"checks\":[{\"projectId\":1,\"checkId\":10},"
+                        + "{\"projectId\":2,\"checkId\":20},{\"projectId\":3,\"checkId\":30}]}")));
+    }
+
+    @Test
+    void aPolicyGateThatDoesNotTakeTheChecksFailsTheRunAndSaysToRunItAgain() {
+        gitlab.stubFor(WireMock.post(urlPathEqualTo(REGISTERED)).willReturn(WireMock.aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/problem+json")
+                .withBody("{\"detail\":\"send Authorization: Bearer <policy-gate.api.token>\"}")));
+        String out = run(1);
+        assertTrue(out.contains("FAILED: policy-gate answered 401 to POST " + gitlab.baseUrl() + REGISTERED
+                + ": send Authorization: Bearer <policy-gate.api.token>; the checks are registered, run register again"
+                + " to have the open merge requests evaluated"), out);
+        assertTrue(out.endsWith("1 created, 1 updated, 1 unchanged, 1 failed\n"), out);
+    }
+
+    @Test
+    void withoutPolicyGatesAddressNothingIsChanged() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(2, PolicyGateMain.run(new String[] {"register", "--group", "payments/team", "--url", HOOK,
+                "--gitlab-url", gitlab.baseUrl(), "--policy-gate-url", ""},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("set POLICY_GATE_URL or --policy-gate-url to"
+                + " policy-gate's address: register has it evaluate the open merge requests"),
+                bytes.toString(StandardCharsets.UTF_8));
+        gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void helpSaysEveryOptionAndChangesNothing() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(0, PolicyGateMain.run(new String[] {"register", "--help"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        String help = bytes.toString(StandardCharsets.UTF_8);
+        for (String option : new String[] {"--project=ID_OR_PATH", "--group=ID_OR_PATH", "--url=EXTERNAL_URL",
+            "--protected-branch=NAME", "--rotate-secret", "--allow-insecure-url", "--dry-run", "--policy-gate-url=URL",
+            "--token-env=VAR", "--secret-env=VAR", "--api-token-env=VAR"}) {
+            assertTrue(help.contains(option), option + " in\n" + help);
+        }
+        assertTrue(help.startsWith("Usage: java -jar policy-gate.jar register"), help);
+        gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
     }
 
     @Test
@@ -110,6 +174,9 @@ class RegisterCommandTest {
         assertTrue(out.contains("would create check"), out);
         assertTrue(out.contains("would update check"), out);
         assertTrue(out.endsWith("dry run: 1 created, 1 updated, 1 unchanged, 0 failed\n"), out);
+        // It lists the open merge requests the check applies to, which a real run would have evaluated.
+        assertTrue(out.contains("  would evaluate !5 Fix the batch at " + OPEN_SHA), out);
+        assertFalse(out.contains("!6"), out);
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*")));
         gitlab.verify(0, putRequestedFor(urlPathMatching(".*")));
     }
@@ -171,7 +238,8 @@ class RegisterCommandTest {
 
         String[] insecure = {"register", "--group", "payments/team", "--url", "http://policy-gate.internal/webhooks/gitlab",
                 "--allow-insecure-url", "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
-                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET"};
+                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET", "--policy-gate-url", gitlab.baseUrl(),
+                "--api-token-env", "POLICY_GATE_TEST_API_TOKEN"};
         assertEquals(0, PolicyGateMain.run(insecure, new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8)));
     }
