@@ -28,7 +28,9 @@ import org.jboss.logging.Logger;
  * The status checks {@code register} created or updated. GitLab sends a new check's payload only for merge requests
  * that change after it exists, so the open ones would wait for a push: policy-gate records the checks (every
  * reconciliation sweep covers their projects from then on) and sweeps their projects at once, paced like every
- * sweep, queueing an evaluation through the journal for each open merge request the check has no verdict on.
+ * sweep, queueing an evaluation through the journal for each open merge request the check has no verdict on. The
+ * sweep finds them because GitLab lists a project's checks for every merge request whose target branch they apply
+ * to, old ones included, pending until answered ({@code applicable_to_branch} in ee/lib/api/status_checks.rb).
  */
 @SecurityRequirement(name = ApiDescription.API_TOKEN)
 @Path("/api/v1/registered-checks")
