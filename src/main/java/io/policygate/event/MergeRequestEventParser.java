@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Turns a GitLab status-check payload (or a plain merge request webhook) into a {@link MergeRequestEvent},
  * naming the field at fault when it cannot. The payload shape is GitLab's merge request webhook plus
- * {@code external_approval_rule} (see shared/gitlab/README.md).
+ * {@code external_approval_rule} (GitLab's ee/app/services/external_status_checks/dispatch_service.rb adds it to
+ * {@code merge_request.to_hook_data}); src/test/resources/payloads/README.md lists the shapes and their sources.
  */
 public final class MergeRequestEventParser {
 

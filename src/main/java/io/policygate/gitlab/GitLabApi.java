@@ -3,7 +3,6 @@ package io.policygate.gitlab;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -12,83 +11,80 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The GitLab REST calls policy-gate makes. Built by {@link GitLabClientProducer} from config only. */
+/**
+ * The GitLab REST calls policy-gate makes. Built by {@link GitLabClientProducer} from config only, which also sends
+ * the token with every call.
+ */
 @Path("/api/v4")
 public interface GitLabApi {
 
     @GET
     @Path("/user")
-    Response currentUser(@HeaderParam("PRIVATE-TOKEN") String token);
+    Response currentUser();
 
     @GET
     @Path("/version")
-    Response version(@HeaderParam("PRIVATE-TOKEN") String token);
+    Response version();
 
     /** {@code id}: a project id, or its full path URL-encoded (payments%2Fapi) as GitLab takes it. */
     @GET
     @Path("/projects/{id}")
-    Response project(@Encoded @PathParam("id") String id, @HeaderParam("PRIVATE-TOKEN") String token);
+    Response project(@Encoded @PathParam("id") String id);
 
     /** {@code id}: a group id, or its full path URL-encoded; subgroups' projects included, archived ones not. */
     @GET
     @Path("/groups/{id}/projects")
     Response groupProjects(@Encoded @PathParam("id") String id, @QueryParam("include_subgroups") boolean subgroups,
-            @QueryParam("archived") boolean archived, @QueryParam("page") int page, @QueryParam("per_page") int perPage,
-            @HeaderParam("PRIVATE-TOKEN") String token);
+            @QueryParam("archived") boolean archived, @QueryParam("page") int page, @QueryParam("per_page") int perPage);
 
     @GET
     @Path("/projects/{id}/merge_requests")
     Response openMergeRequests(@PathParam("id") long projectId, @QueryParam("state") String state,
-            @QueryParam("page") int page, @QueryParam("per_page") int perPage, @HeaderParam("PRIVATE-TOKEN") String token);
+            @QueryParam("page") int page, @QueryParam("per_page") int perPage);
 
     /** The checks that apply to the merge request's target branch, with their status at its HEAD; paginated. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/status_checks")
     Response statusChecks(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @QueryParam("page") int page, @QueryParam("per_page") int perPage,
-            @HeaderParam("PRIVATE-TOKEN") String token);
+            @QueryParam("page") int page, @QueryParam("per_page") int perPage);
 
     @GET
     @Path("/projects/{id}/merge_requests/{iid}")
-    Response mergeRequest(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @HeaderParam("PRIVATE-TOKEN") String token);
+    Response mergeRequest(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid);
 
     /** The merge request's diff versions, newest first, each with the {@code head_commit_sha} it was made for. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions")
     Response versions(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @QueryParam("page") int page, @QueryParam("per_page") int perPage,
-            @HeaderParam("PRIVATE-TOKEN") String token);
+            @QueryParam("page") int page, @QueryParam("per_page") int perPage);
 
     /** One diff version with all its {@code diffs} and {@code commits} (lib/api/merge_request_diffs.rb). */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions/{versionId}")
     Response version(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @PathParam("versionId") long versionId, @HeaderParam("PRIVATE-TOKEN") String token);
+            @PathParam("versionId") long versionId);
 
     @POST
     @Path("/projects/{id}/merge_requests/{iid}/status_check_responses")
     @Consumes(MediaType.APPLICATION_JSON)
-    Response postStatusCheckResponse(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @HeaderParam("PRIVATE-TOKEN") String token, StatusCheckResponseBody body);
+    Response postStatusCheckResponse(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid, StatusCheckResponseBody body);
 
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/notes")
     Response notes(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
             @QueryParam("sort") String sort, @QueryParam("order_by") String orderBy, @QueryParam("page") int page,
-            @QueryParam("per_page") int perPage, @HeaderParam("PRIVATE-TOKEN") String token);
+            @QueryParam("per_page") int perPage);
 
     @POST
     @Path("/projects/{id}/merge_requests/{iid}/notes")
     @Consumes(MediaType.APPLICATION_JSON)
-    Response createNote(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @HeaderParam("PRIVATE-TOKEN") String token, NoteBody body);
+    Response createNote(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid, NoteBody body);
 
     @PUT
     @Path("/projects/{id}/merge_requests/{iid}/notes/{noteId}")
     @Consumes(MediaType.APPLICATION_JSON)
     Response updateNote(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @PathParam("noteId") long noteId, @HeaderParam("PRIVATE-TOKEN") String token, NoteBody body);
+            @PathParam("noteId") long noteId, NoteBody body);
 
     /** The body of POST and PUT .../notes: GitLab renders it as Markdown. */
     record NoteBody(String body) {

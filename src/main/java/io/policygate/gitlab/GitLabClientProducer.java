@@ -4,6 +4,7 @@ import io.policygate.config.GitLabConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.ws.rs.client.ClientRequestFilter;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,9 @@ public class GitLabClientProducer {
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 // Every status is classified by ReportOutcome; the default mapper would throw on 4xx/5xx.
                 .disableDefaultMapper(true)
+                // The token goes with every call, to policy-gate.gitlab.url only: one place, not a parameter each.
+                .register((ClientRequestFilter) request -> config.token().filter(t -> !t.isEmpty())
+                        .ifPresent(token -> request.getHeaders().putSingle("PRIVATE-TOKEN", token)))
                 .build(GitLabApi.class);
     }
 }

@@ -60,8 +60,7 @@ public class GitLabStartupCheck {
     }
 
     private void check() {
-        String token = config.token().orElse("");
-        answer("/user", () -> api.currentUser(token)).ifPresent(user -> {
+        answer("/user", api::currentUser).ifPresent(user -> {
             if (user.status() == 200) {
                 LOG.infof("GitLab %s: the token belongs to @%s", config.url().get(), user.body().path("username").asText());
             } else {
@@ -71,7 +70,7 @@ public class GitLabStartupCheck {
             }
         });
         if (config.statusMode() == StatusMode.AUTO) {
-            Optional<Answer> version = answer("/version", () -> api.version(token));
+            Optional<Answer> version = answer("/version", api::version);
             String text = version.filter(a -> a.status() == 200).map(a -> a.body().path("version").asText()).orElse("");
             Optional<StatusMode> mode = StatusMode.forVersion(text);
             statusMode = mode.orElse(StatusMode.STANDARD);

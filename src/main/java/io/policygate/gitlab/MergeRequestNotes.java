@@ -2,7 +2,6 @@ package io.policygate.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.policygate.config.GitLabConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.event.CheckKey;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +48,6 @@ public class MergeRequestNotes {
         }
     }
 
-    private final GitLabConfig config;
     private final ServiceConfig service;
     private final GitLabApi api;
     private final ObjectMapper json;
@@ -58,9 +56,8 @@ public class MergeRequestNotes {
     private volatile Long ownUserId;
 
     @Inject
-    public MergeRequestNotes(GitLabConfig config, ServiceConfig service, GitLabApi api, ObjectMapper json,
+    public MergeRequestNotes(ServiceConfig service, GitLabApi api, ObjectMapper json,
             GitLabCallMetrics calls, Clock clock) {
-        this.config = config;
         this.service = service;
         this.api = api;
         this.json = json;
@@ -93,7 +90,7 @@ public class MergeRequestNotes {
                         + " (policy-gate.report.comment=on-failure)");
             }
             return written("created", body(call("note_create",
-                    () -> api.createNote(key.projectId(), key.mergeRequestIid(), token(), note)), "note"));
+                    () -> api.createNote(key.projectId(), key.mergeRequestIid(), note)), "note"));
         } catch (Answer e) {
             return e.outcome;
         }
@@ -102,7 +99,7 @@ public class MergeRequestNotes {
     private Outcome update(CheckKey key, long noteId, GitLabApi.NoteBody note) throws Answer {
         try {
             return written("updated", body(call("note_update",
-                    () -> api.updateNote(key.projectId(), key.mergeRequestIid(), noteId, token(), note)), "note"));
+                    () -> api.updateNote(key.projectId(), key.mergeRequestIid(), noteId, note)), "note"));
         } catch (Answer e) {
             if (e.status == 404) {
                 // Someone deleted the note since we found it: the next attempt finds none and writes a new one.
@@ -123,7 +120,7 @@ public class MergeRequestNotes {
         for (int page = 1; page <= MAX_PAGES; page++) {
             int current = page;
             Response response = call("notes", () -> api.notes(key.projectId(), key.mergeRequestIid(), "asc",
-                    "created_at", current, PER_PAGE, token()));
+                    "created_at", current, PER_PAGE));
             String next = response.getHeaderString("X-Next-Page");
             for (JsonNode note : body(response, "notes")) {
                 if (note.path("author").path("id").asLong() == self && note.path("body").asText("").contains(marker)) {
@@ -140,7 +137,7 @@ public class MergeRequestNotes {
     private long ownUserId() throws Answer {
         Long known = ownUserId;
         if (known == null) {
-            known = body(call("user", () -> api.currentUser(token())), "user").path("id").asLong();
+            known = body(call("user", () -> api.currentUser()), "user").path("id").asLong();
             ownUserId = known;
         }
         return known;
@@ -199,7 +196,4 @@ public class MergeRequestNotes {
         }
     }
 
-    private String token() {
-        return config.token().orElse("");
-    }
 }

@@ -78,19 +78,19 @@ public class MergeRequestReads {
      * @throws DataUnavailableException when GitLab cannot be read ({@link GitLabRefusal} when it refuses)
      */
     public MergeRequest mergeRequest(long projectId, long iid) {
-        JsonNode body = read("merge request", () -> api.mergeRequest(projectId, iid, token())).body();
+        JsonNode body = read("merge request", () -> api.mergeRequest(projectId, iid)).body();
         return typed(body, MergeRequest.class, "merge request");
     }
 
     /** A project's full path (path_with_namespace), cached for a few minutes. */
     public String projectPath(long projectId) {
-        return projectPaths.get(projectId, id -> read("project", () -> api.project(String.valueOf(id), token()))
+        return projectPaths.get(projectId, id -> read("project", () -> api.project(String.valueOf(id)))
                 .body().path("path_with_namespace").asText(""));
     }
 
     /** The status checks GitLab applies to a merge request, with their status at its HEAD: every page. */
     public List<StatusCheck> statusChecks(long projectId, long iid) {
-        return readAllPages("status checks", page -> api.statusChecks(projectId, iid, page, PER_PAGE, token()),
+        return readAllPages("status checks", page -> api.statusChecks(projectId, iid, page, PER_PAGE),
                 node -> typed(node, StatusCheck.class, "status checks"));
     }
 
@@ -191,7 +191,7 @@ public class MergeRequestReads {
 
     private long versionIdFor(CheckKey key, String sha) {
         List<JsonNode> versions = readPages("diff versions",
-                page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE, token()),
+                page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE),
                 version -> sha.equalsIgnoreCase(version.path("head_commit_sha").asText()));
         if (versions.isEmpty() || !sha.equalsIgnoreCase(versions.get(versions.size() - 1).path("head_commit_sha")
                 .asText())) {
@@ -204,7 +204,7 @@ public class MergeRequestReads {
 
     private Version readVersion(CheckKey key, String sha, long versionId) {
         JsonNode body = read("diff version",
-                () -> api.version(key.projectId(), key.mergeRequestIid(), versionId, token())).body();
+                () -> api.version(key.projectId(), key.mergeRequestIid(), versionId)).body();
         // The version was found by its SHA; one that says otherwise must not stand in for it.
         if (!sha.equalsIgnoreCase(body.path("head_commit_sha").asText())) {
             throw new DataUnavailableException("GitLab's diff version " + versionId + " is of commit "
@@ -228,7 +228,7 @@ public class MergeRequestReads {
      */
     public List<JsonNode> openMergeRequests(long projectId) {
         return readAllPages("open merge requests",
-                page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE, token()), node -> node);
+                page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE), node -> node);
     }
 
     /**
@@ -237,7 +237,7 @@ public class MergeRequestReads {
      * @throws GitLabRefusal when the token's user cannot see it or it does not exist
      */
     public JsonNode project(String idOrPath) {
-        return read("project", () -> api.project(encoded(idOrPath), token())).body();
+        return read("project", () -> api.project(encoded(idOrPath))).body();
     }
 
     /**
@@ -247,7 +247,7 @@ public class MergeRequestReads {
      */
     public List<JsonNode> groupProjects(String group) {
         return readAllPages("group projects",
-                page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE, token()), node -> node);
+                page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE), node -> node);
     }
 
     private static String encoded(String idOrPath) {
@@ -347,9 +347,6 @@ public class MergeRequestReads {
                 node.path("author_name").asText(), node.path("author_email").asText());
     }
 
-    private String token() {
-        return config.token().orElse("");
-    }
 
     private static void sleep(Duration duration) {
         try {

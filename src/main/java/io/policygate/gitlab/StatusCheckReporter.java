@@ -1,6 +1,5 @@
 package io.policygate.gitlab;
 
-import io.policygate.config.GitLabConfig;
 import io.policygate.config.ServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,7 +17,6 @@ public class StatusCheckReporter {
 
     private static final Logger LOG = Logger.getLogger(StatusCheckReporter.class);
 
-    private final GitLabConfig gitlab;
     private final ServiceConfig service;
     private final GitLabApi api;
     private final Clock clock;
@@ -26,9 +24,8 @@ public class StatusCheckReporter {
     private final GitLabStartupCheck startup;
 
     @Inject
-    public StatusCheckReporter(GitLabConfig gitlab, ServiceConfig service, GitLabApi api, Clock clock,
+    public StatusCheckReporter(ServiceConfig service, GitLabApi api, Clock clock,
             GitLabCallMetrics calls, GitLabStartupCheck startup) {
-        this.gitlab = gitlab;
         this.service = service;
         this.api = api;
         this.clock = clock;
@@ -55,7 +52,7 @@ public class StatusCheckReporter {
 
     private ReportOutcome post(StatusReport report, StatusCheckResponseBody body) {
         try (Response response = api.postStatusCheckResponse(report.key().projectId(),
-                report.key().mergeRequestIid(), gitlab.token().orElse(""), body)) {
+                report.key().mergeRequestIid(), body)) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
             calls.count("status_check_responses", response.getStatus());
             return ReportOutcome.fromResponse(response.getStatus(), text, response.getHeaderString("Retry-After"),

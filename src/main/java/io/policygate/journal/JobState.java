@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** queued → evaluating → reporting → reported | superseded | dead (design.md §6). */
+/** queued → evaluating → reporting → reported | superseded | dead: README.md, "What happens to a webhook". */
 public enum JobState {
     QUEUED,
     EVALUATING,

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.policygate.testing.GitLabStubs;
+import io.policygate.testing.StubbedServers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,11 @@ class RegisterCommandTest {
 
     @AfterEach
     void stop() {
-        gitlab.stop();
+        try {
+            StubbedServers.assertNoUnexpectedRequest(gitlab);
+        } finally {
+            gitlab.stop();
+        }
     }
 
     private String run(int expectedExit, String... extra) {

@@ -13,6 +13,7 @@ import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
+import io.policygate.testing.StubbedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,6 +94,7 @@ class LargeWebhooksIT {
                     + " most %d MiB before a collection, %d MiB after one (%d collections); live heap %d MiB before,"
                     + " %d MiB after%n", LARGE, 2 * HALF_OF_LARGE / 1_000_000, SMALL, peakBefore, peakAfter,
                     collections.size(), liveBefore >> 20, liveAfter >> 20);
+            StubbedServers.assertNoUnexpectedRequest(gitlab);
             assertTrue(service.terminate(30));
         } finally {
             gitlab.stop();

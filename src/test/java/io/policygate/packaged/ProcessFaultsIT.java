@@ -13,6 +13,7 @@ import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
+import io.policygate.testing.StubbedServers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,11 @@ class ProcessFaultsIT {
 
     @AfterEach
     void stopGitLab() {
-        gitlab.stop();
+        try {
+            StubbedServers.assertNoUnexpectedRequest(gitlab);
+        } finally {
+            gitlab.stop();
+        }
     }
 
     /** One POST to status_check_responses: merge request, SHA, status, and GitLab's answer. */

@@ -9,6 +9,7 @@ import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
+import io.policygate.testing.StubbedServers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +74,7 @@ class QueueAtScaleIT {
                 System.out.printf("100,000 queued jobs: inserted in %d ms; live heap %d MiB before, %d MiB with GitLab"
                         + " down; all reported in %d ms after GitLab returned (%.0f jobs/s); 0 lost%n", insertMillis,
                         liveBefore >> 20, liveWhileDown >> 20, drainMillis, JOBS * 1000.0 / drainMillis);
+                StubbedServers.assertNoUnexpectedRequest(gitlab);
                 assertTrue(service.terminate(30));
             }
         } finally {

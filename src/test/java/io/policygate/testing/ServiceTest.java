@@ -2,11 +2,13 @@ package io.policygate.testing;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Base of the tests that drive the running service: WireMock as GitLab, the journal for assertions,
- * and a GitLab that accepts everything and has heard nothing at the start of each test.
+ * and a GitLab that accepts everything and has heard nothing at the start of each test. A test fails when
+ * GitLab got a request no stub expected: a new call cannot go untested.
  */
 public abstract class ServiceTest {
 
@@ -18,5 +20,10 @@ public abstract class ServiceTest {
     @BeforeEach
     void cleanGitLab() {
         GitLabStubs.reset(gitlab, journal);
+    }
+
+    @AfterEach
+    void noUnexpectedGitLabCall() {
+        StubbedServers.assertNoUnexpectedRequest(gitlab);
     }
 }

@@ -165,7 +165,7 @@ class WebhookRejectionTest extends ServiceTest {
 
     @Test
     void retryFromGitLabWithoutActionIsEvaluated() {
-        // GitLab's "Retry" re-sends the payload without `action` (shared/gitlab/README.md).
+        // GitLab's "Retry" re-sends the payload without `action` (ee/app/services/external_status_checks/retry_service.rb).
         String id = Webhooks.accept(Payloads.without(Payloads.COMPLIANT, "/object_attributes/action"));
         journal.awaitState(id, JobState.REPORTED);
     }

@@ -10,6 +10,7 @@ import io.policygate.journal.JobState;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.InjectGitLab;
 import io.policygate.testing.Journal;
+import io.policygate.testing.StubbedServers;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -50,5 +51,6 @@ class RestartRecoveryTest {
         }
         // The job that had a verdict waiting is evaluated again from GitLab's facts and reported: its attempts go on.
         assertEquals(2, journal.job(LeftoverJournal.REPORTING).attempts());
+        StubbedServers.assertNoUnexpectedRequest(gitlab);
     }
 }

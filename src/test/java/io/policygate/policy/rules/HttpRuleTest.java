@@ -15,6 +15,7 @@ import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.FakeMergeRequest;
 import io.policygate.policy.Outcome;
 import io.policygate.policy.RuleResult;
+import io.policygate.testing.StubbedServers;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +34,11 @@ class HttpRuleTest {
 
     @AfterEach
     void stop() {
-        service.stop();
+        try {
+            StubbedServers.assertNoUnexpectedRequest(service);
+        } finally {
+            service.stop();
+        }
     }
 
     private RuleResult evaluate(String timeout, Integer retries) {

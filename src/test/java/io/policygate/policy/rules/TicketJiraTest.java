@@ -18,6 +18,7 @@ import io.policygate.policy.MergeRequestData;
 import io.policygate.policy.Outcome;
 import io.policygate.policy.RuleContext;
 import io.policygate.policy.RuleResult;
+import io.policygate.testing.StubbedServers;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,11 @@ class TicketJiraTest {
 
     @AfterEach
     void stop() {
-        jira.stop();
+        try {
+            StubbedServers.assertNoUnexpectedRequest(jira);
+        } finally {
+            jira.stop();
+        }
     }
 
     private void issue(String key, int status, String body) {
