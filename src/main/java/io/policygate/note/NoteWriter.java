@@ -14,6 +14,7 @@ import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.gitlab.MergeRequestNotes;
 import io.policygate.http.PagePaths;
 import io.policygate.journal.JournalStore;
+import io.policygate.journal.WorkDue;
 import io.policygate.policy.Verdict;
 import io.policygate.worker.RetrySchedule;
 import io.quarkus.runtime.ShutdownEvent;
@@ -100,9 +101,11 @@ public class NoteWriter {
         journal.releaseLeases(owner);
     }
 
-    /** A verdict with a due note was just reported. */
-    public void wakeUp() {
-        wakeUps.release();
+    /** A verdict with a due note was just reported: the writer takes it now rather than at the next poll. */
+    void onWorkDue(@Observes WorkDue due) {
+        if (due == WorkDue.NOTE) {
+            wakeUps.release();
+        }
     }
 
     private void work() {

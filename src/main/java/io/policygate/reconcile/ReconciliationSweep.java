@@ -12,12 +12,13 @@ import io.policygate.gitlab.StatusCheck;
 import io.policygate.gitlab.StatusMode;
 import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
+import io.policygate.journal.WorkDue;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.worker.EvaluationQueue;
-import io.policygate.worker.JobWorker;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -49,7 +50,7 @@ public class ReconciliationSweep {
     private final JournalStore journal;
     private final MergeRequestReads reads;
     private final EvaluationQueue queue;
-    private final JobWorker worker;
+    private final Event<WorkDue> due;
     private final ReconcileConfig config;
     private final GitLabConfig gitlab;
     private final ServiceConfig service;
@@ -57,12 +58,12 @@ public class ReconciliationSweep {
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
 
     @Inject
-    public ReconciliationSweep(JournalStore journal, MergeRequestReads reads, EvaluationQueue queue, JobWorker worker,
+    public ReconciliationSweep(JournalStore journal, MergeRequestReads reads, EvaluationQueue queue, Event<WorkDue> due,
             ReconcileConfig config, GitLabConfig gitlab, ServiceConfig service, GitLabStartupCheck startup) {
         this.journal = journal;
         this.reads = reads;
         this.queue = queue;
-        this.worker = worker;
+        this.due = due;
         this.config = config;
         this.gitlab = gitlab;
         this.service = service;
@@ -106,7 +107,7 @@ public class ReconciliationSweep {
             }
         }
         if (queued > 0) {
-            worker.wakeUp();
+            due.fire(WorkDue.JOB);
         }
         LOG.infof("Reconciliation: %d projects, %d open merge requests, %d evaluations queued", checks.size(),
                 mergeRequests, queued);

@@ -11,7 +11,8 @@ import io.policygate.journal.Enqueued;
 import io.policygate.journal.JournalStore;
 import io.policygate.journal.JournalUnavailableException;
 import io.policygate.journal.RepeatedDeliveryException;
-import io.policygate.worker.JobWorker;
+import io.policygate.journal.WorkDue;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -45,17 +46,17 @@ public class GitLabWebhookResource {
     private final WebhookConfig config;
     private final GitLabConfig gitlab;
     private final JournalStore journal;
-    private final JobWorker worker;
+    private final Event<WorkDue> due;
     private final WebhookMetrics metrics;
 
     @Inject
     public GitLabWebhookResource(WebhookSignature signature, WebhookConfig config, GitLabConfig gitlab,
-            JournalStore journal, JobWorker worker, WebhookMetrics metrics) {
+            JournalStore journal, Event<WorkDue> due, WebhookMetrics metrics) {
         this.signature = signature;
         this.config = config;
         this.gitlab = gitlab;
         this.journal = journal;
-        this.worker = worker;
+        this.due = due;
         this.metrics = metrics;
     }
 
@@ -124,7 +125,7 @@ public class GitLabWebhookResource {
         }
         metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
         if (!enqueued.duplicate()) {
-            worker.wakeUp();
+            due.fire(WorkDue.JOB);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("evaluationId", enqueued.id());

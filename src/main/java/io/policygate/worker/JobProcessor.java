@@ -23,12 +23,13 @@ import io.policygate.journal.JobState;
 import io.policygate.journal.JournalStore;
 import io.policygate.journal.NewVerdict;
 import io.policygate.journal.ReportAttempt;
-import io.policygate.note.NoteWriter;
+import io.policygate.journal.WorkDue;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -59,7 +60,7 @@ public class JobProcessor {
     private final GitLabCircuitBreaker breaker;
     private final GitLabStartupCheck gitlab;
     private final EvaluationQueue queue;
-    private final NoteWriter notes;
+    private final Event<WorkDue> due;
     private final RetrySchedule retrySchedule;
     private final ReportConfig reportConfig;
     private final ServiceConfig service;
@@ -72,7 +73,7 @@ public class JobProcessor {
 
     @Inject
     public JobProcessor(JournalStore journal, ActivePolicies policies, GitLabFacts facts, StatusCheckReporter reporter,
-            GitLabCircuitBreaker breaker, GitLabStartupCheck gitlab, EvaluationQueue queue, NoteWriter notes,
+            GitLabCircuitBreaker breaker, GitLabStartupCheck gitlab, EvaluationQueue queue, Event<WorkDue> due,
             RetrySchedule retrySchedule, ReportConfig reportConfig, ServiceConfig service, WebhookConfig webhook,
             ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.journal = journal;
@@ -82,7 +83,7 @@ public class JobProcessor {
         this.breaker = breaker;
         this.gitlab = gitlab;
         this.queue = queue;
-        this.notes = notes;
+        this.due = due;
         this.retrySchedule = retrySchedule;
         this.reportConfig = reportConfig;
         this.service = service;
@@ -296,7 +297,7 @@ public class JobProcessor {
                     LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());
                     webhookToReport.record(Duration.between(job.createdAt(), finished));
                     if (noteDue) {
-                        notes.wakeUp();
+                        due.fire(WorkDue.NOTE);
                     }
                 } else if (finalState == JobState.SUPERSEDED) {
                     LOG.infof("Evaluation %s for %s superseded: %s", job.id(), job.key(), outcome.detail());

@@ -4,6 +4,7 @@ import io.policygate.config.WorkerConfig;
 import io.policygate.gitlab.GitLabCircuitBreaker;
 import io.policygate.journal.Job;
 import io.policygate.journal.JournalStore;
+import io.policygate.journal.WorkDue;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -89,9 +90,11 @@ public class JobWorker {
         }
     }
 
-    /** A new job is in the journal: let an idle worker take it now rather than at the next poll. */
-    public void wakeUp() {
-        wakeUps.release();
+    /** A new job is in the journal: an idle worker takes it now rather than at the next poll. */
+    void onWorkDue(@Observes WorkDue due) {
+        if (due == WorkDue.JOB) {
+            wakeUps.release();
+        }
     }
 
     private void work() {
