@@ -16,9 +16,11 @@ import io.policygate.journal.WorkDue;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.worker.EvaluationQueue;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,6 +45,8 @@ public class ReconciliationSweep {
 
     private static final Logger LOG = Logger.getLogger(ReconciliationSweep.class);
     private static final Set<String> NEEDS_US = Set.of("pending", "failed");
+    /** How long a stop waits for a sweep to reach its next merge request: one GitLab read or two. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     /** What one sweep did. */
     public record Result(int projects, int mergeRequests, int queued) {
@@ -56,6 +61,8 @@ public class ReconciliationSweep {
     private final ServiceConfig service;
     private final GitLabStartupCheck startup;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
+    private final AtomicInteger sweeping = new AtomicInteger();
+    private volatile boolean stopping;
 
     @Inject
     public ReconciliationSweep(JournalStore journal, MergeRequestReads reads, EvaluationQueue queue, Event<WorkDue> due,
@@ -88,8 +95,32 @@ public class ReconciliationSweep {
         return sweep(checks);
     }
 
-    /** These projects, for these of their status checks (project id to check ids), paced as every sweep is. */
+    /**
+     * These projects, for these of their status checks (project id to check ids), paced as every sweep is. A sweep
+     * stops between two merge requests when the service stops: what it has not looked at, the next sweep will.
+     */
     public Result sweep(Map<Long, Set<Long>> checks) {
+        sweeping.incrementAndGet();
+        try {
+            return sweepWhileRunning(checks);
+        } finally {
+            sweeping.decrementAndGet();
+        }
+    }
+
+    /**
+     * Lets a sweep in progress finish the merge request it is at before the beans it uses are gone (a sweep cut
+     * off by the shutdown would fail with an error in the log of a clean stop).
+     */
+    void onStop(@Observes ShutdownEvent stop) throws InterruptedException {
+        stopping = true;
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (sweeping.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private Result sweepWhileRunning(Map<Long, Set<Long>> checks) {
         int mergeRequests = 0;
         int queued = 0;
         RequestPace pace = new RequestPace(config.requestsPerSecond());
@@ -97,7 +128,7 @@ public class ReconciliationSweep {
             try {
                 for (JsonNode mr : reads.openMergeRequests(project.getKey())) {
                     mergeRequests++;
-                    if (!pace.await()) {
+                    if (stopping || !pace.await()) {
                         return new Result(checks.size(), mergeRequests, queued);
                     }
                     queued += reconcile(project.getKey(), mr, project.getValue());
