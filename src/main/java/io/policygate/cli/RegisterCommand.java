@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.policygate.gitlab.ReportOutcome;
+import io.policygate.gitlab.GitLabAnswer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -354,16 +355,14 @@ final class RegisterCommand implements Callable<Integer> {
         try {
             HttpResponse<String> response = HTTP.send(request.header("PRIVATE-TOKEN", token)
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                String hint = ReportOutcome.transientStatus(response.statusCode())
-                        ? ": GitLab is busy or failing; run register again (it changes only what differs)"
-                        : switch (response.statusCode()) {
-                            case 401 -> ": the token is invalid or lacks the api scope";
-                            case 403 -> ": the token's user needs the Maintainer role to manage status checks";
-                            case 404 -> ": not found, or not visible to the token's user";
-                            default -> "";
-                        };
-                throw new GitLabError("GitLab answered " + response.statusCode() + " to " + what + hint);
+            GitLabAnswer answer = GitLabAnswer.of(GitLabAnswer.Request.CHECK_SETTINGS, what, response.statusCode(),
+                    response.body(), null, response.headers().firstValue("Retry-After").orElse(null), Instant.now());
+            if (answer instanceof GitLabAnswer.Transient busy) {
+                throw new GitLabError(busy.detail() + ": GitLab is busy or failing; run register again (it changes"
+                        + " only what differs)");
+            }
+            if (answer instanceof GitLabAnswer.Refused refused) {
+                throw new GitLabError(refused.answer() + (refused.fix().isEmpty() ? "" : ": " + refused.fix()));
             }
             return response;
         } catch (IOException e) {

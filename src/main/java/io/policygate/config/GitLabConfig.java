@@ -37,7 +37,7 @@ public interface GitLabConfig {
     @WithDefault("5")
     int breakerFailures();
 
-    /** How long reports pause once the breaker opens; doubles while GitLab stays down, up to 5 minutes. */
+    /** How long reports pause once the breaker opens, before one job probes GitLab; again after a failed probe. */
     @WithDefault("30s")
     Duration breakerOpenFor();
 }

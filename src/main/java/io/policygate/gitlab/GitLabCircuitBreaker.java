@@ -2,93 +2,133 @@ package io.policygate.gitlab;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.GitLabConfig;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
 /**
- * Stops every job from hammering a GitLab that is down. After {@code breaker-failures} transient
- * failures in a row the breaker opens: no status is posted until {@code breaker-open-for} has passed
- * (doubling while GitLab stays down, capped at 5 minutes); then one probe goes through, and its answer
- * closes or re-opens the breaker. Waiting jobs are postponed in the journal, not counted as attempts.
+ * Stops every job from hammering a GitLab that is down: SmallRye Fault Tolerance's circuit breaker around each
+ * step that talks to GitLab. After {@code breaker-failures} failing steps in a row it opens; no step goes through
+ * until {@code breaker-open-for} has passed; then one step probes GitLab, and its answer closes or re-opens the
+ * breaker. A step that is turned away is postponed in the journal by its caller, not counted as an attempt, so
+ * the waiting outlives a restart; the breaker itself is in memory, per replica.
  */
 @ApplicationScoped
 public class GitLabCircuitBreaker {
 
     private static final Logger LOG = Logger.getLogger(GitLabCircuitBreaker.class);
-    private static final Duration MAX_OPEN = Duration.ofMinutes(5);
 
     private final Clock clock;
-    private final int threshold;
-    private final Duration firstOpen;
-    private int consecutiveFailures;
-    private Duration openFor;
-    private Instant openUntil;
-    private boolean probing;
+    private final GitLabConfig config;
+    private final Guard guard;
+    private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
+    private volatile Instant openedAt = Instant.EPOCH;
+    /** Whether the one probe a half-open breaker lets through is out. */
+    private volatile boolean probing;
 
     @Inject
     public GitLabCircuitBreaker(GitLabConfig config, Clock clock, MeterRegistry metrics) {
         this.clock = clock;
-        this.threshold = config.breakerFailures();
-        this.firstOpen = config.breakerOpenFor();
-        this.openFor = firstOpen;
+        this.config = config;
+        // A window of breaker-failures calls that must all fail: that many failures in a row open it.
+        this.guard = Guard.create().withDescription("gitlab")
+                .withCircuitBreaker()
+                .requestVolumeThreshold(config.breakerFailures())
+                .failureRatio(1.0)
+                .successThreshold(1)
+                .delay(config.breakerOpenFor().toMillis(), ChronoUnit.MILLIS)
+                .when(Failed.class::isInstance)
+                .onStateChange(this::changed)
+                .done()
+                .build();
         metrics.gauge("policy_gate_gitlab_circuit_open", this, b -> b.isOpen() ? 1 : 0);
     }
 
-    /** Empty when a request may go to GitLab now; otherwise when to try again. */
-    public synchronized Optional<Instant> blockedUntil() {
-        if (openUntil == null) {
-            return Optional.empty();
-        }
-        Instant now = clock.instant();
-        if (now.isBefore(openUntil)) {
-            return Optional.of(openUntil);
-        }
-        if (probing) {
-            // One probe at a time; the others look again shortly.
-            return Optional.of(now.plusSeconds(1));
-        }
-        probing = true;
-        return Optional.empty();
-    }
+    /** A step the breaker turned away; {@code until} is when it is worth trying again. */
+    public static final class Blocked extends Exception {
+        private final transient Instant until;
 
-    /** GitLab answered (any status but 429/5xx): it is up. */
-    public synchronized void recordAnswer() {
-        if (openUntil != null) {
-            LOG.info("GitLab answers again; reporting resumes");
+        Blocked(Instant until) {
+            super("GitLab is failing; paused until " + until, null, false, false);
+            this.until = until;
         }
-        consecutiveFailures = 0;
-        openUntil = null;
-        probing = false;
-        openFor = firstOpen;
-    }
 
-    /** No answer, 429 or 5xx. */
-    public synchronized void recordFailure() {
-        consecutiveFailures++;
-        if (probing || (openUntil == null && consecutiveFailures >= threshold)) {
-            if (probing) {
-                openFor = openFor.multipliedBy(2).compareTo(MAX_OPEN) > 0 ? MAX_OPEN : openFor.multipliedBy(2);
-            }
-            probing = false;
-            openUntil = clock.instant().plus(openFor);
-            LOG.warnf("GitLab failed %d times in a row; pausing reports until %s", consecutiveFailures, openUntil);
+        public Instant until() {
+            return until;
         }
     }
 
     /**
-     * True while no work that ends in a report is worth starting: the breaker is open, or its one probe
-     * is still out. Asks without side effects (unlike {@link #blockedUntil()}).
+     * Runs {@code step}, which talks to GitLab, through the breaker; a result that is {@code failed} (no answer,
+     * 429, 5xx) counts towards opening it, any other result closes it.
+     *
+     * @throws Blocked when the breaker is open, or its one probe is out
      */
-    public synchronized boolean holding() {
-        return openUntil != null && (probing || clock.instant().isBefore(openUntil));
+    @SuppressWarnings("unchecked")
+    public <T> T call(Supplier<T> step, Predicate<T> failed) throws Blocked {
+        try {
+            return (T) guard.get(() -> {
+                if (state == CircuitBreakerState.HALF_OPEN) {
+                    probing = true;
+                }
+                T result = step.get();
+                if (failed.test(result)) {
+                    throw new Failed(result);
+                }
+                return result;
+            }, Object.class);
+        } catch (Failed e) {
+            return (T) e.result;
+        } catch (CircuitBreakerOpenException e) {
+            Instant now = clock.instant();
+            Instant reopens = openedAt.plus(config.breakerOpenFor());
+            // Half-open with its probe out: the others look again shortly.
+            throw new Blocked(state == CircuitBreakerState.OPEN && reopens.isAfter(now) ? reopens : now.plusSeconds(1));
+        }
     }
 
-    synchronized boolean isOpen() {
-        return openUntil != null;
+    /**
+     * True while no work that talks to GitLab is worth starting: the breaker is open, or its one probe is still
+     * out. Asks without side effects (unlike {@link #call}).
+     */
+    public boolean holding() {
+        CircuitBreakerState now = state;
+        return now == CircuitBreakerState.OPEN || (now == CircuitBreakerState.HALF_OPEN && probing);
+    }
+
+    boolean isOpen() {
+        return state != CircuitBreakerState.CLOSED;
+    }
+
+    private void changed(CircuitBreakerState next) {
+        CircuitBreakerState before = state;
+        probing = false;
+        if (next == CircuitBreakerState.OPEN) {
+            openedAt = clock.instant();
+            LOG.warnf("GitLab failed %s; pausing reports until %s", before == CircuitBreakerState.HALF_OPEN
+                    ? "the probe" : config.breakerFailures() + " times in a row",
+                    openedAt.plus(config.breakerOpenFor()));
+        } else if (next == CircuitBreakerState.CLOSED) {
+            LOG.info("GitLab answers again; reporting resumes");
+        }
+        state = next;
+    }
+
+    /** A step's result that counts as a failure of GitLab, carried through the guard. */
+    private static final class Failed extends RuntimeException {
+        private final transient Object result;
+
+        Failed(Object result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
     }
 }

@@ -3,19 +3,24 @@ package io.policygate.gitlab;
 import io.policygate.policy.DataUnavailableException;
 
 /**
- * GitLab answered a read with a status that is not worth another try (see ReportOutcome#transientStatus): the
- * token may not see it, or it does not exist. Not retried.
+ * GitLab refused a read ({@link GitLabAnswer.Refused}): the token may not see it, or it does not exist. Not
+ * retried; the message says what to fix.
  */
 public class GitLabRefusal extends DataUnavailableException {
 
-    private final int status;
+    private final transient GitLabAnswer.Refused refused;
 
-    public GitLabRefusal(int status, String message) {
-        super(message);
-        this.status = status;
+    GitLabRefusal(GitLabAnswer.Refused refused) {
+        super(refused.detail());
+        this.refused = refused;
     }
 
     public int status() {
-        return status;
+        return refused.status();
+    }
+
+    /** What GitLab said, without the fix. */
+    public String answer() {
+        return refused.answer();
     }
 }

@@ -162,29 +162,23 @@ public class MergeRequestNotes {
             response = request.get();
         } catch (RuntimeException e) {
             calls.count(endpoint, null);
-            throw new Answer(0, new Outcome.Transient(ReportOutcome.fromFailure(e).detail(), null));
+            throw new Answer(0, new Outcome.Transient(GitLabAnswer.unanswered("request to GitLab", e).detail(), null));
         }
-        calls.count(endpoint, response.getStatus());
         int status = response.getStatus();
+        calls.count(endpoint, status);
         if (status >= 200 && status < 300) {
             return response;
         }
-        String text = response.hasEntity() ? response.readEntity(String.class) : "";
-        String retryAfter = response.getHeaderString("Retry-After");
-        response.close();
-        String answer = "GitLab answered " + status + " to the " + endpoint.replace('_', ' ') + " request"
-                + (text.isBlank() ? "" : ": " + ReportOutcome.shorten(text));
-        if (ReportOutcome.transientStatus(status)) {
-            throw new Answer(status, new Outcome.Transient(answer,
-                    ReportOutcome.parseRetryAfter(retryAfter, clock.instant())));
+        GitLabAnswer answer;
+        try (response) {
+            answer = GitLabAnswer.of(GitLabAnswer.Request.NOTE, "the " + endpoint.replace('_', ' ') + " request",
+                    status, response.hasEntity() ? response.readEntity(String.class) : "", null,
+                    response.getHeaderString("Retry-After"), clock.instant());
         }
-        throw new Answer(status, new Outcome.Rejected(answer + switch (status) {
-            case 401 -> ". Fix: policy-gate.gitlab.token is invalid, expired or lacks the api scope";
-            case 403 -> ". Fix: the token's user may not comment on this merge request; give it at least the"
-                    + " Reporter role, or set policy-gate.report.comment=never";
-            case 404 -> ". Fix: the merge request or note is gone, or the token's user cannot see the project";
-            default -> "";
-        }));
+        if (answer instanceof GitLabAnswer.Transient t) {
+            throw new Answer(status, new Outcome.Transient(t.detail(), t.retryAfter()));
+        }
+        throw new Answer(status, new Outcome.Rejected(((GitLabAnswer.Refused) answer).detail()));
     }
 
     private JsonNode body(Response response, String what) throws Answer {

@@ -11,12 +11,15 @@ import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
+import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +42,8 @@ public class MergeRequestReads {
     private static final int PER_PAGE = 100;
     /** 100 pages of 100: more than GitLab itself shows for one merge request. */
     private static final int MAX_PAGES = 100;
+    /** Tries of one read within the call: 200 ms, then 400 ms apart (SmallRye Fault Tolerance's retry). */
     private static final int ATTEMPTS = 3;
-    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
     /**
      * Characters of diffs and commit messages each cache holds: a version carries every changed file's diff, so
      * the bound is by size, not by count (16 Mi characters take at most 32 MiB of heap).
@@ -53,6 +56,11 @@ public class MergeRequestReads {
     private final GitLabApi api;
     private final ObjectMapper json;
     private final GitLabCallMetrics calls;
+    private final Guard retries = Guard.create().withDescription("gitlab-reads")
+            .withRetry().maxRetries(ATTEMPTS - 1).delay(200, ChronoUnit.MILLIS).jitter(50, ChronoUnit.MILLIS)
+            .withExponentialBackoff().factor(2).done()
+            .retryOn(TransientRead.class).done()
+            .build();
     private final Cache<String, Object> forVerdicts = shaCache();
     private final Cache<String, Object> forTrials = shaCache();
     private final Cache<Long, String> projectPaths = Caffeine.newBuilder().maximumSize(10_000)
@@ -190,31 +198,28 @@ public class MergeRequestReads {
     }
 
     private long versionIdFor(CheckKey key, String sha) {
-        List<JsonNode> versions = readPages("diff versions",
+        List<DiffVersion> versions = readPages("diff versions",
                 page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE),
-                version -> sha.equalsIgnoreCase(version.path("head_commit_sha").asText()));
-        if (versions.isEmpty() || !sha.equalsIgnoreCase(versions.get(versions.size() - 1).path("head_commit_sha")
-                .asText())) {
+                node -> typed(node, DiffVersion.class, "diff versions"), version -> version.isOf(sha));
+        if (versions.isEmpty() || !versions.get(versions.size() - 1).isOf(sha)) {
             // GitLab makes a merge request's diff version after a push, in the background: it may come.
             throw new DataUnavailableException("GitLab has no diff version of the merge request for commit " + sha
                     + " (yet: GitLab makes one after each push)");
         }
-        return versions.get(versions.size() - 1).path("id").asLong();
+        return versions.get(versions.size() - 1).id();
     }
 
     private Version readVersion(CheckKey key, String sha, long versionId) {
-        JsonNode body = read("diff version",
-                () -> api.version(key.projectId(), key.mergeRequestIid(), versionId)).body();
+        DiffVersion version = typed(read("diff version",
+                () -> api.version(key.projectId(), key.mergeRequestIid(), versionId)).body(), DiffVersion.class,
+                "diff version");
         // The version was found by its SHA; one that says otherwise must not stand in for it.
-        if (!sha.equalsIgnoreCase(body.path("head_commit_sha").asText())) {
+        if (!version.isOf(sha)) {
             throw new DataUnavailableException("GitLab's diff version " + versionId + " is of commit "
-                    + body.path("head_commit_sha").asText("?") + ", not " + sha);
+                    + (version.headCommitSha().isEmpty() ? "?" : version.headCommitSha()) + ", not " + sha);
         }
-        List<Change> changes = new ArrayList<>();
-        body.path("diffs").forEach(node -> changes.add(change(node)));
-        List<Commit> commits = new ArrayList<>();
-        body.path("commits").forEach(node -> commits.add(commit(node)));
-        return new Version(List.copyOf(changes), List.copyOf(commits));
+        return new Version(version.diffs().stream().map(DiffVersion.Diff::change).toList(),
+                version.commits().stream().map(DiffVersion.VersionCommit::commit).toList());
     }
 
     private static String prefix(CheckKey key, String sha) {
@@ -269,12 +274,13 @@ public class MergeRequestReads {
     }
 
     private <T> List<T> readAllPages(String what, Function<Integer, Response> call, Function<JsonNode, T> item) {
-        return readPages(what, call, node -> false).stream().map(item).toList();
+        return readPages(what, call, item, node -> false);
     }
 
     /** Reads page after page until the last, or until an item is {@code enough}; the items read, in order. */
-    private List<JsonNode> readPages(String what, Function<Integer, Response> call, Predicate<JsonNode> enough) {
-        List<JsonNode> all = new ArrayList<>();
+    private <T> List<T> readPages(String what, Function<Integer, Response> call, Function<JsonNode, T> item,
+            Predicate<T> enough) {
+        List<T> all = new ArrayList<>();
         int page = 1;
         for (int pages = 0; pages < MAX_PAGES; pages++) {
             int current = page;
@@ -283,8 +289,9 @@ public class MergeRequestReads {
                 throw new DataUnavailableException("GitLab's " + what + " answer is not a list");
             }
             for (JsonNode node : result.body()) {
-                all.add(node);
-                if (enough.test(node)) {
+                T read = item.apply(node);
+                all.add(read);
+                if (enough.test(read)) {
                     return all;
                 }
             }
@@ -305,55 +312,48 @@ public class MergeRequestReads {
             throw new DataUnavailableException("policy-gate.gitlab.url is not set, so the merge request's " + what
                     + " cannot be read");
         }
-        String failure = null;
-        Duration wait = FIRST_RETRY;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            if (attempt > 1) {
-                sleep(wait);
-                wait = wait.multipliedBy(2);
-            }
-            try (Response response = call.get()) {
-                String text = response.hasEntity() ? response.readEntity(String.class) : "";
-                int status = response.getStatus();
-                calls.count(what.replace(' ', '_'), status);
-                if (status >= 200 && status < 300) {
-                    String next = response.getHeaderString("X-Next-Page");
-                    return new Page(json.readTree(text), next == null || next.isBlank() ? null : Integer.valueOf(next));
-                }
-                failure = "GitLab answered " + status + " to the " + what + " read";
-                if (!ReportOutcome.transientStatus(status)) {
-                    throw new GitLabRefusal(status, failure + " (1 attempt)");
-                }
-            } catch (GitLabRefusal e) {
-                throw e;
-            } catch (JsonProcessingException | NumberFormatException e) {
-                throw new DataUnavailableException("GitLab's " + what + " answer cannot be read: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                calls.count(what.replace(' ', '_'), null);
-                failure = ReportOutcome.fromFailure(e).detail();
-            }
-        }
-        throw new DataUnavailableException(failure + " (" + ATTEMPTS + " attempts)");
-    }
-
-    private static Change change(JsonNode node) {
-        return new Change(node.path("new_path").asText(), node.path("old_path").asText(),
-                node.path("new_file").asBoolean(), node.path("deleted_file").asBoolean(),
-                node.path("renamed_file").asBoolean(), node.path("diff").asText(""));
-    }
-
-    private static Commit commit(JsonNode node) {
-        return new Commit(node.path("id").asText(), node.path("title").asText(), node.path("message").asText(),
-                node.path("author_name").asText(), node.path("author_email").asText());
-    }
-
-
-    private static void sleep(Duration duration) {
         try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DataUnavailableException("interrupted while waiting to read GitLab again");
+            return retries.get(() -> attempt(what, call), Page.class);
+        } catch (TransientRead e) {
+            throw new DataUnavailableException(e.getMessage() + " (" + ATTEMPTS + " attempts)");
+        }
+    }
+
+    /** One try; a transient answer is thrown as {@link TransientRead}, which {@link #retries} retries. */
+    private Page attempt(String what, Supplier<Response> call) {
+        GitLabAnswer answer;
+        try (Response response = call.get()) {
+            calls.count(what.replace(' ', '_'), response.getStatus());
+            answer = GitLabAnswer.of(GitLabAnswer.Request.READ, "the " + what + " read", response.getStatus(),
+                    response.hasEntity() ? response.readEntity(String.class) : "",
+                    response.getHeaderString("X-Next-Page"), null, Instant.now());
+        } catch (RuntimeException e) {
+            calls.count(what.replace(' ', '_'), null);
+            answer = GitLabAnswer.unanswered("request to GitLab", e);
+        }
+        if (answer instanceof GitLabAnswer.Success success) {
+            return page(what, success);
+        }
+        if (answer instanceof GitLabAnswer.Refused refused) {
+            throw new GitLabRefusal(new GitLabAnswer.Refused(refused.status(), refused.answer() + " (1 attempt)",
+                    refused.fix()));
+        }
+        throw new TransientRead(((GitLabAnswer.Transient) answer).detail());
+    }
+
+    /** A read worth another try within the call. */
+    private static final class TransientRead extends RuntimeException {
+        TransientRead(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+
+    private Page page(String what, GitLabAnswer.Success success) {
+        try {
+            return new Page(json.readTree(success.body()),
+                    success.nextPage() == null ? null : Integer.valueOf(success.nextPage()));
+        } catch (JsonProcessingException | NumberFormatException e) {
+            throw new DataUnavailableException("GitLab's " + what + " answer cannot be read: " + e.getMessage(), e);
         }
     }
 }

@@ -167,7 +167,7 @@ public class PolicyPreview {
             String fix = e.status() == 401 ? "policy-gate.gitlab.token is invalid or expired"
                     : "check the name, and that policy-gate's token user is a member with at least the Reporter role";
             throw new ProblemException(403, "scope-not-accessible", "Forbidden", "GitLab does not show " + what
-                    + " to policy-gate (" + e.getMessage() + "): " + fix, e.status() == 401 ? null : field);
+                    + " to policy-gate (" + e.answer() + "): " + fix, e.status() == 401 ? null : field);
         } catch (DataUnavailableException e) {
             throw new ProblemException(502, "gitlab-unavailable", "Bad Gateway", "GitLab could not be asked for " + what
                     + ": " + e.getMessage(), null);

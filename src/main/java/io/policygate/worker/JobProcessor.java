@@ -128,27 +128,25 @@ public class JobProcessor {
         if (trigger.isEmpty()) {
             return;
         }
+        Instant started = clock.instant();
+        Step step;
         if (facts.readsGitLab()) {
-            // The step is one probe of GitLab: while the breaker holds, the job waits without counting an attempt.
-            Optional<Instant> blocked = breaker.blockedUntil();
-            if (blocked.isPresent()) {
+            // The whole step is one call through the breaker: while it holds, the job waits without counting an
+            // attempt.
+            try {
+                step = breaker.call(() -> judge(job, owner, trigger.get()),
+                        judged -> judged != null && judged.outcome() instanceof ReportOutcome.Transient);
+            } catch (GitLabCircuitBreaker.Blocked blocked) {
                 // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
-                journal.postpone(job.id(), owner, blocked.get().plus(retrySchedule.spread()),
-                        "GitLab is failing; paused until " + blocked.get(), null);
+                journal.postpone(job.id(), owner, blocked.until().plus(retrySchedule.spread()), blocked.getMessage(),
+                        null);
                 return;
             }
+        } else {
+            step = judge(job, owner, trigger.get());
         }
-        Instant started = clock.instant();
-        Step step = judge(job, owner, trigger.get());
         if (step == null) {
             return;
-        }
-        if (facts.readsGitLab()) {
-            if (step.outcome() instanceof ReportOutcome.Transient) {
-                breaker.recordFailure();
-            } else {
-                breaker.recordAnswer();
-            }
         }
         settle(job, owner, started, step);
         if (step.moved() != null) {

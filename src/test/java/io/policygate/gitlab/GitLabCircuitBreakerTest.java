@@ -1,37 +1,37 @@
 package io.policygate.gitlab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.policygate.config.GitLabConfig;
+import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.ServiceTest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-class GitLabCircuitBreakerTest {
+/**
+ * The breaker on its own, with real time (SmallRye Fault Tolerance keeps its own): a breaker of this test's
+ * making, so the service's own is not disturbed. Inside Quarkus because the programmatic API needs its container.
+ */
+@QuarkusTest
+@WithTestResource(GitLabWireMock.class)
+class GitLabCircuitBreakerTest extends ServiceTest {
 
-    private Instant now = Instant.parse("2026-11-24T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
+    private static final Duration OPEN_FOR = Duration.ofMillis(400);
+    private static final String FAILED = "503";
+    private static final String ANSWERED = "201";
 
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final GitLabCircuitBreaker breaker = new GitLabCircuitBreaker(config(3, OPEN_FOR), Clock.systemUTC(),
+            new SimpleMeterRegistry());
 
     private static GitLabConfig config(int failures, Duration openFor) {
         return (GitLabConfig) Proxy.newProxyInstance(GitLabConfig.class.getClassLoader(), new Class<?>[] {GitLabConfig.class},
@@ -42,40 +42,51 @@ class GitLabCircuitBreakerTest {
                 });
     }
 
-    @Test
-    void opensAfterTheThresholdProbesOnceAndBacksOffWhileGitLabStaysDown() {
-        GitLabCircuitBreaker breaker = new GitLabCircuitBreaker(config(3, Duration.ofSeconds(30)), clock,
-                new SimpleMeterRegistry());
-        breaker.recordFailure();
-        breaker.recordFailure();
-        assertEquals(Optional.empty(), breaker.blockedUntil());
-        breaker.recordFailure();
-        assertEquals(Optional.of(now.plusSeconds(30)), breaker.blockedUntil());
-
-        now = now.plusSeconds(30);
-        assertEquals(Optional.empty(), breaker.blockedUntil(), "one probe goes through");
-        assertTrue(breaker.blockedUntil().isPresent(), "a second caller waits for the probe");
-        breaker.recordFailure();
-        assertEquals(Optional.of(now.plusSeconds(60)), breaker.blockedUntil(), "open for twice as long");
-
-        now = now.plusSeconds(60);
-        assertEquals(Optional.empty(), breaker.blockedUntil());
-        breaker.recordAnswer();
-        assertEquals(Optional.empty(), breaker.blockedUntil());
-        breaker.recordFailure();
-        assertEquals(Optional.empty(), breaker.blockedUntil(), "closed again: the count starts over");
+    private String step(String answer) throws GitLabCircuitBreaker.Blocked {
+        return breaker.call(() -> answer, FAILED::equals);
     }
 
     @Test
-    void openTimeIsCappedAtFiveMinutes() {
-        GitLabCircuitBreaker breaker = new GitLabCircuitBreaker(config(1, Duration.ofMinutes(2)), clock,
-                new SimpleMeterRegistry());
-        breaker.recordFailure();
-        for (int i = 0; i < 4; i++) {
-            now = breaker.blockedUntil().orElseThrow();
-            assertEquals(Optional.empty(), breaker.blockedUntil());
-            breaker.recordFailure();
+    void opensAfterTheThresholdProbesOnceAndClosesWhenGitLabAnswers() throws Exception {
+        assertEquals(FAILED, step(FAILED));
+        assertEquals(FAILED, step(FAILED));
+        assertFalse(breaker.holding(), "two failures in a row are not enough");
+        assertEquals(FAILED, step(FAILED), "the failing step's own result is handed back");
+        assertTrue(breaker.holding());
+        Instant before = Instant.now();
+        GitLabCircuitBreaker.Blocked blocked = assertThrows(GitLabCircuitBreaker.Blocked.class, () -> step(ANSWERED));
+        assertTrue(!blocked.until().isBefore(before) && !blocked.until().isAfter(before.plus(OPEN_FOR)),
+                "blocked until it may probe: " + blocked.until());
+
+        awaitProbe();
+        String probe = breaker.call(() -> {
+            assertTrue(breaker.holding(), "while the probe is out, nothing else starts");
+            assertThrows(GitLabCircuitBreaker.Blocked.class, () -> step(ANSWERED), "a second caller waits");
+            return FAILED;
+        }, FAILED::equals);
+        assertEquals(FAILED, probe);
+        assertTrue(breaker.holding(), "a failed probe opens it again");
+
+        awaitProbe();
+        assertEquals(ANSWERED, step(ANSWERED));
+        assertFalse(breaker.isOpen(), "an answered probe closes it");
+        assertEquals(FAILED, step(FAILED));
+        assertEquals(FAILED, step(FAILED));
+        assertFalse(breaker.holding(), "closed again: the count starts over");
+    }
+
+    @Test
+    void anAnswerBetweenFailuresKeepsItClosed() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            step(FAILED);
+            step(FAILED);
+            step(ANSWERED);
         }
-        assertEquals(Optional.of(now.plus(Duration.ofMinutes(5))), breaker.blockedUntil());
+        assertFalse(breaker.isOpen());
+    }
+
+    private void awaitProbe() {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !breaker.holding());
     }
 }

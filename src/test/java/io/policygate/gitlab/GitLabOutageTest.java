@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GitLab down: the circuit breaker stops the workers from hammering it (test config: open after 5
- * failures for 1 s, doubling), and every job is reported once it is back.
+ * failures, one probe a second), and every job is reported once it is back.
  */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)

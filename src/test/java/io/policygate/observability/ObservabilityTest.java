@@ -53,6 +53,11 @@ class ObservabilityTest extends ServiceTest {
                 .body(containsString("policy_gate_queue_oldest_seconds"))
                 .body(containsString("policy_gate_dead_letters"))
                 .body(containsString("policy_gate_webhook_to_report_seconds_bucket"))
-                .body(containsString("policy_gate_gitlab_circuit_open 0.0"));
+                .body(containsString("policy_gate_gitlab_circuit_open 0.0"))
+                // SmallRye Fault Tolerance's own: the breaker around each step, the retries within each read.
+                .body(containsString("ft_circuitbreaker_state_current{method=\"gitlab\",state=\"closed\"} 1.0"))
+                .body(containsString("ft_circuitbreaker_calls_total{circuitBreakerResult=\"success\",method=\"gitlab\"}"))
+                .body(containsString("ft_retry_calls_total{method=\"gitlab-reads\",retried=\"false\","
+                        + "retryResult=\"valueReturned\"}"));
     }
 }
