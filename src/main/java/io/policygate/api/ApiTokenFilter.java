@@ -28,7 +28,9 @@ public class ApiTokenFilter {
         String detail = token.configured()
                 ? "send Authorization: Bearer <policy-gate.api.token>"
                 : "the API is closed: set policy-gate.api.token (POLICY_GATE_API_TOKEN) to use it";
-        return Optional.of(Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        return Optional.of(Response.status(401)
+                .type(Problem.MEDIA_TYPE)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .entity(new Problem("urn:policy-gate:problem:unauthenticated", "Unauthorized", 401, detail, null))
                 .build());
     }

@@ -28,8 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 public class EvaluateResource {
 
     /** The answer: which merge request, at which SHA, and the verdict. */
-    public record Evaluation(long projectId, long mergeRequestIid, String sha, long statusCheckId, Verdict verdict) {
-    }
+    public record Evaluation(long projectId, long mergeRequestIid, String sha, long statusCheckId, Verdict verdict) {}
 
     private final ActivePolicies policies;
     private final MergeRequestReads reads;
@@ -48,7 +47,8 @@ public class EvaluateResource {
     public Response evaluate(byte[] body) {
         ParsedEvent parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
         if (parsed instanceof ParsedEvent.Ignored ignored) {
-            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason())).build();
+            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason()))
+                    .build();
         }
         MergeRequestEvent event = ((ParsedEvent.Actionable) parsed).event();
         Verdict verdict = policies.evaluate(event, reads.forTrial(event.key(), event.sha()));

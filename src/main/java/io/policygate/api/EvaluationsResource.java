@@ -26,9 +26,13 @@ public class EvaluationsResource {
     }
 
     @GET
-    public EvaluationHistory.Page list(@QueryParam("project") String project, @QueryParam("mr") String mr,
-            @QueryParam("status") String status, @QueryParam("ifEnforced") String ifEnforced,
-            @QueryParam("tampered") String tampered, @QueryParam("limit") String limit,
+    public EvaluationHistory.Page list(
+            @QueryParam("project") String project,
+            @QueryParam("mr") String mr,
+            @QueryParam("status") String status,
+            @QueryParam("ifEnforced") String ifEnforced,
+            @QueryParam("tampered") String tampered,
+            @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
         return history.list(EvaluationHistory.query(project, mr, status, ifEnforced, tampered, limit, cursor));
     }
@@ -41,7 +45,11 @@ public class EvaluationsResource {
 
     /** 404 for an evaluation id the journal does not hold. */
     public static ProblemException notFound(String id) {
-        return new ProblemException(404, "not-found", "Not Found",
-                "no evaluation " + id + " (it may have been pruned: policy-gate.history.keep)", null);
+        return new ProblemException(
+                404,
+                "not-found",
+                "Not Found",
+                "no evaluation " + id + " (it may have been pruned: policy-gate.history.keep)",
+                null);
     }
 }

@@ -24,16 +24,13 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Produces(MediaType.APPLICATION_JSON)
 public class PoliciesResource {
 
-    public record PolicySummary(String name, String file, int line, PolicyMode mode, String description,
-            List<String> rules) {
-    }
+    public record PolicySummary(
+            String name, String file, int line, PolicyMode mode, String description, List<String> rules) {}
 
     /** {@code lastLoad} may differ from what is in force: a rejected set leaves the last good one in place. */
-    public record PoliciesView(List<PolicySummary> policies, List<PolicySet.PolicyFile> files, LastLoad lastLoad) {
-    }
+    public record PoliciesView(List<PolicySummary> policies, List<PolicySet.PolicyFile> files, LastLoad lastLoad) {}
 
-    public record LastLoad(Instant at, boolean ok, List<PolicySet.PolicyFile> files, List<PolicyError> errors) {
-    }
+    public record LastLoad(Instant at, boolean ok, List<PolicySet.PolicyFile> files, List<PolicyError> errors) {}
 
     private final ActivePolicies active;
 
@@ -46,7 +43,9 @@ public class PoliciesResource {
     public PoliciesView list() {
         PolicySet set = active.current();
         ActivePolicies.LoadStatus status = active.lastLoad();
-        return new PoliciesView(set.policies().stream().map(PoliciesResource::summary).toList(), set.files(),
+        return new PoliciesView(
+                set.policies().stream().map(PoliciesResource::summary).toList(),
+                set.files(),
                 new LastLoad(status.at(), status.ok(), status.files(), status.errors()));
     }
 
@@ -59,7 +58,12 @@ public class PoliciesResource {
     }
 
     private static PolicySummary summary(Policy policy) {
-        return new PolicySummary(policy.name(), policy.source().file(), policy.source().line(), policy.mode(),
-                policy.description(), policy.rules().stream().map(PolicyRule::type).toList());
+        return new PolicySummary(
+                policy.name(),
+                policy.source().file(),
+                policy.source().line(),
+                policy.mode(),
+                policy.description(),
+                policy.rules().stream().map(PolicyRule::type).toList());
     }
 }

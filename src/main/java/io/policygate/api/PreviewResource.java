@@ -35,8 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 public class PreviewResource {
 
     /** 422 for an invalid candidate set: every error with file, line and field, as {@code validate} prints them. */
-    public record InvalidPolicies(String type, String title, int status, String detail, List<PolicyError> errors) {
-    }
+    public record InvalidPolicies(String type, String title, int status, String detail, List<PolicyError> errors) {}
 
     private final PolicyPreview previews;
     private final PreviewStore store;
@@ -62,8 +61,13 @@ public class PreviewResource {
         try {
             request = json.readValue(body, PreviewRequest.class);
         } catch (JsonProcessingException e) {
-            throw new ProblemException(400, "invalid-preview", "Bad Request", "the body must be JSON like"
-                    + " {\"files\": {\"name.yaml\": \"<yaml>\"}, \"group\": \"payments\"}: " + e.getOriginalMessage(),
+            throw new ProblemException(
+                    400,
+                    "invalid-preview",
+                    "Bad Request",
+                    "the body must be JSON like"
+                            + " {\"files\": {\"name.yaml\": \"<yaml>\"}, \"group\": \"payments\"}: "
+                            + e.getOriginalMessage(),
                     null);
         } catch (IOException e) {
             throw new ProblemException(400, "invalid-preview", "Bad Request", "the body cannot be read", null);
@@ -73,11 +77,18 @@ public class PreviewResource {
         }
         try {
             Preview preview = previews.run(request);
-            return Response.ok(preview).header("Location", paths.page("/preview/" + preview.id())).build();
+            return Response.ok(preview)
+                    .header("Location", paths.page("/preview/" + preview.id()))
+                    .build();
         } catch (PolicyLoadException e) {
-            return Response.status(422).type(Problem.MEDIA_TYPE).entity(new InvalidPolicies(
-                    "urn:policy-gate:problem:invalid-policies", "Unprocessable Content", 422,
-                    e.errors().size() + " error(s) in the candidate policy files; nothing was evaluated", e.errors()))
+            return Response.status(422)
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(new InvalidPolicies(
+                            "urn:policy-gate:problem:invalid-policies",
+                            "Unprocessable Content",
+                            422,
+                            e.errors().size() + " error(s) in the candidate policy files; nothing was evaluated",
+                            e.errors()))
                     .build();
         }
     }
@@ -91,7 +102,12 @@ public class PreviewResource {
     @GET
     @Path("/{id}")
     public Preview get(@PathParam("id") String id) {
-        return store.find(id).orElseThrow(() -> new ProblemException(404, "not-found", "Not Found",
-                "no preview " + id + " (previews are kept as long as policy-gate.history.keep)", null));
+        return store.find(id)
+                .orElseThrow(() -> new ProblemException(
+                        404,
+                        "not-found",
+                        "Not Found",
+                        "no preview " + id + " (previews are kept as long as policy-gate.history.keep)",
+                        null));
     }
 }

@@ -40,16 +40,13 @@ public class RegisteredChecksResource {
     private static final Logger LOG = Logger.getLogger(RegisteredChecksResource.class);
 
     /** One status check of one project, as GitLab numbers them. */
-    public record RegisteredCheck(Long projectId, Long checkId) {
-    }
+    public record RegisteredCheck(Long projectId, Long checkId) {}
 
     /** The body: {@code {"checks": [{"projectId": 6, "checkId": 12}]}}. */
-    public record RegisteredChecks(List<RegisteredCheck> checks) {
-    }
+    public record RegisteredChecks(List<RegisteredCheck> checks) {}
 
     /** The answer: how many projects and checks are being swept. */
-    public record Sweeping(String state, int projects, int checks) {
-    }
+    public record Sweeping(String state, int projects, int checks) {}
 
     private final JournalStore journal;
     private final ReconciliationSweep sweep;
@@ -58,8 +55,12 @@ public class RegisteredChecksResource {
     private final ObjectMapper json;
 
     @Inject
-    public RegisteredChecksResource(JournalStore journal, ReconciliationSweep sweep, DryRunOrNoGitLab noGitLab,
-            ManagedExecutor executor, ObjectMapper json) {
+    public RegisteredChecksResource(
+            JournalStore journal,
+            ReconciliationSweep sweep,
+            DryRunOrNoGitLab noGitLab,
+            ManagedExecutor executor,
+            ObjectMapper json) {
         this.journal = journal;
         this.sweep = sweep;
         this.noGitLab = noGitLab;
@@ -72,8 +73,13 @@ public class RegisteredChecksResource {
     public Response record(byte[] body) {
         Map<Long, Set<Long>> checks = read(body);
         if (noGitLab.applies()) {
-            throw new ProblemException(409, "no-gitlab", "Conflict", "policy-gate runs as a dry run or without"
-                    + " policy-gate.gitlab.url: it has no GitLab to read the open merge requests from", null);
+            throw new ProblemException(
+                    409,
+                    "no-gitlab",
+                    "Conflict",
+                    "policy-gate runs as a dry run or without"
+                            + " policy-gate.gitlab.url: it has no GitLab to read the open merge requests from",
+                    null);
         }
         // Recorded before the answer: should this replica stop before the sweep ends, the next sweep covers them.
         journal.recordRegisteredChecks(checks);
@@ -81,12 +87,16 @@ public class RegisteredChecksResource {
             try {
                 sweep.sweep(checks);
             } catch (RuntimeException e) {
-                LOG.warnf("The sweep of the registered checks stopped (%s); the next reconciliation covers them",
+                LOG.warnf(
+                        "The sweep of the registered checks stopped (%s); the next reconciliation covers them",
                         e.getMessage());
             }
         });
-        return Response.accepted(new Sweeping("sweeping", checks.size(),
-                checks.values().stream().mapToInt(Set::size).sum())).build();
+        return Response.accepted(new Sweeping(
+                        "sweeping",
+                        checks.size(),
+                        checks.values().stream().mapToInt(Set::size).sum()))
+                .build();
     }
 
     private Map<Long, Set<Long>> read(byte[] body) {
@@ -94,8 +104,10 @@ public class RegisteredChecksResource {
         try {
             request = json.readValue(body, RegisteredChecks.class);
         } catch (JsonProcessingException e) {
-            throw invalid("checks", "the body must be JSON like {\"checks\": [{\"projectId\": 6, \"checkId\": 12}]}: "
-                    + e.getOriginalMessage());
+            throw invalid(
+                    "checks",
+                    "the body must be JSON like {\"checks\": [{\"projectId\": 6, \"checkId\": 12}]}: "
+                            + e.getOriginalMessage());
         } catch (IOException e) {
             throw invalid(null, "the body cannot be read");
         }

@@ -12,17 +12,21 @@ import java.time.Duration;
 /** A running policy-gate's API as the commands call it: JSON in and out, the API token as a bearer token. */
 final class PolicyGateApi {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private PolicyGateApi() {
-    }
+    private PolicyGateApi() {}
 
     /** POSTs {@code body} to {@code path} (such as /api/v1/policies/preview) of the policy-gate at {@code url}. */
     static HttpResponse<String> post(String url, String path, String token, JsonNode body, Duration timeout)
             throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .timeout(timeout)
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
  * GitLab unless the command asks it). Each command has its {@code --help}.
  */
 @QuarkusMain
-@Command(name = "java -jar policy-gate.jar", mixinStandardHelpOptions = true,
+@Command(
+        name = "java -jar policy-gate.jar",
+        mixinStandardHelpOptions = true,
         versionProvider = PolicyGateMain.Version.class,
         description = "Without a command: the server. With one: that command, then exit (0 success, 1 failures,"
                 + " 2 a usage error).",

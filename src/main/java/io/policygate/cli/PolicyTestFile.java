@@ -24,23 +24,33 @@ record PolicyTestFile(Path file, List<Case> cases) {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    record Case(int line, String name, String payload, Map<String, JsonNode> set, List<String> labels,
-            List<ChangeSpec> changes, List<CommitSpec> commits, String author, Expect expect) {
-    }
+    record Case(
+            int line,
+            String name,
+            String payload,
+            Map<String, JsonNode> set,
+            List<String> labels,
+            List<ChangeSpec> changes,
+            List<CommitSpec> commits,
+            String author,
+            Expect expect) {}
 
-    record ChangeSpec(String path, String oldPath, Boolean added, Boolean deleted, Boolean renamed, String diff) {
-    }
+    record ChangeSpec(String path, String oldPath, Boolean added, Boolean deleted, Boolean renamed, String diff) {}
 
-    record CommitSpec(String sha, String message, String authorName, String authorEmail) {
-    }
+    record CommitSpec(String sha, String message, String authorName, String authorEmail) {}
 
-    record Expect(String verdict, Map<String, String> policies, List<String> messages) {
-    }
+    record Expect(String verdict, Map<String, String> policies, List<String> messages) {}
 
     /** The fields of one case as written (line is filled in from the YAML). */
-    private record CaseFields(String name, String payload, Map<String, JsonNode> set, List<String> labels,
-            List<ChangeSpec> changes, List<CommitSpec> commits, String author, Expect expect) {
-    }
+    private record CaseFields(
+            String name,
+            String payload,
+            Map<String, JsonNode> set,
+            List<String> labels,
+            List<ChangeSpec> changes,
+            List<CommitSpec> commits,
+            String author,
+            Expect expect) {}
 
     /** A test file that cannot be read as one; the message names file, line and field. */
     static final class InvalidTestFile extends Exception {
@@ -71,15 +81,25 @@ record PolicyTestFile(Path file, List<Case> cases) {
             String pointer = "/cases/" + i;
             CaseFields fields = bind(file, document, pointer, cases.get(i));
             String where = file + ":" + document.lineOf(pointer) + ": cases[" + i + "]";
-            if (fields.name() == null || fields.payload() == null || fields.expect() == null
+            if (fields.name() == null
+                    || fields.payload() == null
+                    || fields.expect() == null
                     || fields.expect().verdict() == null) {
                 throw new InvalidTestFile(where + ": name, payload and expect.verdict are required");
             }
             if (!List.of("passed", "failed").contains(fields.expect().verdict())) {
                 throw new InvalidTestFile(where + ".expect.verdict: must be passed or failed");
             }
-            read.add(new Case(document.lineOf(pointer), fields.name(), fields.payload(), fields.set(), fields.labels(),
-                    fields.changes(), fields.commits(), fields.author(), fields.expect()));
+            read.add(new Case(
+                    document.lineOf(pointer),
+                    fields.name(),
+                    fields.payload(),
+                    fields.set(),
+                    fields.labels(),
+                    fields.changes(),
+                    fields.commits(),
+                    fields.author(),
+                    fields.expect()));
         }
         return new PolicyTestFile(file, read);
     }
@@ -90,11 +110,12 @@ record PolicyTestFile(Path file, List<Case> cases) {
             return BINDER.treeToValue(node, CaseFields.class);
         } catch (UnrecognizedPropertyException e) {
             String at = pointer + YamlDocument.pointerOf(e);
-            throw new InvalidTestFile(file + ":" + document.lineOf(at) + ": " + YamlDocument.fieldName(at) + ": unknown field '"
-                    + e.getPropertyName() + "'");
+            throw new InvalidTestFile(file + ":" + document.lineOf(at) + ": " + YamlDocument.fieldName(at)
+                    + ": unknown field '" + e.getPropertyName() + "'");
         } catch (MismatchedInputException e) {
             String at = pointer + YamlDocument.pointerOf(e);
-            throw new InvalidTestFile(file + ":" + document.lineOf(at) + ": " + YamlDocument.fieldName(at) + ": wrong type");
+            throw new InvalidTestFile(
+                    file + ":" + document.lineOf(at) + ": " + YamlDocument.fieldName(at) + ": wrong type");
         } catch (IOException e) {
             throw new InvalidTestFile(file + ":" + document.lineOf(pointer) + ": " + e.getMessage());
         }

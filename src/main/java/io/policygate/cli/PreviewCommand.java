@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
  * and reads GitLab with its own token. Made for a policy repository's merge request pipeline: it prints
  * the flips and exits 0; it exits 1 when the folder is invalid or no preview could be made.
  */
-@Command(name = "preview", mixinStandardHelpOptions = true,
+@Command(
+        name = "preview",
+        mixinStandardHelpOptions = true,
         description = "What the policy folder would change on the open merge requests of a group or projects, asked"
                 + " of a running policy-gate (POST /api/v1/policies/preview). Prints the flips; exit 0 when a preview"
                 + " was made, 1 when the folder is invalid or none could be made.")
@@ -41,23 +43,43 @@ final class PreviewCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
     @Option(names = "--policies", required = true, paramLabel = "DIR", description = "the candidate policy folder")
     Path policies;
-    @Option(names = "--group", paramLabel = "ID_OR_PATH", description = "the group whose open merge requests to"
-            + " evaluate (subgroups included)")
+
+    @Option(
+            names = "--group",
+            paramLabel = "ID_OR_PATH",
+            description = "the group whose open merge requests to" + " evaluate (subgroups included)")
     String group;
-    @Option(names = "--project", paramLabel = "ID_OR_PATH", description = "a project whose open merge requests to"
-            + " evaluate (repeatable)")
+
+    @Option(
+            names = "--project",
+            paramLabel = "ID_OR_PATH",
+            description = "a project whose open merge requests to" + " evaluate (repeatable)")
     List<String> projects = new ArrayList<>();
+
     @Option(names = "--status-check", paramLabel = "NAME", description = "evaluate as for this status check")
     String statusCheck;
-    @Option(names = "--url", paramLabel = "POLICY_GATE_URL", defaultValue = "${env:POLICY_GATE_URL}",
+
+    @Option(
+            names = "--url",
+            paramLabel = "POLICY_GATE_URL",
+            defaultValue = "${env:POLICY_GATE_URL}",
             description = "policy-gate's address (default: the environment variable POLICY_GATE_URL)")
     String url;
-    @Option(names = "--token-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_API_TOKEN",
+
+    @Option(
+            names = "--token-env",
+            paramLabel = "VAR",
+            defaultValue = "POLICY_GATE_API_TOKEN",
             description = "the environment variable holding policy-gate's API token (default: ${DEFAULT-VALUE})")
     String tokenEnv;
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600",
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
             description = "how long to wait for the preview (default: ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
@@ -85,8 +107,10 @@ final class PreviewCommand implements Callable<Integer> {
             return printErrors(e.errors(), policies.toString());
         }
         try {
-            return answer(PolicyGateApi.post(url, "/api/v1/policies/preview", token, body(files),
-                    Duration.ofSeconds(timeoutSeconds)), url);
+            return answer(
+                    PolicyGateApi.post(
+                            url, "/api/v1/policies/preview", token, body(files), Duration.ofSeconds(timeoutSeconds)),
+                    url);
         } catch (IOException e) {
             out.println("FAILED: policy-gate at " + url + " could not be asked: " + e);
             return 1;
@@ -121,8 +145,12 @@ final class PreviewCommand implements Callable<Integer> {
         JsonNode body = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
         if (response.statusCode() == 422 && body.has("errors")) {
             List<PolicyError> errors = new ArrayList<>();
-            body.get("errors").forEach(e -> errors.add(new PolicyError(e.path("file").asText(), e.path("line").asInt(),
-                    e.path("field").asText(null), e.path("message").asText())));
+            body.get("errors")
+                    .forEach(e -> errors.add(new PolicyError(
+                            e.path("file").asText(),
+                            e.path("line").asInt(),
+                            e.path("field").asText(null),
+                            e.path("message").asText())));
             return printErrors(errors, "the candidate policies");
         }
         if (response.statusCode() != 200) {
@@ -131,14 +159,19 @@ final class PreviewCommand implements Callable<Integer> {
             return 1;
         }
         JsonNode counts = body.path("counts");
-        out.printf("Impact on %d open merge requests of %s%n", counts.path("mergeRequests").asInt(),
-                body.path("scope").asText());
+        out.printf(
+                "Impact on %d open merge requests of %s%n",
+                counts.path("mergeRequests").asInt(), body.path("scope").asText());
         section(body, "to-failed", "Would flip to failed");
         section(body, "to-passed", "Would flip to passed");
         out.printf("Unchanged: %d%n", counts.path("unchanged").asInt());
-        body.path("notEvaluated").forEach(n -> out.printf("Not evaluated: %s: %s%n", n.path("where").asText(),
-                n.path("reason").asText()));
-        out.printf("Details: %s/preview/%s%n", url.replaceAll("/+$", ""), body.path("id").asText());
+        body.path("notEvaluated")
+                .forEach(n -> out.printf(
+                        "Not evaluated: %s: %s%n",
+                        n.path("where").asText(), n.path("reason").asText()));
+        out.printf(
+                "Details: %s/preview/%s%n",
+                url.replaceAll("/+$", ""), body.path("id").asText());
         return 0;
     }
 
@@ -151,11 +184,21 @@ final class PreviewCommand implements Callable<Integer> {
         });
         out.printf("%s: %d%n", heading, flipped.size());
         for (JsonNode mr : flipped) {
-            out.printf("  %s!%d  %s%n", mr.path("projectPath").asText(), mr.path("iid").asLong(),
+            out.printf(
+                    "  %s!%d  %s%n",
+                    mr.path("projectPath").asText(),
+                    mr.path("iid").asLong(),
                     mr.path("title").asText());
-            mr.path("rules").forEach(rule -> out.printf("    %s (%s): %s -> %s%s%n", rule.path("policy").asText(),
-                    rule.path("type").asText(), rule.path("live").asText(), rule.path("candidate").asText(),
-                    rule.path("message").isTextual() ? ": " + rule.path("message").asText() : ""));
+            mr.path("rules")
+                    .forEach(rule -> out.printf(
+                            "    %s (%s): %s -> %s%s%n",
+                            rule.path("policy").asText(),
+                            rule.path("type").asText(),
+                            rule.path("live").asText(),
+                            rule.path("candidate").asText(),
+                            rule.path("message").isTextual()
+                                    ? ": " + rule.path("message").asText()
+                                    : ""));
         }
     }
 

@@ -42,18 +42,27 @@ import picocli.CommandLine.Spec;
  * check exists, so register hands the checks to policy-gate ({@code POST /api/v1/registered-checks}), which
  * evaluates the open merge requests through its journal.
  */
-@Command(name = "register", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Creates or updates, by name, the external status check that calls policy-gate on one project"
-                + " or on every project of a group, then has policy-gate evaluate their open merge requests (GitLab"
-                + " sends a new check's payload only when a merge request changes). Changes only what differs.",
+@Command(
+        name = "register",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Creates or updates, by name, the external status check that calls policy-gate on one project"
+                    + " or on every project of a group, then has policy-gate evaluate their open merge requests (GitLab"
+                    + " sends a new check's payload only when a merge request changes). Changes only what differs.",
             "Exit 0 when every project is registered, 1 when any failed (the reason is printed per project), 2 on a"
-                    + " usage error."},
-        footer = {"", "The GitLab token (Maintainer role) and the shared secret are read from the environment variables"
-                + " --token-env and --secret-env name; policy-gate's API token from --api-token-env."})
+                    + " usage error."
+        },
+        footer = {
+            "",
+            "The GitLab token (Maintainer role) and the shared secret are read from the environment variables"
+                    + " --token-env and --secret-env name; policy-gate's API token from --api-token-env."
+        })
 final class RegisterCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** GitLab takes a status check's shared_secret since 17.3; before, the API ignores it without a word. */
     private static final int[] SIGNED_CHECKS_SINCE = {17, 3};
 
@@ -61,38 +70,78 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Scope scope;
-    @Option(names = "--url", paramLabel = "EXTERNAL_URL", description = "policy-gate's webhook URL as GitLab calls it,"
-            + " e.g. https://policy-gate.example.com/webhooks/gitlab")
+
+    @Option(
+            names = "--url",
+            paramLabel = "EXTERNAL_URL",
+            description = "policy-gate's webhook URL as GitLab calls it,"
+                    + " e.g. https://policy-gate.example.com/webhooks/gitlab")
     String url;
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "policy-gate",
+
+    @Option(
+            names = "--name",
+            paramLabel = "NAME",
+            defaultValue = "policy-gate",
             description = "the status check's name (default: ${DEFAULT-VALUE})")
     String name;
-    @Option(names = "--protected-branch", paramLabel = "NAME", description = "a protected branch the check applies to"
-            + " (repeatable); none: every branch, and a limit set before is removed")
+
+    @Option(
+            names = "--protected-branch",
+            paramLabel = "NAME",
+            description = "a protected branch the check applies to"
+                    + " (repeatable); none: every branch, and a limit set before is removed")
     List<String> branches = new ArrayList<>();
+
     @Option(names = "--rotate-secret", description = "set the secret on checks that have one too")
     boolean rotateSecret;
-    @Option(names = "--allow-insecure-url", description = "accept an http:// --url (GitLab would send every merge"
-            + " request and its signature in clear text)")
+
+    @Option(
+            names = "--allow-insecure-url",
+            description = "accept an http:// --url (GitLab would send every merge"
+                    + " request and its signature in clear text)")
     boolean allowInsecureUrl;
-    @Option(names = "--dry-run", description = "change nothing; print what would change and the open merge requests"
-            + " that would be evaluated")
+
+    @Option(
+            names = "--dry-run",
+            description =
+                    "change nothing; print what would change and the open merge requests" + " that would be evaluated")
     boolean dryRun;
-    @Option(names = "--gitlab-url", paramLabel = "URL", defaultValue = "${env:POLICY_GATE_GITLAB_URL}",
+
+    @Option(
+            names = "--gitlab-url",
+            paramLabel = "URL",
+            defaultValue = "${env:POLICY_GATE_GITLAB_URL}",
             description = "GitLab's address (default: the environment variable POLICY_GATE_GITLAB_URL)")
     String gitlabUrl;
-    @Option(names = "--token-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_GITLAB_TOKEN",
+
+    @Option(
+            names = "--token-env",
+            paramLabel = "VAR",
+            defaultValue = "POLICY_GATE_GITLAB_TOKEN",
             description = "the environment variable holding the GitLab token (default: ${DEFAULT-VALUE})")
     String tokenEnv;
-    @Option(names = "--secret-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_WEBHOOK_SECRET",
+
+    @Option(
+            names = "--secret-env",
+            paramLabel = "VAR",
+            defaultValue = "POLICY_GATE_WEBHOOK_SECRET",
             description = "the environment variable holding the shared secret (default: ${DEFAULT-VALUE})")
     String secretEnv;
-    @Option(names = "--policy-gate-url", paramLabel = "URL", defaultValue = "${env:POLICY_GATE_URL}",
+
+    @Option(
+            names = "--policy-gate-url",
+            paramLabel = "URL",
+            defaultValue = "${env:POLICY_GATE_URL}",
             description = "policy-gate's address, where its API is (default: the environment variable POLICY_GATE_URL)")
     String policyGateUrl;
-    @Option(names = "--api-token-env", paramLabel = "VAR", defaultValue = "POLICY_GATE_API_TOKEN",
+
+    @Option(
+            names = "--api-token-env",
+            paramLabel = "VAR",
+            defaultValue = "POLICY_GATE_API_TOKEN",
             description = "the environment variable holding policy-gate's API token (default: ${DEFAULT-VALUE})")
     String apiTokenEnv;
 
@@ -100,7 +149,11 @@ final class RegisterCommand implements Callable<Integer> {
     static final class Scope {
         @Option(names = "--project", required = true, paramLabel = "ID_OR_PATH", description = "one project")
         String project;
-        @Option(names = "--group", required = true, paramLabel = "ID_OR_PATH",
+
+        @Option(
+                names = "--group",
+                required = true,
+                paramLabel = "ID_OR_PATH",
                 description = "every project of a group, subgroups included")
         String group;
     }
@@ -163,27 +216,34 @@ final class RegisterCommand implements Callable<Integer> {
                 failed++;
             }
         }
-        out.printf("%s%d created, %d updated, %d unchanged, %d failed%n", dryRun ? "dry run: " : "", created,
-                updated, unchanged, failed);
+        out.printf(
+                "%s%d created, %d updated, %d unchanged, %d failed%n",
+                dryRun ? "dry run: " : "", created, updated, unchanged, failed);
         return failed == 0 ? 0 : 1;
     }
 
     private void validate() {
         if (url == null || !url.matches("https?://.+")) {
-            throw new ParameterException(spec.commandLine(), "--url must be policy-gate's webhook URL, e.g."
-                    + " https://policy-gate.example.com/webhooks/gitlab");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--url must be policy-gate's webhook URL, e.g."
+                            + " https://policy-gate.example.com/webhooks/gitlab");
         }
         if (url.startsWith("http://") && !allowInsecureUrl) {
-            throw new ParameterException(spec.commandLine(), "--url is http://: GitLab would send every merge request"
-                    + " and its signature in clear text. Use https://, or add --allow-insecure-url for a network you"
-                    + " trust");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--url is http://: GitLab would send every merge request"
+                            + " and its signature in clear text. Use https://, or add --allow-insecure-url for a network you"
+                            + " trust");
         }
         if (gitlabUrl == null || gitlabUrl.isBlank()) {
             throw new ParameterException(spec.commandLine(), "set POLICY_GATE_GITLAB_URL or --gitlab-url");
         }
         if (!dryRun && (policyGateUrl == null || !policyGateUrl.matches("https?://.+"))) {
-            throw new ParameterException(spec.commandLine(), "set POLICY_GATE_URL or --policy-gate-url to policy-gate's"
-                    + " address: register has it evaluate the open merge requests, which GitLab would not send");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "set POLICY_GATE_URL or --policy-gate-url to policy-gate's"
+                            + " address: register has it evaluate the open merge requests, which GitLab would not send");
         }
     }
 
@@ -211,12 +271,13 @@ final class RegisterCommand implements Callable<Integer> {
     private void handOver(Map<Long, Long> registered, String apiToken) throws GitLabError {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode checks = body.putArray("checks");
-        registered.forEach((project, check) -> checks.addObject().put("projectId", project).put("checkId", check));
+        registered.forEach(
+                (project, check) -> checks.addObject().put("projectId", project).put("checkId", check));
         String path = "/api/v1/registered-checks";
         String where = policyGateUrl.replaceAll("/+$", "") + path;
         try {
-            HttpResponse<String> response = PolicyGateApi.post(policyGateUrl, path, apiToken, body,
-                    Duration.ofSeconds(30));
+            HttpResponse<String> response =
+                    PolicyGateApi.post(policyGateUrl, path, apiToken, body, Duration.ofSeconds(30));
             if (response.statusCode() != 202) {
                 throw new GitLabError("policy-gate answered " + response.statusCode() + " to POST " + where + ": "
                         + read(response.body()).path("detail").asText(response.body())
@@ -237,15 +298,15 @@ final class RegisterCommand implements Callable<Integer> {
      * What register did (or would do) to one project: created, updated or unchanged, in words, and the check's id
      * (none for a check a dry run would create).
      */
-    private record Change(String kind, String description, Optional<Long> checkId) {
-    }
+    private record Change(String kind, String description, Optional<Long> checkId) {}
 
     /** Refuses a GitLab that would create checks without their secret: they would all be answered 401. */
     private void requireSignedChecks() throws GitLabError {
         String version = get("/version").body().path("version").asText("");
         Matcher number = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
         if (!number.find()) {
-            throw new GitLabError("GitLab's version is unknown ('" + version + "'): register needs GitLab 17.3 or later");
+            throw new GitLabError(
+                    "GitLab's version is unknown ('" + version + "'): register needs GitLab 17.3 or later");
         }
         int major = Integer.parseInt(number.group(1));
         int minor = Integer.parseInt(number.group(2));
@@ -262,7 +323,8 @@ final class RegisterCommand implements Callable<Integer> {
         if (!branches.isEmpty()) {
             Map<String, Long> protectedBranches = new TreeMap<>();
             for (JsonNode branch : getAll("/projects/" + projectId + "/protected_branches")) {
-                protectedBranches.put(branch.path("name").asText(), branch.path("id").asLong());
+                protectedBranches.put(
+                        branch.path("name").asText(), branch.path("id").asLong());
             }
             for (String branch : branches) {
                 Long id = protectedBranches.get(branch);
@@ -273,28 +335,34 @@ final class RegisterCommand implements Callable<Integer> {
             }
         }
         Optional<JsonNode> existing = getAll("/projects/" + projectId + "/external_status_checks").stream()
-                .filter(check -> name.equals(check.path("name").asText())).findFirst();
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("external_url", url)
+                .filter(check -> name.equals(check.path("name").asText()))
+                .findFirst();
+        ObjectNode body = JSON.createObjectNode()
+                .put("name", name)
+                .put("external_url", url)
                 .put("shared_secret", secret);
         // Always sent, empty for every branch: leaving it out would keep branches a previous run set.
         branchIds.forEach(body.putArray("protected_branch_ids")::add);
         if (existing.isEmpty()) {
             Optional<Long> created = Optional.empty();
             if (!dryRun) {
-                long id = read(send("POST", "/projects/" + projectId + "/external_status_checks", body).body())
-                        .path("id").asLong(0);
+                long id = read(send("POST", "/projects/" + projectId + "/external_status_checks", body)
+                                .body())
+                        .path("id")
+                        .asLong(0);
                 if (id <= 0) {
                     throw new GitLabError("GitLab created the check but its answer names no id");
                 }
                 created = Optional.of(id);
             }
-            return new Change("created", (dryRun ? "would create" : "created") + " check '" + name + "' -> " + url,
-                    created);
+            return new Change(
+                    "created", (dryRun ? "would create" : "created") + " check '" + name + "' -> " + url, created);
         }
         JsonNode check = existing.get();
         Optional<Long> checkId = Optional.of(check.path("id").asLong());
         Set<Long> currentBranches = new TreeSet<>();
-        check.path("protected_branches").forEach(b -> currentBranches.add(b.path("id").asLong()));
+        check.path("protected_branches")
+                .forEach(b -> currentBranches.add(b.path("id").asLong()));
         List<String> changes = new ArrayList<>();
         if (!check.path("external_url").asText().equals(url)) {
             changes.add(check.path("external_url").asText() + " -> " + url);
@@ -310,14 +378,23 @@ final class RegisterCommand implements Callable<Integer> {
             changes.add("secret replaced");
         }
         if (changes.isEmpty()) {
-            return new Change("unchanged", "check '" + name + "' (" + check.path("id").asLong()
-                    + ") already up to date", checkId);
+            return new Change(
+                    "unchanged",
+                    "check '" + name + "' (" + check.path("id").asLong() + ") already up to date",
+                    checkId);
         }
         if (!dryRun) {
-            send("PUT", "/projects/" + projectId + "/external_status_checks/" + check.path("id").asLong(), body);
+            send(
+                    "PUT",
+                    "/projects/" + projectId + "/external_status_checks/"
+                            + check.path("id").asLong(),
+                    body);
         }
-        return new Change("updated", (dryRun ? "would update" : "updated") + " check '" + name
-                + "' (" + check.path("id").asLong() + "): " + String.join("; ", changes), checkId);
+        return new Change(
+                "updated",
+                (dryRun ? "would update" : "updated") + " check '" + name + "' ("
+                        + check.path("id").asLong() + "): " + String.join("; ", changes),
+                checkId);
     }
 
     private List<JsonNode> projects() throws GitLabError {
@@ -327,8 +404,7 @@ final class RegisterCommand implements Callable<Integer> {
         return getAll("/groups/" + encode(scope.group) + "/projects?include_subgroups=true&archived=false");
     }
 
-    private record Page(JsonNode body, String nextPage) {
-    }
+    private record Page(JsonNode body, String nextPage) {}
 
     private List<JsonNode> getAll(String path) throws GitLabError {
         List<JsonNode> all = new ArrayList<>();
@@ -343,20 +419,34 @@ final class RegisterCommand implements Callable<Integer> {
 
     private Page get(String path) throws GitLabError {
         HttpResponse<String> response = call(HttpRequest.newBuilder(uri(path)).GET(), path);
-        return new Page(read(response.body()), response.headers().firstValue("X-Next-Page").orElse(null));
+        return new Page(
+                read(response.body()),
+                response.headers().firstValue("X-Next-Page").orElse(null));
     }
 
     private HttpResponse<String> send(String method, String path, JsonNode body) throws GitLabError {
-        return call(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body.toString())), method + " " + path);
+        return call(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body.toString())),
+                method + " " + path);
     }
 
     private HttpResponse<String> call(HttpRequest.Builder request, String what) throws GitLabError {
         try {
-            HttpResponse<String> response = HTTP.send(request.header("PRIVATE-TOKEN", token)
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            GitLabAnswer answer = GitLabAnswer.of(GitLabAnswer.Request.CHECK_SETTINGS, what, response.statusCode(),
-                    response.body(), null, response.headers().firstValue("Retry-After").orElse(null), Instant.now());
+            HttpResponse<String> response = HTTP.send(
+                    request.header("PRIVATE-TOKEN", token)
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            GitLabAnswer answer = GitLabAnswer.of(
+                    GitLabAnswer.Request.CHECK_SETTINGS,
+                    what,
+                    response.statusCode(),
+                    response.body(),
+                    null,
+                    response.headers().firstValue("Retry-After").orElse(null),
+                    Instant.now());
             if (answer instanceof GitLabAnswer.Transient busy) {
                 throw new GitLabError(busy.detail() + ": GitLab is busy or failing; run register again (it changes"
                         + " only what differs)");

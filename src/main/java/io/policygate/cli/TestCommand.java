@@ -36,7 +36,9 @@ import picocli.CommandLine.Parameters;
  * {@code test [DIR]}: validates the policies in DIR, then runs every case of every {@code *.test.yaml}
  * in DIR against them, offline: what GitLab would answer (changes, commits, author) comes from the case.
  */
-@Command(name = "test", mixinStandardHelpOptions = true,
+@Command(
+        name = "test",
+        mixinStandardHelpOptions = true,
         description = "Validates the policies in DIR, then runs every case of every *.test.yaml in DIR against them,"
                 + " offline: what GitLab would answer comes from the case. Exit 0 when every case passes, 1 otherwise.")
 final class TestCommand implements Callable<Integer> {
@@ -48,7 +50,11 @@ final class TestCommand implements Callable<Integer> {
 
     private final PrintStream out;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "policies",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DIR",
+            defaultValue = "policies",
             description = "the policy folder with its *.test.yaml files (default: ${DEFAULT-VALUE})")
     Path dir;
 
@@ -98,7 +104,9 @@ final class TestCommand implements Callable<Integer> {
 
     private static List<Path> testFiles(Path dir) {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> p.getFileName().toString().matches("[^.].*\\.test\\.ya?ml")).sorted().toList();
+            return entries.filter(p -> p.getFileName().toString().matches("[^.].*\\.test\\.ya?ml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -122,7 +130,9 @@ final class TestCommand implements Callable<Integer> {
 
     /** The payload file (relative to the test file) with the case's overrides applied. */
     private static byte[] payload(Path file, PolicyTestFile.Case testCase) throws IOException {
-        Path path = file.getParent() == null ? Path.of(testCase.payload()) : file.getParent().resolve(testCase.payload());
+        Path path = file.getParent() == null
+                ? Path.of(testCase.payload())
+                : file.getParent().resolve(testCase.payload());
         JsonNode root = JSON.readTree(Files.readAllBytes(path));
         if (root instanceof ObjectNode object) {
             if (testCase.set() != null) {
@@ -149,20 +159,26 @@ final class TestCommand implements Callable<Integer> {
     private static List<String> compare(PolicyTestFile.Expect expect, Verdict verdict) {
         List<String> problems = new ArrayList<>();
         if (!expect.verdict().equals(verdict.status().wireName())) {
-            problems.add("expected verdict " + expect.verdict() + ", got " + verdict.status().wireName() + " ("
-                    + verdict.summary() + ")");
+            problems.add("expected verdict " + expect.verdict() + ", got "
+                    + verdict.status().wireName() + " (" + verdict.summary() + ")");
         }
         if (expect.policies() != null) {
             for (Map.Entry<String, String> wanted : expect.policies().entrySet()) {
-                String actual = verdict.policies().stream().filter(p -> p.policy().equals(wanted.getKey())).findFirst()
-                        .map(p -> p.failed() ? "failed" : "passed").orElse("not-applicable");
+                String actual = verdict.policies().stream()
+                        .filter(p -> p.policy().equals(wanted.getKey()))
+                        .findFirst()
+                        .map(p -> p.failed() ? "failed" : "passed")
+                        .orElse("not-applicable");
                 if (!actual.equals(wanted.getValue())) {
                     problems.add("expected policy " + wanted.getKey() + " " + wanted.getValue() + ", got " + actual);
                 }
             }
         }
-        List<String> messages = verdict.policies().stream().flatMap(p -> p.rules().stream())
-                .filter(r -> r.outcome().blocks()).map(RuleResult::message).toList();
+        List<String> messages = verdict.policies().stream()
+                .flatMap(p -> p.rules().stream())
+                .filter(r -> r.outcome().blocks())
+                .map(RuleResult::message)
+                .toList();
         for (String wanted : expect.messages() == null ? List.<String>of() : expect.messages()) {
             if (messages.stream().noneMatch(m -> m.contains(wanted))) {
                 problems.add("expected a message containing '" + wanted + "'");
@@ -171,8 +187,8 @@ final class TestCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             for (PolicyResult policy : verdict.policies()) {
                 for (RuleResult rule : policy.rules()) {
-                    problems.add(policy.policy() + " / " + rule.type() + ": " + rule.outcome().wireName() + ": "
-                            + rule.message());
+                    problems.add(policy.policy() + " / " + rule.type() + ": "
+                            + rule.outcome().wireName() + ": " + rule.message());
                 }
             }
         }
@@ -186,9 +202,15 @@ final class TestCommand implements Callable<Integer> {
             if (testCase.changes() == null) {
                 throw new DataUnavailableException("the test case gives no changes (add changes: to it)");
             }
-            return testCase.changes().stream().map(c -> new Change(c.path(), c.oldPath() == null ? c.path() : c.oldPath(),
-                    Boolean.TRUE.equals(c.added()), Boolean.TRUE.equals(c.deleted()), Boolean.TRUE.equals(c.renamed()),
-                    c.diff() == null ? "" : c.diff())).toList();
+            return testCase.changes().stream()
+                    .map(c -> new Change(
+                            c.path(),
+                            c.oldPath() == null ? c.path() : c.oldPath(),
+                            Boolean.TRUE.equals(c.added()),
+                            Boolean.TRUE.equals(c.deleted()),
+                            Boolean.TRUE.equals(c.renamed()),
+                            c.diff() == null ? "" : c.diff()))
+                    .toList();
         }
 
         @Override
@@ -196,10 +218,16 @@ final class TestCommand implements Callable<Integer> {
             if (testCase.commits() == null) {
                 throw new DataUnavailableException("the test case gives no commits (add commits: to it)");
             }
-            return testCase.commits().stream().map(c -> new Commit(c.sha() == null ? NO_SHA : c.sha(),
-                    c.message() == null ? "" : c.message().lines().findFirst().orElse(""),
-                    c.message() == null ? "" : c.message(), c.authorName() == null ? "" : c.authorName(),
-                    c.authorEmail() == null ? "" : c.authorEmail())).toList();
+            return testCase.commits().stream()
+                    .map(c -> new Commit(
+                            c.sha() == null ? NO_SHA : c.sha(),
+                            c.message() == null
+                                    ? ""
+                                    : c.message().lines().findFirst().orElse(""),
+                            c.message() == null ? "" : c.message(),
+                            c.authorName() == null ? "" : c.authorName(),
+                            c.authorEmail() == null ? "" : c.authorEmail()))
+                    .toList();
         }
 
         @Override

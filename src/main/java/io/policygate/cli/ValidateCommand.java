@@ -13,14 +13,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code validate [DIR]}: loads the policy files exactly as the server does and prints every error. */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
         description = "Checks the policy files in DIR as the server loads them and prints every error as"
                 + " file:line: field: message. Exit 0 when all are valid, 1 otherwise.")
 final class ValidateCommand implements Callable<Integer> {
 
     private final PrintStream out;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "policies",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DIR",
+            defaultValue = "policies",
             description = "the policy folder (default: ${DEFAULT-VALUE})")
     Path dir;
 
@@ -30,10 +36,14 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return load(dir).map(set -> {
-            out.printf("OK: %d policies in %d files in %s%n", set.policies().size(), set.files().size(), dir);
-            return 0;
-        }).orElse(1);
+        return load(dir)
+                .map(set -> {
+                    out.printf(
+                            "OK: %d policies in %d files in %s%n",
+                            set.policies().size(), set.files().size(), dir);
+                    return 0;
+                })
+                .orElse(1);
     }
 
     /** The policy set, or empty after printing each error as file:line: field: message. */

@@ -7,8 +7,7 @@ public final class SigningTokens {
 
     private static final String PREFIX = "whsec_";
 
-    private SigningTokens() {
-    }
+    private SigningTokens() {}
 
     /**
      * The key of a signing token.

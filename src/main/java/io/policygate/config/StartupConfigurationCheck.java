@@ -21,17 +21,25 @@ public class StartupConfigurationCheck {
     /** The HTTP server's limit on any request body; beyond it the server refuses before policy-gate reads. */
     static final String SERVER_BODY_LIMIT = "quarkus.http.limits.max-body-size";
 
-    void onStart(@Observes @Priority(1) StartupEvent start, ServiceConfig service, GitLabConfig gitlab,
+    void onStart(
+            @Observes @Priority(1) StartupEvent start,
+            ServiceConfig service,
+            GitLabConfig gitlab,
             WebhookConfig webhook) {
-        List<String> problems = problems(service, gitlab, webhook, ConfigProvider.getConfig()
-                .getValue(SERVER_BODY_LIMIT, MemorySize.class).asLongValue());
+        List<String> problems = problems(
+                service,
+                gitlab,
+                webhook,
+                ConfigProvider.getConfig()
+                        .getValue(SERVER_BODY_LIMIT, MemorySize.class)
+                        .asLongValue());
         if (!problems.isEmpty()) {
             throw new IllegalStateException("policy-gate cannot start:\n  " + String.join("\n  ", problems));
         }
     }
 
-    static List<String> problems(ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook,
-            long serverBodyLimit) {
+    static List<String> problems(
+            ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook, long serverBodyLimit) {
         List<String> problems = new ArrayList<>();
         if (webhook.maxBodySize().asLongValue() > serverBodyLimit) {
             problems.add("policy-gate.webhook.max-body-size (POLICY_GATE_WEBHOOK_MAX_BODY_SIZE) is "
@@ -39,17 +47,25 @@ public class StartupConfigurationCheck {
                     + SERVER_BODY_LIMIT + ", " + serverBodyLimit + " bytes): raise that one too, to twice the"
                     + " webhook's limit so that a client writing a larger body still reads the 413");
         }
-        if (webhook.secret().filter(s -> !s.isEmpty()).isEmpty() && webhook.signingToken().filter(s -> !s.isBlank())
-                .isEmpty() && !webhook.allowUnsigned()) {
-            problems.add("policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set: set it to the status"
-                    + " check's shared secret, or set policy-gate.webhook.allow-unsigned=true for local development only");
+        if (webhook.secret().filter(s -> !s.isEmpty()).isEmpty()
+                && webhook.signingToken().filter(s -> !s.isBlank()).isEmpty()
+                && !webhook.allowUnsigned()) {
+            problems.add(
+                    "policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set: set it to the status"
+                            + " check's shared secret, or set policy-gate.webhook.allow-unsigned=true for local development only");
         }
-        webhook.signingToken().filter(s -> !s.isBlank()).flatMap(StartupConfigurationCheck::whyNotASigningToken)
+        webhook.signingToken()
+                .filter(s -> !s.isBlank())
+                .flatMap(StartupConfigurationCheck::whyNotASigningToken)
                 .ifPresent(why -> problems.add("policy-gate.webhook.signing-token (POLICY_GATE_WEBHOOK_SIGNING_TOKEN) "
                         + why + ": it is the webhook's signing token as GitLab shows it, whsec_ followed by base64"));
-        service.publicUrl().flatMap(StartupConfigurationCheck::whyNotAnAddress).ifPresent(why -> problems.add(
-                "policy-gate.public-url (POLICY_GATE_PUBLIC_URL) " + why + ": it is policy-gate's address as people"
-                        + " reach it, such as https://policy-gate.example.com or https://tools.example.com/policy-gate"));
+        service.publicUrl()
+                .flatMap(StartupConfigurationCheck::whyNotAnAddress)
+                .ifPresent(
+                        why -> problems.add(
+                                "policy-gate.public-url (POLICY_GATE_PUBLIC_URL) " + why
+                                        + ": it is policy-gate's address as people"
+                                        + " reach it, such as https://policy-gate.example.com or https://tools.example.com/policy-gate"));
         if (!service.dryRun()) {
             if (gitlab.url().isEmpty()) {
                 problems.add("policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is required unless"

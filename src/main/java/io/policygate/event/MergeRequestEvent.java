@@ -21,7 +21,8 @@ public record MergeRequestEvent(
         String sha,
         long statusCheckId,
         String statusCheckName,
-        String username) implements MergeRequestContext {
+        String username)
+        implements MergeRequestContext {
 
     public MergeRequestEvent {
         labels = List.copyOf(labels);

@@ -40,18 +40,30 @@ public final class MergeRequestEventParser {
             "policy_gate_origin", TokenFilter.INCLUDE_ALL,
             "user", Kept.all("id", "username", "name"),
             "project", Kept.all("id", "path_with_namespace", "web_url"),
-            "object_attributes", Kept.all("iid", "title", "description", "state", "action", "source_branch",
-                    "target_branch", "draft", "work_in_progress", "labels", "author_id", "url")
-                    .and("last_commit", Kept.all("id")),
+            "object_attributes",
+                    Kept.all(
+                                    "iid",
+                                    "title",
+                                    "description",
+                                    "state",
+                                    "action",
+                                    "source_branch",
+                                    "target_branch",
+                                    "draft",
+                                    "work_in_progress",
+                                    "labels",
+                                    "author_id",
+                                    "url")
+                            .and("last_commit", Kept.all("id")),
             "labels", TokenFilter.INCLUDE_ALL,
             "external_approval_rule", TokenFilter.INCLUDE_ALL));
     /** A commit id: 40 hex digits, or 64 in a SHA-256 repository (GitLab's object_format sha256). */
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
+
     private static final Set<String> FINISHED_STATES = Set.of("closed", "merged", "locked");
     private static final Set<String> FINISHING_ACTIONS = Set.of("close", "merge");
 
-    private MergeRequestEventParser() {
-    }
+    private MergeRequestEventParser() {}
 
     /**
      * @param defaultCheckId the check to report on when the payload names none (plain project webhooks)
@@ -72,8 +84,8 @@ public final class MergeRequestEventParser {
     public static ParsedEvent parse(InputStream body, OptionalLong defaultCheckId) {
         JsonNode root;
         try (JsonParser raw = JSON.createParser(body);
-                JsonParser kept = new FilteringParserDelegate(raw, KEPT, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH,
-                        true)) {
+                JsonParser kept =
+                        new FilteringParserDelegate(raw, KEPT, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
             root = JSON.readTree(kept);
             // "{...} trailing" is not one JSON document: refuse rather than read the first value.
             if (root != null && raw.nextToken() != null) {
@@ -111,28 +123,31 @@ public final class MergeRequestEventParser {
         }
         String sha = text(attributes.path("last_commit"), "object_attributes.last_commit.id", "id", true);
         if (!SHA.matcher(sha).matches()) {
-            throw new InvalidPayloadException("object_attributes.last_commit.id",
+            throw new InvalidPayloadException(
+                    "object_attributes.last_commit.id",
                     "must be a commit SHA: 40 hex characters, or 64 in a SHA-256 repository");
         }
         long checkId = checkId(root, defaultCheckId);
-        return new ParsedEvent.Actionable(root.toString(), new MergeRequestEvent(
-                projectId,
-                text(root.path("project"), "project.path_with_namespace", "path_with_namespace", false),
-                iid,
-                text(attributes, "object_attributes.title", "title", false),
-                text(attributes, "object_attributes.description", "description", false),
-                text(attributes, "object_attributes.source_branch", "source_branch", false),
-                text(attributes, "object_attributes.target_branch", "target_branch", false),
-                draft(attributes),
-                labels(root, attributes),
-                state,
-                action,
-                attributes.path("author_id").asLong(0),
-                text(attributes, "object_attributes.url", "url", false),
-                sha,
-                checkId,
-                text(root.path("external_approval_rule"), "external_approval_rule.name", "name", false),
-                text(root.path("user"), "user.username", "username", false)));
+        return new ParsedEvent.Actionable(
+                root.toString(),
+                new MergeRequestEvent(
+                        projectId,
+                        text(root.path("project"), "project.path_with_namespace", "path_with_namespace", false),
+                        iid,
+                        text(attributes, "object_attributes.title", "title", false),
+                        text(attributes, "object_attributes.description", "description", false),
+                        text(attributes, "object_attributes.source_branch", "source_branch", false),
+                        text(attributes, "object_attributes.target_branch", "target_branch", false),
+                        draft(attributes),
+                        labels(root, attributes),
+                        state,
+                        action,
+                        attributes.path("author_id").asLong(0),
+                        text(attributes, "object_attributes.url", "url", false),
+                        sha,
+                        checkId,
+                        text(root.path("external_approval_rule"), "external_approval_rule.name", "name", false),
+                        text(root.path("user"), "user.username", "username", false)));
     }
 
     private static long checkId(JsonNode root, OptionalLong defaultCheckId) {
@@ -141,7 +156,8 @@ public final class MergeRequestEventParser {
             return defaultCheckId.getAsLong();
         }
         if (rule == null || rule.isNull()) {
-            throw new InvalidPayloadException("external_approval_rule.id",
+            throw new InvalidPayloadException(
+                    "external_approval_rule.id",
                     "is required: the status check to report on (or set policy-gate.gitlab.default-check-id)");
         }
         if (!rule.isObject()) {

@@ -12,8 +12,8 @@ import java.util.List;
  * version carries its diffs and commits too.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record DiffVersion(long id, @JsonProperty("head_commit_sha") String headCommitSha, List<Diff> diffs,
-        List<VersionCommit> commits) {
+record DiffVersion(
+        long id, @JsonProperty("head_commit_sha") String headCommitSha, List<Diff> diffs, List<VersionCommit> commits) {
 
     DiffVersion {
         headCommitSha = headCommitSha == null ? "" : headCommitSha;
@@ -28,19 +28,32 @@ record DiffVersion(long id, @JsonProperty("head_commit_sha") String headCommitSh
 
     /** One file's diff (API::Entities::Diff). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Diff(@JsonProperty("new_path") String newPath, @JsonProperty("old_path") String oldPath,
-            @JsonProperty("new_file") boolean newFile, @JsonProperty("deleted_file") boolean deletedFile,
-            @JsonProperty("renamed_file") boolean renamedFile, String diff) {
+    record Diff(
+            @JsonProperty("new_path") String newPath,
+            @JsonProperty("old_path") String oldPath,
+            @JsonProperty("new_file") boolean newFile,
+            @JsonProperty("deleted_file") boolean deletedFile,
+            @JsonProperty("renamed_file") boolean renamedFile,
+            String diff) {
 
         Change change() {
-            return new Change(newPath == null ? "" : newPath, oldPath == null ? "" : oldPath, newFile, deletedFile,
-                    renamedFile, diff == null ? "" : diff);
+            return new Change(
+                    newPath == null ? "" : newPath,
+                    oldPath == null ? "" : oldPath,
+                    newFile,
+                    deletedFile,
+                    renamedFile,
+                    diff == null ? "" : diff);
         }
     }
 
     /** One commit of the version (API::Entities::Commit). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record VersionCommit(String id, String title, String message, @JsonProperty("author_name") String authorName,
+    record VersionCommit(
+            String id,
+            String title,
+            String message,
+            @JsonProperty("author_name") String authorName,
             @JsonProperty("author_email") String authorEmail) {
 
         Commit commit() {

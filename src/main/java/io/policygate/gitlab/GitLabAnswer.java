@@ -18,19 +18,16 @@ import java.util.concurrent.TimeoutException;
 public sealed interface GitLabAnswer {
 
     /** A 2xx: {@code body} is GitLab's text, {@code nextPage} its {@code X-Next-Page} (null on the last page). */
-    record Success(int status, String body, String nextPage) implements GitLabAnswer {
-    }
+    record Success(int status, String body, String nextPage) implements GitLabAnswer {}
 
     /**
      * No answer, or one worth another try: a timeout (408), too early (425), too many requests (429) or a server
      * error (5xx). {@code status} is null when none came; {@code retryAfter} is GitLab's hint, or null.
      */
-    record Transient(Integer status, String detail, Duration retryAfter) implements GitLabAnswer {
-    }
+    record Transient(Integer status, String detail, Duration retryAfter) implements GitLabAnswer {}
 
     /** A 409 to a status report: the SHA is no longer the source branch's HEAD (ee/lib/api/status_checks.rb). */
-    record Superseded(int status, String detail) implements GitLabAnswer {
-    }
+    record Superseded(int status, String detail) implements GitLabAnswer {}
 
     /**
      * A refusal that another try cannot change: {@code answer} is what GitLab said, {@code fix} what someone must
@@ -50,19 +47,24 @@ public sealed interface GitLabAnswer {
             String fix(int status, String body) {
                 return switch (status) {
                     // GitLab's 400 names the parameter it refused (ee/lib/api/status_checks.rb, Grape's validation).
-                    case 400 -> body.contains("status")
-                            ? "check policy-gate.gitlab.status-mode against the GitLab version (legacy-pass /"
-                                    + " legacy-approve before GitLab 15.0)"
-                            : "GitLab refused the request as the message says; a GitLab whose API differs from 15.0+"
-                                    + " needs policy-gate.gitlab.status-mode";
-                    case 401 -> "policy-gate.gitlab.token is invalid, expired or lacks the api scope, or the project"
-                            + " has no Ultimate licence for status checks";
-                    case 403 -> "the token's user may not approve this merge request; give it at least the Developer"
-                            + " role on the project";
-                    case 404 -> "the merge request or the external status check id does not exist in this project;"
-                            + " check the status check's id in the project settings";
-                    default -> "check policy-gate.gitlab.url points at the GitLab instance itself (no redirect, right"
-                            + " scheme)";
+                    case 400 ->
+                        body.contains("status")
+                                ? "check policy-gate.gitlab.status-mode against the GitLab version (legacy-pass /"
+                                        + " legacy-approve before GitLab 15.0)"
+                                : "GitLab refused the request as the message says; a GitLab whose API differs from 15.0+"
+                                        + " needs policy-gate.gitlab.status-mode";
+                    case 401 ->
+                        "policy-gate.gitlab.token is invalid, expired or lacks the api scope, or the project"
+                                + " has no Ultimate licence for status checks";
+                    case 403 ->
+                        "the token's user may not approve this merge request; give it at least the Developer"
+                                + " role on the project";
+                    case 404 ->
+                        "the merge request or the external status check id does not exist in this project;"
+                                + " check the status check's id in the project settings";
+                    default ->
+                        "check policy-gate.gitlab.url points at the GitLab instance itself (no redirect, right"
+                                + " scheme)";
                 };
             }
         },
@@ -72,10 +74,12 @@ public sealed interface GitLabAnswer {
             String fix(int status, String body) {
                 return switch (status) {
                     case 401 -> "policy-gate.gitlab.token is invalid, expired or lacks the api scope";
-                    case 403 -> "the token's user may not read this project's merge requests; give it at least the"
-                            + " Developer role on the project";
-                    case 404 -> "the merge request does not exist in this project, or the token's user cannot see the"
-                            + " project";
+                    case 403 ->
+                        "the token's user may not read this project's merge requests; give it at least the"
+                                + " Developer role on the project";
+                    case 404 ->
+                        "the merge request does not exist in this project, or the token's user cannot see the"
+                                + " project";
                     default -> "check policy-gate.gitlab.url points at the GitLab instance itself";
                 };
             }
@@ -86,8 +90,9 @@ public sealed interface GitLabAnswer {
             String fix(int status, String body) {
                 return switch (status) {
                     case 401 -> "policy-gate.gitlab.token is invalid, expired or lacks the api scope";
-                    case 403 -> "the token's user may not comment on this merge request; give it at least the"
-                            + " Reporter role, or set policy-gate.report.comment=never";
+                    case 403 ->
+                        "the token's user may not comment on this merge request; give it at least the"
+                                + " Reporter role, or set policy-gate.report.comment=never";
                     case 404 -> "the merge request or note is gone, or the token's user cannot see the project";
                     default -> "";
                 };
@@ -115,8 +120,8 @@ public sealed interface GitLabAnswer {
      * @param what names the call in messages, e.g. "the merge request read"
      * @param retryAfter GitLab's {@code Retry-After} header, or null
      */
-    static GitLabAnswer of(Request request, String what, int status, String body, String nextPage, String retryAfter,
-            Instant now) {
+    static GitLabAnswer of(
+            Request request, String what, int status, String body, String nextPage, String retryAfter, Instant now) {
         String text = body == null ? "" : body;
         if (status >= 200 && status < 300) {
             return new Success(status, text, nextPage == null || nextPage.isBlank() ? null : nextPage);
@@ -140,14 +145,18 @@ public sealed interface GitLabAnswer {
         String kind;
         if (cause instanceof ConnectException) {
             kind = "connection refused";
-        } else if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException
+        } else if (cause instanceof TimeoutException
+                || cause instanceof HttpTimeoutException
                 || cause.getClass().getSimpleName().contains("Timeout")) {
             kind = "timed out";
         } else {
             kind = "failed";
         }
-        return new Transient(null, what + " " + kind + ": " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + shorten(cause.getMessage())), null);
+        return new Transient(
+                null,
+                what + " " + kind + ": " + cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + shorten(cause.getMessage())),
+                null);
     }
 
     /**
@@ -169,7 +178,8 @@ public sealed interface GitLabAnswer {
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
                 return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
             } catch (DateTimeParseException notADate) {
                 return null;

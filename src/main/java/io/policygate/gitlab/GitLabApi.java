@@ -34,19 +34,29 @@ public interface GitLabApi {
     /** {@code id}: a group id, or its full path URL-encoded; subgroups' projects included, archived ones not. */
     @GET
     @Path("/groups/{id}/projects")
-    Response groupProjects(@Encoded @PathParam("id") String id, @QueryParam("include_subgroups") boolean subgroups,
-            @QueryParam("archived") boolean archived, @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+    Response groupProjects(
+            @Encoded @PathParam("id") String id,
+            @QueryParam("include_subgroups") boolean subgroups,
+            @QueryParam("archived") boolean archived,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
 
     @GET
     @Path("/projects/{id}/merge_requests")
-    Response openMergeRequests(@PathParam("id") long projectId, @QueryParam("state") String state,
-            @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+    Response openMergeRequests(
+            @PathParam("id") long projectId,
+            @QueryParam("state") String state,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
 
     /** The checks that apply to the merge request's target branch, with their status at its HEAD; paginated. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/status_checks")
-    Response statusChecks(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+    Response statusChecks(
+            @PathParam("id") long projectId,
+            @PathParam("iid") long mergeRequestIid,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
 
     @GET
     @Path("/projects/{id}/merge_requests/{iid}")
@@ -55,24 +65,34 @@ public interface GitLabApi {
     /** The merge request's diff versions, newest first, each with the {@code head_commit_sha} it was made for. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions")
-    Response versions(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+    Response versions(
+            @PathParam("id") long projectId,
+            @PathParam("iid") long mergeRequestIid,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
 
     /** One diff version with all its {@code diffs} and {@code commits} (lib/api/merge_request_diffs.rb). */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions/{versionId}")
-    Response version(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
+    Response version(
+            @PathParam("id") long projectId,
+            @PathParam("iid") long mergeRequestIid,
             @PathParam("versionId") long versionId);
 
     @POST
     @Path("/projects/{id}/merge_requests/{iid}/status_check_responses")
     @Consumes(MediaType.APPLICATION_JSON)
-    Response postStatusCheckResponse(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid, StatusCheckResponseBody body);
+    Response postStatusCheckResponse(
+            @PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid, StatusCheckResponseBody body);
 
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/notes")
-    Response notes(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @QueryParam("sort") String sort, @QueryParam("order_by") String orderBy, @QueryParam("page") int page,
+    Response notes(
+            @PathParam("id") long projectId,
+            @PathParam("iid") long mergeRequestIid,
+            @QueryParam("sort") String sort,
+            @QueryParam("order_by") String orderBy,
+            @QueryParam("page") int page,
             @QueryParam("per_page") int perPage);
 
     @POST
@@ -83,10 +103,12 @@ public interface GitLabApi {
     @PUT
     @Path("/projects/{id}/merge_requests/{iid}/notes/{noteId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    Response updateNote(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid,
-            @PathParam("noteId") long noteId, NoteBody body);
+    Response updateNote(
+            @PathParam("id") long projectId,
+            @PathParam("iid") long mergeRequestIid,
+            @PathParam("noteId") long noteId,
+            NoteBody body);
 
     /** The body of POST and PUT .../notes: GitLab renders it as Markdown. */
-    record NoteBody(String body) {
-    }
+    record NoteBody(String body) {}
 }

@@ -17,7 +17,12 @@ public class GitLabCallMetrics {
 
     /** @param status GitLab's HTTP status, or null when no answer came */
     void count(String endpoint, Integer status) {
-        registry.counter("policy_gate_gitlab_calls", "endpoint", endpoint, "status",
-                status == null ? "no-answer" : String.valueOf(status)).increment();
+        registry.counter(
+                        "policy_gate_gitlab_calls",
+                        "endpoint",
+                        endpoint,
+                        "status",
+                        status == null ? "no-answer" : String.valueOf(status))
+                .increment();
     }
 }

@@ -39,7 +39,8 @@ public class GitLabCircuitBreaker {
         this.clock = clock;
         this.config = config;
         // A window of breaker-failures calls that must all fail: that many failures in a row open it.
-        this.guard = Guard.create().withDescription("gitlab")
+        this.guard = Guard.create()
+                .withDescription("gitlab")
                 .withCircuitBreaker()
                 .requestVolumeThreshold(config.breakerFailures())
                 .failureRatio(1.0)
@@ -75,16 +76,18 @@ public class GitLabCircuitBreaker {
     @SuppressWarnings("unchecked")
     public <T> T call(Supplier<T> step, Predicate<T> failed) throws Blocked {
         try {
-            return (T) guard.get(() -> {
-                if (state == CircuitBreakerState.HALF_OPEN) {
-                    probing = true;
-                }
-                T result = step.get();
-                if (failed.test(result)) {
-                    throw new Failed(result);
-                }
-                return result;
-            }, Object.class);
+            return (T) guard.get(
+                    () -> {
+                        if (state == CircuitBreakerState.HALF_OPEN) {
+                            probing = true;
+                        }
+                        T result = step.get();
+                        if (failed.test(result)) {
+                            throw new Failed(result);
+                        }
+                        return result;
+                    },
+                    Object.class);
         } catch (Failed e) {
             return (T) e.result;
         } catch (CircuitBreakerOpenException e) {
@@ -113,8 +116,11 @@ public class GitLabCircuitBreaker {
         probing = false;
         if (next == CircuitBreakerState.OPEN) {
             openedAt = clock.instant();
-            LOG.warnf("GitLab failed %s; pausing reports until %s", before == CircuitBreakerState.HALF_OPEN
-                    ? "the probe" : config.breakerFailures() + " times in a row",
+            LOG.warnf(
+                    "GitLab failed %s; pausing reports until %s",
+                    before == CircuitBreakerState.HALF_OPEN
+                            ? "the probe"
+                            : config.breakerFailures() + " times in a row",
                     openedAt.plus(config.breakerOpenFor()));
         } else if (next == CircuitBreakerState.CLOSED) {
             LOG.info("GitLab answers again; reporting resumes");

@@ -19,14 +19,16 @@ public class GitLabClientProducer {
     @ApplicationScoped
     GitLabApi gitLabApi(GitLabConfig config) {
         return QuarkusRestClientBuilder.newBuilder()
-                .baseUri(config.url().orElseThrow(() -> new IllegalStateException(
-                        "policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is not set")))
+                .baseUri(config.url()
+                        .orElseThrow(() -> new IllegalStateException(
+                                "policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is not set")))
                 .connectTimeout(config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 // Every status is classified by ReportOutcome; the default mapper would throw on 4xx/5xx.
                 .disableDefaultMapper(true)
                 // The token goes with every call, to policy-gate.gitlab.url only: one place, not a parameter each.
-                .register((ClientRequestFilter) request -> config.token().filter(t -> !t.isEmpty())
+                .register((ClientRequestFilter) request -> config.token()
+                        .filter(t -> !t.isEmpty())
                         .ifPresent(token -> request.getHeaders().putSingle("PRIVATE-TOKEN", token)))
                 .build(GitLabApi.class);
     }

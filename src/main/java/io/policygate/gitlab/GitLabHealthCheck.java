@@ -26,10 +26,13 @@ public class GitLabHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("gitlab").status(!breaker.isOpen() && startup.tokenProblem().isEmpty())
+        return HealthCheckResponse.named("gitlab")
+                .status(!breaker.isOpen() && startup.tokenProblem().isEmpty())
                 .withData("reports", breaker.isOpen() ? "paused: GitLab keeps failing" : "flowing")
                 .withData("token", startup.tokenProblem().orElse("accepted or not checked"))
-                .withData("statusMode", startup.statusMode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .withData(
+                        "statusMode",
+                        startup.statusMode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .build();
     }
 }

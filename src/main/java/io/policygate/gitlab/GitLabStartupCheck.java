@@ -48,13 +48,15 @@ public class GitLabStartupCheck {
             checked.complete(null);
             return;
         }
-        Thread check = new Thread(() -> {
-            try {
-                check();
-            } finally {
-                checked.complete(null);
-            }
-        }, "gitlab-startup-check");
+        Thread check = new Thread(
+                () -> {
+                    try {
+                        check();
+                    } finally {
+                        checked.complete(null);
+                    }
+                },
+                "gitlab-startup-check");
         check.setDaemon(true);
         check.start();
     }
@@ -62,7 +64,9 @@ public class GitLabStartupCheck {
     private void check() {
         answer("/user", api::currentUser).ifPresent(user -> {
             if (user.status() == 200) {
-                LOG.infof("GitLab %s: the token belongs to @%s", config.url().get(), user.body().path("username").asText());
+                LOG.infof(
+                        "GitLab %s: the token belongs to @%s",
+                        config.url().get(), user.body().path("username").asText());
             } else {
                 tokenProblem = "GitLab answered " + user.status() + " to GET /user: policy-gate.gitlab.token"
                         + " (POLICY_GATE_GITLAB_TOKEN) is invalid, expired or lacks the api scope";
@@ -71,13 +75,16 @@ public class GitLabStartupCheck {
         });
         if (config.statusMode() == StatusMode.AUTO) {
             Optional<Answer> version = answer("/version", api::version);
-            String text = version.filter(a -> a.status() == 200).map(a -> a.body().path("version").asText()).orElse("");
+            String text = version.filter(a -> a.status() == 200)
+                    .map(a -> a.body().path("version").asText())
+                    .orElse("");
             Optional<StatusMode> mode = StatusMode.forVersion(text);
             statusMode = mode.orElse(StatusMode.STANDARD);
             if (mode.isPresent()) {
                 LOG.infof("GitLab %s: status-mode auto uses %s", text, statusMode);
             } else {
-                LOG.warnf("status-mode auto: GitLab's version is unknown or has no status checks ('%s'); using %s",
+                LOG.warnf(
+                        "status-mode auto: GitLab's version is unknown or has no status checks ('%s'); using %s",
                         text, statusMode);
             }
         }
@@ -97,15 +104,17 @@ public class GitLabStartupCheck {
         return Optional.ofNullable(tokenProblem);
     }
 
-    private record Answer(int status, JsonNode body) {
-    }
+    private record Answer(int status, JsonNode body) {}
 
     private Optional<Answer> answer(String what, Supplier<Response> call) {
         try (Response response = call.get()) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            return Optional.of(new Answer(response.getStatus(), text.isBlank() ? json.nullNode() : json.readTree(text)));
+            return Optional.of(
+                    new Answer(response.getStatus(), text.isBlank() ? json.nullNode() : json.readTree(text)));
         } catch (Exception e) {
-            LOG.warnf("GitLab %s could not be asked %s at start-up: %s", config.url().get(), what, e.getMessage());
+            LOG.warnf(
+                    "GitLab %s could not be asked %s at start-up: %s",
+                    config.url().get(), what, e.getMessage());
             return Optional.empty();
         }
     }

@@ -26,8 +26,7 @@ public record MergeRequest(
 
     /** Who opened the merge request. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Author(long id, String username) {
-    }
+    public record Author(long id, String username) {}
 
     public MergeRequest {
         title = title == null ? "" : title;

@@ -24,15 +24,30 @@ public record MergeRequestFacts(
         String url,
         String sha,
         long statusCheckId,
-        String statusCheckName) implements MergeRequestContext {
+        String statusCheckName)
+        implements MergeRequestContext {
 
     public MergeRequestFacts {
         labels = List.copyOf(labels);
     }
 
     public static MergeRequestFacts of(long projectId, String projectPath, MergeRequest mr, StatusCheck check) {
-        return new MergeRequestFacts(projectId, projectPath, mr.iid(), mr.title(), mr.description(), mr.sourceBranch(),
-                mr.targetBranch(), mr.inDraft(), mr.labels(), mr.state(), mr.author().id(), mr.author().username(),
-                mr.webUrl(), mr.sha(), check.id(), check.name());
+        return new MergeRequestFacts(
+                projectId,
+                projectPath,
+                mr.iid(),
+                mr.title(),
+                mr.description(),
+                mr.sourceBranch(),
+                mr.targetBranch(),
+                mr.inDraft(),
+                mr.labels(),
+                mr.state(),
+                mr.author().id(),
+                mr.author().username(),
+                mr.webUrl(),
+                mr.sha(),
+                check.id(),
+                check.name());
     }
 }

@@ -32,20 +32,16 @@ public class MergeRequestNotes {
         String detail();
 
         /** The note now says what the body says. */
-        record Written(long noteId, String detail) implements Outcome {
-        }
+        record Written(long noteId, String detail) implements Outcome {}
 
         /** Nothing to do: no note exists and this verdict does not create one, or dry run. */
-        record NotWritten(String detail) implements Outcome {
-        }
+        record NotWritten(String detail) implements Outcome {}
 
         /** Worth another try at {@code retryAfter} at the earliest (null: no hint from GitLab). */
-        record Transient(String detail, Duration retryAfter) implements Outcome {
-        }
+        record Transient(String detail, Duration retryAfter) implements Outcome {}
 
         /** GitLab refuses; retrying will not help until someone fixes what the detail says. */
-        record Rejected(String detail) implements Outcome {
-        }
+        record Rejected(String detail) implements Outcome {}
     }
 
     private final ServiceConfig service;
@@ -56,8 +52,8 @@ public class MergeRequestNotes {
     private volatile Long ownUserId;
 
     @Inject
-    public MergeRequestNotes(ServiceConfig service, GitLabApi api, ObjectMapper json,
-            GitLabCallMetrics calls, Clock clock) {
+    public MergeRequestNotes(
+            ServiceConfig service, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls, Clock clock) {
         this.service = service;
         this.api = api;
         this.json = json;
@@ -89,8 +85,11 @@ public class MergeRequestNotes {
                 return new Outcome.NotWritten("no note to update, and a passed verdict creates none"
                         + " (policy-gate.report.comment=on-failure)");
             }
-            return written("created", body(call("note_create",
-                    () -> api.createNote(key.projectId(), key.mergeRequestIid(), note)), "note"));
+            return written(
+                    "created",
+                    body(
+                            call("note_create", () -> api.createNote(key.projectId(), key.mergeRequestIid(), note)),
+                            "note"));
         } catch (Answer e) {
             return e.outcome;
         }
@@ -98,8 +97,13 @@ public class MergeRequestNotes {
 
     private Outcome update(CheckKey key, long noteId, GitLabApi.NoteBody note) throws Answer {
         try {
-            return written("updated", body(call("note_update",
-                    () -> api.updateNote(key.projectId(), key.mergeRequestIid(), noteId, note)), "note"));
+            return written(
+                    "updated",
+                    body(
+                            call(
+                                    "note_update",
+                                    () -> api.updateNote(key.projectId(), key.mergeRequestIid(), noteId, note)),
+                            "note"));
         } catch (Answer e) {
             if (e.status == 404) {
                 // Someone deleted the note since we found it: the next attempt finds none and writes a new one.
@@ -119,11 +123,13 @@ public class MergeRequestNotes {
         String marker = marker(key.checkId());
         for (int page = 1; page <= MAX_PAGES; page++) {
             int current = page;
-            Response response = call("notes", () -> api.notes(key.projectId(), key.mergeRequestIid(), "asc",
-                    "created_at", current, PER_PAGE));
+            Response response = call(
+                    "notes",
+                    () -> api.notes(key.projectId(), key.mergeRequestIid(), "asc", "created_at", current, PER_PAGE));
             String next = response.getHeaderString("X-Next-Page");
             for (JsonNode note : body(response, "notes")) {
-                if (note.path("author").path("id").asLong() == self && note.path("body").asText("").contains(marker)) {
+                if (note.path("author").path("id").asLong() == self
+                        && note.path("body").asText("").contains(marker)) {
                     return OptionalLong.of(note.path("id").asLong());
                 }
             }
@@ -137,7 +143,9 @@ public class MergeRequestNotes {
     private long ownUserId() throws Answer {
         Long known = ownUserId;
         if (known == null) {
-            known = body(call("user", () -> api.currentUser()), "user").path("id").asLong();
+            known = body(call("user", () -> api.currentUser()), "user")
+                    .path("id")
+                    .asLong();
             ownUserId = known;
         }
         return known;
@@ -162,7 +170,10 @@ public class MergeRequestNotes {
             response = request.get();
         } catch (RuntimeException e) {
             calls.count(endpoint, null);
-            throw new Answer(0, new Outcome.Transient(GitLabAnswer.unanswered("request to GitLab", e).detail(), null));
+            throw new Answer(
+                    0,
+                    new Outcome.Transient(
+                            GitLabAnswer.unanswered("request to GitLab", e).detail(), null));
         }
         int status = response.getStatus();
         calls.count(endpoint, status);
@@ -171,9 +182,14 @@ public class MergeRequestNotes {
         }
         GitLabAnswer answer;
         try (response) {
-            answer = GitLabAnswer.of(GitLabAnswer.Request.NOTE, "the " + endpoint.replace('_', ' ') + " request",
-                    status, response.hasEntity() ? response.readEntity(String.class) : "", null,
-                    response.getHeaderString("Retry-After"), clock.instant());
+            answer = GitLabAnswer.of(
+                    GitLabAnswer.Request.NOTE,
+                    "the " + endpoint.replace('_', ' ') + " request",
+                    status,
+                    response.hasEntity() ? response.readEntity(String.class) : "",
+                    null,
+                    response.getHeaderString("Retry-After"),
+                    clock.instant());
         }
         if (answer instanceof GitLabAnswer.Transient t) {
             throw new Answer(status, new Outcome.Transient(t.detail(), t.retryAfter()));
@@ -185,9 +201,8 @@ public class MergeRequestNotes {
         try (response) {
             return json.readTree(response.hasEntity() ? response.readEntity(String.class) : "null");
         } catch (IOException e) {
-            throw new Answer(0, new Outcome.Transient("GitLab's " + what + " answer cannot be read: " + e.getMessage(),
-                    null));
+            throw new Answer(
+                    0, new Outcome.Transient("GitLab's " + what + " answer cannot be read: " + e.getMessage(), null));
         }
     }
-
 }

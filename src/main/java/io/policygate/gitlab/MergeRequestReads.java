@@ -56,15 +56,24 @@ public class MergeRequestReads {
     private final GitLabApi api;
     private final ObjectMapper json;
     private final GitLabCallMetrics calls;
-    private final Guard retries = Guard.create().withDescription("gitlab-reads")
-            .withRetry().maxRetries(ATTEMPTS - 1).delay(200, ChronoUnit.MILLIS).jitter(50, ChronoUnit.MILLIS)
-            .withExponentialBackoff().factor(2).done()
-            .retryOn(TransientRead.class).done()
+    private final Guard retries = Guard.create()
+            .withDescription("gitlab-reads")
+            .withRetry()
+            .maxRetries(ATTEMPTS - 1)
+            .delay(200, ChronoUnit.MILLIS)
+            .jitter(50, ChronoUnit.MILLIS)
+            .withExponentialBackoff()
+            .factor(2)
+            .done()
+            .retryOn(TransientRead.class)
+            .done()
             .build();
     private final Cache<String, Object> forVerdicts = shaCache();
     private final Cache<String, Object> forTrials = shaCache();
-    private final Cache<Long, String> projectPaths = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(PROJECT_PATH_FOR).build();
+    private final Cache<Long, String> projectPaths = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(PROJECT_PATH_FOR)
+            .build();
 
     @Inject
     public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls) {
@@ -75,9 +84,11 @@ public class MergeRequestReads {
     }
 
     private static Cache<String, Object> shaCache() {
-        return Caffeine.newBuilder().maximumWeight(CACHED_CHARACTERS)
+        return Caffeine.newBuilder()
+                .maximumWeight(CACHED_CHARACTERS)
                 .weigher((String key, Object value) -> value instanceof Version v ? v.characters() : 1)
-                .expireAfterAccess(Duration.ofMinutes(30)).build();
+                .expireAfterAccess(Duration.ofMinutes(30))
+                .build();
     }
 
     /**
@@ -86,19 +97,26 @@ public class MergeRequestReads {
      * @throws DataUnavailableException when GitLab cannot be read ({@link GitLabRefusal} when it refuses)
      */
     public MergeRequest mergeRequest(long projectId, long iid) {
-        JsonNode body = read("merge request", () -> api.mergeRequest(projectId, iid)).body();
+        JsonNode body =
+                read("merge request", () -> api.mergeRequest(projectId, iid)).body();
         return typed(body, MergeRequest.class, "merge request");
     }
 
     /** A project's full path (path_with_namespace), cached for a few minutes. */
     public String projectPath(long projectId) {
-        return projectPaths.get(projectId, id -> read("project", () -> api.project(String.valueOf(id)))
-                .body().path("path_with_namespace").asText(""));
+        return projectPaths.get(
+                projectId,
+                id -> read("project", () -> api.project(String.valueOf(id)))
+                        .body()
+                        .path("path_with_namespace")
+                        .asText(""));
     }
 
     /** The status checks GitLab applies to a merge request, with their status at its HEAD: every page. */
     public List<StatusCheck> statusChecks(long projectId, long iid) {
-        return readAllPages("status checks", page -> api.statusChecks(projectId, iid, page, PER_PAGE),
+        return readAllPages(
+                "status checks",
+                page -> api.statusChecks(projectId, iid, page, PER_PAGE),
                 node -> typed(node, StatusCheck.class, "status checks"));
     }
 
@@ -126,8 +144,12 @@ public class MergeRequestReads {
 
             @Override
             public String authorUsername() {
-                return cached(forTrials, prefix(key, sha) + "author",
-                        () -> mergeRequest(key.projectId(), key.mergeRequestIid()).author().username());
+                return cached(
+                        forTrials,
+                        prefix(key, sha) + "author",
+                        () -> mergeRequest(key.projectId(), key.mergeRequestIid())
+                                .author()
+                                .username());
             }
         };
     }
@@ -182,10 +204,15 @@ public class MergeRequestReads {
         int characters() {
             long total = 64L * (changes.size() + commits.size() + 1);
             for (Change c : changes) {
-                total += c.path().length() + c.oldPath().length() + (c.diff() == null ? 0 : c.diff().length());
+                total += c.path().length()
+                        + c.oldPath().length()
+                        + (c.diff() == null ? 0 : c.diff().length());
             }
             for (Commit c : commits) {
-                total += c.title().length() + c.message().length() + c.authorName().length() + c.authorEmail().length();
+                total += c.title().length()
+                        + c.message().length()
+                        + c.authorName().length()
+                        + c.authorEmail().length();
             }
             return (int) Math.min(Integer.MAX_VALUE, total);
         }
@@ -198,9 +225,11 @@ public class MergeRequestReads {
     }
 
     private long versionIdFor(CheckKey key, String sha) {
-        List<DiffVersion> versions = readPages("diff versions",
+        List<DiffVersion> versions = readPages(
+                "diff versions",
                 page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE),
-                node -> typed(node, DiffVersion.class, "diff versions"), version -> version.isOf(sha));
+                node -> typed(node, DiffVersion.class, "diff versions"),
+                version -> version.isOf(sha));
         if (versions.isEmpty() || !versions.get(versions.size() - 1).isOf(sha)) {
             // GitLab makes a merge request's diff version after a push, in the background: it may come.
             throw new DataUnavailableException("GitLab has no diff version of the merge request for commit " + sha
@@ -210,16 +239,21 @@ public class MergeRequestReads {
     }
 
     private Version readVersion(CheckKey key, String sha, long versionId) {
-        DiffVersion version = typed(read("diff version",
-                () -> api.version(key.projectId(), key.mergeRequestIid(), versionId)).body(), DiffVersion.class,
+        DiffVersion version = typed(
+                read("diff version", () -> api.version(key.projectId(), key.mergeRequestIid(), versionId))
+                        .body(),
+                DiffVersion.class,
                 "diff version");
         // The version was found by its SHA; one that says otherwise must not stand in for it.
         if (!version.isOf(sha)) {
             throw new DataUnavailableException("GitLab's diff version " + versionId + " is of commit "
                     + (version.headCommitSha().isEmpty() ? "?" : version.headCommitSha()) + ", not " + sha);
         }
-        return new Version(version.diffs().stream().map(DiffVersion.Diff::change).toList(),
-                version.commits().stream().map(DiffVersion.VersionCommit::commit).toList());
+        return new Version(
+                version.diffs().stream().map(DiffVersion.Diff::change).toList(),
+                version.commits().stream()
+                        .map(DiffVersion.VersionCommit::commit)
+                        .toList());
     }
 
     private static String prefix(CheckKey key, String sha) {
@@ -232,8 +266,10 @@ public class MergeRequestReads {
      * @throws DataUnavailableException when GitLab cannot be read
      */
     public List<JsonNode> openMergeRequests(long projectId) {
-        return readAllPages("open merge requests",
-                page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE), node -> node);
+        return readAllPages(
+                "open merge requests",
+                page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE),
+                node -> node);
     }
 
     /**
@@ -251,8 +287,8 @@ public class MergeRequestReads {
      * @throws GitLabRefusal when the token's user cannot see the group or it does not exist
      */
     public List<JsonNode> groupProjects(String group) {
-        return readAllPages("group projects",
-                page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE), node -> node);
+        return readAllPages(
+                "group projects", page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE), node -> node);
     }
 
     private static String encoded(String idOrPath) {
@@ -278,8 +314,8 @@ public class MergeRequestReads {
     }
 
     /** Reads page after page until the last, or until an item is {@code enough}; the items read, in order. */
-    private <T> List<T> readPages(String what, Function<Integer, Response> call, Function<JsonNode, T> item,
-            Predicate<T> enough) {
+    private <T> List<T> readPages(
+            String what, Function<Integer, Response> call, Function<JsonNode, T> item, Predicate<T> enough) {
         List<T> all = new ArrayList<>();
         int page = 1;
         for (int pages = 0; pages < MAX_PAGES; pages++) {
@@ -300,17 +336,16 @@ public class MergeRequestReads {
             }
             page = result.nextPage();
         }
-        throw new DataUnavailableException("GitLab lists more " + what + " than policy-gate reads ("
-                + MAX_PAGES + " pages of " + PER_PAGE + ")");
+        throw new DataUnavailableException(
+                "GitLab lists more " + what + " than policy-gate reads (" + MAX_PAGES + " pages of " + PER_PAGE + ")");
     }
 
-    private record Page(JsonNode body, Integer nextPage) {
-    }
+    private record Page(JsonNode body, Integer nextPage) {}
 
     private Page read(String what, Supplier<Response> call) {
         if (config.url().isEmpty()) {
-            throw new DataUnavailableException("policy-gate.gitlab.url is not set, so the merge request's " + what
-                    + " cannot be read");
+            throw new DataUnavailableException(
+                    "policy-gate.gitlab.url is not set, so the merge request's " + what + " cannot be read");
         }
         try {
             return retries.get(() -> attempt(what, call), Page.class);
@@ -324,9 +359,14 @@ public class MergeRequestReads {
         GitLabAnswer answer;
         try (Response response = call.get()) {
             calls.count(what.replace(' ', '_'), response.getStatus());
-            answer = GitLabAnswer.of(GitLabAnswer.Request.READ, "the " + what + " read", response.getStatus(),
+            answer = GitLabAnswer.of(
+                    GitLabAnswer.Request.READ,
+                    "the " + what + " read",
+                    response.getStatus(),
                     response.hasEntity() ? response.readEntity(String.class) : "",
-                    response.getHeaderString("X-Next-Page"), null, Instant.now());
+                    response.getHeaderString("X-Next-Page"),
+                    null,
+                    Instant.now());
         } catch (RuntimeException e) {
             calls.count(what.replace(' ', '_'), null);
             answer = GitLabAnswer.unanswered("request to GitLab", e);
@@ -335,8 +375,8 @@ public class MergeRequestReads {
             return page(what, success);
         }
         if (answer instanceof GitLabAnswer.Refused refused) {
-            throw new GitLabRefusal(new GitLabAnswer.Refused(refused.status(), refused.answer() + " (1 attempt)",
-                    refused.fix()));
+            throw new GitLabRefusal(
+                    new GitLabAnswer.Refused(refused.status(), refused.answer() + " (1 attempt)", refused.fix()));
         }
         throw new TransientRead(((GitLabAnswer.Transient) answer).detail());
     }
@@ -350,7 +390,8 @@ public class MergeRequestReads {
 
     private Page page(String what, GitLabAnswer.Success success) {
         try {
-            return new Page(json.readTree(success.body()),
+            return new Page(
+                    json.readTree(success.body()),
                     success.nextPage() == null ? null : Integer.valueOf(success.nextPage()));
         } catch (JsonProcessingException | NumberFormatException e) {
             throw new DataUnavailableException("GitLab's " + what + " answer cannot be read: " + e.getMessage(), e);

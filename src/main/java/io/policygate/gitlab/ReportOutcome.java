@@ -67,11 +67,13 @@ public sealed interface ReportOutcome {
 
     /** GitLab's answer to a status report. */
     static ReportOutcome fromResponse(int status, String body, String retryAfter, Instant now) {
-        GitLabAnswer answer = GitLabAnswer.of(GitLabAnswer.Request.STATUS_REPORT, "the status report", status, body,
-                null, retryAfter, now);
+        GitLabAnswer answer = GitLabAnswer.of(
+                GitLabAnswer.Request.STATUS_REPORT, "the status report", status, body, null, retryAfter, now);
         if (answer instanceof GitLabAnswer.Success success) {
-            return new Delivered(status, "GitLab answered " + status
-                    + (success.body().isBlank() ? "" : ": " + GitLabAnswer.shorten(success.body())));
+            return new Delivered(
+                    status,
+                    "GitLab answered " + status
+                            + (success.body().isBlank() ? "" : ": " + GitLabAnswer.shorten(success.body())));
         }
         if (answer instanceof GitLabAnswer.Superseded superseded) {
             return new Superseded(status, superseded.detail());

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * without its query, and empty to a user without the Developer role.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record StatusCheck(long id, String name, @JsonProperty("external_url") String externalUrl, String status) {
+public record StatusCheck(
+        long id, String name, @JsonProperty("external_url") String externalUrl, String status) {
 
     public StatusCheck {
         name = name == null ? "" : name;

@@ -24,8 +24,8 @@ public class StatusCheckReporter {
     private final GitLabStartupCheck startup;
 
     @Inject
-    public StatusCheckReporter(ServiceConfig service, GitLabApi api, Clock clock,
-            GitLabCallMetrics calls, GitLabStartupCheck startup) {
+    public StatusCheckReporter(
+            ServiceConfig service, GitLabApi api, Clock clock, GitLabCallMetrics calls, GitLabStartupCheck startup) {
         this.service = service;
         this.api = api;
         this.clock = clock;
@@ -39,7 +39,8 @@ public class StatusCheckReporter {
             return new ReportOutcome.NotPosted(skip.reason());
         }
         String status = ((StatusMode.Post) posting).status();
-        StatusCheckResponseBody body = new StatusCheckResponseBody(report.sha(), report.key().checkId(), status);
+        StatusCheckResponseBody body =
+                new StatusCheckResponseBody(report.sha(), report.key().checkId(), status);
         if (service.dryRun()) {
             String would = "dry-run: would POST status " + status + " for " + report.sha() + " to project "
                     + report.key().projectId() + " MR !" + report.key().mergeRequestIid() + " check "
@@ -51,12 +52,12 @@ public class StatusCheckReporter {
     }
 
     private ReportOutcome post(StatusReport report, StatusCheckResponseBody body) {
-        try (Response response = api.postStatusCheckResponse(report.key().projectId(),
-                report.key().mergeRequestIid(), body)) {
+        try (Response response = api.postStatusCheckResponse(
+                report.key().projectId(), report.key().mergeRequestIid(), body)) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
             calls.count("status_check_responses", response.getStatus());
-            return ReportOutcome.fromResponse(response.getStatus(), text, response.getHeaderString("Retry-After"),
-                    clock.instant());
+            return ReportOutcome.fromResponse(
+                    response.getStatus(), text, response.getHeaderString("Retry-After"), clock.instant());
         } catch (RuntimeException e) {
             // ProcessingException for refused connections and timeouts; anything else the client throws
             // is equally "no answer from GitLab" and worth another try.

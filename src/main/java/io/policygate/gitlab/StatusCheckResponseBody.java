@@ -8,5 +8,4 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record StatusCheckResponseBody(
         String sha,
         @JsonProperty("external_status_check_id") long externalStatusCheckId,
-        String status) {
-}
+        String status) {}

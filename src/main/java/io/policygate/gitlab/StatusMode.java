@@ -37,29 +37,29 @@ public enum StatusMode {
     }
 
     /** What to post for a verdict. */
-    public sealed interface Posting {
-    }
+    public sealed interface Posting {}
 
     /** Post, with this status field (null: send no status field). */
-    public record Post(String status) implements Posting {
-    }
+    public record Post(String status) implements Posting {}
 
     /** Post nothing: this GitLab cannot be told about the verdict. */
-    public record Skip(String reason) implements Posting {
-    }
+    public record Skip(String reason) implements Posting {}
 
     /** The one place a verdict becomes a GitLab status. */
     public Posting postingFor(VerdictStatus verdict) {
         return switch (this) {
             case STANDARD -> new Post(verdict.wireName());
-            case LEGACY_PASS -> verdict == VerdictStatus.PASSED
-                    ? new Post("pass")
-                    : new Skip("status-mode legacy-pass: GitLab 14.9-14.10 takes failed only with the"
-                            + " status_checks_add_status_field flag (then use standard), nothing posted");
-            case LEGACY_APPROVE -> verdict == VerdictStatus.PASSED
-                    ? new Post(null)
-                    : new Skip("status-mode legacy-approve: GitLab 14.0-14.8 only takes approvals, nothing posted");
-            case AUTO -> throw new IllegalStateException("status-mode auto is resolved at start-up (GitLabStartupCheck)");
+            case LEGACY_PASS ->
+                verdict == VerdictStatus.PASSED
+                        ? new Post("pass")
+                        : new Skip("status-mode legacy-pass: GitLab 14.9-14.10 takes failed only with the"
+                                + " status_checks_add_status_field flag (then use standard), nothing posted");
+            case LEGACY_APPROVE ->
+                verdict == VerdictStatus.PASSED
+                        ? new Post(null)
+                        : new Skip("status-mode legacy-approve: GitLab 14.0-14.8 only takes approvals, nothing posted");
+            case AUTO ->
+                throw new IllegalStateException("status-mode auto is resolved at start-up (GitLabStartupCheck)");
         };
     }
 }

@@ -39,28 +39,51 @@ public class EvaluationHistory {
      * for evaluations stored before it was recorded). {@code tampered}: what GitLab showed that policy-gate had
      * not given, when the evaluation found that (null otherwise).
      */
-    public record Summary(String id, long project, String projectPath, long mergeRequest, String title,
-            long statusCheck, String sha, String state, String verdict, String ifEnforced, String summary, int attempts,
-            String lastError, Instant createdAt, Instant finishedAt, String tampered) {
-    }
+    public record Summary(
+            String id,
+            long project,
+            String projectPath,
+            long mergeRequest,
+            String title,
+            long statusCheck,
+            String sha,
+            String state,
+            String verdict,
+            String ifEnforced,
+            String summary,
+            int attempts,
+            String lastError,
+            Instant createdAt,
+            Instant finishedAt,
+            String tampered) {}
 
-    public record Page(List<Summary> evaluations, String nextCursor) {
-    }
+    public record Page(List<Summary> evaluations, String nextCursor) {}
 
     /**
      * The merge request as the verdict saw it: {@code factsFrom} is "gitlab" when the facts are GitLab's answers
      * read for the evaluation, "webhook" when the webhook's body stood in (a dry run without GitLab, or an
      * evaluation not reached yet). {@code triggeredBy} and {@code action} are always the webhook's: who sent what.
      */
-    public record MergeRequestSummary(String projectPath, String title, String sourceBranch, String targetBranch,
-            String url, String triggeredBy, List<String> labels, String action, String statusCheckName,
-            String factsFrom) {
-    }
+    public record MergeRequestSummary(
+            String projectPath,
+            String title,
+            String sourceBranch,
+            String targetBranch,
+            String url,
+            String triggeredBy,
+            List<String> labels,
+            String action,
+            String statusCheckName,
+            String factsFrom) {}
 
     /** One evaluation in full; {@code verdict} and {@code policyFiles} are the JSON stored with it. */
-    public record Detail(Summary evaluation, MergeRequestSummary mergeRequest, JsonNode verdict, JsonNode policyFiles,
-            List<ReportAttempt> reportAttempts, String note) {
-    }
+    public record Detail(
+            Summary evaluation,
+            MergeRequestSummary mergeRequest,
+            JsonNode verdict,
+            JsonNode policyFiles,
+            List<ReportAttempt> reportAttempts,
+            String note) {}
 
     private final JournalStore journal;
     private final ObjectMapper json;
@@ -76,17 +99,21 @@ public class EvaluationHistory {
      *
      * @throws ProblemException 400 naming the first bad parameter
      */
-    public static JournalStore.HistoryQuery query(String project, String mr, String status, String ifEnforced,
-            String tampered, String limit, String cursor) {
+    public static JournalStore.HistoryQuery query(
+            String project, String mr, String status, String ifEnforced, String tampered, String limit, String cursor) {
         JobState state = null;
         String verdict = null;
         if (status != null) {
             if (List.of("passed", "failed").contains(status)) {
                 verdict = status;
             } else {
-                state = Arrays.stream(JobState.values()).filter(s -> s.dbName().equals(status)).findFirst()
-                        .orElseThrow(() -> badParameter("status", "must be one of passed, failed, queued, evaluating,"
-                                + " reporting, reported, superseded, dead"));
+                state = Arrays.stream(JobState.values())
+                        .filter(s -> s.dbName().equals(status))
+                        .findFirst()
+                        .orElseThrow(() -> badParameter(
+                                "status",
+                                "must be one of passed, failed, queued, evaluating,"
+                                        + " reporting, reported, superseded, dead"));
             }
         }
         if (ifEnforced != null && !List.of("passed", "failed").contains(ifEnforced)) {
@@ -99,7 +126,8 @@ public class EvaluationHistory {
         String beforeId = null;
         if (cursor != null) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+                String[] parts =
+                        new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
                 beforeCreatedAt = Instant.parse(parts[0]);
                 beforeId = parts[1];
             } catch (IllegalArgumentException | DateTimeParseException | ArrayIndexOutOfBoundsException e) {
@@ -110,15 +138,27 @@ public class EvaluationHistory {
         if (size > MAX_LIMIT) {
             throw badParameter("limit", "must be at most " + MAX_LIMIT);
         }
-        return new JournalStore.HistoryQuery(project == null ? null : positive("project", project),
-                mr == null ? null : positive("mr", mr), state, verdict, ifEnforced, "true".equals(tampered), size,
-                beforeCreatedAt, beforeId);
+        return new JournalStore.HistoryQuery(
+                project == null ? null : positive("project", project),
+                mr == null ? null : positive("mr", mr),
+                state,
+                verdict,
+                ifEnforced,
+                "true".equals(tampered),
+                size,
+                beforeCreatedAt,
+                beforeId);
     }
 
     public Page list(JournalStore.HistoryQuery query) {
         JournalStore.HistoryPage page = journal.history(query);
-        return new Page(page.evaluations().stream().map(this::summary).toList(), page.nextCursor() == null ? null
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8)));
+        return new Page(
+                page.evaluations().stream().map(this::summary).toList(),
+                page.nextCursor() == null
+                        ? null
+                        : Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Dead evaluations not replaced by a later one for the same merge request and check; newest first. */
@@ -129,8 +169,13 @@ public class EvaluationHistory {
     public Optional<Detail> detail(String id) {
         return journal.evaluation(id).map(e -> {
             MergeRequestSummary mergeRequest = mergeRequest(e);
-            return new Detail(summary(e, mergeRequest), mergeRequest, tree(e.verdictDetail()), tree(e.policyFiles()),
-                    journal.attempts(id), e.noteResult());
+            return new Detail(
+                    summary(e, mergeRequest),
+                    mergeRequest,
+                    tree(e.verdictDetail()),
+                    tree(e.policyFiles()),
+                    journal.attempts(id),
+                    e.noteResult());
         });
     }
 
@@ -140,17 +185,30 @@ public class EvaluationHistory {
 
     private Summary summary(JournalStore.Evaluation e, MergeRequestSummary mergeRequest) {
         JsonNode verdict = tree(e.verdictDetail());
-        return new Summary(e.id(), e.key().projectId(), mergeRequest == null ? null : mergeRequest.projectPath(),
-                e.key().mergeRequestIid(), mergeRequest == null ? null : mergeRequest.title(), e.key().checkId(),
-                e.sha(), e.state().dbName(), e.verdict(), e.verdictIfEnforced(),
-                verdict == null ? null : verdict.path("summary").asText(null), e.attempts(), e.lastError(),
-                e.createdAt(), e.finishedAt(), e.tampered());
+        return new Summary(
+                e.id(),
+                e.key().projectId(),
+                mergeRequest == null ? null : mergeRequest.projectPath(),
+                e.key().mergeRequestIid(),
+                mergeRequest == null ? null : mergeRequest.title(),
+                e.key().checkId(),
+                e.sha(),
+                e.state().dbName(),
+                e.verdict(),
+                e.verdictIfEnforced(),
+                verdict == null ? null : verdict.path("summary").asText(null),
+                e.attempts(),
+                e.lastError(),
+                e.createdAt(),
+                e.finishedAt(),
+                e.tampered());
     }
 
     private MergeRequestSummary mergeRequest(JournalStore.Evaluation e) {
         ParsedEvent parsed;
         try {
-            parsed = MergeRequestEventParser.parse(e.payload().getBytes(StandardCharsets.UTF_8),
+            parsed = MergeRequestEventParser.parse(
+                    e.payload().getBytes(StandardCharsets.UTF_8),
                     OptionalLong.of(e.key().checkId()));
         } catch (InvalidPayloadException invalid) {
             return null;
@@ -160,9 +218,17 @@ public class EvaluationHistory {
         }
         MergeRequestEvent trigger = actionable.event();
         if (e.facts() == null) {
-            return new MergeRequestSummary(trigger.projectPath(), trigger.title(), trigger.sourceBranch(),
-                    trigger.targetBranch(), trigger.url(), trigger.username(), trigger.labels(), trigger.action(),
-                    trigger.statusCheckName(), "webhook");
+            return new MergeRequestSummary(
+                    trigger.projectPath(),
+                    trigger.title(),
+                    trigger.sourceBranch(),
+                    trigger.targetBranch(),
+                    trigger.url(),
+                    trigger.username(),
+                    trigger.labels(),
+                    trigger.action(),
+                    trigger.statusCheckName(),
+                    "webhook");
         }
         MergeRequestContext judged;
         try {
@@ -170,9 +236,17 @@ public class EvaluationHistory {
         } catch (IOException invalid) {
             throw new IllegalStateException("the journal stores JSON it wrote itself", invalid);
         }
-        return new MergeRequestSummary(judged.projectPath(), judged.title(), judged.sourceBranch(),
-                judged.targetBranch(), judged.url(), trigger.username(), judged.labels(), trigger.action(),
-                judged.statusCheckName(), "gitlab");
+        return new MergeRequestSummary(
+                judged.projectPath(),
+                judged.title(),
+                judged.sourceBranch(),
+                judged.targetBranch(),
+                judged.url(),
+                trigger.username(),
+                judged.labels(),
+                trigger.action(),
+                judged.statusCheckName(),
+                "gitlab");
     }
 
     private JsonNode tree(String text) {

@@ -50,12 +50,14 @@ public class AccessToken {
     }
 
     private boolean matches(String given) {
-        return token.isPresent() && given != null
+        return token.isPresent()
+                && given != null
                 && MessageDigest.isEqual(token.get(), given.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String credential(String header, String scheme) {
         return header != null && header.regionMatches(true, 0, scheme, 0, scheme.length())
-                ? header.substring(scheme.length()).trim() : null;
+                ? header.substring(scheme.length()).trim()
+                : null;
     }
 }

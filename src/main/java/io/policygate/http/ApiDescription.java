@@ -14,22 +14,44 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
  * {@code @OpenAPIDefinition} from the JAX-RS Application; this one adds no path and keeps every resource.
  */
 @OpenAPIDefinition(
-        info = @Info(title = "policy-gate", version = "1",
-                description = "GitLab external status checks: webhook intake, evaluation history, policies, impact previews"),
-        components = @Components(securitySchemes = {
-            @SecurityScheme(securitySchemeName = ApiDescription.API_TOKEN, type = SecuritySchemeType.HTTP,
-                    scheme = "bearer", description = "Authorization: Bearer <policy-gate.api.token>"),
-            @SecurityScheme(securitySchemeName = ApiDescription.WEBHOOK_SIGNATURE, type = SecuritySchemeType.APIKEY,
-                    in = SecuritySchemeIn.HEADER, apiKeyName = "X-Gitlab-Signature",
-                    description = "HMAC-SHA256 of the body with policy-gate.webhook.secret, as GitLab 17.3+ signs"),
-            @SecurityScheme(securitySchemeName = ApiDescription.WEBHOOK_TOKEN, type = SecuritySchemeType.APIKEY,
-                    in = SecuritySchemeIn.HEADER, apiKeyName = "X-Gitlab-Token",
-                    description = "policy-gate.webhook.secret itself, as older GitLab versions send it"),
-            @SecurityScheme(securitySchemeName = ApiDescription.WEBHOOK_STANDARD, type = SecuritySchemeType.APIKEY,
-                    in = SecuritySchemeIn.HEADER, apiKeyName = "webhook-signature",
-                    description = "v1,<base64 HMAC-SHA256 of webhook-id.webhook-timestamp.body> with the key of"
-                            + " policy-gate.webhook.signing-token (Standard Webhooks, GitLab's signed project webhooks);"
-                            + " a webhook-id is accepted once, a timestamp more than 5 minutes off never")}))
+        info =
+                @Info(
+                        title = "policy-gate",
+                        version = "1",
+                        description =
+                                "GitLab external status checks: webhook intake, evaluation history, policies, impact previews"),
+        components =
+                @Components(
+                        securitySchemes = {
+                            @SecurityScheme(
+                                    securitySchemeName = ApiDescription.API_TOKEN,
+                                    type = SecuritySchemeType.HTTP,
+                                    scheme = "bearer",
+                                    description = "Authorization: Bearer <policy-gate.api.token>"),
+                            @SecurityScheme(
+                                    securitySchemeName = ApiDescription.WEBHOOK_SIGNATURE,
+                                    type = SecuritySchemeType.APIKEY,
+                                    in = SecuritySchemeIn.HEADER,
+                                    apiKeyName = "X-Gitlab-Signature",
+                                    description =
+                                            "HMAC-SHA256 of the body with policy-gate.webhook.secret, as GitLab 17.3+ signs"),
+                            @SecurityScheme(
+                                    securitySchemeName = ApiDescription.WEBHOOK_TOKEN,
+                                    type = SecuritySchemeType.APIKEY,
+                                    in = SecuritySchemeIn.HEADER,
+                                    apiKeyName = "X-Gitlab-Token",
+                                    description =
+                                            "policy-gate.webhook.secret itself, as older GitLab versions send it"),
+                            @SecurityScheme(
+                                    securitySchemeName = ApiDescription.WEBHOOK_STANDARD,
+                                    type = SecuritySchemeType.APIKEY,
+                                    in = SecuritySchemeIn.HEADER,
+                                    apiKeyName = "webhook-signature",
+                                    description =
+                                            "v1,<base64 HMAC-SHA256 of webhook-id.webhook-timestamp.body> with the key of"
+                                                    + " policy-gate.webhook.signing-token (Standard Webhooks, GitLab's signed project webhooks);"
+                                                    + " a webhook-id is accepted once, a timestamp more than 5 minutes off never")
+                        }))
 public class ApiDescription extends Application {
 
     public static final String API_TOKEN = "apiToken";

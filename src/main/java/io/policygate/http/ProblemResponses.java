@@ -19,18 +19,29 @@ public class ProblemResponses {
     @ServerExceptionMapper
     public Response invalidPayload(InvalidPayloadException e) {
         boolean named = !e.field().isEmpty();
-        return of(new Problem("urn:policy-gate:problem:invalid-payload", "Bad Request", 400,
-                named ? e.field() + " " + e.getMessage() : e.getMessage(), named ? e.field() : null));
+        return of(new Problem(
+                "urn:policy-gate:problem:invalid-payload",
+                "Bad Request",
+                400,
+                named ? e.field() + " " + e.getMessage() : e.getMessage(),
+                named ? e.field() : null));
     }
 
     @ServerExceptionMapper
     public Response journalUnavailable(JournalUnavailableException e) {
         LOG.error("The journal cannot store jobs; answering 503", e);
-        return of(new Problem("urn:policy-gate:problem:journal-unavailable", "Service Unavailable", 503,
-                "the evaluation could not be stored; nothing was accepted, send it again", null));
+        return of(new Problem(
+                "urn:policy-gate:problem:journal-unavailable",
+                "Service Unavailable",
+                503,
+                "the evaluation could not be stored; nothing was accepted, send it again",
+                null));
     }
 
     static Response of(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 }

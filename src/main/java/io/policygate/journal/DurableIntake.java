@@ -31,6 +31,7 @@ public class DurableIntake {
     private final Object lock = new Object();
     /** Commits that asked to be written, and how many of them are. */
     private long requested;
+
     private long written;
     private boolean writing;
     private volatile Boolean needed;
@@ -72,7 +73,8 @@ public class DurableIntake {
             }
         }
         boolean done = false;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CHECKPOINT SYNC");
             done = true;
         } catch (SQLException e) {

@@ -14,8 +14,7 @@ final class EvaluationIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private EvaluationIds() {
-    }
+    private EvaluationIds() {}
 
     static String next(Instant now) {
         long mostSignificant = now.toEpochMilli() << 16 | 0x7000 | RANDOM.nextInt(0x1000);

@@ -36,10 +36,12 @@ public class HistoryRetention {
 
     @Scheduled(every = "${policy-gate.history.prune-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
-        int deleted = journal.prune(clock.instant().minus(config.keep()), clock.instant().minus(DELIVERY_IDS_KEPT));
+        int deleted = journal.prune(
+                clock.instant().minus(config.keep()), clock.instant().minus(DELIVERY_IDS_KEPT));
         if (deleted > 0) {
-            LOG.infof("Deleted %d evaluations finished more than %s ago (policy-gate.history.keep)", deleted,
-                    config.keep());
+            LOG.infof(
+                    "Deleted %d evaluations finished more than %s ago (policy-gate.history.keep)",
+                    deleted, config.keep());
         }
     }
 }

@@ -21,5 +21,4 @@ public record Job(
         String lastError,
         Instant createdAt,
         int generation,
-        String tampered) {
-}
+        String tampered) {}

@@ -1,6 +1,7 @@
 package io.policygate.journal;
 
 import io.agroal.api.AgroalDataSource;
+import io.policygate.config.DatabaseConfig;
 import io.quarkus.agroal.DataSource.DataSourceLiteral;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,6 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import javax.sql.DataSource;
-import io.policygate.config.DatabaseConfig;
 
 /** The journal's datasource: whichever of the two built-in ones {@link JournalDatabaseConfigSource} activated. */
 @ApplicationScoped
@@ -21,14 +21,15 @@ public class JournalDataSource {
     @Qualifier
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD})
-    public @interface Journal {
-    }
+    public @interface Journal {}
 
     @Produces
     @ApplicationScoped
     @Journal
     DataSource journal(DatabaseConfig config) {
         String name = JournalDatabaseConfigSource.datasourceFor(config.url());
-        return Arc.container().instance(AgroalDataSource.class, new DataSourceLiteral(name)).get();
+        return Arc.container()
+                .instance(AgroalDataSource.class, new DataSourceLiteral(name))
+                .get();
     }
 }

@@ -33,11 +33,15 @@ public class JournalDatabaseConfigSource implements ConfigSourceFactory {
         String active = datasourceFor(url);
         String inactive = active.equals("h2") ? "postgresql" : "h2";
         // Below application.properties (250): an operator can still set these keys by hand.
-        return List.of(new MapBackedConfigSource("policy-gate journal database", Map.of(
-                "quarkus.datasource." + active + ".active", "true",
-                "quarkus.datasource." + active + ".jdbc.url", active.equals("h2") ? closedByThePool(url) : url,
-                "quarkus.datasource." + inactive + ".active", "false"), 200) {
-        });
+        return List.of(
+                new MapBackedConfigSource(
+                        "policy-gate journal database",
+                        Map.of(
+                                "quarkus.datasource." + active + ".active", "true",
+                                "quarkus.datasource." + active + ".jdbc.url",
+                                        active.equals("h2") ? closedByThePool(url) : url,
+                                "quarkus.datasource." + inactive + ".active", "false"),
+                        200) {});
     }
 
     /**

@@ -58,7 +58,10 @@ public class JournalStore {
     private volatile Boolean postgres;
 
     @Inject
-    public JournalStore(@JournalDataSource.Journal DataSource dataSource, Clock clock, DurableIntake durable,
+    public JournalStore(
+            @JournalDataSource.Journal DataSource dataSource,
+            Clock clock,
+            DurableIntake durable,
             WebhookConfig webhook) {
         this.dataSource = dataSource;
         this.clock = clock;
@@ -110,15 +113,18 @@ public class JournalStore {
         if (exists(c, "SELECT 1 FROM webhook_delivery WHERE id = ?", deliveryId)) {
             throw new RepeatedDeliveryException(deliveryId);
         }
-        update(c, "INSERT INTO webhook_delivery (id, received_at) VALUES (?, ?)", deliveryId,
+        update(
+                c,
+                "INSERT INTO webhook_delivery (id, received_at) VALUES (?, ?)",
+                deliveryId,
                 timestamp(clock.instant()));
     }
 
     private Enqueued enqueueIn(Connection c, MergeRequestEvent event, String payload) throws SQLException {
         String activeKey = event.key().toString();
         Instant now = clock.instant();
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT id, sha, state FROM evaluation_job WHERE active_key = ? FOR UPDATE")) {
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT id, sha, state FROM evaluation_job WHERE active_key = ? FOR UPDATE")) {
             select.setString(1, activeKey);
             try (ResultSet rs = select.executeQuery()) {
                 if (rs.next()) {
@@ -190,8 +196,11 @@ public class JournalStore {
         Instant now = clock.instant();
         return inTransaction("cannot claim a job", c -> {
             // next_attempt_at is NULL for finished jobs: the index yields only unfinished ones, due first.
-            Optional<String> id = lease(c, "next_attempt_at BETWEEN ? AND ? AND (lease_until IS NULL"
-                    + " OR lease_until < ?) AND state IN " + UNFINISHED_STATES, "next_attempt_at",
+            Optional<String> id = lease(
+                    c,
+                    "next_attempt_at BETWEEN ? AND ? AND (lease_until IS NULL" + " OR lease_until < ?) AND state IN "
+                            + UNFINISHED_STATES,
+                    "next_attempt_at",
                     List.of(timestamp(Instant.EPOCH), timestamp(now), timestamp(now)),
                     "lease_owner = ?, lease_until = ?, updated_at = ?, evaluated_at = ?,"
                             + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END",
@@ -232,12 +241,18 @@ public class JournalStore {
      * and now): H2 sorts NULLs first in an index, and finished rows, NULL there, would otherwise be scanned
      * on every claim (0.9 ms against 0.03 ms at 20,000 finished jobs).
      */
-    private Optional<String> lease(Connection c, String due, String order, List<Object> dueParameters, String claim,
-            List<Object> claimParameters) throws SQLException {
+    private Optional<String> lease(
+            Connection c,
+            String due,
+            String order,
+            List<Object> dueParameters,
+            String claim,
+            List<Object> claimParameters)
+            throws SQLException {
         boolean skipLocked = skipLocked(c);
         List<String> candidates = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE " + due
-                + " ORDER BY " + order + " LIMIT " + (skipLocked ? "1 FOR UPDATE SKIP LOCKED" : CLAIM_CANDIDATES))) {
+        try (PreparedStatement select = c.prepareStatement("SELECT id FROM evaluation_job WHERE " + due + " ORDER BY "
+                + order + " LIMIT " + (skipLocked ? "1 FOR UPDATE SKIP LOCKED" : CLAIM_CANDIDATES))) {
             bind(select, dueParameters.toArray());
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -280,22 +295,41 @@ public class JournalStore {
     }
 
     /** One page of the history, newest first. */
-    public record HistoryPage(List<Evaluation> evaluations, String nextCursor) {
-    }
+    public record HistoryPage(List<Evaluation> evaluations, String nextCursor) {}
 
     /** A journal row as the history shows it. */
-    public record Evaluation(String id, CheckKey key, String sha, JobState state, String verdict, String verdictDetail,
-            String policyFiles, int attempts, String lastError, Instant createdAt, Instant finishedAt, String payload,
-            String noteResult, String verdictIfEnforced, String facts, String tampered) {
-    }
+    public record Evaluation(
+            String id,
+            CheckKey key,
+            String sha,
+            JobState state,
+            String verdict,
+            String verdictDetail,
+            String policyFiles,
+            int attempts,
+            String lastError,
+            Instant createdAt,
+            Instant finishedAt,
+            String payload,
+            String noteResult,
+            String verdictIfEnforced,
+            String facts,
+            String tampered) {}
 
     /**
      * Filters of the history; null means any. {@code tampered}: only evaluations that found a status policy-gate
      * had not given. {@code before} is the cursor: created_at and id of the last row seen.
      */
-    public record HistoryQuery(Long projectId, Long mergeRequestIid, JobState state, String verdict,
-            String verdictIfEnforced, boolean tampered, int limit, Instant beforeCreatedAt, String beforeId) {
-    }
+    public record HistoryQuery(
+            Long projectId,
+            Long mergeRequestIid,
+            JobState state,
+            String verdict,
+            String verdictIfEnforced,
+            boolean tampered,
+            int limit,
+            Instant beforeCreatedAt,
+            String beforeId) {}
 
     public HistoryPage history(HistoryQuery query) {
         StringBuilder sql = new StringBuilder("SELECT " + EVALUATION_COLUMNS + " FROM evaluation_job WHERE 1 = 1");
@@ -330,7 +364,8 @@ public class JournalStore {
             parameters.add(query.beforeId());
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit() + 1);
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(sql.toString())) {
             bind(select, parameters.toArray());
             List<Evaluation> rows = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
@@ -351,8 +386,8 @@ public class JournalStore {
 
     public Optional<Evaluation> evaluation(String id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT " + EVALUATION_COLUMNS
-                        + " FROM evaluation_job WHERE id = ?")) {
+                PreparedStatement select =
+                        c.prepareStatement("SELECT " + EVALUATION_COLUMNS + " FROM evaluation_job WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.of(evaluation(rs)) : Optional.empty();
@@ -386,10 +421,23 @@ public class JournalStore {
     }
 
     private static Evaluation evaluation(ResultSet rs) throws SQLException {
-        return new Evaluation(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
-                JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
-                rs.getString(11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15),
-                rs.getString(16), rs.getString(17), rs.getString(18));
+        return new Evaluation(
+                rs.getString(1),
+                new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                rs.getString(5),
+                JobState.fromDb(rs.getString(6)),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getInt(10),
+                rs.getString(11),
+                instant(rs, 12),
+                instant(rs, 13),
+                rs.getString(14),
+                rs.getString(15),
+                rs.getString(16),
+                rs.getString(17),
+                rs.getString(18));
     }
 
     /**
@@ -400,7 +448,9 @@ public class JournalStore {
         return inTransaction("cannot prune the journal", c -> {
             update(c, "DELETE FROM webhook_delivery WHERE received_at < ?", timestamp(deliveriesBefore));
             String finished = "state IN ('reported','superseded','dead') AND finished_at < ?";
-            update(c, "DELETE FROM report_attempt WHERE job_id IN (SELECT id FROM evaluation_job WHERE " + finished + ")",
+            update(
+                    c,
+                    "DELETE FROM report_attempt WHERE job_id IN (SELECT id FROM evaluation_job WHERE " + finished + ")",
                     timestamp(before));
             return update(c, "DELETE FROM evaluation_job WHERE " + finished, timestamp(before));
         });
@@ -409,10 +459,16 @@ public class JournalStore {
     /** Ends a job that cannot be evaluated at all (its stored payload is unusable). */
     public boolean abandon(String id, String owner, String reason) {
         Instant now = clock.instant();
-        return update("UPDATE evaluation_job SET state = 'dead', active_key = NULL, next_attempt_at = NULL, lease_owner = NULL,"
-                + " lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
-                + " WHERE id = ? AND lease_owner = ? AND state IN " + UNFINISHED_STATES,
-                truncate(reason), timestamp(now), timestamp(now), id, owner) == 1;
+        return update(
+                        "UPDATE evaluation_job SET state = 'dead', active_key = NULL, next_attempt_at = NULL, lease_owner = NULL,"
+                                + " lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
+                                + " WHERE id = ? AND lease_owner = ? AND state IN " + UNFINISHED_STATES,
+                        truncate(reason),
+                        timestamp(now),
+                        timestamp(now),
+                        id,
+                        owner)
+                == 1;
     }
 
     /** What became of a job when a step's outcome was recorded. */
@@ -436,8 +492,16 @@ public class JournalStore {
      * {@link #claimNote}). {@code verdict} is the verdict of this step, stored in the same write; null when the
      * step reached none (GitLab could not be read, the commit is no longer HEAD).
      */
-    public Recorded recordReport(String id, String owner, int generation, ReportAttempt attempt, JobState finalState,
-            Instant retryAt, boolean noteDue, NewVerdict verdict, Instant evaluateAgainAt) {
+    public Recorded recordReport(
+            String id,
+            String owner,
+            int generation,
+            ReportAttempt attempt,
+            JobState finalState,
+            Instant retryAt,
+            boolean noteDue,
+            NewVerdict verdict,
+            Instant evaluateAgainAt) {
         Instant now = clock.instant();
         return inTransaction("cannot record the report attempt", c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO report_attempt (job_id, attempt,"
@@ -455,27 +519,55 @@ public class JournalStore {
             }
             Recorded recorded;
             if (finalState == JobState.REPORTED && generation(c, id) != generation) {
-                recorded = updateLeased(c, id, owner, verdict, "state = 'evaluating', attempts = ?, next_attempt_at = ?,"
-                        + " last_error = ?, updated_at = ?", attempt.attempt(), timestamp(evaluateAgainAt),
-                        "evaluated again: a webhook for this commit arrived while it was evaluated", timestamp(now))
-                        ? Recorded.EVALUATE_AGAIN : Recorded.LOST;
+                recorded = updateLeased(
+                                c,
+                                id,
+                                owner,
+                                verdict,
+                                "state = 'evaluating', attempts = ?, next_attempt_at = ?,"
+                                        + " last_error = ?, updated_at = ?",
+                                attempt.attempt(),
+                                timestamp(evaluateAgainAt),
+                                "evaluated again: a webhook for this commit arrived while it was evaluated",
+                                timestamp(now))
+                        ? Recorded.EVALUATE_AGAIN
+                        : Recorded.LOST;
             } else {
                 boolean updated = finalState != null
-                        ? updateLeased(c, id, owner, verdict, "state = ?, attempts = ?, active_key = NULL,"
-                                + " next_attempt_at = NULL, last_error = ?, finished_at = ?, updated_at = ?,"
-                                + " note_due_at = ?", finalState.dbName(), attempt.attempt(), truncate(attempt.detail()),
-                                timestamp(now), timestamp(now),
+                        ? updateLeased(
+                                c,
+                                id,
+                                owner,
+                                verdict,
+                                "state = ?, attempts = ?, active_key = NULL,"
+                                        + " next_attempt_at = NULL, last_error = ?, finished_at = ?, updated_at = ?,"
+                                        + " note_due_at = ?",
+                                finalState.dbName(),
+                                attempt.attempt(),
+                                truncate(attempt.detail()),
+                                timestamp(now),
+                                timestamp(now),
                                 noteDue && finalState == JobState.REPORTED ? timestamp(now) : null)
-                        : updateLeased(c, id, owner, verdict, "state = 'reporting', attempts = ?, next_attempt_at = ?,"
-                                + " last_error = ?, updated_at = ?", attempt.attempt(), timestamp(retryAt),
-                                truncate(attempt.detail()), timestamp(now));
+                        : updateLeased(
+                                c,
+                                id,
+                                owner,
+                                verdict,
+                                "state = 'reporting', attempts = ?, next_attempt_at = ?,"
+                                        + " last_error = ?, updated_at = ?",
+                                attempt.attempt(),
+                                timestamp(retryAt),
+                                truncate(attempt.detail()),
+                                timestamp(now));
                 recorded = updated ? Recorded.DONE : Recorded.LOST;
             }
             if (recorded == Recorded.LOST && verdict != null) {
                 // Superseded while GitLab was asked: the history must still say which verdict was posted.
                 List<Object> parameters = verdictValues(verdict);
                 parameters.add(id);
-                update(c, "UPDATE evaluation_job SET " + VERDICT_ASSIGNMENTS + " WHERE id = ? AND verdict IS NULL",
+                update(
+                        c,
+                        "UPDATE evaluation_job SET " + VERDICT_ASSIGNMENTS + " WHERE id = ? AND verdict IS NULL",
                         parameters.toArray());
             }
             return recorded;
@@ -484,8 +576,8 @@ public class JournalStore {
 
     /** The job's generation, read with a lock so that no webhook bumps it before this transaction ends. */
     private static int generation(Connection c, String id) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT generation FROM evaluation_job WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT generation FROM evaluation_job WHERE id = ? FOR UPDATE")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : -1;
@@ -494,18 +586,25 @@ public class JournalStore {
     }
 
     private static List<Object> verdictValues(NewVerdict verdict) {
-        return new ArrayList<>(Arrays.asList(verdict.verdict(), verdict.verdictIfEnforced(), verdict.detail(),
-                verdict.policyFiles(), verdict.facts(), verdict.tampered()));
+        return new ArrayList<>(Arrays.asList(
+                verdict.verdict(),
+                verdict.verdictIfEnforced(),
+                verdict.detail(),
+                verdict.policyFiles(),
+                verdict.facts(),
+                verdict.tampered()));
     }
 
     /**
      * Updates an unfinished job {@code owner} leased, setting {@code assignments} and, with {@code verdict}, the
      * verdict it just reached, and hands the lease back.
      */
-    private static boolean updateLeased(Connection c, String id, String owner, NewVerdict verdict, String assignments,
-            Object... parameters) throws SQLException {
+    private static boolean updateLeased(
+            Connection c, String id, String owner, NewVerdict verdict, String assignments, Object... parameters)
+            throws SQLException {
         List<Object> all = new ArrayList<>(Arrays.asList(parameters));
-        StringBuilder sql = new StringBuilder("UPDATE evaluation_job SET ").append(assignments)
+        StringBuilder sql = new StringBuilder("UPDATE evaluation_job SET ")
+                .append(assignments)
                 .append(", lease_owner = NULL, lease_until = NULL");
         if (verdict != null) {
             sql.append(", ").append(VERDICT_ASSIGNMENTS);
@@ -522,9 +621,16 @@ public class JournalStore {
      * the verdict was computed from (null when the webhook's body stood in); {@code tampered}: what the job found
      * GitLab showing that policy-gate had not given, or null.
      */
-    public record DueNote(String id, CheckKey key, String sha, String verdictDetail, String payload, String facts,
-            int attempts, Instant finishedAt, String tampered) {
-    }
+    public record DueNote(
+            String id,
+            CheckKey key,
+            String sha,
+            String verdictDetail,
+            String payload,
+            String facts,
+            int attempts,
+            Instant finishedAt,
+            String tampered) {}
 
     /**
      * Leases the next due note to {@code owner}. A finished job's lease columns are free, so notes use them:
@@ -533,9 +639,12 @@ public class JournalStore {
     public Optional<DueNote> claimNote(String owner, Duration lease) {
         Instant now = clock.instant();
         return inTransaction("cannot claim a note", c -> {
-            Optional<String> id = lease(c, "note_due_at BETWEEN ? AND ? AND (lease_until IS NULL"
-                    + " OR lease_until < ?)", "note_due_at", List.of(timestamp(Instant.EPOCH), timestamp(now),
-                            timestamp(now)), "lease_owner = ?, lease_until = ?",
+            Optional<String> id = lease(
+                    c,
+                    "note_due_at BETWEEN ? AND ? AND (lease_until IS NULL" + " OR lease_until < ?)",
+                    "note_due_at",
+                    List.of(timestamp(Instant.EPOCH), timestamp(now), timestamp(now)),
+                    "lease_owner = ?, lease_until = ?",
                     List.of(owner, timestamp(now.plus(lease))));
             Optional<DueNote> note = Optional.empty();
             if (id.isPresent()) {
@@ -545,9 +654,15 @@ public class JournalStore {
                     select.setString(1, id.get());
                     try (ResultSet rs = select.executeQuery()) {
                         rs.next();
-                        note = Optional.of(new DueNote(rs.getString(1),
-                                new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)), rs.getString(5),
-                                rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), instant(rs, 10),
+                        note = Optional.of(new DueNote(
+                                rs.getString(1),
+                                new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                                rs.getString(5),
+                                rs.getString(6),
+                                rs.getString(7),
+                                rs.getString(8),
+                                rs.getInt(9),
+                                instant(rs, 10),
                                 rs.getString(11)));
                     }
                 }
@@ -561,10 +676,16 @@ public class JournalStore {
      * done. {@code attempted} is false when GitLab was not asked (circuit breaker).
      */
     public boolean recordNote(String id, String owner, String result, boolean attempted, Instant retryAt) {
-        return update("UPDATE evaluation_job SET note_due_at = ?, note_result = ?,"
-                + " note_attempts = note_attempts + ?, lease_owner = NULL, lease_until = NULL"
-                + " WHERE id = ? AND lease_owner = ?", retryAt == null ? null : timestamp(retryAt), truncate(result),
-                attempted ? 1 : 0, id, owner) == 1;
+        return update(
+                        "UPDATE evaluation_job SET note_due_at = ?, note_result = ?,"
+                                + " note_attempts = note_attempts + ?, lease_owner = NULL, lease_until = NULL"
+                                + " WHERE id = ? AND lease_owner = ?",
+                        retryAt == null ? null : timestamp(retryAt),
+                        truncate(result),
+                        attempted ? 1 : 0,
+                        id,
+                        owner)
+                == 1;
     }
 
     /** True when another evaluation of the key failed: in on-failure mode, only then can a note exist to update. */
@@ -582,9 +703,17 @@ public class JournalStore {
      * {@code verdict} when it was reached in this step (see {@link #recordReport}).
      */
     public boolean postpone(String id, String owner, Instant until, String reason, NewVerdict verdict) {
-        return inTransaction("cannot postpone the report", c -> updateLeased(c, id, owner, verdict,
-                "state = 'reporting', next_attempt_at = ?, last_error = ?, updated_at = ?", timestamp(until),
-                truncate(reason), timestamp(clock.instant())));
+        return inTransaction(
+                "cannot postpone the report",
+                c -> updateLeased(
+                        c,
+                        id,
+                        owner,
+                        verdict,
+                        "state = 'reporting', next_attempt_at = ?, last_error = ?, updated_at = ?",
+                        timestamp(until),
+                        truncate(reason),
+                        timestamp(clock.instant())));
     }
 
     /**
@@ -597,8 +726,14 @@ public class JournalStore {
     public boolean acquireNamedLease(String name, String owner, Duration duration) {
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
-            int taken = update(c, "UPDATE scheduler_lease SET owner = ?, lease_until = ? WHERE name = ?"
-                    + " AND (owner = ? OR lease_until < ?)", owner, timestamp(now.plus(duration)), name, owner,
+            int taken = update(
+                    c,
+                    "UPDATE scheduler_lease SET owner = ?, lease_until = ? WHERE name = ?"
+                            + " AND (owner = ? OR lease_until < ?)",
+                    owner,
+                    timestamp(now.plus(duration)),
+                    name,
+                    owner,
                     timestamp(now));
             if (taken == 1) {
                 return true;
@@ -608,8 +743,13 @@ public class JournalStore {
                 return false;
             }
             try {
-                return update(c, "INSERT INTO scheduler_lease (name, owner, lease_until) VALUES (?, ?, ?)", name, owner,
-                        timestamp(now.plus(duration))) == 1;
+                return update(
+                                c,
+                                "INSERT INTO scheduler_lease (name, owner, lease_until) VALUES (?, ?, ?)",
+                                name,
+                                owner,
+                                timestamp(now.plus(duration)))
+                        == 1;
             } catch (SQLException e) {
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     return false;
@@ -627,8 +767,7 @@ public class JournalStore {
     }
 
     /** How much work waits, and for how long, and how much ended dead. */
-    public record QueueStats(long unfinished, double oldestAgeSeconds, long dead) {
-    }
+    public record QueueStats(long unfinished, double oldestAgeSeconds, long dead) {}
 
     public QueueStats queueStats() {
         try (Connection c = dataSource.getConnection();
@@ -639,7 +778,9 @@ public class JournalStore {
                 ResultSet rs = select.executeQuery()) {
             rs.next();
             Instant oldest = instant(rs, 2);
-            double age = oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
+            double age = oldest == null
+                    ? 0
+                    : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
             return new QueueStats(rs.getLong(1), age, rs.getLong(3));
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot read the journal", e);
@@ -671,13 +812,20 @@ public class JournalStore {
         try (Connection c = dataSource.getConnection()) {
             for (Map.Entry<Long, Set<Long>> project : checks.entrySet()) {
                 for (long check : project.getValue()) {
-                    if (exists(c, "SELECT 1 FROM registered_check WHERE project_id = ? AND check_id = ?",
-                            project.getKey(), check)) {
+                    if (exists(
+                            c,
+                            "SELECT 1 FROM registered_check WHERE project_id = ? AND check_id = ?",
+                            project.getKey(),
+                            check)) {
                         continue;
                     }
                     try {
-                        update(c, "INSERT INTO registered_check (project_id, check_id, registered_at) VALUES (?, ?, ?)",
-                                project.getKey(), check, timestamp(now));
+                        update(
+                                c,
+                                "INSERT INTO registered_check (project_id, check_id, registered_at) VALUES (?, ?, ?)",
+                                project.getKey(),
+                                check,
+                                timestamp(now));
                     } catch (SQLException e) {
                         // Another replica recorded it meanwhile: recorded is all that is asked.
                         if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -696,8 +844,11 @@ public class JournalStore {
      * superseded; empty when there is none.
      */
     public Optional<JobState> standing(CheckKey key, String sha) {
-        return firstOfCommit("SELECT state FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ?"
-                + " AND sha = ? AND state <> 'superseded' ORDER BY created_at DESC LIMIT 1", key, sha)
+        return firstOfCommit(
+                        "SELECT state FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ?"
+                                + " AND sha = ? AND state <> 'superseded' ORDER BY created_at DESC LIMIT 1",
+                        key,
+                        sha)
                 .map(JobState::fromDb);
     }
 
@@ -706,14 +857,18 @@ public class JournalStore {
      * took none (within policy-gate.history.keep).
      */
     public Optional<String> lastPosted(CheckKey key, String sha) {
-        return firstOfCommit("SELECT a.posted_verdict FROM report_attempt a JOIN evaluation_job j ON a.job_id = j.id"
-                + " WHERE j.project_id = ? AND j.mr_iid = ? AND j.check_id = ? AND j.sha = ?"
-                + " AND a.posted_verdict IS NOT NULL ORDER BY a.started_at DESC LIMIT 1", key, sha);
+        return firstOfCommit(
+                "SELECT a.posted_verdict FROM report_attempt a JOIN evaluation_job j ON a.job_id = j.id"
+                        + " WHERE j.project_id = ? AND j.mr_iid = ? AND j.check_id = ? AND j.sha = ?"
+                        + " AND a.posted_verdict IS NOT NULL ORDER BY a.started_at DESC LIMIT 1",
+                key,
+                sha);
     }
 
     /** The first row's text of a query on one key (project, merge request, check) and SHA, in that order. */
     private Optional<String> firstOfCommit(String query, CheckKey key, String sha) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(query)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(query)) {
             bind(select, key.projectId(), key.mergeRequestIid(), key.checkId(), sha);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
@@ -725,8 +880,12 @@ public class JournalStore {
 
     /** True when a job of the key meets {@code condition} (with its one parameter). */
     private boolean exists(CheckKey key, String condition, Object parameter) {
-        return exists("project_id = ? AND mr_iid = ? AND check_id = ? AND " + condition, key.projectId(),
-                key.mergeRequestIid(), key.checkId(), parameter);
+        return exists(
+                "project_id = ? AND mr_iid = ? AND check_id = ? AND " + condition,
+                key.projectId(),
+                key.mergeRequestIid(),
+                key.checkId(),
+                parameter);
     }
 
     private boolean exists(String condition, Object... parameters) {
@@ -768,7 +927,9 @@ public class JournalStore {
     public boolean isExclusive() {
         try (Connection c = dataSource.getConnection()) {
             String url = c.getMetaData().getURL().toLowerCase(java.util.Locale.ROOT);
-            return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:")
+            return url.startsWith("jdbc:h2:")
+                    && !url.startsWith("jdbc:h2:tcp:")
+                    && !url.startsWith("jdbc:h2:ssl:")
                     && !url.contains("auto_server=true");
         } catch (SQLException e) {
             throw new JournalUnavailableException("cannot reach the journal", e);
@@ -791,8 +952,14 @@ public class JournalStore {
             List<ReportAttempt> attempts = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    attempts.add(new ReportAttempt(rs.getInt(1), instant(rs, 2), rs.getLong(3),
-                            (Integer) rs.getObject(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+                    attempts.add(new ReportAttempt(
+                            rs.getInt(1),
+                            instant(rs, 2),
+                            rs.getLong(3),
+                            (Integer) rs.getObject(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7)));
                 }
             }
             return attempts;
@@ -802,16 +969,27 @@ public class JournalStore {
     }
 
     private static Optional<Job> find(Connection c, String id) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM evaluation_job WHERE id = ?")) {
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT " + JOB_COLUMNS + " FROM evaluation_job WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Job(rs.getString(1), new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
-                        rs.getString(5), JobState.fromDb(rs.getString(6)), rs.getString(7), rs.getString(8),
-                        rs.getString(9), rs.getInt(10), instant(rs, 11), rs.getString(12), instant(rs, 13),
-                        rs.getInt(14), rs.getString(15)));
+                return Optional.of(new Job(
+                        rs.getString(1),
+                        new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                        rs.getString(5),
+                        JobState.fromDb(rs.getString(6)),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getInt(10),
+                        instant(rs, 11),
+                        rs.getString(12),
+                        instant(rs, 13),
+                        rs.getInt(14),
+                        rs.getString(15)));
             }
         }
     }

@@ -7,6 +7,5 @@ package io.policygate.journal;
  * JSON of the merge request's facts it was computed from; {@code tampered} says what GitLab showed that
  * policy-gate had not given (null: nothing).
  */
-public record NewVerdict(String verdict, String verdictIfEnforced, String detail, String policyFiles, String facts,
-        String tampered) {
-}
+public record NewVerdict(
+        String verdict, String verdictIfEnforced, String detail, String policyFiles, String facts, String tampered) {}

@@ -35,11 +35,14 @@ public class QueueMetrics {
 
     void register(@Observes StartupEvent start) {
         Gauge.builder("policy_gate_queue_depth", this, m -> m.stats().unfinished())
-                .description("evaluations accepted and not yet finished").register(registry);
+                .description("evaluations accepted and not yet finished")
+                .register(registry);
         Gauge.builder("policy_gate_queue_oldest_seconds", this, m -> m.stats().oldestAgeSeconds())
-                .description("age of the oldest unfinished evaluation").register(registry);
+                .description("age of the oldest unfinished evaluation")
+                .register(registry);
         Gauge.builder("policy_gate_dead_letters", this, m -> m.stats().dead())
-                .description("evaluations that ended dead: GitLab refused them, see the log").register(registry);
+                .description("evaluations that ended dead: GitLab refused them, see the log")
+                .register(registry);
     }
 
     private synchronized JournalStore.QueueStats stats() {

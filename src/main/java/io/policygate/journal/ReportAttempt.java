@@ -7,6 +7,11 @@ import java.time.Instant;
  * HEAD, …), kept for the history and the explanation pages. {@code postedVerdict} is the verdict GitLab took in
  * this step, null when it took none.
  */
-public record ReportAttempt(int attempt, Instant startedAt, long durationMillis, Integer httpStatus, String outcome,
-        String detail, String postedVerdict) {
-}
+public record ReportAttempt(
+        int attempt,
+        Instant startedAt,
+        long durationMillis,
+        Integer httpStatus,
+        String outcome,
+        String detail,
+        String postedVerdict) {}

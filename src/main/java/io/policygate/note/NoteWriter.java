@@ -61,9 +61,17 @@ public class NoteWriter {
     private Thread thread;
 
     @Inject
-    public NoteWriter(JournalStore journal, MergeRequestNotes notes, GitLabCircuitBreaker breaker,
-            RetrySchedule retrySchedule, ReportConfig report, PagePaths paths, WorkerConfig worker,
-            ObjectMapper json, Clock clock, MeterRegistry metrics) {
+    public NoteWriter(
+            JournalStore journal,
+            MergeRequestNotes notes,
+            GitLabCircuitBreaker breaker,
+            RetrySchedule retrySchedule,
+            ReportConfig report,
+            PagePaths paths,
+            WorkerConfig worker,
+            ObjectMapper json,
+            Clock clock,
+            MeterRegistry metrics) {
         this.journal = journal;
         this.notes = notes;
         this.breaker = breaker;
@@ -74,7 +82,8 @@ public class NoteWriter {
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
-        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/notes-" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/notes-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -111,8 +120,8 @@ public class NoteWriter {
     private void work() {
         while (running) {
             try {
-                Optional<JournalStore.DueNote> note = breaker.holding() ? Optional.empty()
-                        : journal.claimNote(owner, worker.lease());
+                Optional<JournalStore.DueNote> note =
+                        breaker.holding() ? Optional.empty() : journal.claimNote(owner, worker.lease());
                 if (note.isPresent()) {
                     write(note.get());
                 } else {
@@ -140,7 +149,11 @@ public class NoteWriter {
         // a few GitLab calls, each bounded by the read timeout, well inside the lease.
         String lease = leaseName(due.key());
         if (!journal.acquireNamedLease(lease, owner, worker.lease())) {
-            journal.recordNote(due.id(), owner, "waiting: another replica is writing this merge request's note", false,
+            journal.recordNote(
+                    due.id(),
+                    owner,
+                    "waiting: another replica is writing this merge request's note",
+                    false,
                     clock.instant().plus(worker.pollInterval()));
             return;
         }
@@ -158,17 +171,22 @@ public class NoteWriter {
         }
         Verdict verdict = verdict(due);
         boolean tampered = due.tampered() != null;
-        String body = VerdictNote.markdown(new VerdictNote.Subject(due.key().checkId(), checkName(due), due.sha(),
-                due.id(), due.finishedAt(), tampered), verdict, paths.address("/evaluations/" + due.id()));
-        MergeRequestNotes.Outcome outcome = notes.write(due.key(), body,
-                report.comment().creates(verdict.status(), tampered));
+        String body = VerdictNote.markdown(
+                new VerdictNote.Subject(
+                        due.key().checkId(), checkName(due), due.sha(), due.id(), due.finishedAt(), tampered),
+                verdict,
+                paths.address("/evaluations/" + due.id()));
+        MergeRequestNotes.Outcome outcome =
+                notes.write(due.key(), body, report.comment().creates(verdict.status(), tampered));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);
         } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {
             LOG.warnf("The note of %s was not written (its status report is not affected): %s", due.key(), r.detail());
             finish(due, "failed", r.detail());
         } else {
-            finish(due, outcome instanceof MergeRequestNotes.Outcome.Written ? "written" : "not-needed",
+            finish(
+                    due,
+                    outcome instanceof MergeRequestNotes.Outcome.Written ? "written" : "not-needed",
                     outcome.detail());
         }
     }
@@ -208,9 +226,12 @@ public class NoteWriter {
             }
         }
         try {
-            return MergeRequestEventParser.parse(due.payload().getBytes(StandardCharsets.UTF_8),
-                    OptionalLong.of(due.key().checkId())) instanceof ParsedEvent.Actionable a
-                    ? a.event().statusCheckName() : null;
+            return MergeRequestEventParser.parse(
+                                    due.payload().getBytes(StandardCharsets.UTF_8),
+                                    OptionalLong.of(due.key().checkId()))
+                            instanceof ParsedEvent.Actionable a
+                    ? a.event().statusCheckName()
+                    : null;
         } catch (InvalidPayloadException e) {
             return null;
         }

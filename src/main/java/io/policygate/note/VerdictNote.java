@@ -28,45 +28,54 @@ public final class VerdictNote {
     private static final int MAX_VALUE = 200;
     private static final Pattern MARKDOWN = Pattern.compile("[\\\\`*_{}\\[\\]<>()#+!|~&]");
     private static final Pattern BACKTICKS = Pattern.compile("`+");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     /**
      * What the note is about. {@code checkName} may be null (plain webhooks have none); {@code tampered} is true
      * when the verdict replaced a passed status policy-gate had not given.
      */
-    public record Subject(long checkId, String checkName, String sha, String evaluationId, Instant decidedAt,
-            boolean tampered) {
-    }
+    public record Subject(
+            long checkId, String checkName, String sha, String evaluationId, Instant decidedAt, boolean tampered) {}
 
-    private VerdictNote() {
-    }
+    private VerdictNote() {}
 
     /** @param detailsUrl the evaluation's page; none without policy-gate.public-url */
     public static String markdown(Subject subject, Verdict verdict, Optional<URI> detailsUrl) {
         StringBuilder note = new StringBuilder(MergeRequestNotes.marker(subject.checkId())).append('\n');
         boolean failed = verdict.status() == VerdictStatus.FAILED;
-        String check = subject.checkName() == null || subject.checkName().isBlank() ? "policy-gate"
+        String check = subject.checkName() == null || subject.checkName().isBlank()
+                ? "policy-gate"
                 : plain(subject.checkName());
-        note.append("### ").append(failed ? ":x: " : ":white_check_mark: ").append(check).append(": ")
-                .append(failed ? "failed" : "passed").append("\n\n");
-        String commit = code(subject.sha().substring(0, Math.min(8, subject.sha().length())));
+        note.append("### ")
+                .append(failed ? ":x: " : ":white_check_mark: ")
+                .append(check)
+                .append(": ")
+                .append(failed ? "failed" : "passed")
+                .append("\n\n");
+        String commit =
+                code(subject.sha().substring(0, Math.min(8, subject.sha().length())));
         if (subject.tampered()) {
-            note.append(":warning: GitLab showed this check as **passed** for commit ").append(commit)
+            note.append(":warning: GitLab showed this check as **passed** for commit ")
+                    .append(commit)
                     .append(", which policy-gate had not passed: anyone with the Developer role can post a status"
                             + " to a check. policy-gate's verdict below replaces it, and the evaluation is recorded"
                             + " as tampered.\n\n");
         }
-        note.append("Commit ").append(commit)
-                .append(" was checked against ").append(count(verdict.policies().size(), "policy", "policies"));
-        long failing = verdict.policies().stream().filter(PolicyResult::blocking).count();
+        note.append("Commit ")
+                .append(commit)
+                .append(" was checked against ")
+                .append(count(verdict.policies().size(), "policy", "policies"));
+        long failing =
+                verdict.policies().stream().filter(PolicyResult::blocking).count();
         if (verdict.policies().isEmpty()) {
             note.append(": none applies to this merge request (policy-gate.no-policy-verdict decides).\n");
         } else if (failing == 0) {
             note.append(": every enforced policy passes.\n");
         } else {
-            note.append("; ").append(count(failing, "fails", "fail")).append(". Fix what is listed below and push"
-                    + " again; the check runs on every push.\n");
+            note.append("; ")
+                    .append(count(failing, "fails", "fail"))
+                    .append(". Fix what is listed below and push" + " again; the check runs on every push.\n");
         }
         failures(note, verdict.policies(), RuleResult::failsCheck);
         if (verdict.policies().stream().flatMap(p -> p.rules().stream()).anyMatch(RuleResult::failsWhenEnforced)) {
@@ -74,10 +83,14 @@ public final class VerdictNote {
             failures(note, verdict.policies(), RuleResult::failsWhenEnforced);
         }
         note.append('\n');
-        detailsUrl.ifPresentOrElse(url -> note.append("[Why, rule by rule](").append(url).append(") · "),
+        detailsUrl.ifPresentOrElse(
+                url -> note.append("[Why, rule by rule](").append(url).append(") · "),
                 () -> note.append("Details: set `policy-gate.public-url` to link them here · "));
-        note.append("evaluation ").append(code(subject.evaluationId())).append(" · ")
-                .append(TIME.format(subject.decidedAt())).append('\n');
+        note.append("evaluation ")
+                .append(code(subject.evaluationId()))
+                .append(" · ")
+                .append(TIME.format(subject.decidedAt()))
+                .append('\n');
         return note.toString();
     }
 
@@ -87,9 +100,14 @@ public final class VerdictNote {
                 if (!listed.test(rule)) {
                     continue;
                 }
-                note.append("- **").append(plain(policy.policy())).append("** (").append(code(rule.type()))
+                note.append("- **")
+                        .append(plain(policy.policy()))
+                        .append("** (")
+                        .append(code(rule.type()))
                         .append(rule.outcome().wireName().equals("error") ? ", could not be checked" : "")
-                        .append("): ").append(plain(rule.message())).append('\n');
+                        .append("): ")
+                        .append(plain(rule.message()))
+                        .append('\n');
                 Evidence evidence = rule.evidence();
                 if (evidence == null) {
                     continue;
@@ -98,13 +116,17 @@ public final class VerdictNote {
                 if (!facts.isEmpty()) {
                     note.append("  - seen: ");
                     for (int i = 0; i < facts.size(); i++) {
-                        note.append(i == 0 ? "" : "; ").append(plain(facts.get(i).name())).append(' ')
+                        note.append(i == 0 ? "" : "; ")
+                                .append(plain(facts.get(i).name()))
+                                .append(' ')
                                 .append(code(facts.get(i).value()));
                     }
                     note.append('\n');
                 }
                 if (evidence.expected() != null && !evidence.expected().isBlank()) {
-                    note.append("  - expected: ").append(plain(evidence.expected())).append('\n');
+                    note.append("  - expected: ")
+                            .append(plain(evidence.expected()))
+                            .append('\n');
                 }
             }
         }

@@ -51,8 +51,12 @@ public class ActivePolicies {
         this.clock = clock;
         this.reloaded = metrics.counter("policy_gate_policy_reloads", "outcome", "applied");
         this.rejected = metrics.counter("policy_gate_policy_reloads", "outcome", "rejected");
-        metrics.gauge("policy_gate_policy_load_errors", lastLoad, s -> s.get() == null ? 0 : s.get().errors().size());
-        metrics.gauge("policy_gate_policies_loaded", current, s -> s.get().policies().size());
+        metrics.gauge(
+                "policy_gate_policy_load_errors",
+                lastLoad,
+                s -> s.get() == null ? 0 : s.get().errors().size());
+        metrics.gauge(
+                "policy_gate_policies_loaded", current, s -> s.get().policies().size());
     }
 
     void onStart(@Observes @Priority(1000) StartupEvent start) {
@@ -62,13 +66,13 @@ public class ActivePolicies {
         if (loaded.policies().isEmpty()) {
             LOG.warnf("No policy found in %s: every merge request gets the no-policy verdict", config.dir());
         } else {
-            LOG.infof("Loaded %d policies from %d files in %s", loaded.policies().size(), loaded.files().size(),
-                    config.dir());
+            LOG.infof(
+                    "Loaded %d policies from %d files in %s",
+                    loaded.policies().size(), loaded.files().size(), config.dir());
         }
     }
 
-    @Scheduled(every = "${policy-gate.policies.reload-every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${policy-gate.policies.reload-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reloadIfChanged() {
         LoadStatus last = lastLoad.get();
         // Before the start-up load there is nothing to compare with, and loading twice would slow start-up.
@@ -86,12 +90,14 @@ public class ActivePolicies {
             current.set(loaded);
             status = new LoadStatus(clock.instant(), loaded.files(), List.of());
             reloaded.increment();
-            LOG.infof("Reloaded %d policies from %d files in %s", loaded.policies().size(), loaded.files().size(),
-                    config.dir());
+            LOG.infof(
+                    "Reloaded %d policies from %d files in %s",
+                    loaded.policies().size(), loaded.files().size(), config.dir());
         } catch (PolicyLoadException e) {
             status = new LoadStatus(clock.instant(), files, e.errors());
             rejected.increment();
-            LOG.errorf("Policy files changed but are invalid; the last good set (%d policies) stays in force. %s",
+            LOG.errorf(
+                    "Policy files changed but are invalid; the last good set (%d policies) stays in force. %s",
                     current.get().policies().size(), e.getMessage());
         }
         lastLoad.set(status);

@@ -7,8 +7,12 @@ import java.util.List;
  * Which merge requests a policy concerns. Every list that is empty matches anything; {@code when}
  * (may be null) is a CEL condition evaluated last.
  */
-public record AppliesTo(List<Long> projectIds, List<Glob> projectPaths, List<Glob> targetBranches,
-        List<Glob> statusChecks, CompiledCondition when) {
+public record AppliesTo(
+        List<Long> projectIds,
+        List<Glob> projectPaths,
+        List<Glob> targetBranches,
+        List<Glob> statusChecks,
+        CompiledCondition when) {
 
     public static final AppliesTo ANY = new AppliesTo(List.of(), List.of(), List.of(), List.of(), null);
 

@@ -18,12 +18,13 @@ public record Evidence(Map<String, Object> seen, String expected) {
     }
 
     /** One value seen, as text. */
-    public record Fact(String name, String value) {
-    }
+    public record Fact(String name, String value) {}
 
     /** The values seen as text, lists joined with commas, each cut after {@code maxLength} characters. */
     public List<Fact> facts(int maxLength) {
-        return seen.entrySet().stream().map(e -> new Fact(e.getKey(), cut(text(e.getValue()), maxLength))).toList();
+        return seen.entrySet().stream()
+                .map(e -> new Fact(e.getKey(), cut(text(e.getValue()), maxLength)))
+                .toList();
     }
 
     private static String text(Object value) {

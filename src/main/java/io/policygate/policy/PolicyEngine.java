@@ -26,13 +26,20 @@ public final class PolicyEngine {
                 applies = policy.appliesTo().selects(context);
             } catch (ConditionEvaluationException e) {
                 // A `when` that cannot be decided must not silently exempt a merge request.
-                results.add(PolicyResult.of(policy, List.of(RuleResult.error("appliesTo.when",
-                        "could not decide whether this policy applies: " + e.getMessage(),
-                        new Evidence(Map.of("error", e.getMessage()), policy.appliesTo().when().expression())))));
+                results.add(PolicyResult.of(
+                        policy,
+                        List.of(RuleResult.error(
+                                "appliesTo.when",
+                                "could not decide whether this policy applies: " + e.getMessage(),
+                                new Evidence(
+                                        Map.of("error", e.getMessage()),
+                                        policy.appliesTo().when().expression())))));
                 continue;
             }
             if (applies) {
-                results.add(PolicyResult.of(policy, policy.rules().stream().map(r -> r.evaluate(context)).toList()));
+                results.add(PolicyResult.of(
+                        policy,
+                        policy.rules().stream().map(r -> r.evaluate(context)).toList()));
             }
         }
         return Verdict.of(results, noPolicyVerdict);

@@ -52,8 +52,8 @@ public final class PolicyLoader {
 
     static {
         // `name: 42` or `pattern: true` is an author's mistake, not a string.
-        for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
-                CoercionInputShape.Boolean)) {
+        for (CoercionInputShape shape :
+                List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
             BINDER.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
     }
@@ -83,13 +83,11 @@ public final class PolicyLoader {
     }
 
     /** The fields of a policy document; rules stay trees until their type is known. */
-    record PolicyDocument(String name, PolicyMode mode, String description, AppliesToDocument appliesTo,
-            List<JsonNode> rules) {
-    }
+    record PolicyDocument(
+            String name, PolicyMode mode, String description, AppliesToDocument appliesTo, List<JsonNode> rules) {}
 
-    record AppliesToDocument(List<JsonNode> projects, List<String> targetBranches, List<String> statusChecks,
-            String when) {
-    }
+    record AppliesToDocument(
+            List<JsonNode> projects, List<String> targetBranches, List<String> statusChecks, String when) {}
 
     /**
      * @throws PolicyLoadException listing every error in every file
@@ -116,8 +114,8 @@ public final class PolicyLoader {
      */
     public static Map<String, byte[]> read(Path dir, List<PolicyError> errors) {
         if (!Files.isDirectory(dir)) {
-            throw new PolicyLoadException(List.of(new PolicyError(dir.toString(), 0, null,
-                    "policy directory does not exist (set policy-gate.policies.dir)")));
+            throw new PolicyLoadException(List.of(new PolicyError(
+                    dir.toString(), 0, null, "policy directory does not exist (set policy-gate.policies.dir)")));
         }
         Map<String, byte[]> files = new TreeMap<>();
         for (Path file : policyFiles(dir, errors)) {
@@ -163,11 +161,12 @@ public final class PolicyLoader {
     /** Policy files directly in {@code dir}; hidden entries (ConfigMap's ..data) and *.test.yaml are not policies. */
     private static List<Path> policyFiles(Path dir, List<PolicyError> errors) {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries
-                    .filter(p -> {
+            return entries.filter(p -> {
                         String name = p.getFileName().toString();
-                        return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml"))
-                                && !name.endsWith(".test.yaml") && !name.endsWith(".test.yml");
+                        return !name.startsWith(".")
+                                && (name.endsWith(".yaml") || name.endsWith(".yml"))
+                                && !name.endsWith(".test.yaml")
+                                && !name.endsWith(".test.yml");
                     })
                     .filter(Files::isRegularFile)
                     .sorted()
@@ -203,7 +202,10 @@ public final class PolicyLoader {
         for (Policy policy : policies) {
             Policy first = seen.putIfAbsent(policy.name(), policy);
             if (first != null) {
-                errors.add(new PolicyError(policy.source().file(), policy.source().line(), "name",
+                errors.add(new PolicyError(
+                        policy.source().file(),
+                        policy.source().line(),
+                        "name",
                         "duplicate policy name '" + policy.name() + "', first defined at " + first.source()));
             }
         }
@@ -287,7 +289,9 @@ public final class PolicyLoader {
             }
             RuleType<?> type = ruleTypes.find(typeNode.textValue()).orElse(null);
             if (type == null) {
-                error(pointer + "/type", "unknown rule type '" + typeNode.textValue() + "'; one of " + ruleTypes.names());
+                error(
+                        pointer + "/type",
+                        "unknown rule type '" + typeNode.textValue() + "'; one of " + ruleTypes.names());
                 return null;
             }
             JsonNode messageNode = node.get("message");
@@ -296,8 +300,8 @@ public final class PolicyLoader {
                 return null;
             }
             OnError onError = option(node, "onError", pointer, OnError.values(), OnError::wireName, OnError.FAIL);
-            PolicyMode mode = option(node, "mode", pointer, PolicyMode.values(), PolicyMode::wireName,
-                    PolicyMode.ENFORCE);
+            PolicyMode mode =
+                    option(node, "mode", pointer, PolicyMode.values(), PolicyMode::wireName, PolicyMode.ENFORCE);
             if (onError == null || mode == null) {
                 return null;
             }
@@ -310,8 +314,8 @@ public final class PolicyLoader {
             try {
                 Rule rule = type.create(bound);
                 checkAllowed(rule);
-                return new PolicyRule(type.name(), messageNode == null ? null : messageNode.textValue(), onError, mode,
-                        rule);
+                return new PolicyRule(
+                        type.name(), messageNode == null ? null : messageNode.textValue(), onError, mode, rule);
             } catch (InvalidRuleException e) {
                 error(pointer + "/" + e.field().replaceAll("\\[(\\d+)]", "/$1").replace('.', '/'), e.getMessage());
                 return null;
@@ -324,25 +328,34 @@ public final class PolicyLoader {
             }
             for (OutboundCall call : rule.outboundCalls()) {
                 if (allowedCalls.stream().noneMatch(call::sameAs)) {
-                    throw new InvalidRuleException(call.field(), "calls " + call + ", which no policy in force calls"
-                            + (call.secrets().isEmpty() ? "" : " with these variables") + "; a preview runs with"
-                            + " policy-gate's credentials, so a candidate may call only what the set in force does."
-                            + " Put the rule in force with mode: audit to see its effect");
+                    throw new InvalidRuleException(
+                            call.field(),
+                            "calls " + call + ", which no policy in force calls"
+                                    + (call.secrets().isEmpty() ? "" : " with these variables")
+                                    + "; a preview runs with"
+                                    + " policy-gate's credentials, so a candidate may call only what the set in force does."
+                                    + " Put the rule in force with mode: audit to see its effect");
                 }
             }
         }
 
         /** An optional field of a rule naming one of {@code values}; null, with an error, when it names none. */
-        private <E> E option(JsonNode rule, String field, String pointer, E[] values, Function<E, String> wireName,
-                E absent) {
+        private <E> E option(
+                JsonNode rule, String field, String pointer, E[] values, Function<E, String> wireName, E absent) {
             JsonNode value = rule.get(field);
             if (value == null) {
                 return absent;
             }
-            E chosen = value.isTextual() ? Arrays.stream(values).filter(v -> wireName.apply(v).equals(value.textValue()))
-                    .findFirst().orElse(null) : null;
+            E chosen = value.isTextual()
+                    ? Arrays.stream(values)
+                            .filter(v -> wireName.apply(v).equals(value.textValue()))
+                            .findFirst()
+                            .orElse(null)
+                    : null;
             if (chosen == null) {
-                error(pointer + "/" + field, "must be one of " + Arrays.stream(values).map(wireName).toList());
+                error(
+                        pointer + "/" + field,
+                        "must be one of " + Arrays.stream(values).map(wireName).toList());
             }
             return chosen;
         }
@@ -351,10 +364,13 @@ public final class PolicyLoader {
             try {
                 return BINDER.treeToValue(node, type);
             } catch (UnrecognizedPropertyException e) {
-                error(pointer + YamlDocument.pointerOf(e), "unknown field '" + e.getPropertyName() + "'; known fields: "
-                        + known(e.getKnownPropertyIds()));
+                error(
+                        pointer + YamlDocument.pointerOf(e),
+                        "unknown field '" + e.getPropertyName() + "'; known fields: " + known(e.getKnownPropertyIds()));
             } catch (InvalidFormatException e) {
-                error(pointer + YamlDocument.pointerOf(e), "'" + e.getValue() + "' is not " + describe(e.getTargetType()));
+                error(
+                        pointer + YamlDocument.pointerOf(e),
+                        "'" + e.getValue() + "' is not " + describe(e.getTargetType()));
             } catch (MismatchedInputException e) {
                 error(pointer + YamlDocument.pointerOf(e), "must be " + describe(e.getTargetType()));
             } catch (IOException e) {
@@ -372,8 +388,6 @@ public final class PolicyLoader {
         return texts == null ? List.of() : texts.stream().map(Glob::of).toList();
     }
 
-
-
     private static String known(Collection<Object> ids) {
         return ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
     }
@@ -383,8 +397,11 @@ public final class PolicyLoader {
             return "of another type";
         }
         if (type.isEnum()) {
-            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
-                    .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(String::valueOf)
+                            .map(s -> s.toLowerCase(java.util.Locale.ROOT))
+                            .toList();
         }
         if (CharSequence.class.isAssignableFrom(type)) {
             return "a string";

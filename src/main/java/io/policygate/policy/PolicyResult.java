@@ -6,8 +6,8 @@ import java.util.List;
  * One applicable policy's rule results. {@code failed}: some rule failed, whatever its mode (the policy
  * would fail if enforced); {@code blocking}: some enforced rule failed, so the check fails.
  */
-public record PolicyResult(String policy, String file, PolicyMode mode, boolean failed, Boolean blocking,
-        List<RuleResult> rules) {
+public record PolicyResult(
+        String policy, String file, PolicyMode mode, boolean failed, Boolean blocking, List<RuleResult> rules) {
 
     public PolicyResult {
         rules = List.copyOf(rules);
@@ -18,7 +18,8 @@ public record PolicyResult(String policy, String file, PolicyMode mode, boolean 
     /** The results of a policy's rules; in an audit policy every rule is audited. */
     static PolicyResult of(Policy policy, List<RuleResult> rules) {
         List<RuleResult> moded = policy.mode() == PolicyMode.AUDIT
-                ? rules.stream().map(r -> r.inMode(PolicyMode.AUDIT)).toList() : rules;
+                ? rules.stream().map(r -> r.inMode(PolicyMode.AUDIT)).toList()
+                : rules;
         boolean failed = moded.stream().anyMatch(r -> r.outcome().blocks());
         boolean blocking = moded.stream().anyMatch(RuleResult::failsCheck);
         return new PolicyResult(policy.name(), policy.source().file(), policy.mode(), failed, blocking, moded);

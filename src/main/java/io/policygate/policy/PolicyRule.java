@@ -17,8 +17,8 @@ public record PolicyRule(String type, String message, OnError onError, PolicyMod
 
     private RuleResult explained(RuleResult result) {
         if (result.outcome() == Outcome.ERROR && onError == OnError.SKIP) {
-            return new RuleResult(type, Outcome.SKIPPED, "skipped (onError: skip): " + result.message(),
-                    result.evidence());
+            return new RuleResult(
+                    type, Outcome.SKIPPED, "skipped (onError: skip): " + result.message(), result.evidence());
         }
         if (result.outcome() == Outcome.FAILED && message != null) {
             return new RuleResult(result.type(), result.outcome(), message, result.evidence());
@@ -30,11 +30,14 @@ public record PolicyRule(String type, String message, OnError onError, PolicyMod
         try {
             return rule.evaluate(context);
         } catch (DataUnavailableException e) {
-            return RuleResult.error(type, "could not read what this rule needs: " + e.getMessage(),
+            return RuleResult.error(
+                    type,
+                    "could not read what this rule needs: " + e.getMessage(),
                     new Evidence(Map.of("error", e.getMessage()), "the merge request's data from GitLab"));
         } catch (RuntimeException e) {
             // A rule (possibly a plug-in) that throws must not take the verdict down with it: fail closed.
-            return RuleResult.error(type, "rule failed: " + e, new Evidence(Map.of("error", String.valueOf(e)), "no error"));
+            return RuleResult.error(
+                    type, "rule failed: " + e, new Evidence(Map.of("error", String.valueOf(e)), "no error"));
         }
     }
 }

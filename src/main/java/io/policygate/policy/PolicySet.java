@@ -15,11 +15,12 @@ public record PolicySet(List<Policy> policies, List<PolicyFile> files) {
 
     /** Every call the set's rules make to other services, with the secrets they send. */
     public List<OutboundCall> outboundCalls() {
-        return policies.stream().flatMap(p -> p.rules().stream()).flatMap(r -> r.rule().outboundCalls().stream())
+        return policies.stream()
+                .flatMap(p -> p.rules().stream())
+                .flatMap(r -> r.rule().outboundCalls().stream())
                 .toList();
     }
 
     /** A loaded file and the SHA-256 of its bytes, so a verdict can say which policy version decided it. */
-    public record PolicyFile(String path, String sha256) {
-    }
+    public record PolicyFile(String path, String sha256) {}
 }

@@ -47,20 +47,42 @@ public final class RuleContext {
     /** A CEL variable by name; {@code changes} and {@code commits} are read from GitLab only when used. */
     public Optional<Object> celVariable(String name) {
         return switch (name) {
-            case "changes" -> Optional.of(changes().stream().map(RuleContext::celChange).toList());
-            case "commits" -> Optional.of(commits().stream().map(RuleContext::celCommit).toList());
+            case "changes" ->
+                Optional.of(changes().stream().map(RuleContext::celChange).toList());
+            case "commits" ->
+                Optional.of(commits().stream().map(RuleContext::celCommit).toList());
             default -> Optional.ofNullable(facts().get(name));
         };
     }
 
     private static Map<String, Object> celChange(Change c) {
-        return Map.of("path", c.path(), "oldPath", c.oldPath(), "added", c.added(), "deleted", c.deleted(),
-                "renamed", c.renamed(), "diff", c.diff() == null ? "" : c.diff());
+        return Map.of(
+                "path",
+                c.path(),
+                "oldPath",
+                c.oldPath(),
+                "added",
+                c.added(),
+                "deleted",
+                c.deleted(),
+                "renamed",
+                c.renamed(),
+                "diff",
+                c.diff() == null ? "" : c.diff());
     }
 
     private static Map<String, Object> celCommit(Commit c) {
-        return Map.of("sha", c.sha(), "title", c.title(), "message", c.message(), "authorName", c.authorName(),
-                "authorEmail", c.authorEmail());
+        return Map.of(
+                "sha",
+                c.sha(),
+                "title",
+                c.title(),
+                "message",
+                c.message(),
+                "authorName",
+                c.authorName(),
+                "authorEmail",
+                c.authorEmail());
     }
 
     /** A value computed on first use; a failure is remembered so the same read is not attempted twice. */

@@ -13,7 +13,8 @@ public record Verdict(VerdictStatus status, VerdictStatus ifEnforced, String sum
     public Verdict {
         policies = List.copyOf(policies);
         // Verdicts stored before audit was reported apart: derived from their policies.
-        ifEnforced = ifEnforced != null ? ifEnforced
+        ifEnforced = ifEnforced != null
+                ? ifEnforced
                 : policies.stream().anyMatch(PolicyResult::failed) ? VerdictStatus.FAILED : status;
     }
 
@@ -24,14 +25,17 @@ public record Verdict(VerdictStatus status, VerdictStatus ifEnforced, String sum
         List<String> blocking = names(policies, PolicyResult::blocking);
         List<String> auditFindings = names(policies, PolicyResult::failsOnlyInAudit);
         String audit = auditFindings.isEmpty() ? "" : "audit only, would fail: " + String.join(", ", auditFindings);
-        VerdictStatus ifEnforced = blocking.isEmpty() && auditFindings.isEmpty() ? VerdictStatus.PASSED
-                : VerdictStatus.FAILED;
+        VerdictStatus ifEnforced =
+                blocking.isEmpty() && auditFindings.isEmpty() ? VerdictStatus.PASSED : VerdictStatus.FAILED;
         if (!blocking.isEmpty()) {
-            return new Verdict(VerdictStatus.FAILED, ifEnforced, "failed: " + String.join(", ", blocking)
-                    + (audit.isEmpty() ? "" : "; " + audit), policies);
+            return new Verdict(
+                    VerdictStatus.FAILED,
+                    ifEnforced,
+                    "failed: " + String.join(", ", blocking) + (audit.isEmpty() ? "" : "; " + audit),
+                    policies);
         }
-        String summary = audit.isEmpty() ? "passed: " + String.join(", ", names(policies, p -> true))
-                : "passed; " + audit;
+        String summary =
+                audit.isEmpty() ? "passed: " + String.join(", ", names(policies, p -> true)) : "passed; " + audit;
         return new Verdict(VerdictStatus.PASSED, ifEnforced, summary, policies);
     }
 

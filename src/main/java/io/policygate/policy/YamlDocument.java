@@ -60,7 +60,10 @@ public final class YamlDocument {
             throw new SyntaxException(e.line, e.getMessage());
         } catch (JsonProcessingException e) {
             int at = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new SyntaxException(at, "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw new SyntaxException(
+                    at,
+                    "not valid YAML: "
+                            + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new SyntaxException(0, "cannot read: " + e.getMessage());
         }
@@ -108,8 +111,10 @@ public final class YamlDocument {
             case VALUE_NULL -> {
                 return NODES.nullNode();
             }
-            default -> throw new SyntaxExceptionAt(parser.currentTokenLocation().getLineNr(),
-                    "unsupported YAML construct " + parser.currentToken());
+            default ->
+                throw new SyntaxExceptionAt(
+                        parser.currentTokenLocation().getLineNr(),
+                        "unsupported YAML construct " + parser.currentToken());
         }
     }
 

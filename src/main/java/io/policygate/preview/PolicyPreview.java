@@ -61,8 +61,8 @@ public class PolicyPreview {
     private final Semaphore oneAtATime = new Semaphore(1);
 
     @Inject
-    public PolicyPreview(ActivePolicies active, MergeRequestReads reads, PreviewStore store, PreviewConfig config,
-            Clock clock) {
+    public PolicyPreview(
+            ActivePolicies active, MergeRequestReads reads, PreviewStore store, PreviewConfig config, Clock clock) {
         this.active = active;
         this.reads = reads;
         this.store = store;
@@ -86,14 +86,19 @@ public class PolicyPreview {
             throw bad("projects", "or group is required: the scope whose open merge requests are evaluated");
         }
         Map<String, byte[]> files = new TreeMap<>();
-        request.files().forEach((name, text) -> files.put(name, text == null ? new byte[0]
-                : text.getBytes(StandardCharsets.UTF_8)));
+        request.files()
+                .forEach((name, text) ->
+                        files.put(name, text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8)));
         // One set in force for the whole preview: what the candidate may call and what it is compared with.
         PolicySet live = active.current();
         PolicySet candidate = loader.restrictedTo(live.outboundCalls()).load(files);
         if (!oneAtATime.tryAcquire()) {
-            throw new ProblemException(429, "preview-running", "Too Many Requests",
-                    "another preview is running on this replica; try again when it has finished", null);
+            throw new ProblemException(
+                    429,
+                    "preview-running",
+                    "Too Many Requests",
+                    "another preview is running on this replica; try again when it has finished",
+                    null);
         }
         try {
             return store.save(evaluate(request, live, candidate));
@@ -119,40 +124,62 @@ public class PolicyPreview {
             }
             seen += open.size();
             if (seen > config.maxMergeRequests()) {
-                throw new ProblemException(422, "scope-too-large", "Unprocessable Content", "the scope has more than "
-                        + config.maxMergeRequests() + " open merge requests; narrow it to some projects, or raise"
-                        + " policy-gate.preview.max-merge-requests", "projects");
+                throw new ProblemException(
+                        422,
+                        "scope-too-large",
+                        "Unprocessable Content",
+                        "the scope has more than "
+                                + config.maxMergeRequests()
+                                + " open merge requests; narrow it to some projects, or raise"
+                                + " policy-gate.preview.max-merge-requests",
+                        "projects");
             }
             for (JsonNode mr : open) {
                 impact(project.getKey(), mr, request.statusCheck(), live, candidate, pace)
-                        .ifPresentOrElse(impacts::add, () -> notEvaluated.add(new Preview.NotEvaluated(
-                                project.getValue() + "!" + mr.path("iid").asLong(), "GitLab's answer has no HEAD"
-                                        + " commit (an empty merge request)")));
+                        .ifPresentOrElse(
+                                impacts::add,
+                                () -> notEvaluated.add(new Preview.NotEvaluated(
+                                        project.getValue() + "!"
+                                                + mr.path("iid").asLong(),
+                                        "GitLab's answer has no HEAD" + " commit (an empty merge request)")));
             }
         }
-        int toFailed = (int) impacts.stream().filter(i -> i.change().equals("to-failed")).count();
-        int toPassed = (int) impacts.stream().filter(i -> i.change().equals("to-passed")).count();
-        return new Preview(UUID.randomUUID().toString(), clock.instant(), describe(request, projects.size()),
-                request.statusCheck(), live.files(), candidate.files(), new Preview.Counts(impacts.size(), toFailed,
-                        toPassed, impacts.size() - toFailed - toPassed, notEvaluated.size()), impacts, notEvaluated);
+        int toFailed = (int)
+                impacts.stream().filter(i -> i.change().equals("to-failed")).count();
+        int toPassed = (int)
+                impacts.stream().filter(i -> i.change().equals("to-passed")).count();
+        return new Preview(
+                UUID.randomUUID().toString(),
+                clock.instant(),
+                describe(request, projects.size()),
+                request.statusCheck(),
+                live.files(),
+                candidate.files(),
+                new Preview.Counts(
+                        impacts.size(), toFailed, toPassed, impacts.size() - toFailed - toPassed, notEvaluated.size()),
+                impacts,
+                notEvaluated);
     }
 
     /** Project id → full path, for the listed projects and the group's; each checked against GitLab. */
     private Map<Long, String> scope(PreviewRequest request, RequestPace pace) {
         Map<Long, String> projects = new TreeMap<>();
         for (JsonNode project : request.projects() == null ? List.<JsonNode>of() : request.projects()) {
-            if (!(project.isTextual() && !project.textValue().isBlank()) && !(project.canConvertToLong()
-                    && project.longValue() > 0)) {
+            if (!(project.isTextual() && !project.textValue().isBlank())
+                    && !(project.canConvertToLong() && project.longValue() > 0)) {
                 throw bad("projects", "must list project ids or full paths, e.g. [42, \"payments/api\"]");
             }
             String idOrPath = project.asText();
             JsonNode found = gitlab(() -> reads.project(idOrPath), "project '" + idOrPath + "'", "projects", pace);
-            projects.put(found.path("id").asLong(), found.path("path_with_namespace").asText(idOrPath));
+            projects.put(
+                    found.path("id").asLong(), found.path("path_with_namespace").asText(idOrPath));
         }
         if (request.group() != null && !request.group().isBlank()) {
-            for (JsonNode found : gitlab(() -> reads.groupProjects(request.group()), "group '" + request.group() + "'",
-                    "group", pace)) {
-                projects.put(found.path("id").asLong(), found.path("path_with_namespace").asText());
+            for (JsonNode found : gitlab(
+                    () -> reads.groupProjects(request.group()), "group '" + request.group() + "'", "group", pace)) {
+                projects.put(
+                        found.path("id").asLong(),
+                        found.path("path_with_namespace").asText());
             }
         }
         return projects;
@@ -164,23 +191,32 @@ public class PolicyPreview {
         try {
             return read.get();
         } catch (GitLabRefusal e) {
-            String fix = e.status() == 401 ? "policy-gate.gitlab.token is invalid or expired"
+            String fix = e.status() == 401
+                    ? "policy-gate.gitlab.token is invalid or expired"
                     : "check the name, and that policy-gate's token user is a member with at least the Reporter role";
-            throw new ProblemException(403, "scope-not-accessible", "Forbidden", "GitLab does not show " + what
-                    + " to policy-gate (" + e.answer() + "): " + fix, e.status() == 401 ? null : field);
+            throw new ProblemException(
+                    403,
+                    "scope-not-accessible",
+                    "Forbidden",
+                    "GitLab does not show " + what + " to policy-gate (" + e.answer() + "): " + fix,
+                    e.status() == 401 ? null : field);
         } catch (DataUnavailableException e) {
-            throw new ProblemException(502, "gitlab-unavailable", "Bad Gateway", "GitLab could not be asked for " + what
-                    + ": " + e.getMessage(), null);
+            throw new ProblemException(
+                    502,
+                    "gitlab-unavailable",
+                    "Bad Gateway",
+                    "GitLab could not be asked for " + what + ": " + e.getMessage(),
+                    null);
         }
     }
 
-    private Optional<Preview.MergeRequestImpact> impact(long projectId, JsonNode mr, String statusCheck,
-            PolicySet live, PolicySet candidate, RequestPace pace) {
+    private Optional<Preview.MergeRequestImpact> impact(
+            long projectId, JsonNode mr, String statusCheck, PolicySet live, PolicySet candidate, RequestPace pace) {
         MergeRequestEvent event;
         try {
             String payload = MergeRequestPayloads.of(projectId, mr, PREVIEW_CHECK_ID, statusCheck, "preview");
-            if (!(MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8),
-                    OptionalLong.empty()) instanceof ParsedEvent.Actionable actionable)) {
+            if (!(MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8), OptionalLong.empty())
+                    instanceof ParsedEvent.Actionable actionable)) {
                 return Optional.empty();
             }
             event = actionable.event();
@@ -190,9 +226,19 @@ public class PolicyPreview {
         MergeRequestData data = new PacedData(reads.forTrial(event.key(), event.sha()), pace);
         Verdict before = active.evaluate(live, event, data);
         Verdict after = active.evaluate(candidate, event, data);
-        String change = before.status() == after.status() ? "unchanged" : "to-" + after.status().wireName();
-        return Optional.of(new Preview.MergeRequestImpact(projectId, event.projectPath(), event.iid(), event.title(),
-                event.url(), event.sha(), before.status().wireName(), after.status().wireName(), change,
+        String change = before.status() == after.status()
+                ? "unchanged"
+                : "to-" + after.status().wireName();
+        return Optional.of(new Preview.MergeRequestImpact(
+                projectId,
+                event.projectPath(),
+                event.iid(),
+                event.title(),
+                event.url(),
+                event.sha(),
+                before.status().wireName(),
+                after.status().wireName(),
+                change,
                 ruleChanges(before, after)));
     }
 
@@ -220,16 +266,20 @@ public class PolicyPreview {
                 RuleResult isResult = is == null ? null : is.result();
                 if (effect(wasResult) != effect(isResult)) {
                     PlacedRule shown = is != null ? is : was;
-                    changes.add(new Preview.RuleChange(name, shown.index(), shown.result().type(), outcome(wasResult),
-                            outcome(isResult), shown.result().message()));
+                    changes.add(new Preview.RuleChange(
+                            name,
+                            shown.index(),
+                            shown.result().type(),
+                            outcome(wasResult),
+                            outcome(isResult),
+                            shown.result().message()));
                 }
             }
         }
         return changes;
     }
 
-    private record PlacedRule(int index, RuleResult result) {
-    }
+    private record PlacedRule(int index, RuleResult result) {}
 
     /** "ticket#0", "labels#0", "labels#1": the rules of a policy, none when the policy is not in the verdict. */
     private static Map<String, PlacedRule> byTypeAndOccurrence(PolicyResult policy) {
@@ -247,12 +297,16 @@ public class PolicyPreview {
     }
 
     private static Map<String, PolicyResult> byName(Verdict verdict) {
-        return verdict.policies().stream().collect(Collectors.toMap(PolicyResult::policy, p -> p, (a, b) -> a,
-                LinkedHashMap::new));
+        return verdict.policies().stream()
+                .collect(Collectors.toMap(PolicyResult::policy, p -> p, (a, b) -> a, LinkedHashMap::new));
     }
 
     /** What a rule does to the verdict; rules that pass, are skipped or do not apply all do nothing. */
-    private enum Effect { NOTHING, AUDIT_FINDING, FAILS }
+    private enum Effect {
+        NOTHING,
+        AUDIT_FINDING,
+        FAILS
+    }
 
     private static Effect effect(RuleResult result) {
         if (result == null || !result.outcome().blocks()) {
@@ -275,7 +329,8 @@ public class PolicyPreview {
             parts.add("group " + request.group());
         }
         if (request.projects() != null && !request.projects().isEmpty()) {
-            parts.add("projects " + request.projects().stream().map(JsonNode::asText).collect(Collectors.joining(", ")));
+            parts.add("projects "
+                    + request.projects().stream().map(JsonNode::asText).collect(Collectors.joining(", ")));
         }
         return String.join(" and ", parts) + " (" + projects + (projects == 1 ? " project)" : " projects)");
     }

@@ -8,30 +8,42 @@ import java.util.List;
  * What a candidate policy set would change: every open merge request in scope with its verdict under the
  * policies in force and under the candidate, and the rules whose outcome differs. Nothing was posted.
  */
-public record Preview(String id, Instant createdAt, String scope, String statusCheck, List<PolicySet.PolicyFile> live,
-        List<PolicySet.PolicyFile> candidate, Counts counts, List<MergeRequestImpact> mergeRequests,
+public record Preview(
+        String id,
+        Instant createdAt,
+        String scope,
+        String statusCheck,
+        List<PolicySet.PolicyFile> live,
+        List<PolicySet.PolicyFile> candidate,
+        Counts counts,
+        List<MergeRequestImpact> mergeRequests,
         List<NotEvaluated> notEvaluated) {
 
     /** How many merge requests flip which way. */
-    public record Counts(int mergeRequests, int toFailed, int toPassed, int unchanged, int notEvaluated) {
-    }
+    public record Counts(int mergeRequests, int toFailed, int toPassed, int unchanged, int notEvaluated) {}
 
     /** One merge request: {@code change} is to-failed, to-passed or unchanged. */
-    public record MergeRequestImpact(long project, String projectPath, long iid, String title, String url, String sha,
-            String live, String candidate, String change, List<RuleChange> rules) {
-    }
+    public record MergeRequestImpact(
+            long project,
+            String projectPath,
+            long iid,
+            String title,
+            String url,
+            String sha,
+            String live,
+            String candidate,
+            String change,
+            List<RuleChange> rules) {}
 
     /**
      * A rule whose outcome differs: {@code live} and {@code candidate} are its outcome (passed, failed, error,
      * skipped; a failure or error "(audit)" when audited) or "not applied" where the policy or rule does not
      * apply or exist.
      */
-    public record RuleChange(String policy, int rule, String type, String live, String candidate, String message) {
-    }
+    public record RuleChange(String policy, int rule, String type, String live, String candidate, String message) {}
 
     /** A merge request or project that could not be evaluated, and why. */
-    public record NotEvaluated(String where, String reason) {
-    }
+    public record NotEvaluated(String where, String reason) {}
 
     /** One line for lists: the scope and the flips. */
     public String summary() {

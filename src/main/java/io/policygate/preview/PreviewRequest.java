@@ -9,5 +9,4 @@ import java.util.Map;
  * scope, {@code projects} (ids or full paths) and/or a {@code group} (with its subgroups).
  * {@code statusCheck} is the check name policies' {@code appliesTo.statusChecks} see (optional).
  */
-public record PreviewRequest(Map<String, String> files, List<JsonNode> projects, String group, String statusCheck) {
-}
+public record PreviewRequest(Map<String, String> files, List<JsonNode> projects, String group, String statusCheck) {}

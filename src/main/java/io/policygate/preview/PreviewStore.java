@@ -26,8 +26,7 @@ import javax.sql.DataSource;
 public class PreviewStore {
 
     /** A stored preview, for lists. */
-    public record Listed(String id, Instant createdAt, String scope, String summary) {
-    }
+    public record Listed(String id, Instant createdAt, String scope, String summary) {}
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -35,8 +34,8 @@ public class PreviewStore {
     private final Clock clock;
 
     @Inject
-    public PreviewStore(@JournalDataSource.Journal DataSource dataSource, ObjectMapper json, HistoryConfig history,
-            Clock clock) {
+    public PreviewStore(
+            @JournalDataSource.Journal DataSource dataSource, ObjectMapper json, HistoryConfig history, Clock clock) {
         this.dataSource = dataSource;
         this.json = json;
         this.history = history;
@@ -44,8 +43,9 @@ public class PreviewStore {
     }
 
     Preview save(Preview preview) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO policy_preview (id, created_at, scope, summary, result) VALUES (?, ?, ?, ?, ?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO policy_preview (id, created_at, scope, summary, result) VALUES (?, ?, ?, ?, ?)")) {
             insert.setString(1, preview.id());
             insert.setObject(2, OffsetDateTime.ofInstant(preview.createdAt(), ZoneOffset.UTC));
             insert.setString(3, cut(preview.scope(), 1000));
@@ -76,13 +76,18 @@ public class PreviewStore {
 
     /** The latest previews, newest first. */
     public List<Listed> latest(int limit) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                "SELECT id, created_at, scope, summary FROM policy_preview ORDER BY created_at DESC LIMIT " + limit);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(
+                        "SELECT id, created_at, scope, summary FROM policy_preview ORDER BY created_at DESC LIMIT "
+                                + limit);
                 ResultSet rs = select.executeQuery()) {
             List<Listed> previews = new ArrayList<>();
             while (rs.next()) {
-                previews.add(new Listed(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
-                        rs.getString(3), rs.getString(4)));
+                previews.add(new Listed(
+                        rs.getString(1),
+                        rs.getObject(2, OffsetDateTime.class).toInstant(),
+                        rs.getString(3),
+                        rs.getString(4)));
             }
             return previews;
         } catch (SQLException e) {

@@ -13,6 +13,7 @@ public class DryRunOrNoGitLab implements Scheduled.SkipPredicate {
 
     @Inject
     ServiceConfig service;
+
     @Inject
     GitLabConfig gitlab;
 

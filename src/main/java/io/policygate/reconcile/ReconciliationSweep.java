@@ -15,8 +15,8 @@ import io.policygate.journal.JournalStore;
 import io.policygate.journal.WorkDue;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.worker.EvaluationQueue;
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -49,8 +49,7 @@ public class ReconciliationSweep {
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     /** What one sweep did. */
-    public record Result(int projects, int mergeRequests, int queued) {
-    }
+    public record Result(int projects, int mergeRequests, int queued) {}
 
     private final JournalStore journal;
     private final MergeRequestReads reads;
@@ -65,8 +64,15 @@ public class ReconciliationSweep {
     private volatile boolean stopping;
 
     @Inject
-    public ReconciliationSweep(JournalStore journal, MergeRequestReads reads, EvaluationQueue queue, Event<WorkDue> due,
-            ReconcileConfig config, GitLabConfig gitlab, ServiceConfig service, GitLabStartupCheck startup) {
+    public ReconciliationSweep(
+            JournalStore journal,
+            MergeRequestReads reads,
+            EvaluationQueue queue,
+            Event<WorkDue> due,
+            ReconcileConfig config,
+            GitLabConfig gitlab,
+            ServiceConfig service,
+            GitLabStartupCheck startup) {
         this.journal = journal;
         this.reads = reads;
         this.queue = queue;
@@ -77,7 +83,9 @@ public class ReconciliationSweep {
         this.startup = startup;
     }
 
-    @Scheduled(every = "${policy-gate.reconcile.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${policy-gate.reconcile.every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = DryRunOrNoGitLab.class)
     void scheduled() {
         // Held for one period: the same replica renews it each time, another takes over if it stops.
@@ -140,8 +148,9 @@ public class ReconciliationSweep {
         if (queued > 0) {
             due.fire(WorkDue.JOB);
         }
-        LOG.infof("Reconciliation: %d projects, %d open merge requests, %d evaluations queued", checks.size(),
-                mergeRequests, queued);
+        LOG.infof(
+                "Reconciliation: %d projects, %d open merge requests, %d evaluations queued",
+                checks.size(), mergeRequests, queued);
         return new Result(checks.size(), mergeRequests, queued);
     }
 
@@ -177,14 +186,17 @@ public class ReconciliationSweep {
         }
         if (!comparesStatuses()) {
             return standing.isEmpty() && NEEDS_US.contains(status)
-                    ? Optional.of("the check is " + status + " without an evaluation of ours") : Optional.empty();
+                    ? Optional.of("the check is " + status + " without an evaluation of ours")
+                    : Optional.empty();
         }
         Optional<String> posted = journal.lastPosted(key, sha);
         if (posted.isEmpty()) {
             return NEEDS_US.contains(status) || status.equals("passed")
-                    ? Optional.of("the check is " + status + " without a verdict of ours") : Optional.empty();
+                    ? Optional.of("the check is " + status + " without a verdict of ours")
+                    : Optional.empty();
         }
-        return status.equals(posted.get()) ? Optional.empty()
+        return status.equals(posted.get())
+                ? Optional.empty()
                 : Optional.of("GitLab shows " + status + ", policy-gate posted " + posted.get());
     }
 

@@ -8,20 +8,36 @@ import java.util.List;
  * One evaluation explained: the merge request, every policy's rules with evidence, and GitLab's answers.
  * {@code factsFrom}: "gitlab" when the merge request's facts are GitLab's, "webhook" when the body stood in.
  */
-public record EvaluationPage(HistoryRow evaluation, String sha, String sourceBranch, String targetBranch,
-        String triggeredBy, String factsFrom, String labels, String statusCheck, String received, String finished, String summary,
-        List<PolicyView> policies, List<AttemptView> attempts, List<PolicySet.PolicyFile> policyFiles, String note) {
+public record EvaluationPage(
+        HistoryRow evaluation,
+        String sha,
+        String sourceBranch,
+        String targetBranch,
+        String triggeredBy,
+        String factsFrom,
+        String labels,
+        String statusCheck,
+        String received,
+        String finished,
+        String summary,
+        List<PolicyView> policies,
+        List<AttemptView> attempts,
+        List<PolicySet.PolicyFile> policyFiles,
+        String note) {
 
     /** {@code outcome}: failed (blocks), would-fail (only audited rules fail) or passed. */
-    public record PolicyView(String name, String file, String mode, String outcome, List<RuleView> rules) {
-    }
+    public record PolicyView(String name, String file, String mode, String outcome, List<RuleView> rules) {}
 
-    public record RuleView(String type, String outcome, boolean audit, String message, List<Evidence.Fact> seen,
-            String expected) {
-    }
+    public record RuleView(
+            String type, String outcome, boolean audit, String message, List<Evidence.Fact> seen, String expected) {}
 
     /** {@code posted}: the verdict GitLab took in this attempt, or null. */
-    public record AttemptView(int number, String started, long durationMillis, String answer, String outcome,
-            String detail, String posted) {
-    }
+    public record AttemptView(
+            int number,
+            String started,
+            long durationMillis,
+            String answer,
+            String outcome,
+            String detail,
+            String posted) {}
 }

@@ -5,9 +5,20 @@ package io.policygate.web;
  * set (links are built from it, never from a payload). {@code tampered}: what GitLab showed that policy-gate had
  * not given, or null.
  */
-public record HistoryRow(String id, String time, String project, long mergeRequest, String mergeRequestUrl,
-        String title, String shortSha, String verdict, String ifEnforced, String state, boolean dead,
-        String lastError, String tampered) {
+public record HistoryRow(
+        String id,
+        String time,
+        String project,
+        long mergeRequest,
+        String mergeRequestUrl,
+        String title,
+        String shortSha,
+        String verdict,
+        String ifEnforced,
+        String state,
+        boolean dead,
+        String lastError,
+        String tampered) {
 
     /** Passed only because a failing policy or rule is audited. */
     public boolean auditFindings() {

@@ -7,7 +7,14 @@ import java.util.List;
  * The start page: policy load errors first, then evaluations that could not be reported, then the
  * recent evaluations (filtered as the form says) and the link to older ones.
  */
-public record IndexPage(List<PolicyError> loadErrors, List<HistoryRow> deadLetters, List<HistoryRow> rows,
-        String olderUrl, String project, String mr, String status, String ifEnforced, boolean tampered,
-        List<String> statuses) {
-}
+public record IndexPage(
+        List<PolicyError> loadErrors,
+        List<HistoryRow> deadLetters,
+        List<HistoryRow> rows,
+        String olderUrl,
+        String project,
+        String mr,
+        String status,
+        String ifEnforced,
+        boolean tampered,
+        List<String> statuses) {}

@@ -27,7 +27,8 @@ public class PageAccessFilter {
 
     @ServerRequestFilter
     public Optional<Response> requireToken(ContainerRequestContext request) {
-        if (config.open() || !PagesResource.isPage(request.getUriInfo().getPath())
+        if (config.open()
+                || !PagesResource.isPage(request.getUriInfo().getPath())
                 || token.acceptsBearerOrBasic(request.getHeaderString(HttpHeaders.AUTHORIZATION))) {
             return Optional.empty();
         }
@@ -38,6 +39,7 @@ public class PageAccessFilter {
         return Optional.of(Response.status(401)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"policy-gate\", charset=\"UTF-8\"")
                 .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                .entity(PagesResource.Templates.problem("Sign in", detail).render()).build());
+                .entity(PagesResource.Templates.problem("Sign in", detail).render())
+                .build());
     }
 }

@@ -50,8 +50,8 @@ public class PagesResource {
 
     private static final int DEAD_LETTERS_SHOWN = 20;
     private static final int EVIDENCE_SHOWN = 2_000;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     /** GitLab project paths; anything else gets no link rather than a link we did not build. */
     private static final Pattern PROJECT_PATH = Pattern.compile("[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+)+");
 
@@ -71,7 +71,11 @@ public class PagesResource {
     private final PagePaths paths;
 
     @Inject
-    public PagesResource(EvaluationHistory history, ActivePolicies policies, GitLabConfig gitlab, ObjectMapper json,
+    public PagesResource(
+            EvaluationHistory history,
+            ActivePolicies policies,
+            GitLabConfig gitlab,
+            ObjectMapper json,
             PagePaths paths) {
         this.history = history;
         this.policies = policies;
@@ -82,14 +86,20 @@ public class PagesResource {
 
     /** The paths this resource serves, for the access filter. */
     static boolean isPage(String path) {
-        return path.equals("/") || path.startsWith("/evaluations/") || path.equals("/preview")
+        return path.equals("/")
+                || path.startsWith("/evaluations/")
+                || path.equals("/preview")
                 || path.startsWith("/preview/");
     }
 
     @GET
-    public Response index(@QueryParam("project") String project, @QueryParam("mr") String mr,
-            @QueryParam("status") String status, @QueryParam("ifEnforced") String ifEnforced,
-            @QueryParam("tampered") String tampered, @QueryParam("cursor") String cursor) {
+    public Response index(
+            @QueryParam("project") String project,
+            @QueryParam("mr") String mr,
+            @QueryParam("status") String status,
+            @QueryParam("ifEnforced") String ifEnforced,
+            @QueryParam("tampered") String tampered,
+            @QueryParam("cursor") String cursor) {
         String projectFilter = blankToNull(project);
         String mrFilter = blankToNull(mr);
         String statusFilter = blankToNull(status);
@@ -97,88 +107,144 @@ public class PagesResource {
         String tamperedFilter = blankToNull(tampered);
         JournalStore.HistoryQuery query;
         try {
-            query = EvaluationHistory.query(projectFilter, mrFilter, statusFilter, ifEnforcedFilter, tamperedFilter,
-                    null, blankToNull(cursor));
+            query = EvaluationHistory.query(
+                    projectFilter, mrFilter, statusFilter, ifEnforcedFilter, tamperedFilter, null, blankToNull(cursor));
         } catch (ProblemException e) {
             return problem(e);
         }
         EvaluationHistory.Page page = history.list(query);
         ActivePolicies.LoadStatus load = policies.lastLoad();
         List<PolicyError> loadErrors = load == null ? List.of() : load.errors();
-        String olderUrl = page.nextCursor() == null ? null
-                : paths.page("/?") + queryString("project", projectFilter, "mr", mrFilter, "status", statusFilter, "ifEnforced",
-                        ifEnforcedFilter, "tampered", tamperedFilter, "cursor", page.nextCursor());
-        List<String> statuses = Stream.concat(Stream.of("passed", "failed"),
-                Arrays.stream(JobState.values()).map(JobState::dbName)).toList();
-        IndexPage view = new IndexPage(loadErrors,
-                history.unresolvedDeadLetters(DEAD_LETTERS_SHOWN).stream().map(this::row).toList(),
-                page.evaluations().stream().map(this::row).toList(), olderUrl, projectFilter, mrFilter, statusFilter,
-                ifEnforcedFilter, "true".equals(tamperedFilter), statuses);
+        String olderUrl = page.nextCursor() == null
+                ? null
+                : paths.page("/?")
+                        + queryString(
+                                "project",
+                                projectFilter,
+                                "mr",
+                                mrFilter,
+                                "status",
+                                statusFilter,
+                                "ifEnforced",
+                                ifEnforcedFilter,
+                                "tampered",
+                                tamperedFilter,
+                                "cursor",
+                                page.nextCursor());
+        List<String> statuses = Stream.concat(
+                        Stream.of("passed", "failed"),
+                        Arrays.stream(JobState.values()).map(JobState::dbName))
+                .toList();
+        IndexPage view = new IndexPage(
+                loadErrors,
+                history.unresolvedDeadLetters(DEAD_LETTERS_SHOWN).stream()
+                        .map(this::row)
+                        .toList(),
+                page.evaluations().stream().map(this::row).toList(),
+                olderUrl,
+                projectFilter,
+                mrFilter,
+                statusFilter,
+                ifEnforcedFilter,
+                "true".equals(tamperedFilter),
+                statuses);
         return html(200, Templates.index(view));
     }
 
     @GET
     @Path("evaluations/{id}")
     public Response evaluation(@PathParam("id") String id) {
-        return history.detail(id).map(detail -> html(200, Templates.evaluation(page(detail))))
+        return history.detail(id)
+                .map(detail -> html(200, Templates.evaluation(page(detail))))
                 .orElseGet(() -> problem(EvaluationsResource.notFound(id)));
     }
 
     private EvaluationPage page(EvaluationHistory.Detail detail) {
         EvaluationHistory.Summary summary = detail.evaluation();
         EvaluationHistory.MergeRequestSummary mergeRequest = detail.mergeRequest();
-        Verdict verdict = detail.verdict() == null ? null : convert(detail.verdict(), new TypeReference<Verdict>() {
-        });
-        List<PolicySet.PolicyFile> files = detail.policyFiles() == null ? List.of()
-                : convert(detail.policyFiles(), new TypeReference<List<PolicySet.PolicyFile>>() {
-                });
-        List<EvaluationPage.PolicyView> policyViews = verdict == null ? List.of()
+        Verdict verdict = detail.verdict() == null ? null : convert(detail.verdict(), new TypeReference<Verdict>() {});
+        List<PolicySet.PolicyFile> files = detail.policyFiles() == null
+                ? List.of()
+                : convert(detail.policyFiles(), new TypeReference<List<PolicySet.PolicyFile>>() {});
+        List<EvaluationPage.PolicyView> policyViews = verdict == null
+                ? List.of()
                 : verdict.policies().stream().map(PagesResource::policy).toList();
-        List<EvaluationPage.AttemptView> attempts = detail.reportAttempts().stream().map(PagesResource::attempt)
-                .toList();
-        String statusCheck = summary.statusCheck() + (mergeRequest == null || mergeRequest.statusCheckName() == null
-                ? "" : " (" + mergeRequest.statusCheckName() + ")");
-        return new EvaluationPage(row(summary), summary.sha(),
+        List<EvaluationPage.AttemptView> attempts =
+                detail.reportAttempts().stream().map(PagesResource::attempt).toList();
+        String statusCheck = summary.statusCheck()
+                + (mergeRequest == null || mergeRequest.statusCheckName() == null
+                        ? ""
+                        : " (" + mergeRequest.statusCheckName() + ")");
+        return new EvaluationPage(
+                row(summary),
+                summary.sha(),
                 mergeRequest == null ? null : mergeRequest.sourceBranch(),
                 mergeRequest == null ? null : mergeRequest.targetBranch(),
                 mergeRequest == null ? null : mergeRequest.triggeredBy(),
                 mergeRequest == null ? null : mergeRequest.factsFrom(),
-                mergeRequest == null || mergeRequest.labels().isEmpty() ? "none" : String.join(", ", mergeRequest.labels()),
-                statusCheck, time(summary.createdAt()),
+                mergeRequest == null || mergeRequest.labels().isEmpty()
+                        ? "none"
+                        : String.join(", ", mergeRequest.labels()),
+                statusCheck,
+                time(summary.createdAt()),
                 summary.finishedAt() == null ? "not yet" : time(summary.finishedAt()) + " UTC",
-                verdict == null ? null : verdict.summary(), policyViews, attempts, files, detail.note());
+                verdict == null ? null : verdict.summary(),
+                policyViews,
+                attempts,
+                files,
+                detail.note());
     }
 
     private static EvaluationPage.PolicyView policy(PolicyResult result) {
         List<EvaluationPage.RuleView> rules = new ArrayList<>();
         for (RuleResult rule : result.rules()) {
-            rules.add(new EvaluationPage.RuleView(rule.type(), rule.outcome().wireName(),
-                    rule.mode() == PolicyMode.AUDIT, rule.message(),
+            rules.add(new EvaluationPage.RuleView(
+                    rule.type(),
+                    rule.outcome().wireName(),
+                    rule.mode() == PolicyMode.AUDIT,
+                    rule.message(),
                     rule.evidence() == null ? List.of() : rule.evidence().facts(EVIDENCE_SHOWN),
                     rule.evidence() == null ? null : rule.evidence().expected()));
         }
         String outcome = result.blocking() ? "failed" : result.failed() ? "would-fail" : "passed";
-        return new EvaluationPage.PolicyView(result.policy(), result.file(), result.mode().wireName(), outcome, rules);
+        return new EvaluationPage.PolicyView(
+                result.policy(), result.file(), result.mode().wireName(), outcome, rules);
     }
 
     private static EvaluationPage.AttemptView attempt(ReportAttempt attempt) {
-        return new EvaluationPage.AttemptView(attempt.attempt(), time(attempt.startedAt()), attempt.durationMillis(),
-                attempt.httpStatus() == null ? "no answer" : String.valueOf(attempt.httpStatus()), attempt.outcome(),
-                attempt.detail(), attempt.postedVerdict());
+        return new EvaluationPage.AttemptView(
+                attempt.attempt(),
+                time(attempt.startedAt()),
+                attempt.durationMillis(),
+                attempt.httpStatus() == null ? "no answer" : String.valueOf(attempt.httpStatus()),
+                attempt.outcome(),
+                attempt.detail(),
+                attempt.postedVerdict());
     }
 
     private HistoryRow row(EvaluationHistory.Summary summary) {
         String project = summary.projectPath() != null ? summary.projectPath() : "project " + summary.project();
-        return new HistoryRow(summary.id(), time(summary.createdAt()), project, summary.mergeRequest(),
-                mergeRequestUrl(summary.projectPath(), summary.mergeRequest()), summary.title(),
-                summary.sha().substring(0, Math.min(8, summary.sha().length())), summary.verdict(),
-                summary.ifEnforced(), summary.state(),
-                JobState.DEAD.dbName().equals(summary.state()), summary.lastError(), summary.tampered());
+        return new HistoryRow(
+                summary.id(),
+                time(summary.createdAt()),
+                project,
+                summary.mergeRequest(),
+                mergeRequestUrl(summary.projectPath(), summary.mergeRequest()),
+                summary.title(),
+                summary.sha().substring(0, Math.min(8, summary.sha().length())),
+                summary.verdict(),
+                summary.ifEnforced(),
+                summary.state(),
+                JobState.DEAD.dbName().equals(summary.state()),
+                summary.lastError(),
+                summary.tampered());
     }
 
     /** Built from policy-gate.gitlab.url, never from a payload's URL. */
     private String mergeRequestUrl(String projectPath, long iid) {
-        if (gitlab.url().isEmpty() || projectPath == null || !PROJECT_PATH.matcher(projectPath).matches()) {
+        if (gitlab.url().isEmpty()
+                || projectPath == null
+                || !PROJECT_PATH.matcher(projectPath).matches()) {
             return null;
         }
         String base = gitlab.url().get().toString();
@@ -194,11 +260,15 @@ public class PagesResource {
     }
 
     static Response problem(ProblemException e) {
-        return html(e.problem().status(), Templates.problem(e.problem().title(), e.problem().detail()));
+        return html(
+                e.problem().status(),
+                Templates.problem(e.problem().title(), e.problem().detail()));
     }
 
     static Response html(int status, TemplateInstance page) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page.render())
+        return Response.status(status)
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .entity(page.render())
                 .build();
     }
 

@@ -22,12 +22,10 @@ public class PreviewPagesResource {
     private static final int SHOWN = 50;
 
     /** The merge requests of one kind of change, with the heading they go under. */
-    public record Flip(String anchor, String heading, List<Preview.MergeRequestImpact> mergeRequests) {
-    }
+    public record Flip(String anchor, String heading, List<Preview.MergeRequestImpact> mergeRequests) {}
 
     /** A stored preview as a line of the list. */
-    public record Row(String id, String time, String scope, String summary) {
-    }
+    public record Row(String id, String time, String scope, String summary) {}
 
     @CheckedTemplate
     static class Templates {
@@ -45,22 +43,40 @@ public class PreviewPagesResource {
 
     @GET
     public Response previews() {
-        return PagesResource.html(200, Templates.previews(store.latest(SHOWN).stream()
-                .map(p -> new Row(p.id(), PagesResource.time(p.createdAt()), p.scope(), p.summary())).toList()));
+        return PagesResource.html(
+                200,
+                Templates.previews(store.latest(SHOWN).stream()
+                        .map(p -> new Row(p.id(), PagesResource.time(p.createdAt()), p.scope(), p.summary()))
+                        .toList()));
     }
 
     @GET
     @Path("{id}")
     public Response preview(@PathParam("id") String id) {
-        return store.find(id).map(preview -> PagesResource.html(200, Templates.preview(preview,
-                PagesResource.time(preview.createdAt()), List.of(flip(preview, "to-failed", "Would fail"),
-                        flip(preview, "to-passed", "Would pass"), flip(preview, "unchanged", "Unchanged")))))
-                .orElseGet(() -> PagesResource.problem(new ProblemException(404, "not-found", "Not Found",
-                        "no preview " + id + " (previews are kept as long as policy-gate.history.keep)", null)));
+        return store.find(id)
+                .map(preview -> PagesResource.html(
+                        200,
+                        Templates.preview(
+                                preview,
+                                PagesResource.time(preview.createdAt()),
+                                List.of(
+                                        flip(preview, "to-failed", "Would fail"),
+                                        flip(preview, "to-passed", "Would pass"),
+                                        flip(preview, "unchanged", "Unchanged")))))
+                .orElseGet(() -> PagesResource.problem(new ProblemException(
+                        404,
+                        "not-found",
+                        "Not Found",
+                        "no preview " + id + " (previews are kept as long as policy-gate.history.keep)",
+                        null)));
     }
 
     private static Flip flip(Preview preview, String change, String heading) {
-        return new Flip(change, heading, preview.mergeRequests().stream().filter(m -> m.change().equals(change))
-                .toList());
+        return new Flip(
+                change,
+                heading,
+                preview.mergeRequests().stream()
+                        .filter(m -> m.change().equals(change))
+                        .toList());
     }
 }

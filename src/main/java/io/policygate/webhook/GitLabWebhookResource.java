@@ -50,8 +50,13 @@ public class GitLabWebhookResource {
     private final WebhookMetrics metrics;
 
     @Inject
-    public GitLabWebhookResource(WebhookSignature signature, WebhookConfig config, GitLabConfig gitlab,
-            JournalStore journal, Event<WorkDue> due, WebhookMetrics metrics) {
+    public GitLabWebhookResource(
+            WebhookSignature signature,
+            WebhookConfig config,
+            GitLabConfig gitlab,
+            JournalStore journal,
+            Event<WorkDue> due,
+            WebhookMetrics metrics) {
         this.signature = signature;
         this.config = config;
         this.gitlab = gitlab;
@@ -63,16 +68,20 @@ public class GitLabWebhookResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(InputStream stream, @HeaderParam("Content-Length") Long contentLength,
-            @HeaderParam("X-Gitlab-Signature") String gitlabSignature, @HeaderParam("X-Gitlab-Token") String gitlabToken,
-            @HeaderParam("webhook-id") String webhookId, @HeaderParam("webhook-timestamp") String webhookTimestamp,
+    public Response receive(
+            InputStream stream,
+            @HeaderParam("Content-Length") Long contentLength,
+            @HeaderParam("X-Gitlab-Signature") String gitlabSignature,
+            @HeaderParam("X-Gitlab-Token") String gitlabToken,
+            @HeaderParam("webhook-id") String webhookId,
+            @HeaderParam("webhook-timestamp") String webhookTimestamp,
             @HeaderParam("webhook-signature") String webhookSignature) {
         long limit = config.maxBodySize().asLongValue();
         if (contentLength != null && WebhookBody.tooLargeToDrain(contentLength, limit)) {
             throw tooLarge(limit, true);
         }
-        WebhookSignature.Check check = signature.begin(new WebhookSignature.Credentials(gitlabSignature, gitlabToken,
-                webhookId, webhookTimestamp, webhookSignature));
+        WebhookSignature.Check check = signature.begin(new WebhookSignature.Credentials(
+                gitlabSignature, gitlabToken, webhookId, webhookTimestamp, webhookSignature));
         WebhookBody body = new WebhookBody(stream, check, limit);
         ParsedEvent parsed = null;
         InvalidPayloadException invalid = null;
@@ -82,15 +91,15 @@ public class GitLabWebhookResource {
             invalid = e;
         } catch (UncheckedIOException e) {
             if (!body.tooLarge()) {
-                throw new ProblemException(400, "unreadable-body", "Bad Request", "the body could not be read to its"
-                        + " end", null);
+                throw new ProblemException(
+                        400, "unreadable-body", "Bad Request", "the body could not be read to its" + " end", null);
             }
         }
         try {
             body.drain();
         } catch (IOException e) {
-            throw new ProblemException(400, "unreadable-body", "Bad Request", "the body could not be read to its end",
-                    null);
+            throw new ProblemException(
+                    400, "unreadable-body", "Bad Request", "the body could not be read to its end", null);
         }
         if (body.tooLarge()) {
             throw tooLarge(limit, false);
@@ -108,7 +117,8 @@ public class GitLabWebhookResource {
         Optional<String> deliveryId = ((WebhookSignature.Accepted) decision).deliveryId();
         if (parsed instanceof ParsedEvent.Ignored ignored) {
             metrics.count("ignored");
-            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason())).build();
+            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason()))
+                    .build();
         }
         ParsedEvent.Actionable actionable = (ParsedEvent.Actionable) parsed;
         Enqueued enqueued;
@@ -119,9 +129,14 @@ public class GitLabWebhookResource {
             throw e;
         } catch (RepeatedDeliveryException e) {
             metrics.count("replayed");
-            throw new ProblemException(409, "replayed", "Conflict", e.getMessage() + ": a signed webhook is accepted"
-                    + " once (GitLab sends the same webhook-id when it retries a delivery policy-gate has already"
-                    + " stored)", null);
+            throw new ProblemException(
+                    409,
+                    "replayed",
+                    "Conflict",
+                    e.getMessage() + ": a signed webhook is accepted"
+                            + " once (GitLab sends the same webhook-id when it retries a delivery policy-gate has already"
+                            + " stored)",
+                    null);
         }
         metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
         if (!enqueued.duplicate()) {
@@ -139,7 +154,12 @@ public class GitLabWebhookResource {
     /** 413, counted; {@code closing}: the body is not even drained, so the connection ends with the answer. */
     private ProblemException tooLarge(long limit, boolean closing) {
         metrics.count("too-large");
-        return new ProblemException(413, "too-large", "Content Too Large", "the body has more than " + limit
-                + " bytes (policy-gate.webhook.max-body-size)" + (closing ? "; the connection is closed" : ""), null);
+        return new ProblemException(
+                413,
+                "too-large",
+                "Content Too Large",
+                "the body has more than " + limit + " bytes (policy-gate.webhook.max-body-size)"
+                        + (closing ? "; the connection is closed" : ""),
+                null);
     }
 }

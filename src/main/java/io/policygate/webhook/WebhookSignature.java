@@ -39,33 +39,37 @@ public class WebhookSignature {
     static final Duration TOLERANCE = Duration.ofMinutes(5);
 
     /** What the headers of one request carry. Null where a header is absent. */
-    public record Credentials(String gitlabSignature, String gitlabToken, String webhookId, String webhookTimestamp,
-            String webhookSignature) {
-    }
+    public record Credentials(
+            String gitlabSignature,
+            String gitlabToken,
+            String webhookId,
+            String webhookTimestamp,
+            String webhookSignature) {}
 
     /** The decision: accepted (with the delivery id a signed webhook carries), or refused and why. */
-    public sealed interface Decision {
-    }
+    public sealed interface Decision {}
 
     /** {@code deliveryId}: the webhook-id of a Standard Webhooks signature, which must not come twice. */
-    public record Accepted(Optional<String> deliveryId) implements Decision {
-    }
+    public record Accepted(Optional<String> deliveryId) implements Decision {}
 
-    public record Refused(String reason) implements Decision {
-    }
+    public record Refused(String reason) implements Decision {}
 
     /** The HMAC key: the configured secret without trailing line breaks. */
     private final Optional<byte[]> secret;
     /** What GitLab sends as X-Gitlab-Token: the secret without any line break. */
     private final Optional<byte[]> token;
+
     private final Optional<byte[]> signingKey;
     private final boolean allowUnsigned;
     private final Clock clock;
 
     @Inject
     public WebhookSignature(WebhookConfig config, Clock clock) {
-        this(config.secret().filter(s -> !s.isEmpty()), config.signingToken().filter(s -> !s.isBlank()),
-                config.allowUnsigned(), clock);
+        this(
+                config.secret().filter(s -> !s.isEmpty()),
+                config.signingToken().filter(s -> !s.isBlank()),
+                config.allowUnsigned(),
+                clock);
     }
 
     WebhookSignature(Optional<String> secret, Optional<String> signingToken, boolean allowUnsigned, Clock clock) {
@@ -99,16 +103,21 @@ public class WebhookSignature {
                 given = new byte[0];
             }
             byte[] expected = given;
-            return new Check(mac(secret.get()), signature -> MessageDigest.isEqual(signature, expected) ? accepted()
-                    : new Refused("X-Gitlab-Signature is not the HMAC of this body with the webhook secret"));
+            return new Check(
+                    mac(secret.get()),
+                    signature -> MessageDigest.isEqual(signature, expected)
+                            ? accepted()
+                            : new Refused("X-Gitlab-Signature is not the HMAC of this body with the webhook secret"));
         }
         if (token.isPresent() && present(credentials.gitlabToken())) {
-            Decision decision = MessageDigest.isEqual(token.get(),
-                    credentials.gitlabToken().getBytes(StandardCharsets.UTF_8)) ? accepted()
+            Decision decision =
+                    MessageDigest.isEqual(token.get(), credentials.gitlabToken().getBytes(StandardCharsets.UTF_8))
+                            ? accepted()
                             : new Refused("X-Gitlab-Token is not the webhook secret");
             return new Check(null, unsigned -> decision);
         }
-        Decision decision = allowUnsigned ? accepted()
+        Decision decision = allowUnsigned
+                ? accepted()
                 : new Refused("missing X-Gitlab-Signature, X-Gitlab-Token or webhook-signature: the webhook is not"
                         + " signed with a secret policy-gate knows");
         return new Check(null, unsigned -> decision);
@@ -151,11 +160,13 @@ public class WebhookSignature {
         }
         long seconds;
         try {
-            seconds = Long.parseLong(String.valueOf(credentials.webhookTimestamp()).trim());
+            seconds = Long.parseLong(
+                    String.valueOf(credentials.webhookTimestamp()).trim());
         } catch (NumberFormatException e) {
             return refused("webhook-timestamp is not a number of seconds");
         }
-        Duration off = Duration.between(Instant.ofEpochSecond(seconds), clock.instant()).abs();
+        Duration off = Duration.between(Instant.ofEpochSecond(seconds), clock.instant())
+                .abs();
         if (off.compareTo(TOLERANCE) > 0) {
             return refused("webhook-timestamp is " + off.toSeconds() + " s away from policy-gate's clock (at most "
                     + TOLERANCE.toSeconds() + " s): an old webhook replayed, or a clock to fix");

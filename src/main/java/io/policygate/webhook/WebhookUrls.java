@@ -27,7 +27,8 @@ public class WebhookUrls {
 
     @Inject
     public WebhookUrls(WebhookConfig webhook, PagePaths paths) {
-        this.urls = webhook.urls().map(List::copyOf)
+        this.urls = webhook.urls()
+                .map(List::copyOf)
                 .orElseGet(() -> paths.address("/webhooks/gitlab").map(List::of).orElse(List.of()));
     }
 
@@ -51,8 +52,8 @@ public class WebhookUrls {
      */
     public boolean isOurs(String externalUrl) {
         Optional<String> theirs = normal(externalUrl);
-        return theirs.isPresent() && urls.stream().map(URI::toString).map(WebhookUrls::normal)
-                .anyMatch(theirs::equals);
+        return theirs.isPresent()
+                && urls.stream().map(URI::toString).map(WebhookUrls::normal).anyMatch(theirs::equals);
     }
 
     private static Optional<String> normal(String url) {
@@ -63,11 +64,11 @@ public class WebhookUrls {
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
             int port = uri.getPort();
-            boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443)
-                    || (scheme.equals("http") && port == 80);
+            boolean defaultPort =
+                    port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
             String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-            return Optional.of(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-                    + (defaultPort ? "" : ":" + port) + path);
+            return Optional.of(
+                    scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path);
         } catch (URISyntaxException e) {
             return Optional.empty();
         }

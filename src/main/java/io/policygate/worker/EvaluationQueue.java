@@ -40,14 +40,15 @@ public class EvaluationQueue {
     public boolean queue(long projectId, JsonNode mr, long checkId, String checkName, String origin) {
         String payload = MergeRequestPayloads.of(projectId, mr, checkId, checkName, origin);
         try {
-            if (MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8),
-                    OptionalLong.of(checkId)) instanceof ParsedEvent.Actionable actionable) {
+            if (MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8), OptionalLong.of(checkId))
+                    instanceof ParsedEvent.Actionable actionable) {
                 journal.enqueue(actionable.event(), actionable.payload(), Optional.empty());
                 return true;
             }
         } catch (InvalidPayloadException e) {
-            LOG.warnf("Cannot queue %d!%d for evaluation: GitLab's answer lacks %s", projectId,
-                    mr.path("iid").asLong(), e.field());
+            LOG.warnf(
+                    "Cannot queue %d!%d for evaluation: GitLab's answer lacks %s",
+                    projectId, mr.path("iid").asLong(), e.field());
         }
         return false;
     }

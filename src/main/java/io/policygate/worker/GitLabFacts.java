@@ -26,8 +26,7 @@ import java.util.Optional;
 class GitLabFacts {
 
     /** What the reads found. */
-    sealed interface Reading {
-    }
+    sealed interface Reading {}
 
     /**
      * The merge request's HEAD is the job's commit and the check is policy-gate's: judge these facts.
@@ -44,20 +43,16 @@ class GitLabFacts {
     }
 
     /** GitLab's HEAD is another commit (or none): the job's commit is no longer the one to judge. */
-    record Moved(MergeRequest mergeRequest, StatusCheck check) implements Reading {
-    }
+    record Moved(MergeRequest mergeRequest, StatusCheck check) implements Reading {}
 
     /** The merge request is closed, merged, or being merged: nothing is left to judge. */
-    record Finished(String state) implements Reading {
-    }
+    record Finished(String state) implements Reading {}
 
     /** The check is not one policy-gate may post to on this merge request; {@code reason} says what to fix. */
-    record NotOurs(String reason) implements Reading {
-    }
+    record NotOurs(String reason) implements Reading {}
 
     /** GitLab could not be read. */
-    record Unreadable(DataUnavailableException failure) implements Reading {
-    }
+    record Unreadable(DataUnavailableException failure) implements Reading {}
 
     private final MergeRequestReads reads;
     private final WebhookUrls ourUrls;
@@ -91,24 +86,29 @@ class GitLabFacts {
                 return new Finished(mergeRequest.state());
             }
             Optional<StatusCheck> check = reads.statusChecks(key.projectId(), key.mergeRequestIid()).stream()
-                    .filter(c -> c.id() == key.checkId()).findFirst();
+                    .filter(c -> c.id() == key.checkId())
+                    .findFirst();
             if (check.isEmpty()) {
                 return new NotOurs("status check " + key.checkId() + " is not among the checks GitLab applies to"
                         + " this merge request (target branch " + mergeRequest.targetBranch() + "). Fix: check the"
                         + " status check's id in the project's settings, and the protected branches it is limited to");
             }
-            if (!check.get().externalUrl().isEmpty() && !ourUrls.all().isEmpty()
+            if (!check.get().externalUrl().isEmpty()
+                    && !ourUrls.all().isEmpty()
                     && !ourUrls.isOurs(check.get().externalUrl())) {
-                return new NotOurs("status check " + key.checkId() + " (" + check.get().name() + ") sends to "
-                        + check.get().externalUrl() + ", which is not policy-gate's (" + ourUrls.all()
-                        + "): policy-gate posts only to its own checks. Fix: point the check at policy-gate, or add"
-                        + " its address to policy-gate.webhook.urls");
+                return new NotOurs(
+                        "status check " + key.checkId() + " (" + check.get().name() + ") sends to "
+                                + check.get().externalUrl() + ", which is not policy-gate's (" + ourUrls.all()
+                                + "): policy-gate posts only to its own checks. Fix: point the check at policy-gate, or add"
+                                + " its address to policy-gate.webhook.urls");
             }
             if (mergeRequest.sha() == null || !mergeRequest.sha().equalsIgnoreCase(job.sha())) {
                 return new Moved(mergeRequest, check.get());
             }
-            return new Current(MergeRequestFacts.of(key.projectId(), reads.projectPath(key.projectId()), mergeRequest,
-                    check.get()), reads.forVerdict(key, job.sha(), mergeRequest.author().username()),
+            return new Current(
+                    MergeRequestFacts.of(
+                            key.projectId(), reads.projectPath(key.projectId()), mergeRequest, check.get()),
+                    reads.forVerdict(key, job.sha(), mergeRequest.author().username()),
                     Optional.of(check.get().status()));
         } catch (DataUnavailableException e) {
             return new Unreadable(e);

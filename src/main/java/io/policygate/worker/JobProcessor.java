@@ -72,10 +72,22 @@ public class JobProcessor {
     private final Counter tampered;
 
     @Inject
-    public JobProcessor(JournalStore journal, ActivePolicies policies, GitLabFacts facts, StatusCheckReporter reporter,
-            GitLabCircuitBreaker breaker, GitLabStartupCheck gitlab, EvaluationQueue queue, Event<WorkDue> due,
-            RetrySchedule retrySchedule, ReportConfig reportConfig, ServiceConfig service, WebhookConfig webhook,
-            ObjectMapper json, Clock clock, MeterRegistry metrics) {
+    public JobProcessor(
+            JournalStore journal,
+            ActivePolicies policies,
+            GitLabFacts facts,
+            StatusCheckReporter reporter,
+            GitLabCircuitBreaker breaker,
+            GitLabStartupCheck gitlab,
+            EvaluationQueue queue,
+            Event<WorkDue> due,
+            RetrySchedule retrySchedule,
+            ReportConfig reportConfig,
+            ServiceConfig service,
+            WebhookConfig webhook,
+            ObjectMapper json,
+            Clock clock,
+            MeterRegistry metrics) {
         this.journal = journal;
         this.policies = policies;
         this.facts = facts;
@@ -93,7 +105,8 @@ public class JobProcessor {
         this.metrics = metrics;
         this.webhookToReport = Timer.builder("policy_gate_webhook_to_report")
                 .description("time from accepting a webhook to GitLab taking its verdict")
-                .publishPercentileHistogram().register(metrics);
+                .publishPercentileHistogram()
+                .register(metrics);
         this.tampered = Counter.builder("policy_gate_tampered")
                 .description("statuses GitLab showed as passed for a commit that policy-gate had not passed")
                 .register(metrics);
@@ -134,12 +147,13 @@ public class JobProcessor {
             // The whole step is one call through the breaker: while it holds, the job waits without counting an
             // attempt.
             try {
-                step = breaker.call(() -> judge(job, owner, trigger.get()),
+                step = breaker.call(
+                        () -> judge(job, owner, trigger.get()),
                         judged -> judged != null && judged.outcome() instanceof ReportOutcome.Transient);
             } catch (GitLabCircuitBreaker.Blocked blocked) {
                 // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
-                journal.postpone(job.id(), owner, blocked.until().plus(retrySchedule.spread()), blocked.getMessage(),
-                        null);
+                journal.postpone(
+                        job.id(), owner, blocked.until().plus(retrySchedule.spread()), blocked.getMessage(), null);
                 return;
             }
         } else {
@@ -157,7 +171,8 @@ public class JobProcessor {
     /** The webhook the job was stored for: which merge request and check to look at. */
     private Optional<MergeRequestEvent> trigger(Job job, String owner) {
         try {
-            ParsedEvent parsed = MergeRequestEventParser.parse(job.payload().getBytes(StandardCharsets.UTF_8),
+            ParsedEvent parsed = MergeRequestEventParser.parse(
+                    job.payload().getBytes(StandardCharsets.UTF_8),
                     OptionalLong.of(job.key().checkId()));
             if (parsed instanceof ParsedEvent.Actionable actionable) {
                 return Optional.of(actionable.event());
@@ -177,18 +192,26 @@ public class JobProcessor {
             return new Step(ReportOutcome.fromReadFailure(unreadable.failure()));
         }
         if (reading instanceof GitLabFacts.Finished finished) {
-            return new Step(new ReportOutcome.Superseded(null, "the merge request is " + finished.state()
-                    + " in GitLab: nothing is left to judge, nothing is posted"));
+            return new Step(new ReportOutcome.Superseded(
+                    null,
+                    "the merge request is " + finished.state()
+                            + " in GitLab: nothing is left to judge, nothing is posted"));
         }
         if (reading instanceof GitLabFacts.NotOurs notOurs) {
             return new Step(new ReportOutcome.Rejected(null, notOurs.reason()));
         }
         if (reading instanceof GitLabFacts.Moved moved) {
             String head = moved.mergeRequest().sha();
-            return new Step(new ReportOutcome.Superseded(null, head == null
-                    ? "the merge request has no commits in GitLab any more: nothing is posted"
-                    : "GitLab's HEAD of the merge request is " + head + ", not this commit: nothing is posted for it,"
-                            + " the HEAD is evaluated instead"), null, head == null ? null : moved);
+            return new Step(
+                    new ReportOutcome.Superseded(
+                            null,
+                            head == null
+                                    ? "the merge request has no commits in GitLab any more: nothing is posted"
+                                    : "GitLab's HEAD of the merge request is " + head
+                                            + ", not this commit: nothing is posted for it,"
+                                            + " the HEAD is evaluated instead"),
+                    null,
+                    head == null ? null : moved);
         }
         GitLabFacts.Current current = (GitLabFacts.Current) reading;
         PolicySet set = policies.current();
@@ -197,23 +220,40 @@ public class JobProcessor {
             // A rule needed the commit's changes or commits and GitLab could not give them: no verdict on less.
             return new Step(ReportOutcome.fromReadFailure(current.unreadable().get()));
         }
-        metrics.counter("policy_gate_verdicts", "status", verdict.status().wireName(), "if_enforced",
-                verdict.ifEnforced().wireName()).increment();
-        verdict.policies().forEach(p -> metrics.counter("policy_gate_policy_results", "policy", p.policy(),
-                "result", p.blocking() ? "failed" : p.failsOnlyInAudit() ? "audit-failed" : "passed",
-                "mode", p.mode().wireName()).increment());
+        metrics.counter(
+                        "policy_gate_verdicts",
+                        "status",
+                        verdict.status().wireName(),
+                        "if_enforced",
+                        verdict.ifEnforced().wireName())
+                .increment();
+        verdict.policies()
+                .forEach(p -> metrics.counter(
+                                "policy_gate_policy_results",
+                                "policy",
+                                p.policy(),
+                                "result",
+                                p.blocking() ? "failed" : p.failsOnlyInAudit() ? "audit-failed" : "passed",
+                                "mode",
+                                p.mode().wireName())
+                        .increment());
         if (!journal.stillHeld(job.id(), owner)) {
             LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
             return null;
         }
         String tamperedWith = tamperedWith(job, current.status(), verdict.status());
-        LOG.infof("Evaluation %s for %s at %s: %s (%s)", job.id(), job.key(), job.sha(), verdict.status().wireName(),
-                verdict.summary());
+        LOG.infof(
+                "Evaluation %s for %s at %s: %s (%s)",
+                job.id(), job.key(), job.sha(), verdict.status().wireName(), verdict.summary());
         NewVerdict newVerdict;
         try {
-            newVerdict = new NewVerdict(verdict.status().wireName(), verdict.ifEnforced().wireName(),
-                    json.writeValueAsString(verdict), json.writeValueAsString(set.files()),
-                    json.writeValueAsString(current.mergeRequest()), tamperedWith);
+            newVerdict = new NewVerdict(
+                    verdict.status().wireName(),
+                    verdict.ifEnforced().wireName(),
+                    json.writeValueAsString(verdict),
+                    json.writeValueAsString(set.files()),
+                    json.writeValueAsString(current.mergeRequest()),
+                    tamperedWith);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
         }
@@ -241,8 +281,9 @@ public class JobProcessor {
                 + posted.orElse("none") + "); policy-gate's verdict, " + verdict.wireName() + ", replaces it";
         if (job.tampered() == null) {
             tampered.increment();
-            LOG.warnf("Tampered status on project %d merge request !%d: %s", job.key().projectId(),
-                    job.key().mergeRequestIid(), detail);
+            LOG.warnf(
+                    "Tampered status on project %d merge request !%d: %s",
+                    job.key().projectId(), job.key().mergeRequestIid(), detail);
         }
         return detail;
     }
@@ -252,9 +293,14 @@ public class JobProcessor {
         ReportOutcome outcome = step.outcome();
         Instant finished = clock.instant();
         int attemptNumber = job.attempts() + 1;
-        ReportAttempt attempt = new ReportAttempt(attemptNumber, started,
-                Duration.between(started, finished).toMillis(), outcome.httpStatus(), outcome.kind(),
-                outcome.detail(), outcome instanceof ReportOutcome.Delivered ? step.verdict().verdict() : null);
+        ReportAttempt attempt = new ReportAttempt(
+                attemptNumber,
+                started,
+                Duration.between(started, finished).toMillis(),
+                outcome.httpStatus(),
+                outcome.kind(),
+                outcome.detail(),
+                outcome instanceof ReportOutcome.Delivered ? step.verdict().verdict() : null);
         JobState finalState;
         Instant retryAt = null;
         if (outcome instanceof ReportOutcome.Delivered || outcome instanceof ReportOutcome.NotPosted) {
@@ -265,13 +311,20 @@ public class JobProcessor {
             retryAt = finished.plus(retrySchedule.delayAfter(attemptNumber, t.retryAfter()));
             if (retryAt.isAfter(job.createdAt().plus(reportConfig.retryFor()))) {
                 finalState = JobState.DEAD;
-                attempt = new ReportAttempt(attempt.attempt(), attempt.startedAt(), attempt.durationMillis(),
-                        attempt.httpStatus(), attempt.outcome(), attempt.detail() + "; gave up after retrying for "
-                                + reportConfig.retryFor() + " (policy-gate.report.retry-for)", null);
+                attempt = new ReportAttempt(
+                        attempt.attempt(),
+                        attempt.startedAt(),
+                        attempt.durationMillis(),
+                        attempt.httpStatus(),
+                        attempt.outcome(),
+                        attempt.detail() + "; gave up after retrying for " + reportConfig.retryFor()
+                                + " (policy-gate.report.retry-for)",
+                        null);
             } else {
                 finalState = null;
-                LOG.warnf("Evaluation %s for %s: attempt %d failed (%s); next attempt at %s", job.id(), job.key(),
-                        attemptNumber, t.detail(), retryAt);
+                LOG.warnf(
+                        "Evaluation %s for %s: attempt %d failed (%s); next attempt at %s",
+                        job.id(), job.key(), attemptNumber, t.detail(), retryAt);
             }
         } else {
             finalState = JobState.DEAD;
@@ -279,17 +332,27 @@ public class JobProcessor {
         if (finalState == JobState.DEAD) {
             LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), attempt.detail());
         }
-        VerdictStatus verdict = step.verdict() == null ? null
+        VerdictStatus verdict = step.verdict() == null
+                ? null
                 : VerdictStatus.valueOf(step.verdict().verdict().toUpperCase(Locale.ROOT));
-        boolean noteDue = finalState == JobState.REPORTED && verdict != null && reportConfig.comment().noteDue(verdict,
-                step.verdict().tampered() != null, () -> journal.failedBefore(job.key(), job.id()));
+        boolean noteDue = finalState == JobState.REPORTED
+                && verdict != null
+                && reportConfig
+                        .comment()
+                        .noteDue(
+                                verdict,
+                                step.verdict().tampered() != null,
+                                () -> journal.failedBefore(job.key(), job.id()));
         Instant again = started.plus(coalesce).isAfter(finished) ? started.plus(coalesce) : finished;
-        JournalStore.Recorded recorded = journal.recordReport(job.id(), owner, job.generation(), attempt, finalState,
-                retryAt, noteDue, step.verdict(), again);
+        JournalStore.Recorded recorded = journal.recordReport(
+                job.id(), owner, job.generation(), attempt, finalState, retryAt, noteDue, step.verdict(), again);
         switch (recorded) {
             case LOST -> LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
-            case EVALUATE_AGAIN -> LOG.infof("Evaluation %s for %s is evaluated again at %s: a webhook for %s"
-                    + " arrived while it was evaluated", job.id(), job.key(), again, job.sha());
+            case EVALUATE_AGAIN ->
+                LOG.infof(
+                        "Evaluation %s for %s is evaluated again at %s: a webhook for %s"
+                                + " arrived while it was evaluated",
+                        job.id(), job.key(), again, job.sha());
             case DONE -> {
                 if (finalState == JobState.REPORTED) {
                     LOG.infof("Evaluation %s for %s reported: %s", job.id(), job.key(), outcome.detail());
@@ -308,8 +371,12 @@ public class JobProcessor {
     private void queueHead(Job job, GitLabFacts.Moved moved) {
         String head = moved.mergeRequest().sha();
         if (journal.standing(job.key(), head).isEmpty()
-                && queue.queue(job.key().projectId(), json.valueToTree(moved.mergeRequest()), job.key().checkId(),
-                        moved.check().name(), "head-of-merge-request")) {
+                && queue.queue(
+                        job.key().projectId(),
+                        json.valueToTree(moved.mergeRequest()),
+                        job.key().checkId(),
+                        moved.check().name(),
+                        "head-of-merge-request")) {
             LOG.infof("Queued %s at GitLab's HEAD %s", job.key(), head);
         }
     }

@@ -47,7 +47,8 @@ public class JobWorker {
         this.processor = processor;
         this.config = config;
         this.breaker = breaker;
-        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     void onStart(@Observes @Priority(START_PRIORITY) StartupEvent start) {

@@ -36,7 +36,10 @@ class ApiTest extends ServiceTest {
         if (!authorization.isEmpty()) {
             request.header("Authorization", authorization);
         }
-        request.get("/api/v1/policies").then().statusCode(401).contentType("application/problem+json")
+        request.get("/api/v1/policies")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer")
                 .body("detail", equalTo("send Authorization: Bearer <policy-gate.api.token>"));
     }
@@ -47,9 +50,11 @@ class ApiTest extends ServiceTest {
         FakeGitLab.SHARED.sent(Payloads.raw(Payloads.SAMPLE));
         long jobs = journal.jobCount();
 
-        api().contentType("application/json").body(Payloads.raw(Payloads.SAMPLE))
+        api().contentType("application/json")
+                .body(Payloads.raw(Payloads.SAMPLE))
                 .post("/api/v1/evaluate")
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("projectId", equalTo(6))
                 .body("mergeRequestIid", equalTo(4))
                 .body("sha", equalTo(Payloads.SAMPLE_SHA))
@@ -57,9 +62,11 @@ class ApiTest extends ServiceTest {
                 .body("verdict.summary", equalTo("failed: compliance-review, jira-ticket"))
                 .body("verdict.policies.policy", hasItems("compliance-review", "jira-ticket", "protected-paths"))
                 .body("verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].outcome", equalTo("failed"))
-                .body("verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.seen.title",
+                .body(
+                        "verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.seen.title",
                         equalTo("Update README.md"))
-                .body("verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.expected",
+                .body(
+                        "verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.expected",
                         containsString("with project key in [PAY, OPS]"))
                 .body("verdict.policies.find { it.policy == 'protected-paths' }.rules[0].outcome", equalTo("passed"));
 
@@ -69,14 +76,20 @@ class ApiTest extends ServiceTest {
 
     @Test
     void evaluateRefusesBadPayloadsLikeTheWebhook() {
-        api().contentType("application/json").body(Payloads.without(Payloads.SAMPLE, "/project/id"))
+        api().contentType("application/json")
+                .body(Payloads.without(Payloads.SAMPLE, "/project/id"))
                 .post("/api/v1/evaluate")
-                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("project.id"));
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo("project.id"));
     }
 
     @Test
     void policiesListsWhatIsInForceWithFilesAndHashes() {
-        api().get("/api/v1/policies").then().statusCode(200)
+        api().get("/api/v1/policies")
+                .then()
+                .statusCode(200)
                 .body("policies", hasSize(3))
                 .body("policies.find { it.name == 'jira-ticket' }.rules", equalTo(java.util.List.of("ticket")))
                 .body("policies.find { it.name == 'jira-ticket' }.file", equalTo("policies/jira-ticket.yaml"))

@@ -24,9 +24,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** GET /api/v1/evaluations: filters, cursor paging, one evaluation in full, bad parameters, retention. */
 @QuarkusTest
@@ -52,36 +52,52 @@ class HistoryApiTest extends ServiceTest {
         String passed = evaluate(Payloads.COMPLIANT, 9002);
         String newest = evaluate(Payloads.COMPLIANT, 9003);
 
-        api().get("/api/v1/evaluations?project=6&mr=9001").then().statusCode(200)
+        api().get("/api/v1/evaluations?project=6&mr=9001")
+                .then()
+                .statusCode(200)
                 .body("evaluations", hasSize(1))
                 .body("evaluations[0].id", equalTo(failed))
                 .body("evaluations[0].verdict", equalTo("failed"))
                 .body("evaluations[0].state", equalTo("reported"))
                 .body("evaluations[0].sha", equalTo(Payloads.sha(9001)))
                 .body("evaluations[0].summary", equalTo("failed: compliance-review, jira-ticket"));
-        List<String> passedIds = api().get("/api/v1/evaluations?status=passed&limit=200").then().statusCode(200)
-                .extract().path("evaluations.id");
+        List<String> passedIds = api().get("/api/v1/evaluations?status=passed&limit=200")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("evaluations.id");
         assertEquals(true, passedIds.containsAll(List.of(passed, newest)) && !passedIds.contains(failed));
 
-        String cursor = api().get("/api/v1/evaluations?limit=1").then().statusCode(200)
-                .body("evaluations[0].id", equalTo(newest)).extract().path("nextCursor");
-        String second = api().get("/api/v1/evaluations?limit=1&cursor=" + cursor).then().statusCode(200)
-                .extract().path("evaluations[0].id");
+        String cursor = api().get("/api/v1/evaluations?limit=1")
+                .then()
+                .statusCode(200)
+                .body("evaluations[0].id", equalTo(newest))
+                .extract()
+                .path("nextCursor");
+        String second = api().get("/api/v1/evaluations?limit=1&cursor=" + cursor)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("evaluations[0].id");
         assertEquals(passed, second);
     }
 
     @Test
     void oneEvaluationExplainsItselfWithPolicyVersionsAndGitLabsAnswers() {
         String id = evaluate(Payloads.SAMPLE, 9010);
-        List<String> hashesInForce = api().get("/api/v1/policies").then().extract().path("files.sha256");
+        List<String> hashesInForce =
+                api().get("/api/v1/policies").then().extract().path("files.sha256");
 
-        api().get("/api/v1/evaluations/" + id).then().statusCode(200)
+        api().get("/api/v1/evaluations/" + id)
+                .then()
+                .statusCode(200)
                 .body("evaluation.id", equalTo(id))
                 .body("mergeRequest.title", equalTo("Update README.md"))
                 .body("mergeRequest.projectPath", equalTo("flightjs/Flight"))
                 .body("verdict.status", equalTo("failed"))
                 .body("verdict.policies.policy", hasItems("jira-ticket", "compliance-review", "protected-paths"))
-                .body("verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.seen.title",
+                .body(
+                        "verdict.policies.find { it.policy == 'jira-ticket' }.rules[0].evidence.seen.title",
                         equalTo("Update README.md"))
                 .body("policyFiles.sha256", equalTo(hashesInForce))
                 .body("reportAttempts", hasSize(1))
@@ -90,24 +106,44 @@ class HistoryApiTest extends ServiceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"project=abc, project", "project=-1, project", "mr=0, mr", "limit=0, limit", "limit=201, limit",
-        "status=done, status", "cursor=bm90LWEtY3Vyc29y, cursor", "cursor=%25%25, cursor"})
+    @CsvSource({
+        "project=abc, project",
+        "project=-1, project",
+        "mr=0, mr",
+        "limit=0, limit",
+        "limit=201, limit",
+        "status=done, status",
+        "cursor=bm90LWEtY3Vyc29y, cursor",
+        "cursor=%25%25, cursor"
+    })
     void badParametersAre400NamingThem(String query, String parameter) {
-        api().get("/api/v1/evaluations?" + query).then().statusCode(400).contentType("application/problem+json")
+        api().get("/api/v1/evaluations?" + query)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("field", equalTo(parameter));
     }
 
     @Test
     void theApiIsDescribedInOpenApi() {
-        JsonPath openApi = given().get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths.keySet()", hasItems("/api/v1/evaluations", "/api/v1/evaluations/{id}", "/api/v1/evaluate",
-                        "/api/v1/policies", "/webhooks/gitlab"))
+        JsonPath openApi = given().get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .body(
+                        "paths.keySet()",
+                        hasItems(
+                                "/api/v1/evaluations",
+                                "/api/v1/evaluations/{id}",
+                                "/api/v1/evaluate",
+                                "/api/v1/policies",
+                                "/webhooks/gitlab"))
                 .body("components.securitySchemes.apiToken.type", equalTo("http"))
                 .body("components.securitySchemes.apiToken.scheme", equalTo("bearer"))
                 .body("components.securitySchemes.gitlabSignature.name", equalTo("X-Gitlab-Signature"))
                 .body("components.securitySchemes.gitlabToken.name", equalTo("X-Gitlab-Token"))
                 .body("components.securitySchemes.standardWebhookSignature.name", equalTo("webhook-signature"))
-                .extract().jsonPath();
+                .extract()
+                .jsonPath();
 
         // A client generated from the description knows to send the token on every API operation.
         Map<String, Map<String, Map<String, Object>>> paths = openApi.getMap("paths");
@@ -119,15 +155,21 @@ class HistoryApiTest extends ServiceTest {
             }
         }));
         assertTrue(operations.size() >= 8, operations.toString());
-        assertEquals(List.of(Map.of("gitlabSignature", List.of()), Map.of("gitlabToken", List.of()),
-                Map.of("standardWebhookSignature", List.of())),
+        assertEquals(
+                List.of(
+                        Map.of("gitlabSignature", List.of()),
+                        Map.of("gitlabToken", List.of()),
+                        Map.of("standardWebhookSignature", List.of())),
                 openApi.getList("paths.'/webhooks/gitlab'.post.security"));
     }
 
     @Test
     void unknownEvaluationIs404AndTheHistoryNeedsTheToken() {
-        api().get("/api/v1/evaluations/00000000-0000-0000-0000-000000000000").then().statusCode(404)
-                .contentType("application/problem+json").body("field", nullValue());
+        api().get("/api/v1/evaluations/00000000-0000-0000-0000-000000000000")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("field", nullValue());
         given().get("/api/v1/evaluations").then().statusCode(401);
     }
 

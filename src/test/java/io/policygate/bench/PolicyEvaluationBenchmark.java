@@ -52,9 +52,14 @@ public class PolicyEvaluationBenchmark {
         String file = payload.equals("sample") ? "status-check-sample.json" : "status-check-compliant.json";
         byte[] body = Files.readAllBytes(Path.of("src/test/resources/payloads", file));
         event = ((ParsedEvent.Actionable) MergeRequestEventParser.parse(body, OptionalLong.empty())).event();
-        List<Change> changes = List.of(new Change("README.md", "README.md", false, false, false, "@@ -1 +1 @@\n-a\n+b\n"));
-        List<Commit> commits = List.of(new Commit("141be9714669a4c1ccaa013c6a7f3e462ff2a40f", "Update README.md",
-                "Update README.md", "Administrator", "admin@example.com"));
+        List<Change> changes =
+                List.of(new Change("README.md", "README.md", false, false, false, "@@ -1 +1 @@\n-a\n+b\n"));
+        List<Commit> commits = List.of(new Commit(
+                "141be9714669a4c1ccaa013c6a7f3e462ff2a40f",
+                "Update README.md",
+                "Update README.md",
+                "Administrator",
+                "admin@example.com"));
         data = new MergeRequestData() {
             @Override
             public List<Change> changes() {

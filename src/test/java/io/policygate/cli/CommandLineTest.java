@@ -18,8 +18,7 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     private static Run run(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -54,9 +53,11 @@ class CommandLineTest {
         Run run = run("validate", dir.toString());
 
         assertEquals(1, run.exit());
-        assertTrue(run.output().contains(dir.resolve("a.yaml") + ":4: rules[0].pattern: invalid regular expression"),
+        assertTrue(
+                run.output().contains(dir.resolve("a.yaml") + ":4: rules[0].pattern: invalid regular expression"),
                 run.output());
-        assertTrue(run.output().contains(dir.resolve("b.yaml") + ":3: rules[0].type: unknown rule type 'nope'"),
+        assertTrue(
+                run.output().contains(dir.resolve("b.yaml") + ":3: rules[0].type: unknown rule type 'nope'"),
                 run.output());
         assertTrue(run.output().endsWith("2 error(s) in " + dir + "\n"), run.output());
     }
@@ -81,8 +82,10 @@ class CommandLineTest {
         Run run = run("test", dir.toString());
 
         assertEquals(1, run.exit(), run.output());
-        assertTrue(run.output().contains("PASS " + dir.resolve("labels.test.yaml") + ":2: labelled passes"), run.output());
-        assertTrue(run.output().contains("FAIL " + dir.resolve("labels.test.yaml") + ":6: this expectation is wrong"),
+        assertTrue(
+                run.output().contains("PASS " + dir.resolve("labels.test.yaml") + ":2: labelled passes"), run.output());
+        assertTrue(
+                run.output().contains("FAIL " + dir.resolve("labels.test.yaml") + ":6: this expectation is wrong"),
                 run.output());
         assertTrue(run.output().contains("expected verdict passed, got failed (failed: labelled)"), run.output());
         assertTrue(run.output().contains("expected a message containing 'something else'"), run.output());
@@ -112,7 +115,9 @@ class CommandLineTest {
         write("p.test.yaml", "cases:\n  - name: n\n    payload: x.json\n    expct: {verdict: passed}\n");
         Run bad = run("test", dir.toString());
         assertEquals(1, bad.exit());
-        assertTrue(bad.output().contains("ERROR " + dir.resolve("p.test.yaml") + ":4: cases[0].expct: unknown field 'expct'"),
+        assertTrue(
+                bad.output()
+                        .contains("ERROR " + dir.resolve("p.test.yaml") + ":4: cases[0].expct: unknown field 'expct'"),
                 bad.output());
     }
 
@@ -125,12 +130,14 @@ class CommandLineTest {
         }
         Run validate = run("validate", "--help");
         assertEquals(0, validate.exit());
-        assertTrue(validate.output().startsWith("Usage: java -jar policy-gate.jar validate [-hV] [DIR]"),
+        assertTrue(
+                validate.output().startsWith("Usage: java -jar policy-gate.jar validate [-hV] [DIR]"),
                 validate.output());
         assertTrue(validate.output().contains("the policy folder (default: policies)"), validate.output());
         Run preview = run("help", "preview");
         assertEquals(0, preview.exit());
-        assertTrue(preview.output().contains("--policies=DIR") && preview.output().contains("--timeout=SECONDS"),
+        assertTrue(
+                preview.output().contains("--policies=DIR") && preview.output().contains("--timeout=SECONDS"),
                 preview.output());
     }
 

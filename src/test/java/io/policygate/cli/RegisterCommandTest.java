@@ -1,5 +1,6 @@
 package io.policygate.cli;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -7,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,43 +35,55 @@ class RegisterCommandTest {
     void gitLab() {
         gitlab = new WireMockServer(0);
         gitlab.start();
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments%2Fteam/projects")).withQueryParam("page", equalTo("1"))
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments%2Fteam/projects"))
+                .withQueryParam("page", equalTo("1"))
                 .willReturn(GitLabStubs.json("[{\"id\":1,\"path_with_namespace\":\"payments/team/api\"},"
-                        + "{\"id\":2,\"path_with_namespace\":\"payments/team/web\"}]").withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments%2Fteam/projects")).withQueryParam("page", equalTo("2"))
+                                + "{\"id\":2,\"path_with_namespace\":\"payments/team/web\"}]")
+                        .withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments%2Fteam/projects"))
+                .withQueryParam("page", equalTo("2"))
                 .willReturn(GitLabStubs.json("[{\"id\":3,\"path_with_namespace\":\"payments/team/batch\"}]")));
         checks(1, "[]");
-        checks(2, "[{\"id\":20,\"name\":\"policy-gate\",\"external_url\":\"http://old.example.com/hook\","
-                + "\"hmac\":true,\"protected_branches\":[{\"id\":7,\"name\":\"main\"}]}]");
-        checks(3, "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
-                + "\"hmac\":true,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+        checks(
+                2,
+                "[{\"id\":20,\"name\":\"policy-gate\",\"external_url\":\"http://old.example.com/hook\","
+                        + "\"hmac\":true,\"protected_branches\":[{\"id\":7,\"name\":\"main\"}]}]");
+        checks(
+                3,
+                "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
+                        + "\"hmac\":true,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
         version("17.5.1-ee");
         for (int project = 1; project <= 3; project++) {
             gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/protected_branches"))
                     .willReturn(GitLabStubs.json("[{\"id\":" + (5 + project) + ",\"name\":\"main\"}]")));
         }
         gitlab.stubFor(WireMock.post(urlPathMatching("/api/v4/projects/\\d+/external_status_checks"))
-                .willReturn(GitLabStubs.json("{\"id\":10,\"name\":\"policy-gate\"}").withStatus(201)));
+                .willReturn(
+                        GitLabStubs.json("{\"id\":10,\"name\":\"policy-gate\"}").withStatus(201)));
         openMergeRequests(1, "[]");
-        openMergeRequests(2, "[{\"iid\":5,\"title\":\"Fix the batch\",\"sha\":\"" + OPEN_SHA + "\","
-                + "\"target_branch\":\"main\"},{\"iid\":6,\"title\":\"Spike\",\"sha\":\"" + OPEN_SHA + "\","
-                + "\"target_branch\":\"develop\"}]");
+        openMergeRequests(
+                2,
+                "[{\"iid\":5,\"title\":\"Fix the batch\",\"sha\":\"" + OPEN_SHA + "\","
+                        + "\"target_branch\":\"main\"},{\"iid\":6,\"title\":\"Spike\",\"sha\":\"" + OPEN_SHA + "\","
+                        + "\"target_branch\":\"develop\"}]");
         openMergeRequests(3, "[]");
         // policy-gate's API, played by the same server: it takes the registered checks.
-        gitlab.stubFor(WireMock.post(urlPathEqualTo(REGISTERED)).willReturn(GitLabStubs.json(
-                "{\"state\":\"sweeping\",\"projects\":3,\"checks\":3}").withStatus(202)));
+        gitlab.stubFor(WireMock.post(urlPathEqualTo(REGISTERED))
+                .willReturn(GitLabStubs.json("{\"state\":\"sweeping\",\"projects\":3,\"checks\":3}")
+                        .withStatus(202)));
         gitlab.stubFor(WireMock.put(urlPathMatching("/api/v4/projects/\\d+/external_status_checks/\\d+"))
                 .willReturn(GitLabStubs.json("{}")));
     }
 
     private void version(String version) {
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/version")).willReturn(GitLabStubs.json("{\"version\":\"" + version
-                + "\"}")));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/version"))
+                .willReturn(GitLabStubs.json("{\"version\":\"" + version + "\"}")));
     }
 
     private void openMergeRequests(int project, String body) {
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/merge_requests"))
-                .withQueryParam("state", equalTo("opened")).willReturn(GitLabStubs.json(body)));
+                .withQueryParam("state", equalTo("opened"))
+                .willReturn(GitLabStubs.json(body)));
     }
 
     private void checks(int project, String body) {
@@ -89,21 +101,38 @@ class RegisterCommandTest {
     }
 
     private String run(int expectedExit, String... extra) {
-        String[] withBranch = java.util.stream.Stream.concat(java.util.Arrays.stream(new String[] {"--protected-branch",
-                "main"}), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        String[] withBranch = java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(new String[] {"--protected-branch", "main"}),
+                        java.util.Arrays.stream(extra))
+                .toArray(String[]::new);
         return runWithout(expectedExit, withBranch);
     }
 
     /** register on the group, with the test token and secret, and only {@code extra} besides. */
     private String runWithout(int expectedExit, String... extra) {
-        String[] args = new String[] {"register", "--group", "payments/team", "--url", HOOK,
-                "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
-                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET", "--policy-gate-url", gitlab.baseUrl(),
-                "--api-token-env", "POLICY_GATE_TEST_API_TOKEN"};
+        String[] args = new String[] {
+            "register",
+            "--group",
+            "payments/team",
+            "--url",
+            HOOK,
+            "--gitlab-url",
+            gitlab.baseUrl(),
+            "--token-env",
+            "POLICY_GATE_TEST_GITLAB_TOKEN",
+            "--secret-env",
+            "POLICY_GATE_TEST_SHARED_SECRET",
+            "--policy-gate-url",
+            gitlab.baseUrl(),
+            "--api-token-env",
+            "POLICY_GATE_TEST_API_TOKEN"
+        };
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        assertEquals(expectedExit, PolicyGateMain.run(all, new PrintStream(bytes, true, StandardCharsets.UTF_8)),
+        assertEquals(
+                expectedExit,
+                PolicyGateMain.run(all, new PrintStream(bytes, true, StandardCharsets.UTF_8)),
                 bytes.toString(StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -113,8 +142,10 @@ class RegisterCommandTest {
         String out = run(0);
 
         assertTrue(out.contains("payments/team/api (1): created check 'policy-gate' -> " + HOOK), out);
-        assertTrue(out.contains("payments/team/web (2): updated check 'policy-gate' (20): http://old.example.com/hook -> "
-                + HOOK), out);
+        assertTrue(
+                out.contains("payments/team/web (2): updated check 'policy-gate' (20): http://old.example.com/hook -> "
+                        + HOOK),
+                out);
         assertTrue(out.contains("payments/team/batch (3): check 'policy-gate' (30) already up to date"), out);
         assertTrue(out.endsWith("1 created, 1 updated, 1 unchanged, 0 failed\n"), out);
         gitlab.verify(postRequestedFor(urlPathEqualTo("/api/v4/projects/1/external_status_checks"))
@@ -124,8 +155,10 @@ class RegisterCommandTest {
         gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/2/external_status_checks/20")));
         gitlab.verify(0, putRequestedFor(urlPathMatching("/api/v4/projects/3/.*")));
         // The open merge requests the check applies to (MR 6 targets develop, not main), then policy-gate is told.
-        assertTrue(out.contains("payments/team/web (2): updated check 'policy-gate' (20): http://old.example.com/hook"
-                + " -> " + HOOK + "\n  1 open merge request(s) to evaluate\n"), out);
+        assertTrue(
+                out.contains("payments/team/web (2): updated check 'policy-gate' (20): http://old.example.com/hook"
+                        + " -> " + HOOK + "\n  1 open merge request(s) to evaluate\n"),
+                out);
         assertTrue(out.contains("policy-gate evaluates the open merge requests of 3 project(s)"), out);
         gitlab.verify(postRequestedFor(urlPathEqualTo(REGISTERED))
                 .withHeader("Authorization", equalTo("Bearer test-api-token"))
@@ -135,24 +168,42 @@ class RegisterCommandTest {
 
     @Test
     void aPolicyGateThatDoesNotTakeTheChecksFailsTheRunAndSaysToRunItAgain() {
-        gitlab.stubFor(WireMock.post(urlPathEqualTo(REGISTERED)).willReturn(WireMock.aResponse().withStatus(401)
-                .withHeader("Content-Type", "application/problem+json")
-                .withBody("{\"detail\":\"send Authorization: Bearer <policy-gate.api.token>\"}")));
+        gitlab.stubFor(WireMock.post(urlPathEqualTo(REGISTERED))
+                .willReturn(WireMock.aResponse()
+                        .withStatus(401)
+                        .withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"detail\":\"send Authorization: Bearer <policy-gate.api.token>\"}")));
         String out = run(1);
-        assertTrue(out.contains("FAILED: policy-gate answered 401 to POST " + gitlab.baseUrl() + REGISTERED
-                + ": send Authorization: Bearer <policy-gate.api.token>; the checks are registered, run register again"
-                + " to have the open merge requests evaluated"), out);
+        assertTrue(
+                out.contains("FAILED: policy-gate answered 401 to POST " + gitlab.baseUrl() + REGISTERED
+                        + ": send Authorization: Bearer <policy-gate.api.token>; the checks are registered, run register again"
+                        + " to have the open merge requests evaluated"),
+                out);
         assertTrue(out.endsWith("1 created, 1 updated, 1 unchanged, 1 failed\n"), out);
     }
 
     @Test
     void withoutPolicyGatesAddressNothingIsChanged() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        assertEquals(2, PolicyGateMain.run(new String[] {"register", "--group", "payments/team", "--url", HOOK,
-                "--gitlab-url", gitlab.baseUrl(), "--policy-gate-url", ""},
-                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
-        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("set POLICY_GATE_URL or --policy-gate-url to"
-                + " policy-gate's address: register has it evaluate the open merge requests"),
+        assertEquals(
+                2,
+                PolicyGateMain.run(
+                        new String[] {
+                            "register",
+                            "--group",
+                            "payments/team",
+                            "--url",
+                            HOOK,
+                            "--gitlab-url",
+                            gitlab.baseUrl(),
+                            "--policy-gate-url",
+                            ""
+                        },
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(
+                bytes.toString(StandardCharsets.UTF_8)
+                        .contains("set POLICY_GATE_URL or --policy-gate-url to"
+                                + " policy-gate's address: register has it evaluate the open merge requests"),
                 bytes.toString(StandardCharsets.UTF_8));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
     }
@@ -160,12 +211,24 @@ class RegisterCommandTest {
     @Test
     void helpSaysEveryOptionAndChangesNothing() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        assertEquals(0, PolicyGateMain.run(new String[] {"register", "--help"},
-                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertEquals(
+                0,
+                PolicyGateMain.run(
+                        new String[] {"register", "--help"}, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
         String help = bytes.toString(StandardCharsets.UTF_8);
-        for (String option : new String[] {"--project=ID_OR_PATH", "--group=ID_OR_PATH", "--url=EXTERNAL_URL",
-            "--protected-branch=NAME", "--rotate-secret", "--allow-insecure-url", "--dry-run", "--policy-gate-url=URL",
-            "--token-env=VAR", "--secret-env=VAR", "--api-token-env=VAR"}) {
+        for (String option : new String[] {
+            "--project=ID_OR_PATH",
+            "--group=ID_OR_PATH",
+            "--url=EXTERNAL_URL",
+            "--protected-branch=NAME",
+            "--rotate-secret",
+            "--allow-insecure-url",
+            "--dry-run",
+            "--policy-gate-url=URL",
+            "--token-env=VAR",
+            "--secret-env=VAR",
+            "--api-token-env=VAR"
+        }) {
             assertTrue(help.contains(option), option + " in\n" + help);
         }
         assertTrue(help.startsWith("Usage: java -jar policy-gate.jar register"), help);
@@ -191,31 +254,42 @@ class RegisterCommandTest {
         gitlab.stubFor(WireMock.post(urlPathEqualTo("/api/v4/projects/1/external_status_checks"))
                 .willReturn(WireMock.aResponse().withStatus(403)));
         String out = run(1);
-        assertTrue(out.contains("payments/team/api (1): FAILED: GitLab answered 403 to POST /projects/1/external_status_checks:"
-                + " the token's user needs the Maintainer role"), out);
+        assertTrue(
+                out.contains(
+                        "payments/team/api (1): FAILED: GitLab answered 403 to POST /projects/1/external_status_checks:"
+                                + " the token's user needs the Maintainer role"),
+                out);
         assertTrue(out.endsWith("0 created, 1 updated, 1 unchanged, 1 failed\n"), out);
     }
 
     @Test
     void aCheckWithoutASecretGetsOneAndRotateSecretReplacesIt() {
-        checks(3, "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
-                + "\"hmac\":false,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+        checks(
+                3,
+                "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
+                        + "\"hmac\":false,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
         String out = run(0);
-        assertTrue(out.contains("payments/team/batch (3): updated check 'policy-gate' (30): secret set (the check had"
-                + " none: GitLab sent its webhooks unsigned)"), out);
+        assertTrue(
+                out.contains("payments/team/batch (3): updated check 'policy-gate' (30): secret set (the check had"
+                        + " none: GitLab sent its webhooks unsigned)"),
+                out);
         gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/3/external_status_checks/30"))
                 .withRequestBody(equalToJson("{\"shared_secret\":\"test-shared-secret\"}", true, true)));
 
-        checks(3, "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
-                + "\"hmac\":true,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
-        assertTrue(run(0, "--rotate-secret").contains("payments/team/batch (3): updated check 'policy-gate' (30):"
-                + " secret replaced"));
+        checks(
+                3,
+                "[{\"id\":30,\"name\":\"policy-gate\",\"external_url\":\"" + HOOK + "\","
+                        + "\"hmac\":true,\"protected_branches\":[{\"id\":8,\"name\":\"main\"}]}]");
+        assertTrue(run(0, "--rotate-secret")
+                .contains("payments/team/batch (3): updated check 'policy-gate' (30):" + " secret replaced"));
     }
 
     @Test
     void withoutProtectedBranchesTheCheckAppliesToEveryBranch() {
         String out = runWithout(0);
-        assertTrue(out.contains("payments/team/batch (3): updated check 'policy-gate' (30): protected branches [8] -> all"),
+        assertTrue(
+                out.contains(
+                        "payments/team/batch (3): updated check 'policy-gate' (30): protected branches [8] -> all"),
                 out);
         gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/3/external_status_checks/30"))
                 .withRequestBody(equalToJson("{\"protected_branch_ids\":[]}", true, true)));
@@ -227,7 +301,8 @@ class RegisterCommandTest {
     void aGitLabThatIgnoresSecretsIsRefusedBeforeAnythingChanges() {
         version("16.11.3-ee");
         String out = run(1);
-        assertTrue(out.contains("GitLab 16.11.3-ee ignores a status check's shared_secret (it is taken since 17.3)"), out);
+        assertTrue(
+                out.contains("GitLab 16.11.3-ee ignores a status check's shared_secret (it is taken since 17.3)"), out);
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*")));
         gitlab.verify(0, putRequestedFor(urlPathMatching(".*")));
     }
@@ -235,25 +310,56 @@ class RegisterCommandTest {
     @Test
     void anInsecureUrlNeedsToBeAllowed() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        assertEquals(2, PolicyGateMain.run(new String[] {"register", "--group", "payments/team", "--url",
-                "http://policy-gate.internal/webhooks/gitlab", "--gitlab-url", gitlab.baseUrl()},
-                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
-        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("--url is http://"), bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                2,
+                PolicyGateMain.run(
+                        new String[] {
+                            "register",
+                            "--group",
+                            "payments/team",
+                            "--url",
+                            "http://policy-gate.internal/webhooks/gitlab",
+                            "--gitlab-url",
+                            gitlab.baseUrl()
+                        },
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(
+                bytes.toString(StandardCharsets.UTF_8).contains("--url is http://"),
+                bytes.toString(StandardCharsets.UTF_8));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
 
-        String[] insecure = {"register", "--group", "payments/team", "--url", "http://policy-gate.internal/webhooks/gitlab",
-                "--allow-insecure-url", "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
-                "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET", "--policy-gate-url", gitlab.baseUrl(),
-                "--api-token-env", "POLICY_GATE_TEST_API_TOKEN"};
-        assertEquals(0, PolicyGateMain.run(insecure, new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8)));
+        String[] insecure = {
+            "register",
+            "--group",
+            "payments/team",
+            "--url",
+            "http://policy-gate.internal/webhooks/gitlab",
+            "--allow-insecure-url",
+            "--gitlab-url",
+            gitlab.baseUrl(),
+            "--token-env",
+            "POLICY_GATE_TEST_GITLAB_TOKEN",
+            "--secret-env",
+            "POLICY_GATE_TEST_SHARED_SECRET",
+            "--policy-gate-url",
+            gitlab.baseUrl(),
+            "--api-token-env",
+            "POLICY_GATE_TEST_API_TOKEN"
+        };
+        assertEquals(
+                0,
+                PolicyGateMain.run(
+                        insecure, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     }
 
     @Test
     void badOptionsAreUsageErrors() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        assertEquals(2, PolicyGateMain.run(new String[] {"register", "--group", "g"},
-                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertEquals(
+                2,
+                PolicyGateMain.run(
+                        new String[] {"register", "--group", "g"},
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8)));
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("--url must be policy-gate's webhook URL"));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
     }

@@ -43,21 +43,47 @@ class RegisterEvaluatesOpenMergeRequestsTest extends ServiceTest {
 
     @TestHTTPResource("/")
     URL policyGate;
+
     @Inject
     ReconciliationSweep sweep;
 
     /** An open merge request of the project that no webhook ever announced, with the registered check pending. */
     private static void opened(int iid, String title, String... labels) {
-        FakeGitLab.SHARED.put(new FakeGitLab.MergeRequest(PROJECT, "flightjs/Flight", iid, Payloads.sha(6100 + iid),
-                "opened", title, "", "feature/" + iid, "main", false, List.of(labels), 3, "ada",
+        FakeGitLab.SHARED.put(new FakeGitLab.MergeRequest(
+                PROJECT,
+                "flightjs/Flight",
+                iid,
+                Payloads.sha(6100 + iid),
+                "opened",
+                title,
+                "",
+                "feature/" + iid,
+                "main",
+                false,
+                List.of(labels),
+                3,
+                "ada",
                 List.of(new FakeGitLab.Check(CHECK, "policy-gate", FakeGitLab.POLICY_GATE_URL))));
     }
 
     private String register(int expectedExit, String... extra) {
-        String[] args = new String[] {"register", "--project", String.valueOf(PROJECT), "--url",
-            FakeGitLab.POLICY_GATE_URL, "--gitlab-url", gitlab.baseUrl(), "--token-env", "POLICY_GATE_TEST_GITLAB_TOKEN",
-            "--secret-env", "POLICY_GATE_TEST_SHARED_SECRET", "--policy-gate-url", policyGate.toString(),
-            "--api-token-env", "POLICY_GATE_TEST_API_TOKEN"};
+        String[] args = new String[] {
+            "register",
+            "--project",
+            String.valueOf(PROJECT),
+            "--url",
+            FakeGitLab.POLICY_GATE_URL,
+            "--gitlab-url",
+            gitlab.baseUrl(),
+            "--token-env",
+            "POLICY_GATE_TEST_GITLAB_TOKEN",
+            "--secret-env",
+            "POLICY_GATE_TEST_SHARED_SECRET",
+            "--policy-gate-url",
+            policyGate.toString(),
+            "--api-token-env",
+            "POLICY_GATE_TEST_API_TOKEN"
+        };
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -87,17 +113,23 @@ class RegisterEvaluatesOpenMergeRequestsTest extends ServiceTest {
 
         String out = register(0);
 
-        assertTrue(out.contains("flightjs/Flight (6): check 'policy-gate' (77) already up to date\n"
-                + "  2 open merge request(s) to evaluate\npolicy-gate evaluates the open merge requests of 1 project(s)"),
+        assertTrue(
+                out.contains(
+                        "flightjs/Flight (6): check 'policy-gate' (77) already up to date\n"
+                                + "  2 open merge request(s) to evaluate\npolicy-gate evaluates the open merge requests of 1 project(s)"),
                 out);
-        await().atMost(Duration.ofSeconds(30)).until(() -> journal.jobCount() == before + 2
-                && journal.unfinishedCount() == 0);
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/61/status_check_responses")).withRequestBody(
-                equalToJson("{\"sha\":\"" + Payloads.sha(6161) + "\",\"external_status_check_id\":77,"
-                        + "\"status\":\"passed\"}")));
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/62/status_check_responses")).withRequestBody(
-                equalToJson("{\"sha\":\"" + Payloads.sha(6162) + "\",\"external_status_check_id\":77,"
-                        + "\"status\":\"failed\"}")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> journal.jobCount() == before + 2 && journal.unfinishedCount() == 0);
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(MRS + "/61/status_check_responses"))
+                        .withRequestBody(equalToJson("{\"sha\":\"" + Payloads.sha(6161)
+                                + "\",\"external_status_check_id\":77," + "\"status\":\"passed\"}")));
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(MRS + "/62/status_check_responses"))
+                        .withRequestBody(equalToJson("{\"sha\":\"" + Payloads.sha(6162)
+                                + "\",\"external_status_check_id\":77," + "\"status\":\"failed\"}")));
 
         // A merge request opened later, still without a webhook: the next sweep covers the registered project.
         opened(63, "PAY-63 late", "compliance-reviewed");
@@ -111,16 +143,33 @@ class RegisterEvaluatesOpenMergeRequestsTest extends ServiceTest {
     void badRequestsNameTheFieldAndRecordNothing() {
         long before = journal.jobCount();
         String json = "application/json";
-        given().header("Authorization", "Bearer test-api-token").contentType(json).body("{\"checks\":[]}")
-                .post("/api/v1/registered-checks").then().statusCode(400).contentType("application/problem+json")
+        given().header("Authorization", "Bearer test-api-token")
+                .contentType(json)
+                .body("{\"checks\":[]}")
+                .post("/api/v1/registered-checks")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("field", equalTo("checks"));
-        given().header("Authorization", "Bearer test-api-token").contentType(json)
+        given().header("Authorization", "Bearer test-api-token")
+                .contentType(json)
                 .body("{\"checks\":[{\"projectId\":6,\"checkId\":0}]}")
-                .post("/api/v1/registered-checks").then().statusCode(400).body("field", equalTo("checks[0].checkId"));
-        given().header("Authorization", "Bearer test-api-token").contentType(json).body("{\"checks\":")
-                .post("/api/v1/registered-checks").then().statusCode(400).body("field", equalTo("checks"));
-        given().contentType(json).body("{\"checks\":[{\"projectId\":6,\"checkId\":1}]}")
-                .post("/api/v1/registered-checks").then().statusCode(401);
+                .post("/api/v1/registered-checks")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("checks[0].checkId"));
+        given().header("Authorization", "Bearer test-api-token")
+                .contentType(json)
+                .body("{\"checks\":")
+                .post("/api/v1/registered-checks")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("checks"));
+        given().contentType(json)
+                .body("{\"checks\":[{\"projectId\":6,\"checkId\":1}]}")
+                .post("/api/v1/registered-checks")
+                .then()
+                .statusCode(401);
         assertEquals(before, journal.jobCount());
     }
 }

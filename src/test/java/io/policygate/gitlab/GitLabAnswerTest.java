@@ -49,35 +49,51 @@ class GitLabAnswerTest {
         }
         // Only a status report's 409 means "a newer commit is HEAD"; to any other call it is a refusal.
         Class<? extends GitLabAnswer> conflict = request == GitLabAnswer.Request.STATUS_REPORT
-                ? GitLabAnswer.Superseded.class : GitLabAnswer.Refused.class;
+                ? GitLabAnswer.Superseded.class
+                : GitLabAnswer.Refused.class;
         assertInstanceOf(conflict, answer(request, 409));
     }
 
     @Test
     void aRefusalQuotesGitLabAndSaysWhatToFixForWhatWasAsked() {
-        GitLabAnswer.Refused note = (GitLabAnswer.Refused) GitLabAnswer.of(GitLabAnswer.Request.NOTE,
-                "the note create request", 403, "{\"message\":\"403 Forbidden\"}", null, null, NOW);
-        assertEquals("GitLab answered 403 to the note create request: {\"message\":\"403 Forbidden\"}. Fix: the"
-                + " token's user may not comment on this merge request; give it at least the Reporter role, or set"
-                + " policy-gate.report.comment=never", note.detail());
-        GitLabAnswer.Refused read = (GitLabAnswer.Refused) GitLabAnswer.of(GitLabAnswer.Request.READ,
-                "the merge request read", 404, "", null, null, NOW);
-        assertTrue(read.detail().startsWith("GitLab answered 404 to the merge request read. Fix: the merge request"
-                + " does not exist"), read.detail());
-        GitLabAnswer.Refused gone = (GitLabAnswer.Refused) GitLabAnswer.of(GitLabAnswer.Request.NOTE,
-                "the note update request", 410, "", null, null, NOW);
+        GitLabAnswer.Refused note = (GitLabAnswer.Refused) GitLabAnswer.of(
+                GitLabAnswer.Request.NOTE,
+                "the note create request",
+                403,
+                "{\"message\":\"403 Forbidden\"}",
+                null,
+                null,
+                NOW);
+        assertEquals(
+                "GitLab answered 403 to the note create request: {\"message\":\"403 Forbidden\"}. Fix: the"
+                        + " token's user may not comment on this merge request; give it at least the Reporter role, or set"
+                        + " policy-gate.report.comment=never",
+                note.detail());
+        GitLabAnswer.Refused read = (GitLabAnswer.Refused)
+                GitLabAnswer.of(GitLabAnswer.Request.READ, "the merge request read", 404, "", null, null, NOW);
+        assertTrue(
+                read.detail()
+                        .startsWith("GitLab answered 404 to the merge request read. Fix: the merge request"
+                                + " does not exist"),
+                read.detail());
+        GitLabAnswer.Refused gone = (GitLabAnswer.Refused)
+                GitLabAnswer.of(GitLabAnswer.Request.NOTE, "the note update request", 410, "", null, null, NOW);
         assertEquals("GitLab answered 410 to the note update request", gone.detail(), "no fix to invent");
     }
 
     @Test
     void aTransientAnswerCarriesRetryAfterAndASuccessItsNextPage() {
-        GitLabAnswer.Transient busy = (GitLabAnswer.Transient) GitLabAnswer.of(GitLabAnswer.Request.READ,
-                "the notes read", 429, "", null, "7", NOW);
+        GitLabAnswer.Transient busy = (GitLabAnswer.Transient)
+                GitLabAnswer.of(GitLabAnswer.Request.READ, "the notes read", 429, "", null, "7", NOW);
         assertEquals(Duration.ofSeconds(7), busy.retryAfter());
-        assertEquals("3", ((GitLabAnswer.Success) GitLabAnswer.of(GitLabAnswer.Request.READ, "the notes read", 200,
-                "[]", "3", null, NOW)).nextPage());
-        assertNull(((GitLabAnswer.Success) GitLabAnswer.of(GitLabAnswer.Request.READ, "the notes read", 200, "[]", "",
-                null, NOW)).nextPage());
+        assertEquals(
+                "3",
+                ((GitLabAnswer.Success)
+                                GitLabAnswer.of(GitLabAnswer.Request.READ, "the notes read", 200, "[]", "3", null, NOW))
+                        .nextPage());
+        assertNull(((GitLabAnswer.Success)
+                        GitLabAnswer.of(GitLabAnswer.Request.READ, "the notes read", 200, "[]", "", null, NOW))
+                .nextPage());
     }
 
     private static GitLabAnswer answer(GitLabAnswer.Request request, int status) {

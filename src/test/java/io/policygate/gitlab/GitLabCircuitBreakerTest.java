@@ -30,11 +30,13 @@ class GitLabCircuitBreakerTest extends ServiceTest {
     private static final String FAILED = "503";
     private static final String ANSWERED = "201";
 
-    private final GitLabCircuitBreaker breaker = new GitLabCircuitBreaker(config(3, OPEN_FOR), Clock.systemUTC(),
-            new SimpleMeterRegistry());
+    private final GitLabCircuitBreaker breaker =
+            new GitLabCircuitBreaker(config(3, OPEN_FOR), Clock.systemUTC(), new SimpleMeterRegistry());
 
     private static GitLabConfig config(int failures, Duration openFor) {
-        return (GitLabConfig) Proxy.newProxyInstance(GitLabConfig.class.getClassLoader(), new Class<?>[] {GitLabConfig.class},
+        return (GitLabConfig) Proxy.newProxyInstance(
+                GitLabConfig.class.getClassLoader(),
+                new Class<?>[] {GitLabConfig.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "breakerFailures" -> failures;
                     case "breakerOpenFor" -> openFor;
@@ -55,15 +57,18 @@ class GitLabCircuitBreakerTest extends ServiceTest {
         assertTrue(breaker.holding());
         Instant before = Instant.now();
         GitLabCircuitBreaker.Blocked blocked = assertThrows(GitLabCircuitBreaker.Blocked.class, () -> step(ANSWERED));
-        assertTrue(!blocked.until().isBefore(before) && !blocked.until().isAfter(before.plus(OPEN_FOR)),
+        assertTrue(
+                !blocked.until().isBefore(before) && !blocked.until().isAfter(before.plus(OPEN_FOR)),
                 "blocked until it may probe: " + blocked.until());
 
         awaitProbe();
-        String probe = breaker.call(() -> {
-            assertTrue(breaker.holding(), "while the probe is out, nothing else starts");
-            assertThrows(GitLabCircuitBreaker.Blocked.class, () -> step(ANSWERED), "a second caller waits");
-            return FAILED;
-        }, FAILED::equals);
+        String probe = breaker.call(
+                () -> {
+                    assertTrue(breaker.holding(), "while the probe is out, nothing else starts");
+                    assertThrows(GitLabCircuitBreaker.Blocked.class, () -> step(ANSWERED), "a second caller waits");
+                    return FAILED;
+                },
+                FAILED::equals);
         assertEquals(FAILED, probe);
         assertTrue(breaker.holding(), "a failed probe opens it again");
 
@@ -86,7 +91,9 @@ class GitLabCircuitBreakerTest extends ServiceTest {
     }
 
     private void awaitProbe() {
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> !breaker.holding());
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class GitLabOutageTest extends ServiceTest {
 
     private int posts() {
-        return gitlab.findAll(postRequestedFor(urlPathMatching(".*/status_check_responses"))).size();
+        return gitlab.findAll(postRequestedFor(urlPathMatching(".*/status_check_responses")))
+                .size();
     }
 
     @Test
@@ -42,7 +43,8 @@ class GitLabOutageTest extends ServiceTest {
         // Without the breaker, 20 jobs retrying every 100-400 ms would post well over 200 times in 4 s.
         assertTrue(during <= 20, "posts while GitLab was down: " + during);
         // Waiting, not lost: evaluated and waiting to report, or not even claimed while the breaker holds.
-        ids.forEach(id -> assertTrue(JobState.UNFINISHED.contains(journal.job(id).state())));
+        ids.forEach(
+                id -> assertTrue(JobState.UNFINISHED.contains(journal.job(id).state())));
 
         GitLabStubs.acceptAll(gitlab);
         ids.forEach(id -> journal.awaitState(id, JobState.REPORTED));

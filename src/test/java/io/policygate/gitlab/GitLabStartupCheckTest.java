@@ -29,8 +29,8 @@ class GitLabStartupCheckTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(GitLabWireMock.class,
-                    Map.of("version", "14.9.2-ee", "user-status", "401")));
+            return List.of(
+                    new TestResourceEntry(GitLabWireMock.class, Map.of("version", "14.9.2-ee", "user-status", "401")));
         }
     }
 
@@ -53,7 +53,9 @@ class GitLabStartupCheckTest {
     @Test
     void aRejectedTokenIsReportedAtStartUpWithoutTakingThePodOutOfService() {
         assertTrue(startup.tokenProblem().orElse("").contains("POLICY_GATE_GITLAB_TOKEN"));
-        given().get("/q/health/group/gitlab").then().statusCode(503)
+        given().get("/q/health/group/gitlab")
+                .then()
+                .statusCode(503)
                 .body("checks[0].data.token", containsString("GitLab answered 401 to GET /user"))
                 .body("checks[0].data.statusMode", equalTo("legacy-pass"));
         given().get("/q/health/ready").then().statusCode(200);

@@ -27,14 +27,17 @@ abstract class LegacyModeTest extends ServiceTest {
     @Test
     void passIsPostedInTheModesDialect() {
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.COMPLIANT)), JobState.REPORTED);
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(equalToJson(passBody())));
+        gitlab.verify(
+                1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(equalToJson(passBody())));
     }
 
     @Test
     void failureIsNotPostedButRecorded() {
         Job job = journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
-                .until(() -> gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))).isEmpty());
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(1))
+                .until(() -> gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)))
+                        .isEmpty());
         assertTrue(job.lastError().contains(mode()), job.lastError());
     }
 }

@@ -42,8 +42,19 @@ class MergeRequestReadsTest extends ServiceTest {
     private static final String OTHER_SHA = "3333333333333333333333333333333333333333";
 
     private static Map<String, Object> changed(String path) {
-        return Map.of("old_path", path, "new_path", path, "new_file", false, "renamed_file", false,
-                "deleted_file", false, "diff", "@@ -1 +1 @@\n-a\n+b\n");
+        return Map.of(
+                "old_path",
+                path,
+                "new_path",
+                path,
+                "new_file",
+                false,
+                "renamed_file",
+                false,
+                "deleted_file",
+                false,
+                "diff",
+                "@@ -1 +1 @@\n-a\n+b\n");
     }
 
     @Test
@@ -55,15 +66,21 @@ class MergeRequestReadsTest extends ServiceTest {
         Job job = journal.awaitState(Webhooks.accept(body), JobState.REPORTED);
 
         assertEquals("failed", job.verdict());
-        assertTrue(job.verdictDetail().contains("ask the platform team for the platform-approved label"), job.verdictDetail());
+        assertTrue(
+                job.verdictDetail().contains("ask the platform team for the platform-approved label"),
+                job.verdictDetail());
         assertTrue(job.verdictDetail().contains("deploy/prod.yaml"), job.verdictDetail());
-        gitlab.verify(1, getRequestedFor(urlPathEqualTo(VERSIONS)).withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token"))
-                .withQueryParam("per_page", equalTo("100")));
+        gitlab.verify(
+                1,
+                getRequestedFor(urlPathEqualTo(VERSIONS))
+                        .withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token"))
+                        .withQueryParam("per_page", equalTo("100")));
         gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
         // Never the merge request's latest changes, whatever commit they are of.
         gitlab.verify(0, anyRequestedFor(urlPathMatching(MR + "/(diffs|changes|commits)")));
 
-        // GitLab's Retry for the same SHA evaluates again: the merge request afresh, the commit's changes from the cache.
+        // GitLab's Retry for the same SHA evaluates again: the merge request afresh, the commit's changes from the
+        // cache.
         String again = Webhooks.accept(body);
         assertEquals("failed", journal.awaitState(again, JobState.REPORTED).verdict());
         gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR)));
@@ -78,20 +95,27 @@ class MergeRequestReadsTest extends ServiceTest {
         FakeGitLab.SHARED.sent(body);
         FakeGitLab.SHARED.changes(6, 4, sha, List.of(changed("deploy/prod.yaml")));
         // Newer versions (of other commits) fill the first page; the commit's own is on the second.
-        gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).withQueryParam("page", equalTo("1")).willReturn(GitLabStubs.json(
-                "[{\"id\":9002,\"head_commit_sha\":\"" + Payloads.sha(9002) + "\"},{\"id\":9001,\"head_commit_sha\":\""
-                        + Payloads.sha(9001) + "\"}]").withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).withQueryParam("page", equalTo("2"))
+        gitlab.stubFor(get(urlPathEqualTo(VERSIONS))
+                .withQueryParam("page", equalTo("1"))
+                .willReturn(GitLabStubs.json("[{\"id\":9002,\"head_commit_sha\":\"" + Payloads.sha(9002)
+                                + "\"},{\"id\":9001,\"head_commit_sha\":\"" + Payloads.sha(9001) + "\"}]")
+                        .withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo(VERSIONS))
+                .withQueryParam("page", equalTo("2"))
                 .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
 
-        assertEquals("failed", journal.awaitState(Webhooks.accept(body), JobState.REPORTED).verdict());
+        assertEquals(
+                "failed",
+                journal.awaitState(Webhooks.accept(body), JobState.REPORTED).verdict());
         gitlab.verify(2, getRequestedFor(urlPathEqualTo(VERSIONS)));
     }
 
     @Test
     void nothingIsReadWhenNoApplicableRuleNeedsIt() {
-        String body = Payloads.raw(Payloads.COMPLIANT).replace("\"title\": \"compliance-reviewed\"",
-                "\"title\": \"compliance-reviewed\"}, {\"title\": \"platform-approved\"");
+        String body = Payloads.raw(Payloads.COMPLIANT)
+                .replace(
+                        "\"title\": \"compliance-reviewed\"",
+                        "\"title\": \"compliance-reviewed\"}, {\"title\": \"platform-approved\"");
         String id = Webhooks.accept(body);
 
         assertEquals("passed", journal.awaitState(id, JobState.REPORTED).verdict());
@@ -101,13 +125,17 @@ class MergeRequestReadsTest extends ServiceTest {
     @Test
     void unreadableChangesDecideNothingTheJobWaitsUntilGitLabGivesThem() {
         String sha = "4444444444444444444444444444444444444444";
-        StubMapping down = gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).willReturn(aResponse().withStatus(503)));
+        StubMapping down = gitlab.stubFor(
+                get(urlPathEqualTo(VERSIONS)).willReturn(aResponse().withStatus(503)));
         String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha));
 
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> journal.job(id).attempts() >= 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> journal.job(id).attempts() >= 1);
         Job waiting = journal.job(id);
         assertEquals(JobState.REPORTING, waiting.state());
-        assertTrue(waiting.lastError().contains("GitLab answered 503 to the diff versions read (3 attempts)"),
+        assertTrue(
+                waiting.lastError().contains("GitLab answered 503 to the diff versions read (3 attempts)"),
                 waiting.lastError());
         gitlab.verify(0, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)));
 
@@ -122,13 +150,18 @@ class MergeRequestReadsTest extends ServiceTest {
     void aCommitGitLabHasNoDiffVersionForYetWaitsForIt() {
         String sha = "5555555555555555555555555555555555555555";
         // GitLab makes the diff version of a push in the background: for a moment the list lacks it.
-        StubMapping notYet = gitlab.stubFor(get(urlPathEqualTo(VERSIONS)).willReturn(GitLabStubs.json(
-                "[{\"id\":9001,\"head_commit_sha\":\"" + Payloads.sha(9001) + "\"}]")));
+        StubMapping notYet = gitlab.stubFor(get(urlPathEqualTo(VERSIONS))
+                .willReturn(GitLabStubs.json("[{\"id\":9001,\"head_commit_sha\":\"" + Payloads.sha(9001) + "\"}]")));
         String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha));
 
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> journal.job(id).attempts() >= 1);
-        assertTrue(journal.job(id).lastError().contains("GitLab has no diff version of the merge request for commit "
-                + sha), journal.job(id).lastError());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> journal.job(id).attempts() >= 1);
+        assertTrue(
+                journal.job(id)
+                        .lastError()
+                        .contains("GitLab has no diff version of the merge request for commit " + sha),
+                journal.job(id).lastError());
 
         gitlab.removeStub(notYet);
         assertEquals("passed", journal.awaitState(id, JobState.REPORTED).verdict());

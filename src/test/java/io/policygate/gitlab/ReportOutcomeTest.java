@@ -8,9 +8,9 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ReportOutcomeTest {
 
@@ -18,10 +18,24 @@ class ReportOutcomeTest {
 
     @ParameterizedTest
     @CsvSource({
-        "200, delivered", "201, delivered", "409, superseded",
-        "400, rejected", "401, rejected", "403, rejected", "404, rejected", "405, rejected", "422, rejected",
-        "301, rejected", "408, transient", "425, transient", "429, transient", "500, transient", "502, transient", "503, transient",
-        "504, transient"})
+        "200, delivered",
+        "201, delivered",
+        "409, superseded",
+        "400, rejected",
+        "401, rejected",
+        "403, rejected",
+        "404, rejected",
+        "405, rejected",
+        "422, rejected",
+        "301, rejected",
+        "408, transient",
+        "425, transient",
+        "429, transient",
+        "500, transient",
+        "502, transient",
+        "503, transient",
+        "504, transient"
+    })
     void everyStatusHasOneMeaning(int status, String kind) {
         assertEquals(kind, ReportOutcome.fromResponse(status, "{}", null, NOW).kind());
     }
@@ -32,9 +46,11 @@ class ReportOutcomeTest {
         assertTrue(ReportOutcome.fromResponse(403, "", null, NOW).detail().contains("Developer role"));
         assertTrue(ReportOutcome.fromResponse(404, "", null, NOW).detail().contains("status check"));
         // A 400 says what GitLab refused; a refused status points at the status mode.
-        String missingStatus = ReportOutcome.fromResponse(400, "{\"error\":\"status is missing\"}", null, NOW).detail();
+        String missingStatus = ReportOutcome.fromResponse(400, "{\"error\":\"status is missing\"}", null, NOW)
+                .detail();
         assertTrue(missingStatus.contains("status is missing") && missingStatus.contains("status-mode"), missingStatus);
-        String missingSha = ReportOutcome.fromResponse(400, "{\"error\":\"sha is missing\"}", null, NOW).detail();
+        String missingSha = ReportOutcome.fromResponse(400, "{\"error\":\"sha is missing\"}", null, NOW)
+                .detail();
         assertTrue(missingSha.contains("sha is missing") && missingSha.contains("as the message says"), missingSha);
     }
 
@@ -46,7 +62,8 @@ class ReportOutcomeTest {
 
     @Test
     void noAnswerAtAllIsTransient() {
-        ReportOutcome refused = ReportOutcome.fromFailure(new RuntimeException(new ConnectException("Connection refused")));
+        ReportOutcome refused =
+                ReportOutcome.fromFailure(new RuntimeException(new ConnectException("Connection refused")));
         assertInstanceOf(ReportOutcome.Transient.class, refused);
         assertTrue(refused.detail().contains("connection refused"), refused.detail());
         ReportOutcome timeout = ReportOutcome.fromFailure(new RuntimeException(new TimeoutException()));

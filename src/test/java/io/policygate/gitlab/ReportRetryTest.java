@@ -35,17 +35,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 @WithTestResource(GitLabWireMock.class)
 class ReportRetryTest extends ServiceTest {
 
-
     /** GitLab answers {@code answers} in order, then 201 for good. */
     private void answerInTurn(ResponseDefinitionBuilder... answers) {
         String state = STARTED;
         for (int i = 0; i < answers.length; i++) {
             String next = "attempt-" + (i + 2);
-            gitlab.stubFor(GitLabStubs.statusResponses().inScenario("report").whenScenarioStateIs(state)
-                    .willReturn(answers[i]).willSetStateTo(next));
+            gitlab.stubFor(GitLabStubs.statusResponses()
+                    .inScenario("report")
+                    .whenScenarioStateIs(state)
+                    .willReturn(answers[i])
+                    .willSetStateTo(next));
             state = next;
         }
-        gitlab.stubFor(GitLabStubs.statusResponses().inScenario("report").whenScenarioStateIs(state)
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .inScenario("report")
+                .whenScenarioStateIs(state)
                 .willReturn(aResponse().withStatus(201).withBody("{}")));
     }
 
@@ -63,8 +67,12 @@ class ReportRetryTest extends ServiceTest {
         assertEquals(3, posts().size());
         assertEquals(3, job.attempts());
         List<ReportAttempt> attempts = journal.attemptsOf(id);
-        assertEquals(List.of(503, 500, 201), attempts.stream().map(ReportAttempt::httpStatus).toList());
-        assertEquals(List.of("transient", "transient", "delivered"), attempts.stream().map(ReportAttempt::outcome).toList());
+        assertEquals(
+                List.of(503, 500, 201),
+                attempts.stream().map(ReportAttempt::httpStatus).toList());
+        assertEquals(
+                List.of("transient", "transient", "delivered"),
+                attempts.stream().map(ReportAttempt::outcome).toList());
         // Every attempt carries the same SHA and verdict.
         posts().forEach(p -> assertTrue(p.getBodyAsString().contains(Payloads.SAMPLE_SHA), p.getBodyAsString()));
     }
@@ -78,14 +86,17 @@ class ReportRetryTest extends ServiceTest {
 
         List<LoggedRequest> posts = posts();
         assertEquals(2, posts.size());
-        long gap = posts.get(1).getLoggedDate().getTime() - posts.get(0).getLoggedDate().getTime();
+        long gap = posts.get(1).getLoggedDate().getTime()
+                - posts.get(0).getLoggedDate().getTime();
         assertTrue(gap >= 1000, "second attempt came " + gap + " ms after the first, before Retry-After: 1");
     }
 
     @Test
     void conflictMeansSupersededAndIsNeverRetried() {
-        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(409)
-                .withBody("{\"message\":\"SHA does not match HEAD of source branch: 141be97\"}")));
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .willReturn(aResponse()
+                        .withStatus(409)
+                        .withBody("{\"message\":\"SHA does not match HEAD of source branch: 141be97\"}")));
 
         String id = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
         Job job = journal.awaitState(id, JobState.SUPERSEDED);
@@ -98,8 +109,8 @@ class ReportRetryTest extends ServiceTest {
     @ParameterizedTest
     @ValueSource(ints = {400, 401, 403, 404})
     void permanentRefusalIsDeadAfterOneAttemptAndSaysWhatToFix(int status) {
-        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(status)
-                .withBody("{\"message\":\"refused\"}")));
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .willReturn(aResponse().withStatus(status).withBody("{\"message\":\"refused\"}")));
 
         String id = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
         Job job = journal.awaitState(id, JobState.DEAD);
@@ -138,8 +149,10 @@ class ReportRetryTest extends ServiceTest {
         gitlab.stop();
         try {
             String id = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
-            await().atMost(Duration.ofSeconds(10)).until(() -> journal.attemptsOf(id).size() >= 2);
-            assertTrue(journal.attemptsOf(id).get(0).detail().contains("connection refused"),
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> journal.attemptsOf(id).size() >= 2);
+            assertTrue(
+                    journal.attemptsOf(id).get(0).detail().contains("connection refused"),
                     journal.attemptsOf(id).get(0).detail());
             assertEquals(JobState.REPORTING, journal.job(id).state());
 

@@ -28,7 +28,6 @@ class EvaluationKeyTest extends ServiceTest {
 
     private static final String NEWER_SHA = "2222222222222222222222222222222222222222";
 
-
     /** Newer stubs win in WireMock: this one answers until acceptAll adds a newer 201. */
     private void gitLabDown() {
         gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(503)));
@@ -40,8 +39,11 @@ class EvaluationKeyTest extends ServiceTest {
         String body = Payloads.raw(Payloads.SAMPLE);
         String first = Webhooks.accept(body);
 
-        String replay = Webhooks.sendSigned(body).statusCode(202).body("duplicate", equalTo(true))
-                .extract().path("evaluationId");
+        String replay = Webhooks.sendSigned(body)
+                .statusCode(202)
+                .body("duplicate", equalTo(true))
+                .extract()
+                .path("evaluationId");
 
         assertEquals(first, replay);
         assertEquals(1, journal.jobCount() - journal.finishedCount());
@@ -78,22 +80,29 @@ class EvaluationKeyTest extends ServiceTest {
         // A report of the older SHA already in flight when it was superseded may still land (GitLab answers
         // 409 to it in production). The newer SHA is delivered once, and nothing is posted for it afterwards.
         int postsOfNewer = postsContaining(NEWER_SHA);
-        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> postsContaining(NEWER_SHA) == postsOfNewer);
         List<ReportAttempt> attempts = journal.attemptsOf(newer);
         assertEquals(201, attempts.get(attempts.size() - 1).httpStatus());
-        assertEquals(1, attempts.stream().filter(a -> Integer.valueOf(201).equals(a.httpStatus())).count());
+        assertEquals(
+                1,
+                attempts.stream()
+                        .filter(a -> Integer.valueOf(201).equals(a.httpStatus()))
+                        .count());
         assertEquals(JobState.SUPERSEDED, journal.job(older).state());
     }
 
     @Test
     void aVerdictSupersededWhileGitLabIsAskedStaysInTheHistory() {
         // GitLab holds the older SHA's report longer than the client waits (2 s); the newer SHA arrives meanwhile.
-        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(201).withFixedDelay(4000)));
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .willReturn(aResponse().withStatus(201).withFixedDelay(4000)));
         String newerBody = Payloads.with(Payloads.SAMPLE, "/object_attributes/last_commit/id", NEWER_SHA);
         String older = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
         String olderSha = journal.job(older).sha();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> postsContaining(olderSha) == 1);
 
         String newer = Webhooks.accept(newerBody);
@@ -101,7 +110,8 @@ class EvaluationKeyTest extends ServiceTest {
         journal.awaitState(newer, JobState.REPORTED);
 
         // Every POST of the older SHA, the one in flight included, is on record as an attempt.
-        await().atMost(Duration.ofSeconds(10)).until(() -> journal.attemptsOf(older).size() == postsContaining(olderSha));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> journal.attemptsOf(older).size() == postsContaining(olderSha));
         Job superseded = journal.job(older);
         assertEquals(JobState.SUPERSEDED, superseded.state());
         // What was posted for the older SHA is on record: the sample fails the shipped policies.
@@ -110,7 +120,8 @@ class EvaluationKeyTest extends ServiceTest {
     }
 
     private int postsContaining(String sha) {
-        return gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(sha)))
+        return gitlab.findAll(postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
+                        .withRequestBody(containing(sha)))
                 .size();
     }
 

@@ -36,19 +36,24 @@ class HistoryRetentionTest extends ServiceTest {
     }
 
     private static ValidatableResponse evaluation(String id) {
-        return given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations/" + id).then();
+        return given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations/" + id)
+                .then();
     }
 
     @Test
     void finishedEvaluationsGoAfterKeepWhileAReportStillRetriedStays() {
         String retriedSha = Payloads.sha(9502);
-        gitlab.stubFor(GitLabStubs.statusResponses().atPriority(1).withRequestBody(containing(retriedSha))
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .atPriority(1)
+                .withRequestBody(containing(retriedSha))
                 .willReturn(aResponse().withStatus(503)));
         String finished = Webhooks.accept(Payloads.forMergeRequest(Payloads.COMPLIANT, 9501, Payloads.sha(9501)));
         String retried = Webhooks.accept(Payloads.forMergeRequest(Payloads.COMPLIANT, 9502, retriedSha));
         journal.awaitState(finished, JobState.REPORTED);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> evaluation(finished).extract().statusCode() == 404);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> evaluation(finished).extract().statusCode() == 404);
         assertEquals(List.of(), journal.attemptsOf(finished));
 
         // Older than keep, and GitLab has refused it every time since: it is still work to do.
@@ -62,9 +67,17 @@ class HistoryRetentionTest extends ServiceTest {
 
     @Test
     void previewsGoAfterKeepToo() throws IOException {
-String id = Previews.ofAProjectWithoutMergeRequests(gitlab).statusCode(200).extract().path("id");
+        String id = Previews.ofAProjectWithoutMergeRequests(gitlab)
+                .statusCode(200)
+                .extract()
+                .path("id");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> given().header("Authorization", "Bearer test-api-token")
-                .get("/api/v1/policies/preview/" + id).then().extract().statusCode() == 404);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> given().header("Authorization", "Bearer test-api-token")
+                                .get("/api/v1/policies/preview/" + id)
+                                .then()
+                                .extract()
+                                .statusCode()
+                        == 404);
     }
 }

@@ -7,5 +7,4 @@ import io.quarkus.test.junit.TestProfile;
 /** The journal's key rules (duplicates, supersede, independence) on PostgreSQL, as on H2. */
 @QuarkusTest
 @TestProfile(OnPostgres.class)
-class PostgresJournalTest extends EvaluationKeyTest {
-}
+class PostgresJournalTest extends EvaluationKeyTest {}

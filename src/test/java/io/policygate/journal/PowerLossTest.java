@@ -85,6 +85,7 @@ class PowerLossTest {
         assertEquals(webhooks, accepted.size());
         Set<String> lost = new HashSet<>(accepted);
         lost.removeAll(survived);
-        assertTrue(lost.isEmpty(), lost.size() + " of " + webhooks + " accepted webhooks lost by the power cut: " + lost);
+        assertTrue(
+                lost.isEmpty(), lost.size() + " of " + webhooks + " accepted webhooks lost by the power cut: " + lost);
     }
 }

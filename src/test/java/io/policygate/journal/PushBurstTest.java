@@ -30,9 +30,12 @@ class PushBurstTest extends ServiceTest {
         // The 20 pushes land within a second, so by the time we report, GitLab's HEAD is the newest SHA and
         // it answers 409 to any other (ee/lib/api/status_checks.rb).
         String newest = HexFormat.of().toHexDigits(20).repeat(5);
-        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(409)
-                .withBody("{\"message\":\"SHA does not match HEAD of source branch: " + newest + "\"}")));
-        gitlab.stubFor(GitLabStubs.statusResponses().withRequestBody(containing(newest))
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .willReturn(aResponse()
+                        .withStatus(409)
+                        .withBody("{\"message\":\"SHA does not match HEAD of source branch: " + newest + "\"}")));
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .withRequestBody(containing(newest))
                 .willReturn(aResponse().withStatus(201).withBody("{}")));
         List<String> shas = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -49,9 +52,14 @@ class PushBurstTest extends ServiceTest {
             assertEquals(JobState.SUPERSEDED, journal.job(ids.get(i)).state(), shas.get(i));
         }
         assertEquals(newest, shas.get(19));
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(newest)));
-        long byWebhook = ids.subList(0, 19).stream().filter(id -> journal.attemptsOf(id).isEmpty()).count();
-        System.out.printf("push burst: 20 SHAs, newest reported once; 19 older superseded (%d by a newer webhook before"
-                + " any report, %d by GitLab's 409)%n", byWebhook, 19 - byWebhook);
+        gitlab.verify(
+                1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(newest)));
+        long byWebhook = ids.subList(0, 19).stream()
+                .filter(id -> journal.attemptsOf(id).isEmpty())
+                .count();
+        System.out.printf(
+                "push burst: 20 SHAs, newest reported once; 19 older superseded (%d by a newer webhook before"
+                        + " any report, %d by GitLab's 409)%n",
+                byWebhook, 19 - byWebhook);
     }
 }

@@ -35,7 +35,8 @@ class AlwaysCommentModeTest extends ServiceTest {
 
         assertEquals("created note 5001", journal.awaitNoteResult(id));
         String body = gitlab.findAll(postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/7101/notes")))
-                .get(0).getBodyAsString();
+                .get(0)
+                .getBodyAsString();
         assertTrue(body.contains(":white_check_mark: QA: passed"), body);
     }
 }

@@ -79,11 +79,14 @@ class MergeRequestNoteTest extends ServiceTest {
         String note = body(posts.get(0));
         assertTrue(note.startsWith("<!-- policy-gate status-check:" + CHECK_ID + " -->\n"), note);
         assertTrue(note.contains("### :x: QA: failed"), note);
-        assertTrue(note.contains("- **jira-ticket** (`ticket`): Reference a Jira ticket such as PAY-123 in the title,"),
+        assertTrue(
+                note.contains("- **jira-ticket** (`ticket`): Reference a Jira ticket such as PAY-123 in the title,"),
                 note);
         assertTrue(note.contains("  - seen: title `Update README.md`"), note);
-        assertTrue(note.contains("- **compliance-review** (`expression`): Merges into main need the"
-                + " compliance-reviewed label \\(added by a compliance reviewer\\)."), note);
+        assertTrue(
+                note.contains("- **compliance-review** (`expression`): Merges into main need the"
+                        + " compliance-reviewed label \\(added by a compliance reviewer\\)."),
+                note);
         assertTrue(note.contains("Commit `141be971`"), note);
         assertTrue(note.contains("[Why, rule by rule](https://policy-gate.example.com/evaluations/" + id + ")"), note);
         gitlab.verify(0, putRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH + "/.*")));
@@ -92,11 +95,16 @@ class MergeRequestNoteTest extends ServiceTest {
     @Test
     void laterVerdictsUpdateTheNoteFoundByItsMarkerAndAPassSaysSo() throws Exception {
         // Page 1: a colleague quoting our marker (not ours), our own unrelated note; page 2: our note.
-        gitlab.stubFor(get(urlPathEqualTo(notesOf(7002))).withQueryParam("page", equalTo("1")).willReturn(GitLabStubs.json("[{\"id\":11,\"author\":{\"id\":5},"
-                        + "\"body\":\"copied <!-- policy-gate status-check:1 -->\"},{\"id\":12,\"author\":{\"id\":"
-                        + GitLabStubs.BOT_USER_ID + "},\"body\":\"hello\"}]").withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(notesOf(7002))).withQueryParam("page", equalTo("2")).willReturn(GitLabStubs.json("[{\"id\":777,\"author\":{\"id\":"
-                        + GitLabStubs.BOT_USER_ID + "},\"body\":\"<!-- policy-gate status-check:1 -->\\nold\"}]")));
+        gitlab.stubFor(get(urlPathEqualTo(notesOf(7002)))
+                .withQueryParam("page", equalTo("1"))
+                .willReturn(GitLabStubs.json("[{\"id\":11,\"author\":{\"id\":5},"
+                                + "\"body\":\"copied <!-- policy-gate status-check:1 -->\"},{\"id\":12,\"author\":{\"id\":"
+                                + GitLabStubs.BOT_USER_ID + "},\"body\":\"hello\"}]")
+                        .withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo(notesOf(7002)))
+                .withQueryParam("page", equalTo("2"))
+                .willReturn(GitLabStubs.json("[{\"id\":777,\"author\":{\"id\":" + GitLabStubs.BOT_USER_ID
+                        + "},\"body\":\"<!-- policy-gate status-check:1 -->\\nold\"}]")));
         gitlab.stubFor(put(urlPathEqualTo(notesOf(7002) + "/777")).willReturn(GitLabStubs.json("{\"id\":777}")));
 
         String failed = reported(Payloads.SAMPLE, 7002, Payloads.sha(70021));
@@ -126,7 +134,8 @@ class MergeRequestNoteTest extends ServiceTest {
 
     @Test
     void aPassAfterAFailureWhoseNoteIsGoneWritesNoNewOne() {
-        gitlab.stubFor(post(urlPathEqualTo(notesOf(7004))).willReturn(aResponse().withStatus(403)));
+        gitlab.stubFor(
+                post(urlPathEqualTo(notesOf(7004))).willReturn(aResponse().withStatus(403)));
         String failed = reported(Payloads.SAMPLE, 7004, Payloads.sha(70041));
         // A failure's note is skipped once a newer verdict is reported: let the writer try this one first.
         String refused = journal.awaitNoteResult(failed);
@@ -144,10 +153,13 @@ class MergeRequestNoteTest extends ServiceTest {
         assertTrue(store.acquireNamedLease(otherReplicasLease, "other-replica/notes", Duration.ofMinutes(1)));
         String id = reported(Payloads.SAMPLE, 7031, Payloads.sha(7031));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(store.evaluation(id).orElseThrow()
-                .noteResult()).startsWith("waiting: another replica"));
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> gitlab.findAll(anyRequestedFor(urlPathMatching(notesOf(7031) + ".*"))).isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> String.valueOf(store.evaluation(id).orElseThrow().noteResult())
+                        .startsWith("waiting: another replica"));
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> gitlab.findAll(anyRequestedFor(urlPathMatching(notesOf(7031) + ".*")))
+                        .isEmpty());
 
         store.releaseNamedLease(otherReplicasLease, "other-replica/notes");
         assertEquals("created note 5001", journal.awaitNoteResult(id));
@@ -157,13 +169,16 @@ class MergeRequestNoteTest extends ServiceTest {
     @Test
     void statusReportsDoNotWaitForANotesApiThatHangs() {
         // Longer than the read timeout (2 s in tests): every note attempt times out meanwhile.
-        gitlab.stubFor(get(urlPathMatching(GitLabStubs.NOTES_PATH)).willReturn(GitLabStubs.json("[]")
-                .withFixedDelay(4_000)));
+        gitlab.stubFor(get(urlPathMatching(GitLabStubs.NOTES_PATH))
+                .willReturn(GitLabStubs.json("[]").withFixedDelay(4_000)));
         List<String> ids = List.of(7011, 7012, 7013).stream()
-                .map(iid -> Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, iid, Payloads.sha(iid)))).toList();
+                .map(iid -> Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, iid, Payloads.sha(iid))))
+                .toList();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> gitlab.findAll(postRequestedFor(
-                urlPathMatching(".*/status_check_responses"))).size() == 3);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gitlab.findAll(postRequestedFor(urlPathMatching(".*/status_check_responses")))
+                                .size()
+                        == 3);
         ids.forEach(id -> journal.awaitState(id, JobState.REPORTED));
         gitlab.verify(0, postRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH)));
 
@@ -180,14 +195,15 @@ class MergeRequestNoteTest extends ServiceTest {
         assertTrue(result.startsWith("GitLab answered 502 to the notes request"), result);
         assertTrue(result.endsWith("gave up after " + NoteWriter.MAX_ATTEMPTS + " attempts"), result);
         gitlab.verify(NoteWriter.MAX_ATTEMPTS, getRequestedFor(urlPathEqualTo(notesOf(7021))));
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/7021/status_check_responses")));
+        gitlab.verify(
+                1, postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/7021/status_check_responses")));
         assertEquals(JobState.REPORTED, journal.job(id).state());
     }
 
     @Test
     void aNoteGitLabRefusesIsNotRetriedAndSaysWhatToFix() {
-        gitlab.stubFor(post(urlPathEqualTo(notesOf(7022))).willReturn(aResponse().withStatus(403)
-                .withBody("{\"message\":\"403 Forbidden\"}")));
+        gitlab.stubFor(post(urlPathEqualTo(notesOf(7022)))
+                .willReturn(aResponse().withStatus(403).withBody("{\"message\":\"403 Forbidden\"}")));
         String id = reported(Payloads.SAMPLE, 7022, Payloads.sha(7022));
 
         String result = journal.awaitNoteResult(id);
@@ -205,7 +221,8 @@ class MergeRequestNoteTest extends ServiceTest {
         journal.awaitState(id, JobState.REPORTED);
         journal.awaitNoteResult(id);
 
-        String note = body(gitlab.findAll(postRequestedFor(urlPathEqualTo(notesOf(7031)))).get(0));
+        String note = body(
+                gitlab.findAll(postRequestedFor(urlPathEqualTo(notesOf(7031)))).get(0));
         assertTrue(note.contains("seen: title `` Ping @all /approve `x` ``"), note);
         assertEquals(2, note.split("@all", -1).length, "the title's only appearance is the code span: " + note);
         note.lines().forEach(line -> assertFalse(line.startsWith("/"), line));

@@ -41,7 +41,8 @@ class NeverCommentModeTest extends ServiceTest {
         String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 7201, Payloads.sha(7201)));
         journal.awaitState(id, JobState.REPORTED);
 
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/7201/status_check_responses")));
+        gitlab.verify(
+                1, postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/7201/status_check_responses")));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH + ".*")));
         assertEquals(0, journal.dueNoteCount());
         assertNull(store.evaluation(id).orElseThrow().noteResult());

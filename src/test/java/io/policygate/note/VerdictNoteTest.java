@@ -22,23 +22,47 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The note's Markdown, whole: what a developer reads on the merge request. */
 class VerdictNoteTest {
 
-    private static final VerdictNote.Subject SUBJECT = new VerdictNote.Subject(3, "Compliance", "0123456789abcdef",
-            "ev-1", Instant.parse("2026-11-24T10:15:30Z"), false);
+    private static final VerdictNote.Subject SUBJECT = new VerdictNote.Subject(
+            3, "Compliance", "0123456789abcdef", "ev-1", Instant.parse("2026-11-24T10:15:30Z"), false);
 
     @Test
     void aFailureListsEnforcedRulesThenAuditFindingsThenTheLink() {
-        Verdict verdict = new Verdict(VerdictStatus.FAILED, VerdictStatus.FAILED, "failed: tickets", List.of(
-                new PolicyResult("tickets", "tickets.yaml", PolicyMode.ENFORCE, true, true, List.of(
-                        new RuleResult("ticket", Outcome.FAILED, "Name a ticket such as PAY-1.",
-                                new Evidence(inOrder("title", "Fix *all* the things", "tickets", List.of()),
-                                        "a ticket key")),
-                        new RuleResult("draft", Outcome.PASSED, "not a draft", new Evidence(Map.of(), null)))),
-                new PolicyResult("size", "size.yaml", PolicyMode.AUDIT, true, false, List.of(
-                        new RuleResult("size", Outcome.ERROR, "could not read the changes",
-                                new Evidence(Map.of("error", "GitLab answered 500"), "the changes"),
-                                PolicyMode.AUDIT)))));
+        Verdict verdict = new Verdict(
+                VerdictStatus.FAILED,
+                VerdictStatus.FAILED,
+                "failed: tickets",
+                List.of(
+                        new PolicyResult(
+                                "tickets",
+                                "tickets.yaml",
+                                PolicyMode.ENFORCE,
+                                true,
+                                true,
+                                List.of(
+                                        new RuleResult(
+                                                "ticket",
+                                                Outcome.FAILED,
+                                                "Name a ticket such as PAY-1.",
+                                                new Evidence(
+                                                        inOrder("title", "Fix *all* the things", "tickets", List.of()),
+                                                        "a ticket key")),
+                                        new RuleResult(
+                                                "draft", Outcome.PASSED, "not a draft", new Evidence(Map.of(), null)))),
+                        new PolicyResult(
+                                "size",
+                                "size.yaml",
+                                PolicyMode.AUDIT,
+                                true,
+                                false,
+                                List.of(new RuleResult(
+                                        "size",
+                                        Outcome.ERROR,
+                                        "could not read the changes",
+                                        new Evidence(Map.of("error", "GitLab answered 500"), "the changes"),
+                                        PolicyMode.AUDIT)))));
 
-        assertEquals("""
+        assertEquals(
+                """
                 <!-- policy-gate status-check:3 -->
                 ### :x: Compliance: failed
 
@@ -54,14 +78,18 @@ class VerdictNoteTest {
                   - expected: the changes
 
                 [Why, rule by rule](https://gate.example.com/evaluations/ev-1) · evaluation `ev-1` · 2026-11-24 10:15 UTC
-                """, VerdictNote.markdown(SUBJECT, verdict,
-                        Optional.of(URI.create("https://gate.example.com/evaluations/ev-1"))));
+                """,
+                VerdictNote.markdown(
+                        SUBJECT, verdict, Optional.of(URI.create("https://gate.example.com/evaluations/ev-1"))));
     }
 
     @Test
     void aPassSaysSoAndWithoutAPublicUrlSaysHowToGetTheLink() {
-        Verdict verdict = new Verdict(VerdictStatus.PASSED, VerdictStatus.PASSED, "passed: tickets", List.of(
-                new PolicyResult("tickets", "tickets.yaml", PolicyMode.ENFORCE, false, false, List.of())));
+        Verdict verdict = new Verdict(
+                VerdictStatus.PASSED,
+                VerdictStatus.PASSED,
+                "passed: tickets",
+                List.of(new PolicyResult("tickets", "tickets.yaml", PolicyMode.ENFORCE, false, false, List.of())));
 
         assertEquals("""
                 <!-- policy-gate status-check:3 -->
@@ -81,24 +109,30 @@ class VerdictNoteTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "plain text             | plain text",
-            "**bold** [x](y)        | \\*\\*bold\\*\\* \\[x\\]\\(y\\)",
-            "ping @all              | ping @\u2060all",
-            "ping &#64;all &amp;    | ping \\&\\#64;all \\&amp;",
-            "'line\n/approve'       | line /approve",
-            "<img src=x>            | \\<img src=x\\>"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "plain text             | plain text",
+                "**bold** [x](y)        | \\*\\*bold\\*\\* \\[x\\]\\(y\\)",
+                "ping @all              | ping @\u2060all",
+                "ping &#64;all &amp;    | ping \\&\\#64;all \\&amp;",
+                "'line\n/approve'       | line /approve",
+                "<img src=x>            | \\<img src=x\\>"
+            })
     void messagesAreOneEscapedLine(String text, String expected) {
         assertEquals(expected, VerdictNote.plain(text));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "main                   | `main`",
-            "a`b                    | ``a`b``",
-            "'`x`'                  | `` `x` ``",
-            "'two\nlines'           | `two lines`",
-            "''                     | *(empty)*"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "main                   | `main`",
+                "a`b                    | ``a`b``",
+                "'`x`'                  | `` `x` ``",
+                "'two\nlines'           | `two lines`",
+                "''                     | *(empty)*"
+            })
     void valuesSitInCodeSpansThatHoldThem(String text, String expected) {
         assertEquals(expected, VerdictNote.code(text));
     }

@@ -21,7 +21,9 @@ class ObservabilityTest extends ServiceTest {
 
     @Test
     void readinessMeansPoliciesLoadedAndJournalReachable() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("policies"))
                 .body("checks.find { it.name == 'policies' }.data.policies", equalTo(3))
@@ -35,16 +37,24 @@ class ObservabilityTest extends ServiceTest {
     @Test
     void metricsCountWebhooksVerdictsGitLabCallsQueueAndLatency() {
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
-        given().contentType("application/json").body("{}").post("/webhooks/gitlab").then().statusCode(401);
+        given().contentType("application/json")
+                .body("{}")
+                .post("/webhooks/gitlab")
+                .then()
+                .statusCode(401);
         Webhooks.sendSigned("[]").statusCode(400);
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("policy_gate_webhooks_total{outcome=\"accepted\"}"))
                 .body(containsString("policy_gate_webhooks_total{outcome=\"unauthorized\"}"))
                 .body(containsString("policy_gate_webhooks_total{outcome=\"invalid\"}"))
                 .body(containsString("policy_gate_verdicts_total{if_enforced=\"failed\",status=\"failed\"}"))
-                .body(containsString("policy_gate_policy_results_total{mode=\"enforce\",policy=\"jira-ticket\",result=\"failed\"}"))
-                .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"status_check_responses\",status=\"201\"}"))
+                .body(containsString(
+                        "policy_gate_policy_results_total{mode=\"enforce\",policy=\"jira-ticket\",result=\"failed\"}"))
+                .body(containsString(
+                        "policy_gate_gitlab_calls_total{endpoint=\"status_check_responses\",status=\"201\"}"))
                 .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"merge_request\",status=\"200\"}"))
                 .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"status_checks\",status=\"200\"}"))
                 .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"diff_version\",status=\"200\"}"))
@@ -56,7 +66,8 @@ class ObservabilityTest extends ServiceTest {
                 .body(containsString("policy_gate_gitlab_circuit_open 0.0"))
                 // SmallRye Fault Tolerance's own: the breaker around each step, the retries within each read.
                 .body(containsString("ft_circuitbreaker_state_current{method=\"gitlab\",state=\"closed\"} 1.0"))
-                .body(containsString("ft_circuitbreaker_calls_total{circuitBreakerResult=\"success\",method=\"gitlab\"}"))
+                .body(containsString(
+                        "ft_circuitbreaker_calls_total{circuitBreakerResult=\"success\",method=\"gitlab\"}"))
                 .body(containsString("ft_retry_calls_total{method=\"gitlab-reads\",retried=\"false\","
                         + "retryResult=\"valueReturned\"}"));
     }

@@ -40,6 +40,7 @@ class LargeWebhooksIT {
     private static final int SMALL = 200;
     /** GitLab's description change history ({@code changes.description}) is what makes a body that large. */
     private static final int HALF_OF_LARGE = 12_000_000;
+
     private static final Pattern MR = Pattern.compile("/merge_requests/(\\d+)/status_check_responses");
     /** -Xlog:gc: "… Pause Young (Normal) (G1 Evacuation Pause) 61M->20M(128M) 4.1ms" */
     private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
@@ -52,8 +53,11 @@ class LargeWebhooksIT {
         WireMockServer gitlab = new WireMockServer(FakeGitLab.options().dynamicPort());
         gitlab.start();
         Path gcLog = work.resolve("gc.log");
-        try (ServiceProcess service = ServiceProcess.start(work, "large",
-                List.of("-Xmx128m", "-Xlog:gc:file=" + gcLog), ServiceProcess.reportingTo(gitlab.baseUrl()))) {
+        try (ServiceProcess service = ServiceProcess.start(
+                work,
+                "large",
+                List.of("-Xmx128m", "-Xlog:gc:file=" + gcLog),
+                ServiceProcess.reportingTo(gitlab.baseUrl()))) {
             GitLabStubs.acceptAll(gitlab);
             service.awaitReady(System.nanoTime());
             long liveBefore = service.liveHeap();
@@ -76,24 +80,37 @@ class LargeWebhooksIT {
             senders.shutdown();
             assertEquals(Set.of(202), Set.copyOf(small));
 
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> reportedMergeRequests(gitlab).size() == SMALL + LARGE);
             long liveAfter = service.liveHeap();
             String log = service.log();
             assertFalse(log.contains("OutOfMemoryError"), log);
 
-            List<long[]> collections = Files.readAllLines(gcLog).stream().map(GC::matcher).filter(Matcher::find)
-                    .map(m -> new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))}).toList();
+            List<long[]> collections = Files.readAllLines(gcLog).stream()
+                    .map(GC::matcher)
+                    .filter(Matcher::find)
+                    .map(m -> new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))})
+                    .toList();
             long peakBefore = collections.stream().mapToLong(c -> c[0]).max().orElseThrow();
             long peakAfter = collections.stream().mapToLong(c -> c[1]).max().orElseThrow();
             // What outlives a collection while the bodies stream through: a few buffers each, not the bodies.
             assertTrue(peakAfter < 64, "heap after a collection reached " + peakAfter + " MiB");
-            assertTrue(liveAfter < liveBefore + (16L << 20), "live heap " + (liveBefore >> 20) + " MiB before, "
-                    + (liveAfter >> 20) + " MiB after");
-            System.out.printf("%d bodies of %d MB among %d small webhooks, -Xmx128m: all 202 and reported; heap at"
-                    + " most %d MiB before a collection, %d MiB after one (%d collections); live heap %d MiB before,"
-                    + " %d MiB after%n", LARGE, 2 * HALF_OF_LARGE / 1_000_000, SMALL, peakBefore, peakAfter,
-                    collections.size(), liveBefore >> 20, liveAfter >> 20);
+            assertTrue(
+                    liveAfter < liveBefore + (16L << 20),
+                    "live heap " + (liveBefore >> 20) + " MiB before, " + (liveAfter >> 20) + " MiB after");
+            System.out.printf(
+                    "%d bodies of %d MB among %d small webhooks, -Xmx128m: all 202 and reported; heap at"
+                            + " most %d MiB before a collection, %d MiB after one (%d collections); live heap %d MiB before,"
+                            + " %d MiB after%n",
+                    LARGE,
+                    2 * HALF_OF_LARGE / 1_000_000,
+                    SMALL,
+                    peakBefore,
+                    peakAfter,
+                    collections.size(),
+                    liveBefore >> 20,
+                    liveAfter >> 20);
             StubbedServers.assertNoUnexpectedRequest(gitlab);
             assertTrue(service.terminate(30));
         } finally {
@@ -114,7 +131,9 @@ class LargeWebhooksIT {
 
     private static Set<Integer> reportedMergeRequests(WireMockServer gitlab) {
         return gitlab.findAll(postRequestedFor(urlPathMatching(".*/status_check_responses"))).stream()
-                .map(r -> MR.matcher(r.getUrl())).filter(Matcher::find).map(m -> Integer.parseInt(m.group(1)))
+                .map(r -> MR.matcher(r.getUrl()))
+                .filter(Matcher::find)
+                .map(m -> Integer.parseInt(m.group(1)))
                 .collect(Collectors.toSet());
     }
 }

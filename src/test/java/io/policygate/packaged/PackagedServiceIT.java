@@ -35,63 +35,104 @@ class PackagedServiceIT {
 
     @Test
     void refusesToStartWithoutWebhookSecret() throws Exception {
-        String out = refusal(Map.of("POLICY_GATE_GITLAB_URL", "https://gitlab.example.com",
-                "POLICY_GATE_GITLAB_TOKEN", "t"));
+        String out = refusal(
+                Map.of("POLICY_GATE_GITLAB_URL", "https://gitlab.example.com", "POLICY_GATE_GITLAB_TOKEN", "t"));
         assertTrue(out.contains("policy-gate.webhook.secret (POLICY_GATE_WEBHOOK_SECRET) is not set"), out);
     }
 
     @Test
     void refusesToStartWithoutGitLabUnlessDryRun() throws Exception {
         String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s"));
-        assertTrue(out.contains("policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is required unless policy-gate.dry-run=true"), out);
+        assertTrue(
+                out.contains(
+                        "policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is required unless policy-gate.dry-run=true"),
+                out);
         assertTrue(out.contains("policy-gate.gitlab.token (POLICY_GATE_GITLAB_TOKEN) is required"), out);
     }
 
     @Test
     void refusesToStartWithAPublicUrlNoOneCouldFollow() throws Exception {
         // Without a scheme, every link in a merge request note would be relative to GitLab's page.
-        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
-                "POLICY_GATE_PUBLIC_URL", "policy-gate.example.com"));
-        assertTrue(out.contains("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must start with https:// or http://,"
-                + " not 'policy-gate.example.com': it is policy-gate's address as people reach it"), out);
+        String out = refusal(Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET",
+                "s",
+                "POLICY_GATE_DRY_RUN",
+                "true",
+                "POLICY_GATE_PUBLIC_URL",
+                "policy-gate.example.com"));
+        assertTrue(
+                out.contains("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must start with https:// or http://,"
+                        + " not 'policy-gate.example.com': it is policy-gate's address as people reach it"),
+                out);
 
-        String withPassword = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
-                "POLICY_GATE_PUBLIC_URL", "https://admin:s3cret-4711@policy-gate.example.com"));
-        assertTrue(withPassword.contains("policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must not contain a user or"
-                + " password"), withPassword);
+        String withPassword = refusal(Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET",
+                "s",
+                "POLICY_GATE_DRY_RUN",
+                "true",
+                "POLICY_GATE_PUBLIC_URL",
+                "https://admin:s3cret-4711@policy-gate.example.com"));
+        assertTrue(
+                withPassword.contains(
+                        "policy-gate.public-url (POLICY_GATE_PUBLIC_URL) must not contain a user or" + " password"),
+                withPassword);
         assertFalse(withPassword.contains("s3cret-4711"), withPassword);
     }
 
     @Test
     void refusesToStartWithASigningTokenThatIsNotOneAndNeverEchoesIt() throws Exception {
-        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
-                "POLICY_GATE_WEBHOOK_SIGNING_TOKEN", "glpat-leaked-secret-42"));
-        assertTrue(out.contains("policy-gate.webhook.signing-token (POLICY_GATE_WEBHOOK_SIGNING_TOKEN) does not start"
-                + " with whsec_"), out);
+        String out = refusal(Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET",
+                "s",
+                "POLICY_GATE_DRY_RUN",
+                "true",
+                "POLICY_GATE_WEBHOOK_SIGNING_TOKEN",
+                "glpat-leaked-secret-42"));
+        assertTrue(
+                out.contains("policy-gate.webhook.signing-token (POLICY_GATE_WEBHOOK_SIGNING_TOKEN) does not start"
+                        + " with whsec_"),
+                out);
         assertFalse(out.contains("glpat-leaked-secret-42"), out);
     }
 
     @Test
     void refusesToStartWithAWebhookLimitTheServerWouldNeverLetThrough() throws Exception {
-        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
-                "POLICY_GATE_WEBHOOK_MAX_BODY_SIZE", "100M"));
-        assertTrue(out.contains("policy-gate.webhook.max-body-size (POLICY_GATE_WEBHOOK_MAX_BODY_SIZE) is 104857600"
-                + " bytes, more than the server takes in any request (quarkus.http.limits.max-body-size, 67108864"
-                + " bytes)"), out);
+        String out = refusal(Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET",
+                "s",
+                "POLICY_GATE_DRY_RUN",
+                "true",
+                "POLICY_GATE_WEBHOOK_MAX_BODY_SIZE",
+                "100M"));
+        assertTrue(
+                out.contains("policy-gate.webhook.max-body-size (POLICY_GATE_WEBHOOK_MAX_BODY_SIZE) is 104857600"
+                        + " bytes, more than the server takes in any request (quarkus.http.limits.max-body-size, 67108864"
+                        + " bytes)"),
+                out);
     }
 
     @Test
     void refusesToStartOnAnInvalidPolicyNamingFileLineAndField() throws Exception {
         Path policies = Files.createDirectories(work.resolve("bad-policies"));
         Files.writeString(policies.resolve("bad.yaml"), "name: bad\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");
-        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_SECRET", "s", "POLICY_GATE_DRY_RUN", "true",
-                "POLICY_GATE_POLICIES_DIR", policies.toString()));
-        assertTrue(out.contains(policies.resolve("bad.yaml") + ":4: rules[0].pattern: invalid regular expression"), out);
+        String out = refusal(Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET",
+                "s",
+                "POLICY_GATE_DRY_RUN",
+                "true",
+                "POLICY_GATE_POLICIES_DIR",
+                policies.toString()));
+        assertTrue(
+                out.contains(policies.resolve("bad.yaml") + ":4: rules[0].pattern: invalid regular expression"), out);
     }
 
     @Test
     void policyTestsRunFromTheJarWithoutStartingTheServer() throws Exception {
-        try (ServiceProcess cli = ServiceProcess.start(work, "cli", Map.of(), "test",
+        try (ServiceProcess cli = ServiceProcess.start(
+                work,
+                "cli",
+                Map.of(),
+                "test",
                 Path.of("policies").toAbsolutePath().toString())) {
             assertTrue(cli.process().waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, cli.process().exitValue(), cli.log());
@@ -102,18 +143,29 @@ class PackagedServiceIT {
     @Test
     void servesInDryRunAndPrintsItsStartUpTime() throws Exception {
         long begin = System.nanoTime();
-        try (ServiceProcess service = ServiceProcess.start(work, "dry-run", Map.of(
-                "POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET, "POLICY_GATE_DRY_RUN", "true"))) {
-            System.out.printf("packaged start-up until /q/health/ready answered 200: %d ms%n", service.awaitReady(begin));
+        try (ServiceProcess service = ServiceProcess.start(
+                work,
+                "dry-run",
+                Map.of("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET, "POLICY_GATE_DRY_RUN", "true"))) {
+            System.out.printf(
+                    "packaged start-up until /q/health/ready answered 200: %d ms%n", service.awaitReady(begin));
 
             HttpResponse<String> accepted = service.sendSigned(Payloads.raw(Payloads.SAMPLE));
             assertEquals(202, accepted.statusCode(), accepted.body());
-            awaitLog(service, "dry-run: would POST status failed for " + Payloads.SAMPLE_SHA + " to project 6 MR !4 check 1");
+            awaitLog(
+                    service,
+                    "dry-run: would POST status failed for " + Payloads.SAMPLE_SHA + " to project 6 MR !4 check 1");
             // Production logs are JSON lines; a job's lines carry its evaluation, project and merge request.
-            String evaluation = service.log().lines().filter(l -> l.contains("would POST status failed")).findFirst()
+            String evaluation = service.log()
+                    .lines()
+                    .filter(l -> l.contains("would POST status failed"))
+                    .findFirst()
                     .orElseThrow();
-            assertTrue(evaluation.startsWith("{") && evaluation.contains("\"evaluationId\":\"")
-                    && evaluation.contains("\"project\":\"6\"") && evaluation.contains("\"mergeRequest\":\"4\""),
+            assertTrue(
+                    evaluation.startsWith("{")
+                            && evaluation.contains("\"evaluationId\":\"")
+                            && evaluation.contains("\"project\":\"6\"")
+                            && evaluation.contains("\"mergeRequest\":\"4\""),
                     evaluation);
             assertTrue(service.terminate(30), "SIGTERM should stop the service");
         }

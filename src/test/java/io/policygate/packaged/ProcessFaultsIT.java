@@ -42,6 +42,7 @@ class ProcessFaultsIT {
 
     @TempDir
     Path work;
+
     private WireMockServer gitlab;
 
     @BeforeEach
@@ -61,16 +62,21 @@ class ProcessFaultsIT {
     }
 
     /** One POST to status_check_responses: merge request, SHA, status, and GitLab's answer. */
-    private record Report(int iid, String sha, String status, int answer) {
-    }
+    private record Report(int iid, String sha, String status, int answer) {}
 
     private List<Report> reports() {
-        return gitlab.getAllServeEvents().stream().map(ServeEvent::getRequest)
-                .filter(r -> MR.matcher(r.getUrl()).find()).map(r -> {
-                    ServeEvent event = gitlab.getAllServeEvents().stream().filter(e -> e.getRequest() == r).findFirst()
+        return gitlab.getAllServeEvents().stream()
+                .map(ServeEvent::getRequest)
+                .filter(r -> MR.matcher(r.getUrl()).find())
+                .map(r -> {
+                    ServeEvent event = gitlab.getAllServeEvents().stream()
+                            .filter(e -> e.getRequest() == r)
+                            .findFirst()
                             .orElseThrow();
-                    return report(r.getUrl(), r.getBodyAsString(), event.getResponse().getStatus());
-                }).toList();
+                    return report(
+                            r.getUrl(), r.getBodyAsString(), event.getResponse().getStatus());
+                })
+                .toList();
     }
 
     private static Report report(String url, String body, int answer) {
@@ -104,7 +110,10 @@ class ProcessFaultsIT {
         Map<Integer, String> shas = new HashMap<>();
         for (int iid = from; iid < from + count; iid++) {
             String sha = Payloads.sha(iid * 7919);
-            assertEquals(202, service.sendSigned(Payloads.forMergeRequest(Payloads.COMPLIANT, iid, sha)).statusCode());
+            assertEquals(
+                    202,
+                    service.sendSigned(Payloads.forMergeRequest(Payloads.COMPLIANT, iid, sha))
+                            .statusCode());
             shas.put(iid, sha);
         }
         return shas;
@@ -127,18 +136,19 @@ class ProcessFaultsIT {
         try (ServiceProcess second = ServiceProcess.start(work, "second", env)) {
             second.awaitReady(System.nanoTime());
             awaitAllDelivered(shas, Duration.ofSeconds(60), second);
-            System.out.printf("kill -9 after 202: 30 accepted, %d attempts before the kill (GitLab 503), 30 reported"
-                    + " after restart, 0 lost%n", attemptsBeforeKill);
+            System.out.printf(
+                    "kill -9 after 202: 30 accepted, %d attempts before the kill (GitLab 503), 30 reported"
+                            + " after restart, 0 lost%n",
+                    attemptsBeforeKill);
             assertTrue(second.terminate(30));
         }
     }
 
     @Test
     void twoReplicasOnOnePostgresOneKilledMidFlight() throws Exception {
-        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
-                EmbeddedPostgres.startServer()) {
-            gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(201).withBody("{}")
-                    .withFixedDelay(500)));
+        try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = EmbeddedPostgres.startServer()) {
+            gitlab.stubFor(GitLabStubs.statusResponses()
+                    .willReturn(aResponse().withStatus(201).withBody("{}").withFixedDelay(500)));
             Map<String, String> env = new HashMap<>(ServiceProcess.reportingTo(gitlab.baseUrl()));
             env.put("POLICY_GATE_DB_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres");
             env.put("POLICY_GATE_DB_USERNAME", "postgres");
@@ -157,11 +167,15 @@ class ProcessFaultsIT {
 
                 awaitAllDelivered(shas, Duration.ofSeconds(90), b);
                 Map<Integer, Set<String>> verdicts = new HashMap<>();
-                reports().forEach(r -> verdicts.computeIfAbsent(r.iid(), k -> new HashSet<>()).add(r.status()));
+                reports()
+                        .forEach(r -> verdicts.computeIfAbsent(r.iid(), k -> new HashSet<>())
+                                .add(r.status()));
                 verdicts.forEach((iid, statuses) -> assertEquals(1, statuses.size(), "MR " + iid + " got " + statuses));
                 long twice = reports().size() - shas.size();
-                System.out.printf("two replicas on PostgreSQL, one killed: 60 accepted, %d reported before the kill,"
-                        + " 60 reported in the end, %d posted twice (same verdict), 0 lost%n", reportedBeforeKill, twice);
+                System.out.printf(
+                        "two replicas on PostgreSQL, one killed: 60 accepted, %d reported before the kill,"
+                                + " 60 reported in the end, %d posted twice (same verdict), 0 lost%n",
+                        reportedBeforeKill, twice);
                 assertTrue(b.terminate(30));
             }
         }
@@ -169,27 +183,31 @@ class ProcessFaultsIT {
 
     @Test
     void sigtermFinishesOrReleasesWorkInFlight() throws Exception {
-        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(201).withBody("{}")
-                .withFixedDelay(1500)));
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .willReturn(aResponse().withStatus(201).withBody("{}").withFixedDelay(1500)));
         Map<String, String> env = ServiceProcess.reportingTo(gitlab.baseUrl());
         Map<Integer, String> shas;
         try (ServiceProcess first = ServiceProcess.start(work, "first", env)) {
             first.awaitReady(System.nanoTime());
             shas = send(first, 1, 12);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !gitlab.getAllServeEvents().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !gitlab.getAllServeEvents().isEmpty());
             assertTrue(first.terminate(30), "SIGTERM must stop the service within its grace period");
             String log = first.log();
-            assertFalse(log.contains("\"level\":\"ERROR\"") || log.contains("already closed"),
+            assertFalse(
+                    log.contains("\"level\":\"ERROR\"") || log.contains("already closed"),
                     "the stop must be clean:\n" + log);
         }
-        int deliveredBeforeRestart = (int) reports().stream().filter(r -> r.answer() == 201).count();
+        int deliveredBeforeRestart =
+                (int) reports().stream().filter(r -> r.answer() == 201).count();
         try (ServiceProcess second = ServiceProcess.start(work, "second", env)) {
             second.awaitReady(System.nanoTime());
             awaitAllDelivered(shas, Duration.ofSeconds(60), second);
-            System.out.printf("SIGTERM with reports in flight: 12 accepted, %d reported before the stop, the rest after"
-                    + " restart, 0 lost%n", deliveredBeforeRestart);
+            System.out.printf(
+                    "SIGTERM with reports in flight: 12 accepted, %d reported before the stop, the rest after"
+                            + " restart, 0 lost%n",
+                    deliveredBeforeRestart);
             assertTrue(second.terminate(30));
         }
     }
-
 }

@@ -41,8 +41,8 @@ class QueueAtScaleIT {
 
     @Test
     void hundredThousandQueuedJobsKeepMemoryFlatAndAllAreReported() throws Exception {
-        WireMockServer gitlab = new WireMockServer(FakeGitLab.options().dynamicPort()
-                .maxRequestJournalEntries(100).containerThreads(20));
+        WireMockServer gitlab = new WireMockServer(
+                FakeGitLab.options().dynamicPort().maxRequestJournalEntries(100).containerThreads(20));
         gitlab.start();
         try (EmbeddedPostgres postgres = io.policygate.testing.EmbeddedPostgres.startServer()) {
             GitLabStubs.acceptAll(gitlab);
@@ -56,24 +56,34 @@ class QueueAtScaleIT {
                 long liveBefore = service.liveHeap();
                 long inserting = System.nanoTime();
                 insertQueuedJobs(postgres);
-                long insertMillis = Duration.ofNanos(System.nanoTime() - inserting).toMillis();
+                long insertMillis =
+                        Duration.ofNanos(System.nanoTime() - inserting).toMillis();
 
                 Thread.sleep(10_000);
                 long liveWhileDown = service.liveHeap();
-                assertEquals(200, HTTP.send(HttpRequest.newBuilder(service.uri("/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode());
+                assertEquals(
+                        200,
+                        HTTP.send(
+                                        HttpRequest.newBuilder(service.uri("/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode());
                 // Flat: the queue lives in the database; the heap holds what it held before the 100,000 jobs arrived.
-                assertTrue(liveWhileDown < liveBefore + (32L << 20), "heap after GC: " + (liveBefore >> 20) + " MiB before, "
-                        + (liveWhileDown >> 20) + " MiB with 100,000 queued jobs");
+                assertTrue(
+                        liveWhileDown < liveBefore + (32L << 20),
+                        "heap after GC: " + (liveBefore >> 20) + " MiB before, " + (liveWhileDown >> 20)
+                                + " MiB with 100,000 queued jobs");
 
                 GitLabStubs.acceptAll(gitlab);
                 long draining = System.nanoTime();
                 awaitAllReported(postgres);
-                long drainMillis = Duration.ofNanos(System.nanoTime() - draining).toMillis();
+                long drainMillis =
+                        Duration.ofNanos(System.nanoTime() - draining).toMillis();
                 assertEquals(0, count(postgres, "state <> 'reported'"));
-                System.out.printf("100,000 queued jobs: inserted in %d ms; live heap %d MiB before, %d MiB with GitLab"
-                        + " down; all reported in %d ms after GitLab returned (%.0f jobs/s); 0 lost%n", insertMillis,
-                        liveBefore >> 20, liveWhileDown >> 20, drainMillis, JOBS * 1000.0 / drainMillis);
+                System.out.printf(
+                        "100,000 queued jobs: inserted in %d ms; live heap %d MiB before, %d MiB with GitLab"
+                                + " down; all reported in %d ms after GitLab returned (%.0f jobs/s); 0 lost%n",
+                        insertMillis, liveBefore >> 20, liveWhileDown >> 20, drainMillis, JOBS * 1000.0 / drainMillis);
                 StubbedServers.assertNoUnexpectedRequest(gitlab);
                 assertTrue(service.terminate(30));
             }
@@ -98,7 +108,8 @@ class QueueAtScaleIT {
                 progressAt = System.nanoTime();
             } else {
                 Duration stall = reported == 0 ? Duration.ofMinutes(6) : Duration.ofMinutes(1);
-                assertTrue(System.nanoTime() - progressAt < stall.toNanos(),
+                assertTrue(
+                        System.nanoTime() - progressAt < stall.toNanos(),
                         "no job reported for " + stall.toMinutes() + " min: " + reported + " of " + JOBS);
             }
         }
@@ -111,8 +122,10 @@ class QueueAtScaleIT {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO evaluation_job (id, project_id, mr_iid,"
                     + " check_id, sha, active_key, state, payload, next_attempt_at, created_at, updated_at)"
                     + " VALUES (?, 6, ?, 1, ?, ?, 'queued', ?, ?, ?, ?)")) {
-                String template = Payloads.raw(Payloads.COMPLIANT).replace("\"title\": \"compliance-reviewed\"",
-                        "\"title\": \"compliance-reviewed\"}, {\"title\": \"platform-approved\"");
+                String template = Payloads.raw(Payloads.COMPLIANT)
+                        .replace(
+                                "\"title\": \"compliance-reviewed\"",
+                                "\"title\": \"compliance-reviewed\"}, {\"title\": \"platform-approved\"");
                 for (int iid = 1; iid <= JOBS; iid++) {
                     String sha = Payloads.sha(iid);
                     insert.setString(1, UUID.randomUUID().toString());

@@ -18,8 +18,7 @@ import java.util.Map;
 public class DescriptionRuleProvider implements RuleTypeProvider {
 
     /** @param minLength the description must have at least this many non-blank characters */
-    public record Config(Integer minLength) {
-    }
+    public record Config(Integer minLength) {}
 
     static final class DescriptionRule implements Rule {
         private final int minLength;
@@ -37,8 +36,10 @@ public class DescriptionRuleProvider implements RuleTypeProvider {
             Evidence evidence = new Evidence(Map.of("length", length), "at least " + minLength + " characters");
             return length >= minLength
                     ? RuleResult.passed("description", "description is long enough", evidence)
-                    : RuleResult.failed("description", "description has " + length + " characters, at least " + minLength
-                            + " wanted", evidence);
+                    : RuleResult.failed(
+                            "description",
+                            "description has " + length + " characters, at least " + minLength + " wanted",
+                            evidence);
         }
     }
 

@@ -25,28 +25,35 @@ class JavaPluginTest {
     void pluginTypeIsInstalledAndEvaluated() {
         PolicyLoader loader = new PolicyLoader(RuleTypes.installed());
         List<PolicyError> errors = new ArrayList<>();
-        PolicySet set = new PolicySet(loader.parse("p.yaml",
-                "name: described\nrules:\n  - type: description\n    minLength: 30\n", errors), List.of());
+        PolicySet set = new PolicySet(
+                loader.parse("p.yaml", "name: described\nrules:\n  - type: description\n    minLength: 30\n", errors),
+                List.of());
         assertEquals(List.of(), errors);
 
-        Verdict verdict = new PolicyEngine(VerdictStatus.PASSED).evaluate(set,
-                FakeMergeRequest.sample().withDescription("Too short."), MergeRequestData.NONE);
+        Verdict verdict = new PolicyEngine(VerdictStatus.PASSED)
+                .evaluate(set, FakeMergeRequest.sample().withDescription("Too short."), MergeRequestData.NONE);
 
         assertEquals(VerdictStatus.FAILED, verdict.status());
-        assertEquals("description has 10 characters, at least 30 wanted", verdict.policies().get(0).rules().get(0).message());
+        assertEquals(
+                "description has 10 characters, at least 30 wanted",
+                verdict.policies().get(0).rules().get(0).message());
     }
 
     @Test
     void pluginConfigErrorsAreLocatedLikeBuiltIns() {
         List<PolicyError> errors = new ArrayList<>();
         new PolicyLoader(RuleTypes.installed()).parse("p.yaml", "name: d\nrules:\n  - type: description\n", errors);
-        assertEquals("p.yaml:3: rules[0].minLength: is required and must be at least 1", errors.get(0).toString());
+        assertEquals(
+                "p.yaml:3: rules[0].minLength: is required and must be at least 1",
+                errors.get(0).toString());
     }
 
     @Test
     void pluginCannotShadowABuiltIn() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RuleTypes.builtIn()
-                .with(new RuleType<>("ticket", DescriptionRuleProvider.Config.class, c -> null)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RuleTypes.builtIn()
+                        .with(new RuleType<>("ticket", DescriptionRuleProvider.Config.class, c -> null)));
         assertTrue(e.getMessage().contains("already registered"));
     }
 }

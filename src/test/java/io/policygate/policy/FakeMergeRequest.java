@@ -15,8 +15,7 @@ public final class FakeMergeRequest implements MergeRequestContext {
     private List<String> labels = List.of();
     private String statusCheckName = "QA";
 
-    private FakeMergeRequest() {
-    }
+    private FakeMergeRequest() {}
 
     public static FakeMergeRequest sample() {
         return new FakeMergeRequest();

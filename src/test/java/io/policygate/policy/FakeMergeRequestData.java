@@ -26,8 +26,12 @@ public record FakeMergeRequestData(List<Change> changes, List<Commit> commits, S
     }
 
     public static Commit commit(String message) {
-        return new Commit("0123456789abcdef0123456789abcdef01234567", message.lines().findFirst().orElse(""), message,
-                "Ada", "ada@example.com");
+        return new Commit(
+                "0123456789abcdef0123456789abcdef01234567",
+                message.lines().findFirst().orElse(""),
+                message,
+                "Ada",
+                "ada@example.com");
     }
 
     @Override

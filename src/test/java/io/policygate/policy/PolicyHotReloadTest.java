@@ -43,7 +43,10 @@ class PolicyHotReloadTest extends ServiceTest {
     ConfigMapPolicies configMap;
 
     private static ValidatableResponse policies() {
-        return given().header("Authorization", "Bearer test-api-token").get("/api/v1/policies").then().statusCode(200);
+        return given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies")
+                .then()
+                .statusCode(200);
     }
 
     private static List<String> names() {
@@ -55,8 +58,11 @@ class PolicyHotReloadTest extends ServiceTest {
     void aSwappedConfigMapIsPickedUpByThePoll() {
         assertEquals(List.of("first"), names());
 
-        configMap.publish(Map.of("policy.yaml", "name: second\nrules:\n  - type: labels\n    require: [reviewed]\n",
-                "more.yaml", "name: third\nrules:\n  - type: draft\n"));
+        configMap.publish(Map.of(
+                "policy.yaml",
+                "name: second\nrules:\n  - type: labels\n    require: [reviewed]\n",
+                "more.yaml",
+                "name: third\nrules:\n  - type: draft\n"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> names().equals(List.of("third", "second")));
         String id = Webhooks.accept(Payloads.raw(Payloads.SAMPLE));
@@ -67,8 +73,11 @@ class PolicyHotReloadTest extends ServiceTest {
     @Test
     @Order(2)
     void anInvalidUpdateKeepsTheLastGoodSetAndSaysWhy() {
-        configMap.publish(Map.of("policy.yaml", "name: broken\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n",
-                "more.yaml", "name: third\nrules:\n  - type: draft\n"));
+        configMap.publish(Map.of(
+                "policy.yaml",
+                "name: broken\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n",
+                "more.yaml",
+                "name: third\nrules:\n  - type: draft\n"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !policies().extract().<Boolean>path("lastLoad.ok"));
         policies()
@@ -76,9 +85,14 @@ class PolicyHotReloadTest extends ServiceTest {
                 .body("lastLoad.errors[0].line", equalTo(4))
                 .body("lastLoad.errors[0].field", equalTo("rules[0].pattern"))
                 .body("lastLoad.errors[0].file", containsString("policy.yaml"));
-        given().header("Authorization", "Bearer test-api-token").post("/api/v1/policies/reload")
-                .then().statusCode(422).body("lastLoad.ok", equalTo(false));
-        given().get("/q/metrics").then().statusCode(200)
+        given().header("Authorization", "Bearer test-api-token")
+                .post("/api/v1/policies/reload")
+                .then()
+                .statusCode(422)
+                .body("lastLoad.ok", equalTo(false));
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("policy_gate_policy_reloads_total{outcome=\"rejected\"}"))
                 .body(containsString("policy_gate_policy_load_errors 1.0"));
 

@@ -32,44 +32,113 @@ class PolicyLoaderTest {
     static Stream<Arguments> malformed() {
         return Stream.of(
                 Arguments.of("not YAML", "name: a\nrules: [\n", 2, null, "not valid YAML"),
-                Arguments.of("duplicate key", "name: a\nname: b\nrules:\n  - type: draft\n", 2, null, "duplicate key 'name'"),
+                Arguments.of(
+                        "duplicate key",
+                        "name: a\nname: b\nrules:\n  - type: draft\n",
+                        2,
+                        null,
+                        "duplicate key 'name'"),
                 Arguments.of("no name", "rules:\n  - type: expression\n    expr: 'true'\n", 1, "name", "is required"),
                 Arguments.of("no rules", "name: a\n", 1, "rules", "is required"),
-                Arguments.of("unknown top field", "name: a\nowner: me\nrules:\n  - type: expression\n    expr: 'true'\n",
-                        2, "owner", "unknown field 'owner'"),
-                Arguments.of("unknown rule type", "name: a\nrules:\n  - type: tikcet\n", 3, "rules[0].type",
+                Arguments.of(
+                        "unknown top field",
+                        "name: a\nowner: me\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        2,
+                        "owner",
+                        "unknown field 'owner'"),
+                Arguments.of(
+                        "unknown rule type",
+                        "name: a\nrules:\n  - type: tikcet\n",
+                        3,
+                        "rules[0].type",
                         "unknown rule type 'tikcet'; one of [ticket, license, paths, labels, branch, title, author, draft, commits, size, expression, http]"),
-                Arguments.of("rule without type", "name: a\nrules:\n  - expr: 'true'\n", 3, "rules[0].type", "is required"),
-                Arguments.of("unknown rule field", "name: a\nrules:\n  - type: ticket\n    patern: 'X'\n", 4,
-                        "rules[0].patern", "unknown field 'patern'; known fields: in, jira, keys, pattern"),
-                Arguments.of("wrong type", "name: a\nrules:\n  - type: ticket\n    in: title\n", 4, "rules[0].in",
+                Arguments.of(
+                        "rule without type", "name: a\nrules:\n  - expr: 'true'\n", 3, "rules[0].type", "is required"),
+                Arguments.of(
+                        "unknown rule field",
+                        "name: a\nrules:\n  - type: ticket\n    patern: 'X'\n",
+                        4,
+                        "rules[0].patern",
+                        "unknown field 'patern'; known fields: in, jira, keys, pattern"),
+                Arguments.of(
+                        "wrong type",
+                        "name: a\nrules:\n  - type: ticket\n    in: title\n",
+                        4,
+                        "rules[0].in",
                         "must be a list"),
-                Arguments.of("number for string", "name: 42\nrules:\n  - type: expression\n    expr: 'true'\n", 1,
-                        "name", "'42' is not a string"),
-                Arguments.of("bad mode", "name: a\nmode: strict\nrules:\n  - type: expression\n    expr: 'true'\n", 2,
-                        "mode", "one of [enforce, audit]"),
-                Arguments.of("invalid regex", "name: a\nrules:\n  - type: ticket\n    pattern: '[A-Z+'\n", 4,
-                        "rules[0].pattern", "invalid regular expression"),
-                Arguments.of("bad place", "name: a\nrules:\n  - type: ticket\n    in: [title, body]\n", 4,
-                        "rules[0].in[1]", "unknown place 'body'"),
-                Arguments.of("CEL does not compile", "name: a\nrules:\n  - type: expression\n    expr: 'mergeRequest.title =='\n",
-                        4, "rules[0].expr", "does not compile"),
-                Arguments.of("CEL not boolean", "name: a\nrules:\n  - type: expression\n    expr: '1 + 1'\n", 4,
-                        "rules[0].expr", "must be a boolean"),
-                Arguments.of("when not boolean", "name: a\nappliesTo:\n  when: \"'x'\"\nrules:\n  - type: expression\n    expr: 'true'\n",
-                        3, "appliesTo.when", "must be a boolean"),
-                Arguments.of("bad project", "name: a\nappliesTo:\n  projects: [true]\nrules:\n  - type: expression\n    expr: 'true'\n",
-                        3, "appliesTo.projects[0]", "project id"),
-                Arguments.of("bad rule mode", "name: a\nrules:\n  - type: draft\n    mode: observe\n", 4,
-                        "rules[0].mode", "must be one of [enforce, audit]"),
-                Arguments.of("bad onError", "name: a\nrules:\n  - type: draft\n    onError: ignore\n", 4,
-                        "rules[0].onError", "must be one of [fail, skip]"),
-                Arguments.of("http token from policy-gate's settings",
+                Arguments.of(
+                        "number for string",
+                        "name: 42\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        1,
+                        "name",
+                        "'42' is not a string"),
+                Arguments.of(
+                        "bad mode",
+                        "name: a\nmode: strict\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        2,
+                        "mode",
+                        "one of [enforce, audit]"),
+                Arguments.of(
+                        "invalid regex",
+                        "name: a\nrules:\n  - type: ticket\n    pattern: '[A-Z+'\n",
+                        4,
+                        "rules[0].pattern",
+                        "invalid regular expression"),
+                Arguments.of(
+                        "bad place",
+                        "name: a\nrules:\n  - type: ticket\n    in: [title, body]\n",
+                        4,
+                        "rules[0].in[1]",
+                        "unknown place 'body'"),
+                Arguments.of(
+                        "CEL does not compile",
+                        "name: a\nrules:\n  - type: expression\n    expr: 'mergeRequest.title =='\n",
+                        4,
+                        "rules[0].expr",
+                        "does not compile"),
+                Arguments.of(
+                        "CEL not boolean",
+                        "name: a\nrules:\n  - type: expression\n    expr: '1 + 1'\n",
+                        4,
+                        "rules[0].expr",
+                        "must be a boolean"),
+                Arguments.of(
+                        "when not boolean",
+                        "name: a\nappliesTo:\n  when: \"'x'\"\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        3,
+                        "appliesTo.when",
+                        "must be a boolean"),
+                Arguments.of(
+                        "bad project",
+                        "name: a\nappliesTo:\n  projects: [true]\nrules:\n  - type: expression\n    expr: 'true'\n",
+                        3,
+                        "appliesTo.projects[0]",
+                        "project id"),
+                Arguments.of(
+                        "bad rule mode",
+                        "name: a\nrules:\n  - type: draft\n    mode: observe\n",
+                        4,
+                        "rules[0].mode",
+                        "must be one of [enforce, audit]"),
+                Arguments.of(
+                        "bad onError",
+                        "name: a\nrules:\n  - type: draft\n    onError: ignore\n",
+                        4,
+                        "rules[0].onError",
+                        "must be one of [fail, skip]"),
+                Arguments.of(
+                        "http token from policy-gate's settings",
                         "name: a\nrules:\n  - type: http\n    url: https://x.example\n    tokenEnv: POLICY_GATE_GITLAB_TOKEN\n",
-                        5, "rules[0].tokenEnv", "'POLICY_GATE_GITLAB_TOKEN' is one of policy-gate's own settings"),
-                Arguments.of("Jira token from policy-gate's settings", "name: a\nrules:\n  - type: ticket\n    jira:\n"
-                        + "      url: https://jira.example\n      tokenEnv: quarkus_datasource_password\n", 6,
-                        "rules[0].jira.tokenEnv", "may not send policy-gate's secrets"),
+                        5,
+                        "rules[0].tokenEnv",
+                        "'POLICY_GATE_GITLAB_TOKEN' is one of policy-gate's own settings"),
+                Arguments.of(
+                        "Jira token from policy-gate's settings",
+                        "name: a\nrules:\n  - type: ticket\n    jira:\n"
+                                + "      url: https://jira.example\n      tokenEnv: quarkus_datasource_password\n",
+                        6,
+                        "rules[0].jira.tokenEnv",
+                        "may not send policy-gate's secrets"),
                 Arguments.of("document not a mapping", "- a\n- b\n", 1, null, "must be a mapping"));
     }
 
@@ -87,8 +156,8 @@ class PolicyLoaderTest {
 
     @Test
     void errorsInSeveralDocumentsAreAllReported() {
-        List<PolicyError> errors = errorsOf("name: a\nrules:\n  - type: nope\n---\nname: b\nrules:\n  - type: ticket\n"
-                + "    pattern: '('\n");
+        List<PolicyError> errors = errorsOf(
+                "name: a\nrules:\n  - type: nope\n---\nname: b\nrules:\n  - type: ticket\n" + "    pattern: '('\n");
         assertEquals(2, errors.size(), errors.toString());
         assertEquals(3, errors.get(0).line());
         assertEquals(8, errors.get(1).line());
@@ -96,17 +165,22 @@ class PolicyLoaderTest {
 
     @Test
     void validDirectoryLoadsEveryDocumentWithItsSource(@TempDir Path dir) throws IOException {
-        Files.writeString(dir.resolve("a.yaml"), "name: a\nrules:\n  - type: expression\n    expr: 'true'\n"
-                + "---\nname: b\nmode: audit\nappliesTo:\n  projects: [42, 'payments/*']\n  targetBranches: [main]\n"
-                + "rules:\n  - type: ticket\n    keys: [PAY]\n    message: Name a PAY ticket.\n");
-        Files.writeString(dir.resolve("b.yml"), "name: c\nrules:\n  - type: expression\n    expr: '!mergeRequest.draft'\n");
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                "name: a\nrules:\n  - type: expression\n    expr: 'true'\n"
+                        + "---\nname: b\nmode: audit\nappliesTo:\n  projects: [42, 'payments/*']\n  targetBranches: [main]\n"
+                        + "rules:\n  - type: ticket\n    keys: [PAY]\n    message: Name a PAY ticket.\n");
+        Files.writeString(
+                dir.resolve("b.yml"), "name: c\nrules:\n  - type: expression\n    expr: '!mergeRequest.draft'\n");
         Files.writeString(dir.resolve("a.test.yaml"), "not: a policy\n");
         Files.writeString(dir.resolve(".hidden.yaml"), "not: a policy\n");
         Files.writeString(dir.resolve("notes.txt"), "ignored\n");
 
         PolicySet set = loader.load(dir);
 
-        assertEquals(List.of("a", "b", "c"), set.policies().stream().map(Policy::name).toList());
+        assertEquals(
+                List.of("a", "b", "c"),
+                set.policies().stream().map(Policy::name).toList());
         assertEquals(2, set.files().size());
         Policy b = set.policies().get(1);
         assertEquals(PolicyMode.AUDIT, b.mode());
@@ -124,8 +198,11 @@ class PolicyLoaderTest {
         PolicyLoadException e = assertThrows(PolicyLoadException.class, () -> loader.load(dir));
 
         assertEquals(1, e.errors().size());
-        assertTrue(e.getMessage().contains(dir.resolve("b.yaml") + ":3: name: duplicate policy name 'same', first defined at "
-                + dir.resolve("a.yaml") + ":1"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains(dir.resolve("b.yaml") + ":3: name: duplicate policy name 'same', first defined at "
+                                + dir.resolve("a.yaml") + ":1"),
+                e.getMessage());
     }
 
     @Test
@@ -134,24 +211,37 @@ class PolicyLoaderTest {
                 + "      tokenEnv: JIRA_TOKEN\n";
         String http = "name: checks\nrules:\n  - type: http\n    url: https://checks.example.com/verdict\n";
         PolicySet inForce = loader.load(Map.of("live.yaml", (jira + "---\n" + http).getBytes(StandardCharsets.UTF_8)));
-        assertEquals(List.of("https://jira.example.com:443 with JIRA_TOKEN", "https://checks.example.com:443"),
+        assertEquals(
+                List.of("https://jira.example.com:443 with JIRA_TOKEN", "https://checks.example.com:443"),
                 inForce.outboundCalls().stream().map(Object::toString).toList());
         PolicyLoader candidates = loader.restrictedTo(inForce.outboundCalls());
 
         String sameCalls = jira.replace("jira.example.com", "JIRA.example.com:443/browse") + "---\n"
                 + http.replace("/verdict", "/other");
-        assertEquals(2, candidates.load(Map.of("c.yaml", sameCalls.getBytes(StandardCharsets.UTF_8))).policies().size());
+        assertEquals(
+                2,
+                candidates
+                        .load(Map.of("c.yaml", sameCalls.getBytes(StandardCharsets.UTF_8)))
+                        .policies()
+                        .size());
 
         String otherCalls = jira.replace("JIRA_TOKEN", "DEPLOY_KEY") + "---\n"
                 + http.replace("checks.example.com", "collector.example.net") + "    tokenEnv: JIRA_TOKEN\n";
-        PolicyLoadException e = assertThrows(PolicyLoadException.class,
+        PolicyLoadException e = assertThrows(
+                PolicyLoadException.class,
                 () -> candidates.load(Map.of("c.yaml", otherCalls.getBytes(StandardCharsets.UTF_8))));
         List<String> errors = e.errors().stream().map(PolicyError::toString).toList();
         assertEquals(2, errors.size(), errors.toString());
-        assertTrue(errors.get(0).startsWith("c.yaml:5: rules[0].jira.url: calls https://jira.example.com:443 with"
-                + " DEPLOY_KEY, which no policy in force calls with these variables"), errors.get(0));
-        assertTrue(errors.get(1).startsWith("c.yaml:11: rules[0].url: calls https://collector.example.net:443 with"
-                + " JIRA_TOKEN"), errors.get(1));
+        assertTrue(
+                errors.get(0)
+                        .startsWith("c.yaml:5: rules[0].jira.url: calls https://jira.example.com:443 with"
+                                + " DEPLOY_KEY, which no policy in force calls with these variables"),
+                errors.get(0));
+        assertTrue(
+                errors.get(1)
+                        .startsWith("c.yaml:11: rules[0].url: calls https://collector.example.net:443 with"
+                                + " JIRA_TOKEN"),
+                errors.get(1));
     }
 
     @Test
@@ -163,6 +253,8 @@ class PolicyLoaderTest {
     @Test
     void shippedExamplePoliciesLoad() {
         PolicySet set = loader.load(Path.of("policies"));
-        assertEquals(List.of("compliance-review", "jira-ticket", "protected-paths"), set.policies().stream().map(Policy::name).toList());
+        assertEquals(
+                List.of("compliance-review", "jira-ticket", "protected-paths"),
+                set.policies().stream().map(Policy::name).toList());
     }
 }

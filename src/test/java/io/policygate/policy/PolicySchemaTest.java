@@ -54,7 +54,8 @@ class PolicySchemaTest {
         List<Path> files = new ArrayList<>();
         for (String dir : List.of("policies", "docs/examples")) {
             try (Stream<Path> list = Files.list(Path.of(dir))) {
-                list.filter(p -> p.toString().endsWith(".yaml") && !p.toString().endsWith(".test.yaml")).sorted()
+                list.filter(p -> p.toString().endsWith(".yaml") && !p.toString().endsWith(".test.yaml"))
+                        .sorted()
                         .forEach(files::add);
             }
         }
@@ -64,7 +65,8 @@ class PolicySchemaTest {
     @ParameterizedTest
     @MethodSource("policyFiles")
     void shippedPoliciesAndExamplesValidateAndLoad(Path file) throws IOException {
-        List<JsonNode> documents = YAML.readValues(YAML.createParser(file.toFile()), JsonNode.class).readAll();
+        List<JsonNode> documents = YAML.readValues(YAML.createParser(file.toFile()), JsonNode.class)
+                .readAll();
         assertFalse(documents.isEmpty());
         for (JsonNode document : documents) {
             assertEquals(List.of(), validate(document), file.toString());
@@ -102,19 +104,21 @@ class PolicySchemaTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "name: a\nrules:\n  - type: tikcet\n",
-        "name: a\nrules:\n  - type: ticket\n    patern: X\n",
-        "rules:\n  - type: draft\n",
-        "name: a\nrules: []\n",
-        "name: a\nmode: strict\nrules:\n  - type: draft\n",
-        "name: a\nrules:\n  - type: ticket\n    in: title\n",
-        "name: a\nrules:\n  - type: labels\n",
-        "name: a\nrules:\n  - type: http\n    url: ftp://x\n",
-        "name: a\nowner: me\nrules:\n  - type: draft\n",
-        "name: a\nrules:\n  - type: size\n    maxFiles: 0\n",
-        "name: a\nrules:\n  - type: http\n    url: https://x\n    tokenEnv: POLICY_GATE_API_TOKEN\n",
-        "name: a\nrules:\n  - type: ticket\n    jira: {url: 'https://j', tokenEnv: T, userEnv: quarkus_x_y}\n"})
+    @ValueSource(
+            strings = {
+                "name: a\nrules:\n  - type: tikcet\n",
+                "name: a\nrules:\n  - type: ticket\n    patern: X\n",
+                "rules:\n  - type: draft\n",
+                "name: a\nrules: []\n",
+                "name: a\nmode: strict\nrules:\n  - type: draft\n",
+                "name: a\nrules:\n  - type: ticket\n    in: title\n",
+                "name: a\nrules:\n  - type: labels\n",
+                "name: a\nrules:\n  - type: http\n    url: ftp://x\n",
+                "name: a\nowner: me\nrules:\n  - type: draft\n",
+                "name: a\nrules:\n  - type: size\n    maxFiles: 0\n",
+                "name: a\nrules:\n  - type: http\n    url: https://x\n    tokenEnv: POLICY_GATE_API_TOKEN\n",
+                "name: a\nrules:\n  - type: ticket\n    jira: {url: 'https://j', tokenEnv: T, userEnv: quarkus_x_y}\n"
+            })
     void schemaRefusesWhatTheLoaderRefuses(String yaml) throws IOException {
         assertFalse(validate(YAML.readTree(yaml)).isEmpty(), "schema accepted:\n" + yaml);
         List<PolicyError> errors = new ArrayList<>();

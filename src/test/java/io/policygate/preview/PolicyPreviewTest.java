@@ -67,32 +67,45 @@ class PolicyPreviewTest extends ServiceTest {
      * missing label only, passes with compliance-review audited; D has no ticket (fails both); E lacks the
      * label and is WIP (fails both, for other rules).
      */
-    private static final Map<Long, String> PROJECTS = Map.of(101L, "AABCDACEABAD", 102L, "ACABADAACA", 103L, "BAACDAEA");
+    private static final Map<Long, String> PROJECTS =
+            Map.of(101L, "AABCDACEABAD", 102L, "ACABADAACA", 103L, "BAACDAEA");
     /** 104 and 105 are in no group: a project too large to preview, and one whose reads GitLab holds. */
-    private static final Map<Long, String> PATHS = Map.of(101L, "payments/api", 102L, "payments/web",
-            103L, "payments/ledger", 104L, "platform/monorepo", 105L, "platform/slow");
+    private static final Map<Long, String> PATHS = Map.of(
+            101L,
+            "payments/api",
+            102L,
+            "payments/web",
+            103L,
+            "payments/ledger",
+            104L,
+            "platform/monorepo",
+            105L,
+            "platform/slow");
     /** Fewer than GitLab's 100 to a page, so that every project of the group is listed over several pages. */
     private static final int SHORT_PAGE = 5;
-    private static final Set<String> TO_FAILED = Set.of("payments/api!3", "payments/api!10", "payments/web!4",
-            "payments/ledger!1");
-    private static final Set<String> TO_PASSED = Set.of("payments/api!4", "payments/api!7", "payments/web!2",
-            "payments/web!9", "payments/ledger!4");
+
+    private static final Set<String> TO_FAILED =
+            Set.of("payments/api!3", "payments/api!10", "payments/web!4", "payments/ledger!1");
+    private static final Set<String> TO_PASSED =
+            Set.of("payments/api!4", "payments/api!7", "payments/web!2", "payments/web!9", "payments/ledger!4");
 
     @TestHTTPResource("/")
     URL service;
 
     @BeforeEach
     void gitlabWithAGroupOfOpenMergeRequests() {
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments/projects")).withQueryParam("page", equalTo("1"))
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments/projects"))
+                .withQueryParam("page", equalTo("1"))
                 .willReturn(GitLabStubs.json(projects(101, 102)).withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments/projects")).withQueryParam("page", equalTo("2"))
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments/projects"))
+                .withQueryParam("page", equalTo("2"))
                 .willReturn(GitLabStubs.json(projects(103))));
         PROJECTS.forEach((id, kinds) -> {
             stubOpenMergeRequests(id, mergeRequests(id, kinds), SHORT_PAGE);
             stubProject(id);
         });
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/payments%2Fledger"))
-                .willReturn(GitLabStubs.json(project(103))));
+        gitlab.stubFor(
+                get(urlPathEqualTo("/api/v4/projects/payments%2Fledger")).willReturn(GitLabStubs.json(project(103))));
     }
 
     /** As GitLab lists them: {@code perPage} to a page, X-Next-Page on every page but the last. */
@@ -105,7 +118,8 @@ class PolicyPreviewTest extends ServiceTest {
             }
             var answer = GitLabStubs.json(items.toString());
             gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + project + "/merge_requests"))
-                    .withQueryParam("state", equalTo("opened")).withQueryParam("page", equalTo(String.valueOf(page)))
+                    .withQueryParam("state", equalTo("opened"))
+                    .withQueryParam("page", equalTo(String.valueOf(page)))
                     .willReturn(page < pages ? answer.withHeader("X-Next-Page", String.valueOf(page + 1)) : answer));
         }
     }
@@ -137,9 +151,15 @@ class PolicyPreviewTest extends ServiceTest {
             int iid = i + 1;
             String title = (kind == 'B' || kind == 'E' ? "WIP " : "") + (kind == 'D' ? "" : "PAY-" + iid + " ")
                     + "change " + iid;
-            ObjectNode mr = list.addObject().put("iid", iid).put("title", title).put("description", "")
-                    .put("source_branch", "feature-" + iid).put("target_branch", "main").put("draft", false)
-                    .put("state", "opened").put("sha", Payloads.sha((int) project * 100 + iid))
+            ObjectNode mr = list.addObject()
+                    .put("iid", iid)
+                    .put("title", title)
+                    .put("description", "")
+                    .put("source_branch", "feature-" + iid)
+                    .put("target_branch", "main")
+                    .put("draft", false)
+                    .put("state", "opened")
+                    .put("sha", Payloads.sha((int) project * 100 + iid))
                     .put("web_url", "https://gitlab.example.com/" + PATHS.get(project) + "/-/merge_requests/" + iid);
             mr.putObject("author").put("id", 7).put("username", "dev");
             mr.putObject("references").put("full", PATHS.get(project) + "!" + iid);
@@ -148,9 +168,21 @@ class PolicyPreviewTest extends ServiceTest {
                 labels.add("compliance-reviewed");
             }
             // GitLab holds it too, with a diff version (no changes) for its HEAD.
-            FakeGitLab.SHARED.put(new FakeGitLab.MergeRequest(project, PATHS.get(project), iid,
-                    mr.path("sha").asText(), "opened", title, "", "feature-" + iid, "main", false,
-                    kind != 'C' && kind != 'E' ? List.of("compliance-reviewed") : List.of(), 7, "dev", List.of()));
+            FakeGitLab.SHARED.put(new FakeGitLab.MergeRequest(
+                    project,
+                    PATHS.get(project),
+                    iid,
+                    mr.path("sha").asText(),
+                    "opened",
+                    title,
+                    "",
+                    "feature-" + iid,
+                    "main",
+                    false,
+                    kind != 'C' && kind != 'E' ? List.of("compliance-reviewed") : List.of(),
+                    7,
+                    "dev",
+                    List.of()));
         }
         return list;
     }
@@ -161,16 +193,23 @@ class PolicyPreviewTest extends ServiceTest {
         for (String name : List.of("jira-ticket.yaml", "protected-paths.yaml")) {
             files.put(name, Files.readString(Path.of("policies", name)));
         }
-        files.put("compliance-review.yaml", Files.readString(Path.of("policies", "compliance-review.yaml"))
-                .replace("name: compliance-review\n", "name: compliance-review\nmode: audit\n"));
-        files.put("no-wip.yaml", "name: no-wip\nrules:\n  - type: expression\n"
-                + "    expr: \"!mergeRequest.title.startsWith('WIP')\"\n    message: Finish the work first.\n");
+        files.put(
+                "compliance-review.yaml",
+                Files.readString(Path.of("policies", "compliance-review.yaml"))
+                        .replace("name: compliance-review\n", "name: compliance-review\nmode: audit\n"));
+        files.put(
+                "no-wip.yaml",
+                "name: no-wip\nrules:\n  - type: expression\n"
+                        + "    expr: \"!mergeRequest.title.startsWith('WIP')\"\n    message: Finish the work first.\n");
         return files;
     }
 
     private static ValidatableResponse preview(Object body) {
-        return given().header("Authorization", "Bearer test-api-token").contentType("application/json").body(body)
-                .post("/api/v1/policies/preview").then();
+        return given().header("Authorization", "Bearer test-api-token")
+                .contentType("application/json")
+                .body(body)
+                .post("/api/v1/policies/preview")
+                .then();
     }
 
     private static Set<String> flipped(JsonPath preview, String change) {
@@ -191,38 +230,71 @@ class PolicyPreviewTest extends ServiceTest {
 
     @Test
     void aGroupPreviewSaysExactlyWhichMergeRequestsFlipAndWhy() throws IOException {
-        JsonPath preview = preview(Map.of("files", candidate(), "group", "payments")).statusCode(200)
-                .header("Location", containsString("/preview/")).extract().jsonPath();
+        JsonPath preview = preview(Map.of("files", candidate(), "group", "payments"))
+                .statusCode(200)
+                .header("Location", containsString("/preview/"))
+                .extract()
+                .jsonPath();
 
         assertEquals(30, preview.getInt("counts.mergeRequests"));
         assertEquals(new TreeSet<>(TO_FAILED), flipped(preview, "to-failed"));
         assertEquals(new TreeSet<>(TO_PASSED), flipped(preview, "to-passed"));
         assertEquals(21, preview.getInt("counts.unchanged"));
         assertEquals("group payments (3 projects)", preview.getString("scope"));
-        assertEquals(List.of(Map.of("policy", "no-wip", "rule", 0, "type", "expression", "live", "not applied",
-                "candidate", "failed", "message", "Finish the work first.")),
+        assertEquals(
+                List.of(Map.of(
+                        "policy",
+                        "no-wip",
+                        "rule",
+                        0,
+                        "type",
+                        "expression",
+                        "live",
+                        "not applied",
+                        "candidate",
+                        "failed",
+                        "message",
+                        "Finish the work first.")),
                 preview.getList("mergeRequests.find { it.projectPath == 'payments/api' && it.iid == 3 }.rules"));
         assertEquals(List.of("compliance-review: failed -> failed (audit)"), ruleChanges(preview, "payments/web", 2));
-        assertEquals(List.of("compliance-review: failed -> failed (audit)", "no-wip: not applied -> failed"),
+        assertEquals(
+                List.of("compliance-review: failed -> failed (audit)", "no-wip: not applied -> failed"),
                 ruleChanges(preview, "payments/api", 8));
         assertNothingWasPosted();
 
         String id = preview.getString("id");
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/policies/preview/" + id).then()
-                .statusCode(200).body("counts.toFailed", org.hamcrest.Matchers.equalTo(4));
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/policies/preview").then()
-                .statusCode(200).body("id", hasItem(id));
-        given().auth().preemptive().basic("x", "test-api-token").get("/preview/" + id).then().statusCode(200)
-                .body(containsString("Would fail (4)")).body(containsString("Would pass (5)"))
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies/preview/" + id)
+                .then()
+                .statusCode(200)
+                .body("counts.toFailed", org.hamcrest.Matchers.equalTo(4));
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies/preview")
+                .then()
+                .statusCode(200)
+                .body("id", hasItem(id));
+        given().auth()
+                .preemptive()
+                .basic("x", "test-api-token")
+                .get("/preview/" + id)
+                .then()
+                .statusCode(200)
+                .body(containsString("Would fail (4)"))
+                .body(containsString("Would pass (5)"))
                 .body(containsString("payments/api !3"));
-        given().auth().preemptive().basic("x", "test-api-token").get("/preview").then().statusCode(200)
+        given().auth()
+                .preemptive()
+                .basic("x", "test-api-token")
+                .get("/preview")
+                .then()
+                .statusCode(200)
                 .body(containsString("30 open merge requests: 4 would fail, 5 would pass, 21 unchanged"));
     }
 
     private static List<String> ruleChanges(JsonPath preview, String project, int iid) {
         List<String> changes = new ArrayList<>();
-        List<Map<String, Object>> rules = preview.getList("mergeRequests.find { it.projectPath == '" + project
-                + "' && it.iid == " + iid + " }.rules");
+        List<Map<String, Object>> rules = preview.getList(
+                "mergeRequests.find { it.projectPath == '" + project + "' && it.iid == " + iid + " }.rules");
         rules.forEach(r -> changes.add(r.get("policy") + ": " + r.get("live") + " -> " + r.get("candidate")));
         return changes;
     }
@@ -230,7 +302,9 @@ class PolicyPreviewTest extends ServiceTest {
     @Test
     void projectsAreGivenByIdOrPath() throws IOException {
         JsonPath preview = preview(Map.of("files", candidate(), "projects", List.of(102, "payments/ledger")))
-                .statusCode(200).extract().jsonPath();
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertEquals(18, preview.getInt("counts.mergeRequests"));
         assertEquals(Set.of("payments/web!4", "payments/ledger!1"), flipped(preview, "to-failed"));
@@ -248,21 +322,32 @@ class PolicyPreviewTest extends ServiceTest {
             Files.writeString(Path.of(file.getKey()), file.getValue());
         }
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        assertEquals(1, PolicyGateMain.run(new String[] {"validate", dir.toString()},
-                new PrintStream(printed, true, StandardCharsets.UTF_8)));
-        List<String> validate = printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(dir.toString()))
+        assertEquals(
+                1,
+                PolicyGateMain.run(
+                        new String[] {"validate", dir.toString()},
+                        new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        List<String> validate = printed.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.startsWith(dir.toString()))
                 .toList();
 
-        JsonPath problem = preview(Map.of("files", files, "group", "payments")).statusCode(422)
-                .contentType(containsString("application/problem+json")).extract().jsonPath();
+        JsonPath problem = preview(Map.of("files", files, "group", "payments"))
+                .statusCode(422)
+                .contentType(containsString("application/problem+json"))
+                .extract()
+                .jsonPath();
 
         List<String> errors = new ArrayList<>();
         List<Map<String, Object>> found = problem.getList("errors");
-        found.forEach(e -> errors.add(new io.policygate.policy.PolicyError((String) e.get("file"), (Integer) e.get("line"),
-                (String) e.get("field"), (String) e.get("message")).toString()));
+        found.forEach(e -> errors.add(new io.policygate.policy.PolicyError(
+                        (String) e.get("file"), (Integer) e.get("line"), (String) e.get("field"), (String)
+                                e.get("message"))
+                .toString()));
         assertEquals(2, errors.size(), errors.toString());
         assertEquals(validate, errors);
-        assertTrue(errors.get(0).startsWith(broken + ":4: rules[0].pattern: invalid regular expression"), errors.get(0));
+        assertTrue(
+                errors.get(0).startsWith(broken + ":4: rules[0].pattern: invalid regular expression"), errors.get(0));
         gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
 
@@ -271,33 +356,50 @@ class PolicyPreviewTest extends ServiceTest {
         String collector = "http://localhost:" + gitlab.port() + "/collect";
         Map<String, String> files = new LinkedHashMap<>();
         files.put("collect.yaml", "name: collect\nrules:\n  - type: http\n    url: " + collector + "\n");
-        files.put("token.yaml", "name: token\nrules:\n  - type: ticket\n    jira:\n      url: " + collector + "\n"
-                + "      tokenEnv: POLICY_GATE_GITLAB_TOKEN\n");
+        files.put(
+                "token.yaml",
+                "name: token\nrules:\n  - type: ticket\n    jira:\n      url: " + collector + "\n"
+                        + "      tokenEnv: POLICY_GATE_GITLAB_TOKEN\n");
 
-        List<Map<String, Object>> errors = preview(Map.of("files", files, "group", "payments")).statusCode(422)
-                .extract().jsonPath().getList("errors");
+        List<Map<String, Object>> errors = preview(Map.of("files", files, "group", "payments"))
+                .statusCode(422)
+                .extract()
+                .jsonPath()
+                .getList("errors");
 
         assertEquals(2, errors.size(), errors.toString());
-        assertEquals(List.of("collect.yaml:4: rules[0].url", "token.yaml:6: rules[0].jira.tokenEnv"), errors.stream()
-                .map(e -> e.get("file") + ":" + e.get("line") + ": " + e.get("field")).toList());
-        assertTrue(((String) errors.get(0).get("message")).startsWith("calls http://localhost:" + gitlab.port()
-                + ", which no policy in force calls"), errors.toString());
-        assertTrue(((String) errors.get(1).get("message")).startsWith("'POLICY_GATE_GITLAB_TOKEN' is one of"
-                + " policy-gate's own settings"), errors.toString());
+        assertEquals(
+                List.of("collect.yaml:4: rules[0].url", "token.yaml:6: rules[0].jira.tokenEnv"),
+                errors.stream()
+                        .map(e -> e.get("file") + ":" + e.get("line") + ": " + e.get("field"))
+                        .toList());
+        assertTrue(
+                ((String) errors.get(0).get("message"))
+                        .startsWith("calls http://localhost:" + gitlab.port() + ", which no policy in force calls"),
+                errors.toString());
+        assertTrue(
+                ((String) errors.get(1).get("message"))
+                        .startsWith("'POLICY_GATE_GITLAB_TOKEN' is one of" + " policy-gate's own settings"),
+                errors.toString());
         gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
     void aScopeGitLabRefusesGetsA403SayingWhatToCheck() throws IOException {
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/secret/projects")).willReturn(aResponse().withStatus(404)
-                .withBody("{\"message\":\"404 Group Not Found\"}")));
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/999")).willReturn(aResponse().withStatus(403)));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/secret/projects"))
+                .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"404 Group Not Found\"}")));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/999"))
+                .willReturn(aResponse().withStatus(403)));
 
-        preview(Map.of("files", candidate(), "group", "secret")).statusCode(403)
+        preview(Map.of("files", candidate(), "group", "secret"))
+                .statusCode(403)
                 .body("field", org.hamcrest.Matchers.equalTo("group"))
-                .body("detail", containsString("GitLab does not show group 'secret' to policy-gate (GitLab answered 404"))
+                .body(
+                        "detail",
+                        containsString("GitLab does not show group 'secret' to policy-gate (GitLab answered 404"))
                 .body("detail", containsString("member with at least the Reporter role"));
-        preview(Map.of("files", candidate(), "projects", List.of(999))).statusCode(403)
+        preview(Map.of("files", candidate(), "projects", List.of(999)))
+                .statusCode(403)
                 .body("field", org.hamcrest.Matchers.equalTo("projects"))
                 .body("detail", containsString("project '999'"));
         assertNothingWasPosted();
@@ -308,33 +410,43 @@ class PolicyPreviewTest extends ServiceTest {
         stubProject(104);
         stubOpenMergeRequests(104, mergeRequests(104, "A".repeat(501)), 100);
 
-        preview(Map.of("files", candidate(), "projects", List.of(104))).statusCode(422)
+        preview(Map.of("files", candidate(), "projects", List.of(104)))
+                .statusCode(422)
                 .contentType(containsString("application/problem+json"))
                 .body("field", org.hamcrest.Matchers.equalTo("projects"))
                 .body("detail", containsString("more than 500 open merge requests"))
                 .body("detail", containsString("policy-gate.preview.max-merge-requests"));
         gitlab.verify(0, anyRequestedFor(urlPathMatching("/api/v4/projects/104/merge_requests/.+")));
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/policies/preview").then()
-                .statusCode(200).body("scope", not(hasItem(containsString("104"))));
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies/preview")
+                .then()
+                .statusCode(200)
+                .body("scope", not(hasItem(containsString("104"))));
     }
 
     @Test
     void aSecondPreviewWhileOneRunsIsTooManyRequestsAndTheFirstFinishes() throws Exception {
         // GitLab answers each read of project 105 after a second (inside the client's 2 s): the first preview
         // holds the replica's one preview slot for about five seconds (project, list, three merge requests' versions).
-        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105")).willReturn(GitLabStubs.json(project(105))
-                .withFixedDelay(1000)));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105"))
+                .willReturn(GitLabStubs.json(project(105)).withFixedDelay(1000)));
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/105/merge_requests"))
-                .willReturn(GitLabStubs.json(mergeRequests(105, "AAA").toString()).withFixedDelay(1000)));
-        gitlab.stubFor(get(urlPathMatching("/api/v4/projects/105/merge_requests/\\d+/versions")).atPriority(1)
+                .willReturn(
+                        GitLabStubs.json(mergeRequests(105, "AAA").toString()).withFixedDelay(1000)));
+        gitlab.stubFor(get(urlPathMatching("/api/v4/projects/105/merge_requests/\\d+/versions"))
+                .atPriority(1)
                 .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS).withFixedDelay(1000)));
         Map<String, Object> request = Map.of("files", candidate(), "projects", List.of(105));
         CompletableFuture<JsonPath> first = CompletableFuture.supplyAsync(
                 () -> preview(request).statusCode(200).extract().jsonPath());
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
-                .until(() -> !gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/105"))).isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> !gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/105")))
+                        .isEmpty());
 
-        preview(request).statusCode(429).contentType(containsString("application/problem+json"))
+        preview(request)
+                .statusCode(429)
+                .contentType(containsString("application/problem+json"))
                 .body("detail", containsString("another preview is running on this replica"));
 
         assertEquals(3, first.get(60, TimeUnit.SECONDS).getInt("counts.mergeRequests"));
@@ -345,12 +457,18 @@ class PolicyPreviewTest extends ServiceTest {
     void badRequestsNameWhatIsWrong() throws IOException {
         preview(Map.of("group", "payments")).statusCode(400).body("field", org.hamcrest.Matchers.equalTo("files"));
         preview(Map.of("files", candidate())).statusCode(400).body("field", org.hamcrest.Matchers.equalTo("projects"));
-        preview(Map.of("files", candidate(), "projects", List.of(true))).statusCode(400)
+        preview(Map.of("files", candidate(), "projects", List.of(true)))
+                .statusCode(400)
                 .body("detail", containsString("project ids or full paths"));
         preview("{not json").statusCode(400).body("detail", containsString("the body must be JSON"));
-        given().contentType("application/json").body(Map.of("files", candidate(), "group", "payments"))
-                .post("/api/v1/policies/preview").then().statusCode(401);
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/policies/preview/nope").then()
+        given().contentType("application/json")
+                .body(Map.of("files", candidate(), "group", "payments"))
+                .post("/api/v1/policies/preview")
+                .then()
+                .statusCode(401);
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies/preview/nope")
+                .then()
                 .statusCode(404);
         gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
@@ -361,15 +479,27 @@ class PolicyPreviewTest extends ServiceTest {
             Files.writeString(dir.resolve(file.getKey()), file.getValue());
         }
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        int exit = PolicyGateMain.run(new String[] {"preview", "--policies", dir.toString(), "--group", "payments",
-                "--url", service.toString(), "--token-env", "POLICY_GATE_TEST_API_TOKEN"},
+        int exit = PolicyGateMain.run(
+                new String[] {
+                    "preview",
+                    "--policies",
+                    dir.toString(),
+                    "--group",
+                    "payments",
+                    "--url",
+                    service.toString(),
+                    "--token-env",
+                    "POLICY_GATE_TEST_API_TOKEN"
+                },
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         String out = printed.toString(StandardCharsets.UTF_8);
 
         assertEquals(0, exit, out);
         assertTrue(out.startsWith("Impact on 30 open merge requests of group payments (3 projects)\n"), out);
-        assertTrue(out.contains("Would flip to failed: 4\n  payments/api!3  WIP PAY-3 change 3\n"
-                + "    no-wip (expression): not applied -> failed: Finish the work first.\n"), out);
+        assertTrue(
+                out.contains("Would flip to failed: 4\n  payments/api!3  WIP PAY-3 change 3\n"
+                        + "    no-wip (expression): not applied -> failed: Finish the work first.\n"),
+                out);
         assertTrue(out.contains("Would flip to passed: 5\n"), out);
         assertTrue(out.contains("Unchanged: 21\n"), out);
         assertTrue(out.contains("Details: " + service.toString().replaceAll("/$", "") + "/preview/"), out);
@@ -382,12 +512,29 @@ class PolicyPreviewTest extends ServiceTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
-        assertEquals(1, PolicyGateMain.run(new String[] {"preview", "--policies", dir.toString(), "--group", "payments",
-                "--url", service.toString(), "--token-env", "POLICY_GATE_TEST_API_TOKEN"}, out));
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains(dir.resolve("broken.yaml")
-                + ":3: rules[0].type: unknown rule type 'nope'"), printed.toString(StandardCharsets.UTF_8));
-        assertEquals(2, PolicyGateMain.run(new String[] {"preview", "--policies", dir.toString(), "--url",
-                service.toString()}, out));
+        assertEquals(
+                1,
+                PolicyGateMain.run(
+                        new String[] {
+                            "preview",
+                            "--policies",
+                            dir.toString(),
+                            "--group",
+                            "payments",
+                            "--url",
+                            service.toString(),
+                            "--token-env",
+                            "POLICY_GATE_TEST_API_TOKEN"
+                        },
+                        out));
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8)
+                        .contains(dir.resolve("broken.yaml") + ":3: rules[0].type: unknown rule type 'nope'"),
+                printed.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                2,
+                PolicyGateMain.run(
+                        new String[] {"preview", "--policies", dir.toString(), "--url", service.toString()}, out));
         gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
 }

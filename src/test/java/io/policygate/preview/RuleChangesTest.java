@@ -18,8 +18,11 @@ class RuleChangesTest {
     private static final RuleResult DRAFT = RuleResult.failed("draft", "Still a draft", null);
 
     private static Verdict release(RuleResult... rules) {
-        return new Verdict(VerdictStatus.FAILED, VerdictStatus.FAILED, "", List.of(new PolicyResult("release",
-                "release.yaml", PolicyMode.ENFORCE, true, true, List.of(rules))));
+        return new Verdict(
+                VerdictStatus.FAILED,
+                VerdictStatus.FAILED,
+                "",
+                List.of(new PolicyResult("release", "release.yaml", PolicyMode.ENFORCE, true, true, List.of(rules))));
     }
 
     private static List<String> changes(Verdict live, Verdict candidate) {
@@ -30,13 +33,15 @@ class RuleChangesTest {
 
     @Test
     void aRuleAddedBeforeOthersIsTheOnlyChange() {
-        assertEquals(List.of("release[0] draft: not applied -> failed"),
+        assertEquals(
+                List.of("release[0] draft: not applied -> failed"),
                 changes(release(NO_TICKET, LABELLED), release(DRAFT, NO_TICKET, LABELLED)));
     }
 
     @Test
     void aRemovedRuleIsShownAtItsPlaceInForce() {
-        assertEquals(List.of("release[0] ticket: failed -> not applied"),
+        assertEquals(
+                List.of("release[0] ticket: failed -> not applied"),
                 changes(release(NO_TICKET, LABELLED), release(LABELLED)));
     }
 
@@ -44,7 +49,8 @@ class RuleChangesTest {
     void rulesMovedWithinAPolicyAreUnchangedAndRulesOfOneTypeAreTakenInOrder() {
         RuleResult secondLabels = RuleResult.failed("labels", "needs security-reviewed", null);
         assertEquals(List.of(), changes(release(NO_TICKET, LABELLED), release(LABELLED, NO_TICKET)));
-        assertEquals(List.of("release[2] labels: not applied -> failed"),
+        assertEquals(
+                List.of("release[2] labels: not applied -> failed"),
                 changes(release(NO_TICKET, LABELLED), release(NO_TICKET, LABELLED, secondLabels)));
     }
 }

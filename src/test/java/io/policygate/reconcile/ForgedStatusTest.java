@@ -58,12 +58,10 @@ class ForgedStatusTest extends ServiceTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     @BeforeEach
@@ -77,9 +75,12 @@ class ForgedStatusTest extends ServiceTest {
     }
 
     private static double tamperedTotal() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("policy_gate_tampered_total ")).mapToDouble(
-                l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("policy_gate_tampered_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -98,27 +99,43 @@ class ForgedStatusTest extends ServiceTest {
         assertEquals("failed", job.verdict());
         assertEquals("failed", FakeGitLab.SHARED.status(6, 4, 1, Payloads.SAMPLE_SHA), "policy-gate's verdict is back");
         assertNotNull(job.tampered());
-        assertTrue(job.tampered().contains("GitLab showed passed for status check 1 at " + Payloads.SAMPLE_SHA
-                + ", which policy-gate had not given (the last verdict it posted for this commit: failed)"),
+        assertTrue(
+                job.tampered()
+                        .contains(
+                                "GitLab showed passed for status check 1 at " + Payloads.SAMPLE_SHA
+                                        + ", which policy-gate had not given (the last verdict it posted for this commit: failed)"),
                 job.tampered());
         assertEquals(before + 1, tamperedTotal());
-        assertTrue(warnings.stream().anyMatch(w -> w.getMessage().contains("Tampered status on project 6 merge"
-                + " request !4")), "a WARN line names project and merge request");
+        assertTrue(
+                warnings.stream()
+                        .anyMatch(w -> w.getMessage().contains("Tampered status on project 6 merge" + " request !4")),
+                "a WARN line names project and merge request");
 
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations?tampered=true").then()
-                .statusCode(200).body("evaluations.id", hasItem(job.id()))
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations?tampered=true")
+                .then()
+                .statusCode(200)
+                .body("evaluations.id", hasItem(job.id()))
                 .body("evaluations.id", not(hasItem(first)))
                 .body("evaluations.find { it.id == '" + job.id() + "' }.tampered", containsString("had not given"));
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations/" + job.id()).then()
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations/" + job.id())
+                .then()
                 .body("evaluation.tampered", containsString("replaces it"));
-        given().auth().preemptive().basic("alice", "test-api-token").get("/evaluations/" + job.id()).then()
-                .statusCode(200).body(containsString("GitLab showed a status policy-gate had not given"));
+        given().auth()
+                .preemptive()
+                .basic("alice", "test-api-token")
+                .get("/evaluations/" + job.id())
+                .then()
+                .statusCode(200)
+                .body(containsString("GitLab showed a status policy-gate had not given"));
 
         journal.awaitNoteResult(job.id());
-        List<LoggedRequest> notes = new ArrayList<>(gitlab.findAll(putRequestedFor(
-                urlPathMatching(GitLabStubs.NOTES_PATH + "/\\d+"))));
+        List<LoggedRequest> notes =
+                new ArrayList<>(gitlab.findAll(putRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH + "/\\d+"))));
         notes.addAll(gitlab.findAll(postRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH))));
-        assertTrue(notes.stream().anyMatch(n -> n.getBodyAsString().contains("GitLab showed this check as **passed**")),
+        assertTrue(
+                notes.stream().anyMatch(n -> n.getBodyAsString().contains("GitLab showed this check as **passed**")),
                 "the merge request note says so");
     }
 
@@ -147,13 +164,19 @@ class ForgedStatusTest extends ServiceTest {
         assertEquals(0, sweep.sweep().queued(), "GitLab shows what policy-gate posted");
         String again = Webhooks.accept(body);
         assertNull(journal.awaitState(again, JobState.REPORTED).tampered());
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations?tampered=true").then()
-                .body("evaluations.id", not(hasItem(id))).body("evaluations.id", not(hasItem(again)));
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations?tampered=true")
+                .then()
+                .body("evaluations.id", not(hasItem(id)))
+                .body("evaluations.id", not(hasItem(again)));
     }
 
     @Test
     void theHistoryRefusesATamperedFilterThatIsNotTrueOrFalse() {
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations?tampered=maybe").then()
-                .statusCode(400).body("field", equalTo("tampered"));
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations?tampered=maybe")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("tampered"));
     }
 }

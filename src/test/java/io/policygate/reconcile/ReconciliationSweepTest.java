@@ -42,22 +42,37 @@ class ReconciliationSweepTest extends ServiceTest {
 
     @Inject
     ReconciliationSweep sweep;
+
     @Inject
     JournalStore store;
 
     /** Merge request {@code iid} of project 6 in GitLab, at {@code sha}, with the QA check policy-gate answers. */
     private static FakeGitLab.MergeRequest mr(int iid, String sha, String title, String... labels) {
-        return new FakeGitLab.MergeRequest(6, "flightjs/Flight", iid, sha, "opened", title, "", "feature/x", "main",
-                false, List.of(labels), 3, "ada", List.of(new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL)));
+        return new FakeGitLab.MergeRequest(
+                6,
+                "flightjs/Flight",
+                iid,
+                sha,
+                "opened",
+                title,
+                "",
+                "feature/x",
+                "main",
+                false,
+                List.of(labels),
+                3,
+                "ada",
+                List.of(new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL)));
     }
 
     @Test
     void queuesEveryCheckWhoseStatusIsNotPolicyGatesVerdict() {
         // Project 6 and check 1 are known from a delivered webhook for MR 4 at the sample SHA.
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.COMPLIANT)), JobState.REPORTED);
-        FakeGitLab.SHARED.put(mr(21, LOST, "PAY-21 lost webhook", "compliance-reviewed").withChecks(
-                new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL),
-                new FakeGitLab.Check(9, "other", "https://other.example.com/hook")));
+        FakeGitLab.SHARED.put(mr(21, LOST, "PAY-21 lost webhook", "compliance-reviewed")
+                .withChecks(
+                        new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL),
+                        new FakeGitLab.Check(9, "other", "https://other.example.com/hook")));
         FakeGitLab.SHARED.put(mr(22, TIMED_OUT, "no ticket"));
         FakeGitLab.SHARED.postStatus(6, 22, 1, TIMED_OUT, "failed");
         FakeGitLab.SHARED.put(mr(23, PASSED_ELSEWHERE, "PAY-23 done", "compliance-reviewed"));
@@ -65,12 +80,15 @@ class ReconciliationSweepTest extends ServiceTest {
         FakeGitLab.SHARED.put(mr(24, FORGED, "no ticket, no review"));
         FakeGitLab.SHARED.postStatus(6, 24, 1, FORGED, "passed");
         // The open merge requests come on two pages: every page is read.
-        gitlab.stubFor(get(urlPathEqualTo(MRS)).withQueryParam("state", equalTo("opened"))
-                .withQueryParam("page", equalTo("1")).willReturn(GitLabStubs.json("[" + open(4) + "," + open(21)
-                        + "," + open(22) + "]").withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(MRS)).withQueryParam("state", equalTo("opened"))
-                .withQueryParam("page", equalTo("2")).willReturn(GitLabStubs.json("[" + open(23) + "," + open(24)
-                        + "]")));
+        gitlab.stubFor(get(urlPathEqualTo(MRS))
+                .withQueryParam("state", equalTo("opened"))
+                .withQueryParam("page", equalTo("1"))
+                .willReturn(GitLabStubs.json("[" + open(4) + "," + open(21) + "," + open(22) + "]")
+                        .withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo(MRS))
+                .withQueryParam("state", equalTo("opened"))
+                .withQueryParam("page", equalTo("2"))
+                .willReturn(GitLabStubs.json("[" + open(23) + "," + open(24) + "]")));
         gitlab.resetRequests();
 
         ReconciliationSweep.Result result = sweep.sweep();
@@ -79,18 +97,32 @@ class ReconciliationSweepTest extends ServiceTest {
         assertEquals(new ReconciliationSweep.Result(1, 5, 4), result);
         await().atMost(Duration.ofSeconds(20)).until(() -> journal.unfinishedCount() == 0);
         gitlab.verify(0, postRequestedFor(urlPathEqualTo(MRS + "/4/status_check_responses")));
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/21/status_check_responses")).withRequestBody(equalToJson(
-                "{\"sha\":\"" + LOST + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
-        gitlab.verify(0, postRequestedFor(urlPathEqualTo(MRS + "/21/status_check_responses"))
-                .withRequestBody(containing("\"external_status_check_id\":9")));
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/22/status_check_responses")).withRequestBody(equalToJson(
-                "{\"sha\":\"" + TIMED_OUT + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(MRS + "/21/status_check_responses"))
+                        .withRequestBody(equalToJson(
+                                "{\"sha\":\"" + LOST + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
+        gitlab.verify(
+                0,
+                postRequestedFor(urlPathEqualTo(MRS + "/21/status_check_responses"))
+                        .withRequestBody(containing("\"external_status_check_id\":9")));
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(MRS + "/22/status_check_responses"))
+                        .withRequestBody(equalToJson("{\"sha\":\"" + TIMED_OUT
+                                + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
         // A pass policy-gate has no record of: its own evaluation agrees, so it is only confirmed...
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/23/status_check_responses")).withRequestBody(equalToJson(
-                "{\"sha\":\"" + PASSED_ELSEWHERE + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(MRS + "/23/status_check_responses"))
+                        .withRequestBody(equalToJson("{\"sha\":\"" + PASSED_ELSEWHERE
+                                + "\",\"external_status_check_id\":1,\"status\":\"passed\"}")));
         // ...or replaced by its failure.
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(MRS + "/24/status_check_responses")).withRequestBody(equalToJson(
-                "{\"sha\":\"" + FORGED + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(MRS + "/24/status_check_responses"))
+                        .withRequestBody(equalToJson(
+                                "{\"sha\":\"" + FORGED + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
         assertEquals("failed", FakeGitLab.SHARED.status(6, 24, 1, FORGED));
 
         assertEquals(0, sweep.sweep().queued(), "a second sweep finds GitLab showing policy-gate's verdicts");
@@ -99,8 +131,9 @@ class ReconciliationSweepTest extends ServiceTest {
     /** GitLab's list entry of a merge request the fake holds. */
     private String open(int iid) {
         FakeGitLab.MergeRequest mr = FakeGitLab.SHARED.mergeRequest(6, iid);
-        return "{\"iid\":" + iid + ",\"sha\":\"" + mr.sha() + "\",\"title\":\"" + mr.title() + "\",\"state\":\"opened\","
-                + "\"target_branch\":\"" + mr.targetBranch() + "\",\"references\":{\"full\":\"flightjs/Flight!" + iid + "\"}}";
+        return "{\"iid\":" + iid + ",\"sha\":\"" + mr.sha() + "\",\"title\":\"" + mr.title()
+                + "\",\"state\":\"opened\"," + "\"target_branch\":\"" + mr.targetBranch()
+                + "\",\"references\":{\"full\":\"flightjs/Flight!" + iid + "\"}}";
     }
 
     @Test
@@ -108,7 +141,8 @@ class ReconciliationSweepTest extends ServiceTest {
         assertTrue(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
         assertFalse(store.acquireNamedLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
         assertTrue(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMillis(1)), "the holder renews");
-        await().pollDelay(Duration.ofMillis(20)).atMost(Duration.ofSeconds(2))
+        await().pollDelay(Duration.ofMillis(20))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> store.acquireNamedLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
         assertFalse(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
     }

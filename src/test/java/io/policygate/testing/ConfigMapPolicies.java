@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,7 +50,8 @@ public class ConfigMapPolicies implements QuarkusTestResourceLifecycleManager {
             Path next = dir.resolve("..data_tmp");
             Files.deleteIfExists(next);
             Files.createSymbolicLink(next, version.getFileName());
-            Files.move(next, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    next, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             for (String name : files.keySet()) {
                 Path visible = dir.resolve(name);
                 if (!Files.isSymbolicLink(visible)) {
@@ -65,10 +66,19 @@ public class ConfigMapPolicies implements QuarkusTestResourceLifecycleManager {
     /** Publishes a valid set and waits until the service has it in force (its files' hashes in /api/v1/policies). */
     public void publishAndAwait(Map<String, String> files) {
         publish(files);
-        List<String> expected = files.values().stream().map(ConfigMapPolicies::sha256).sorted().toList();
-        await().atMost(Duration.ofSeconds(10)).until(() -> given().header("Authorization", "Bearer test-api-token")
-                .get("/api/v1/policies").then().extract().<List<String>>path("files.sha256").stream().sorted().toList()
-                .equals(expected));
+        List<String> expected =
+                files.values().stream().map(ConfigMapPolicies::sha256).sorted().toList();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> given()
+                        .header("Authorization", "Bearer test-api-token")
+                        .get("/api/v1/policies")
+                        .then()
+                        .extract()
+                        .<List<String>>path("files.sha256")
+                        .stream()
+                        .sorted()
+                        .toList()
+                        .equals(expected));
     }
 
     /** The shipped policy files of {@code policies/}, by file name. */
@@ -86,8 +96,8 @@ public class ConfigMapPolicies implements QuarkusTestResourceLifecycleManager {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -95,8 +105,8 @@ public class ConfigMapPolicies implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void inject(TestInjector injector) {
-        injector.injectIntoFields(this,
-                new TestInjector.AnnotatedAndMatchesType(InjectPolicyDir.class, ConfigMapPolicies.class));
+        injector.injectIntoFields(
+                this, new TestInjector.AnnotatedAndMatchesType(InjectPolicyDir.class, ConfigMapPolicies.class));
     }
 
     @Override

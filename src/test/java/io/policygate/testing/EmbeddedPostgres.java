@@ -21,7 +21,8 @@ public class EmbeddedPostgres implements QuarkusTestResourceLifecycleManager {
     public static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startServer() {
         try {
             return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                    .setPGStartupWait(Duration.ofMinutes(1)).start();
+                    .setPGStartupWait(Duration.ofMinutes(1))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }

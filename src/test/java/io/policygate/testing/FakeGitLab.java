@@ -53,43 +53,118 @@ public final class FakeGitLab {
     private static final Pattern RESPONSES = Pattern.compile(MERGE_REQUEST.pattern() + "/status_check_responses");
 
     /** A status check that applies to a merge request. */
-    public record Check(long id, String name, String externalUrl) {
-    }
+    public record Check(long id, String name, String externalUrl) {}
 
     /** One merge request as GitLab holds it. {@code sha} is its HEAD. */
-    public record MergeRequest(long projectId, String projectPath, long iid, String sha, String state, String title,
-            String description, String sourceBranch, String targetBranch, boolean draft, List<String> labels,
-            long authorId, String authorUsername, List<Check> checks) {
+    public record MergeRequest(
+            long projectId,
+            String projectPath,
+            long iid,
+            String sha,
+            String state,
+            String title,
+            String description,
+            String sourceBranch,
+            String targetBranch,
+            boolean draft,
+            List<String> labels,
+            long authorId,
+            String authorUsername,
+            List<Check> checks) {
 
         public MergeRequest withLabels(String... labels) {
-            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
-                    targetBranch, draft, List.of(labels), authorId, authorUsername, checks);
+            return new MergeRequest(
+                    projectId,
+                    projectPath,
+                    iid,
+                    sha,
+                    state,
+                    title,
+                    description,
+                    sourceBranch,
+                    targetBranch,
+                    draft,
+                    List.of(labels),
+                    authorId,
+                    authorUsername,
+                    checks);
         }
 
         public MergeRequest withTitle(String title) {
-            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
-                    targetBranch, draft, labels, authorId, authorUsername, checks);
+            return new MergeRequest(
+                    projectId,
+                    projectPath,
+                    iid,
+                    sha,
+                    state,
+                    title,
+                    description,
+                    sourceBranch,
+                    targetBranch,
+                    draft,
+                    labels,
+                    authorId,
+                    authorUsername,
+                    checks);
         }
 
         public MergeRequest withHead(String sha) {
-            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
-                    targetBranch, draft, labels, authorId, authorUsername, checks);
+            return new MergeRequest(
+                    projectId,
+                    projectPath,
+                    iid,
+                    sha,
+                    state,
+                    title,
+                    description,
+                    sourceBranch,
+                    targetBranch,
+                    draft,
+                    labels,
+                    authorId,
+                    authorUsername,
+                    checks);
         }
 
         public MergeRequest withState(String state) {
-            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
-                    targetBranch, draft, labels, authorId, authorUsername, checks);
+            return new MergeRequest(
+                    projectId,
+                    projectPath,
+                    iid,
+                    sha,
+                    state,
+                    title,
+                    description,
+                    sourceBranch,
+                    targetBranch,
+                    draft,
+                    labels,
+                    authorId,
+                    authorUsername,
+                    checks);
         }
 
         public MergeRequest withChecks(Check... checks) {
-            return new MergeRequest(projectId, projectPath, iid, sha, state, title, description, sourceBranch,
-                    targetBranch, draft, labels, authorId, authorUsername, List.of(checks));
+            return new MergeRequest(
+                    projectId,
+                    projectPath,
+                    iid,
+                    sha,
+                    state,
+                    title,
+                    description,
+                    sourceBranch,
+                    targetBranch,
+                    draft,
+                    labels,
+                    authorId,
+                    authorUsername,
+                    List.of(checks));
         }
     }
 
     /** One diff version: what GitLab computed for one HEAD. */
-    private record Version(long id, String sha, List<JsonNode> diffs, List<JsonNode> commits) {
-    }
+    private record Version(long id, String sha, List<JsonNode> diffs, List<JsonNode> commits) {}
 
     private final Map<String, MergeRequest> mergeRequests = new ConcurrentHashMap<>();
     private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
@@ -145,9 +220,11 @@ public final class FakeGitLab {
             return;
         }
         JsonNode attributes = root == null ? null : root.get("object_attributes");
-        if (attributes == null || !"merge_request".equals(root.path("object_kind").asText())
+        if (attributes == null
+                || !"merge_request".equals(root.path("object_kind").asText())
                 || !root.path("project").path("id").canConvertToLong()
-                || !attributes.path("last_commit").path("id").isTextual() || !attributes.path("iid").isIntegralNumber()) {
+                || !attributes.path("last_commit").path("id").isTextual()
+                || !attributes.path("iid").isIntegralNumber()) {
             return;
         }
         long projectId = root.path("project").path("id").asLong();
@@ -156,22 +233,35 @@ public final class FakeGitLab {
         (attributes.has("labels") ? attributes.path("labels") : root.path("labels"))
                 .forEach(label -> labels.add(label.path("title").asText()));
         long authorId = attributes.path("author_id").asLong(1);
-        String author = root.path("user").path("id").asLong() == authorId ? root.path("user").path("username")
-                .asText("root") : "author-" + authorId;
+        String author = root.path("user").path("id").asLong() == authorId
+                ? root.path("user").path("username").asText("root")
+                : "author-" + authorId;
         List<Check> checks = new ArrayList<>(Optional.ofNullable(mergeRequests.get(key(projectId, iid)))
-                .map(MergeRequest::checks).orElse(List.of()));
+                .map(MergeRequest::checks)
+                .orElse(List.of()));
         JsonNode rule = root.path("external_approval_rule");
         if (rule.path("id").canConvertToLong()) {
             checks.removeIf(c -> c.id() == rule.path("id").asLong());
             checks.add(new Check(rule.path("id").asLong(), rule.path("name").asText(""), POLICY_GATE_URL));
         }
         String state = attributes.path("state").asText("opened");
-        put(new MergeRequest(projectId, root.path("project").path("path_with_namespace").asText(""), iid,
-                attributes.path("last_commit").path("id").asText(), state.isEmpty() ? "opened" : state,
-                attributes.path("title").asText(""), attributes.path("description").asText(""),
-                attributes.path("source_branch").asText(""), attributes.path("target_branch").asText(""),
-                attributes.path("draft").asBoolean(attributes.path("work_in_progress").asBoolean(false)), labels,
-                authorId, author, checks));
+        put(new MergeRequest(
+                projectId,
+                root.path("project").path("path_with_namespace").asText(""),
+                iid,
+                attributes.path("last_commit").path("id").asText(),
+                state.isEmpty() ? "opened" : state,
+                attributes.path("title").asText(""),
+                attributes.path("description").asText(""),
+                attributes.path("source_branch").asText(""),
+                attributes.path("target_branch").asText(""),
+                attributes
+                        .path("draft")
+                        .asBoolean(attributes.path("work_in_progress").asBoolean(false)),
+                labels,
+                authorId,
+                author,
+                checks));
     }
 
     /** Stores a merge request as it now is in GitLab; a HEAD it has no diff version for gets an empty one. */
@@ -199,15 +289,31 @@ public final class FakeGitLab {
      */
     public void changes(long projectId, long iid, String sha, List<Map<String, Object>> diffs) {
         Version version = version(projectId, iid, sha);
-        replace(projectId, iid, version, new Version(version.id(), sha, diffs.stream().map(d -> (JsonNode) JSON
-                .valueToTree(d)).toList(), version.commits()));
+        replace(
+                projectId,
+                iid,
+                version,
+                new Version(
+                        version.id(),
+                        sha,
+                        diffs.stream().map(d -> (JsonNode) JSON.valueToTree(d)).toList(),
+                        version.commits()));
     }
 
     /** The commits of the diff version for {@code sha}: each {@code {"id", "title", "message", …}}. */
     public void commits(long projectId, long iid, String sha, List<Map<String, Object>> commits) {
         Version version = version(projectId, iid, sha);
-        replace(projectId, iid, version, new Version(version.id(), sha, version.diffs(), commits.stream()
-                .map(c -> (JsonNode) JSON.valueToTree(c)).toList()));
+        replace(
+                projectId,
+                iid,
+                version,
+                new Version(
+                        version.id(),
+                        sha,
+                        version.diffs(),
+                        commits.stream()
+                                .map(c -> (JsonNode) JSON.valueToTree(c))
+                                .toList()));
     }
 
     /** Someone (policy-gate, or a Developer of the project) posts a status, as GitLab stores it. */
@@ -280,10 +386,12 @@ public final class FakeGitLab {
         private ResponseDefinition answer(Request request, String path) {
             Matcher m;
             if (RequestMethod.POST.equals(request.getMethod()) && (m = RESPONSES.matcher(path)).matches()) {
-                return gitlab.respond(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), request.getBodyAsString());
+                return gitlab.respond(
+                        Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), request.getBodyAsString());
             }
             if ((m = VERSION.matcher(path)).matches()) {
-                return gitlab.version(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+                return gitlab.version(
+                        Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
             }
             if ((m = VERSIONS.matcher(path)).matches()) {
                 return gitlab.versions(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
@@ -292,8 +400,9 @@ public final class FakeGitLab {
                 return gitlab.checks(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
             }
             if ((m = MERGE_REQUEST.matcher(path)).matches()) {
-                return Optional.ofNullable(gitlab.mergeRequests.get(key(Long.parseLong(m.group(1)),
-                        Long.parseLong(m.group(2))))).map(mr -> json(200, mergeRequestJson(mr)))
+                return Optional.ofNullable(
+                                gitlab.mergeRequests.get(key(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))))
+                        .map(mr -> json(200, mergeRequestJson(mr)))
                         .orElseGet(FakeGitLab::notFound);
             }
             if ((m = OPEN.matcher(path)).matches()) {
@@ -301,19 +410,31 @@ public final class FakeGitLab {
             }
             if ((m = PROJECT.matcher(path)).matches()) {
                 long id = Long.parseLong(m.group(1));
-                return gitlab.mergeRequests.values().stream().filter(mr -> mr.projectId() == id).findFirst()
-                        .map(mr -> json(200, JSON.createObjectNode().put("id", id).put("path_with_namespace",
-                                mr.projectPath()))).orElseGet(FakeGitLab::notFound);
+                return gitlab.mergeRequests.values().stream()
+                        .filter(mr -> mr.projectId() == id)
+                        .findFirst()
+                        .map(mr -> json(
+                                200,
+                                JSON.createObjectNode().put("id", id).put("path_with_namespace", mr.projectPath())))
+                        .orElseGet(FakeGitLab::notFound);
             }
             return notFound();
         }
     }
 
     private static ObjectNode mergeRequestJson(MergeRequest mr) {
-        ObjectNode node = JSON.createObjectNode().put("id", mr.projectId() * 100_000 + mr.iid()).put("iid", mr.iid())
-                .put("project_id", mr.projectId()).put("title", mr.title()).put("description", mr.description())
-                .put("state", mr.state()).put("sha", mr.sha()).put("source_branch", mr.sourceBranch())
-                .put("target_branch", mr.targetBranch()).put("draft", mr.draft()).put("work_in_progress", mr.draft())
+        ObjectNode node = JSON.createObjectNode()
+                .put("id", mr.projectId() * 100_000 + mr.iid())
+                .put("iid", mr.iid())
+                .put("project_id", mr.projectId())
+                .put("title", mr.title())
+                .put("description", mr.description())
+                .put("state", mr.state())
+                .put("sha", mr.sha())
+                .put("source_branch", mr.sourceBranch())
+                .put("target_branch", mr.targetBranch())
+                .put("draft", mr.draft())
+                .put("work_in_progress", mr.draft())
                 .put("web_url", "http://example.com/" + mr.projectPath() + "/-/merge_requests/" + mr.iid());
         ArrayNode labels = node.putArray("labels");
         mr.labels().forEach(labels::add);
@@ -324,8 +445,10 @@ public final class FakeGitLab {
 
     private ResponseDefinition open(long projectId) {
         ArrayNode list = JSON.createArrayNode();
-        mergeRequests.values().stream().filter(mr -> mr.projectId() == projectId && mr.state().equals("opened"))
-                .map(FakeGitLab::mergeRequestJson).forEach(list::add);
+        mergeRequests.values().stream()
+                .filter(mr -> mr.projectId() == projectId && mr.state().equals("opened"))
+                .map(FakeGitLab::mergeRequestJson)
+                .forEach(list::add);
         return json(200, list);
     }
 
@@ -337,7 +460,9 @@ public final class FakeGitLab {
         ArrayNode list = JSON.createArrayNode();
         for (Check check : mr.checks()) {
             // GitLab shows the URL without its query (ee/lib/api/entities/merge_requests/status_check.rb).
-            list.addObject().put("id", check.id()).put("name", check.name())
+            list.addObject()
+                    .put("id", check.id())
+                    .put("name", check.name())
                     .put("external_url", check.externalUrl().replaceAll("\\?.*", ""))
                     .put("status", status(projectId, iid, check.id(), mr.sha()));
         }
@@ -353,19 +478,27 @@ public final class FakeGitLab {
     }
 
     private ResponseDefinition version(long projectId, long iid, long versionId) {
-        return versions.getOrDefault(key(projectId, iid), List.of()).stream().filter(v -> v.id() == versionId)
-                .findFirst().map(v -> {
+        return versions.getOrDefault(key(projectId, iid), List.of()).stream()
+                .filter(v -> v.id() == versionId)
+                .findFirst()
+                .map(v -> {
                     ObjectNode node = versionJson(projectId, iid, v);
                     node.putArray("diffs").addAll(v.diffs());
                     node.putArray("commits").addAll(v.commits());
                     return json(200, node);
-                }).orElseGet(FakeGitLab::notFound);
+                })
+                .orElseGet(FakeGitLab::notFound);
     }
 
     private static ObjectNode versionJson(long projectId, long iid, Version version) {
-        return JSON.createObjectNode().put("id", version.id()).put("head_commit_sha", version.sha())
-                .put("base_commit_sha", "0".repeat(40)).put("start_commit_sha", "0".repeat(40))
-                .put("merge_request_id", projectId * 100_000 + iid).put("state", "collected").put("real_size", "1");
+        return JSON.createObjectNode()
+                .put("id", version.id())
+                .put("head_commit_sha", version.sha())
+                .put("base_commit_sha", "0".repeat(40))
+                .put("start_commit_sha", "0".repeat(40))
+                .put("merge_request_id", projectId * 100_000 + iid)
+                .put("state", "collected")
+                .put("real_size", "1");
     }
 
     /** POST status_check_responses: 409 when the SHA is not HEAD, as ee/lib/api/status_checks.rb answers. */
@@ -379,8 +512,9 @@ public final class FakeGitLab {
         String sha = response.path("sha").asText();
         MergeRequest mr = mergeRequests.get(key(projectId, iid));
         if (mr != null && !mr.sha().equalsIgnoreCase(sha)) {
-            return json(409, JSON.createObjectNode().put("message", "SHA does not match HEAD of source branch: "
-                    + mr.sha()));
+            return json(
+                    409,
+                    JSON.createObjectNode().put("message", "SHA does not match HEAD of source branch: " + mr.sha()));
         }
         String status = response.path("status").asText("passed");
         postStatus(projectId, iid, response.path("external_status_check_id").asLong(), sha, status);
@@ -388,8 +522,12 @@ public final class FakeGitLab {
     }
 
     private static ResponseDefinition json(int status, JsonNode body) {
-        return new ResponseDefinitionBuilder().withStatus(status).withHeader("Content-Type", "application/json")
-                .withHeader("X-Next-Page", "").withBody(body.toString()).build();
+        return new ResponseDefinitionBuilder()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("X-Next-Page", "")
+                .withBody(body.toString())
+                .build();
     }
 
     private static ResponseDefinition notFound() {

@@ -18,8 +18,7 @@ public final class GitLabStubs {
     private static final String MR_PATH = "/api/v4/projects/\\d+/merge_requests/\\d+";
     private static final String ANY_STATUS_PATH = MR_PATH + "/status_check_responses";
 
-    private GitLabStubs() {
-    }
+    private GitLabStubs() {}
 
     public static MappingBuilder statusResponses() {
         return post(urlPathMatching(ANY_STATUS_PATH));
@@ -37,23 +36,35 @@ public final class GitLabStubs {
      */
     public static void acceptAll(WireMockServer gitlab) {
         gitlab.stubFor(statusResponses().willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
-        for (String read : List.of("/api/v4/projects/\\d+", "/api/v4/projects/\\d+/merge_requests", MR_PATH,
-                MR_PATH + "/status_checks", MR_PATH + "/versions", MR_PATH + "/versions/\\d+")) {
-            gitlab.stubFor(get(urlPathMatching(read)).atPriority(10)
+        for (String read : List.of(
+                "/api/v4/projects/\\d+",
+                "/api/v4/projects/\\d+/merge_requests",
+                MR_PATH,
+                MR_PATH + "/status_checks",
+                MR_PATH + "/versions",
+                MR_PATH + "/versions/\\d+")) {
+            gitlab.stubFor(get(urlPathMatching(read))
+                    .atPriority(10)
                     .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
         }
-        gitlab.stubFor(get(urlPathMatching("/api/v4/user")).atPriority(10)
+        gitlab.stubFor(get(urlPathMatching("/api/v4/user"))
+                .atPriority(10)
                 .willReturn(json("{\"id\":" + BOT_USER_ID + ",\"username\":\"policy-gate-bot\"}")));
         gitlab.stubFor(get(urlPathMatching(NOTES_PATH)).atPriority(10).willReturn(json("[]")));
-        gitlab.stubFor(post(urlPathMatching(NOTES_PATH)).atPriority(10)
+        gitlab.stubFor(post(urlPathMatching(NOTES_PATH))
+                .atPriority(10)
                 .willReturn(json("{\"id\":5001}").withStatus(201)));
         gitlab.stubFor(put(urlPathMatching(NOTES_PATH + "/\\d+")).atPriority(10).willReturn(json("{\"id\":5001}")));
-        gitlab.stubFor(get(urlPathMatching("/api/v4/version")).atPriority(10)
+        gitlab.stubFor(get(urlPathMatching("/api/v4/version"))
+                .atPriority(10)
                 .willReturn(json("{\"version\":\"17.5.1-ee\",\"revision\":\"abc\"}")));
     }
 
     public static ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+        return aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
     }
 
     /** A clean GitLab: earlier tests' jobs finished against it, no request recorded, no merge request known. */

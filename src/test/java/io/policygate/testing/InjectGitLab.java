@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks the WireMockServer field that {@link GitLabWireMock} fills. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectGitLab {
-}
+public @interface InjectGitLab {}

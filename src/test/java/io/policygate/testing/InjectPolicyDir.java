@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks the ConfigMapPolicies field that the test resource fills. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectPolicyDir {
-}
+public @interface InjectPolicyDir {}

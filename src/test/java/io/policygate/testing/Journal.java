@@ -20,6 +20,7 @@ public class Journal {
 
     @Inject
     JournalStore store;
+
     @Inject
     @io.policygate.journal.JournalDataSource.Journal
     DataSource dataSource;
@@ -29,7 +30,8 @@ public class Journal {
     }
 
     public Job awaitState(String id, JobState state) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> store.find(id).map(Job::state).orElse(null) == state);
         return job(id);
     }
@@ -40,7 +42,8 @@ public class Journal {
 
     /** The id of the newest job of a merge request. */
     public String newestIdOf(long projectId, long iid) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id FROM evaluation_job WHERE project_id = " + projectId
                         + " AND mr_iid = " + iid + " ORDER BY created_at DESC, id DESC LIMIT 1")) {
             if (!rs.next()) {
@@ -69,7 +72,8 @@ public class Journal {
      * test that reads them.
      */
     public void awaitIdle() {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> unfinishedCount() == 0 && dueNoteCount() == 0);
     }
 
@@ -79,14 +83,19 @@ public class Journal {
 
     /** What came of an evaluation's merge request note, once it is no longer due. */
     public String awaitNoteResult(String id) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                .until(() -> store.evaluation(id).filter(e -> e.noteResult() != null).isPresent()
-                        && count("SELECT COUNT(*) FROM evaluation_job WHERE id = '" + id + "' AND note_due_at IS NULL") == 1);
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() ->
+                        store.evaluation(id).filter(e -> e.noteResult() != null).isPresent()
+                                && count("SELECT COUNT(*) FROM evaluation_job WHERE id = '" + id
+                                                + "' AND note_due_at IS NULL")
+                                        == 1);
         return store.evaluation(id).orElseThrow().noteResult();
     }
 
     private long count(String sql) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

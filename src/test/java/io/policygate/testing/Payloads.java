@@ -18,8 +18,7 @@ public final class Payloads {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     public static String raw(String name) {
         try (InputStream in = Payloads.class.getResourceAsStream("/payloads/" + name)) {

@@ -58,8 +58,13 @@ public final class PowerLossDisk extends FilePathWrapper {
      * in the JDBC URL, with H2's ".mv.db") to {@code image}; nothing at all if it was never forced.
      */
     public static void afterPowerLoss(String file, Path image) {
-        byte[] content = FORCED.entrySet().stream().filter(e -> Path.of(e.getKey()).normalize().toAbsolutePath()
-                .equals(Path.of(file).normalize().toAbsolutePath())).map(Map.Entry::getValue).findFirst()
+        byte[] content = FORCED.entrySet().stream()
+                .filter(e -> Path.of(e.getKey())
+                        .normalize()
+                        .toAbsolutePath()
+                        .equals(Path.of(file).normalize().toAbsolutePath()))
+                .map(Map.Entry::getValue)
+                .findFirst()
                 .orElse(new byte[0]);
         try {
             Files.createDirectories(image.getParent());

@@ -46,20 +46,24 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** As {@link #start(Path, String, Map, String...)}, with these JVM options instead of a 256 MiB heap. */
-    public static ServiceProcess start(Path workDir, String name, List<String> jvmOptions, Map<String, String> env,
-            String... args) throws IOException {
+    public static ServiceProcess start(
+            Path workDir, String name, List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException {
         Path log = workDir.resolve(name + ".log");
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
         environment.put("QUARKUS_HTTP_PORT", "0");
-        environment.put("POLICY_GATE_POLICIES_DIR", Path.of("policies").toAbsolutePath().toString());
+        environment.put(
+                "POLICY_GATE_POLICIES_DIR", Path.of("policies").toAbsolutePath().toString());
         environment.putAll(env);
         return new ServiceProcess(builder.start(), log);
     }
@@ -101,8 +105,11 @@ public final class ServiceProcess implements AutoCloseable {
                 port = Integer.parseInt(listening.group(1));
             }
             try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(uri("/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> ready = HTTP.send(
+                        HttpRequest.newBuilder(uri("/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
                 }
@@ -120,23 +127,34 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public HttpResponse<String> sendSigned(String body) throws IOException, InterruptedException {
         FakeGitLab.SHARED.sent(body);
-        return HTTP.send(HttpRequest.newBuilder(uri("/webhooks/gitlab")).header("Content-Type", "application/json")
-                .header("X-Gitlab-Signature", Webhooks.sign(Webhooks.SECRET, body))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(uri("/webhooks/gitlab"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Gitlab-Signature", Webhooks.sign(Webhooks.SECRET, body))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Heap in use right after a full collection (jcmd GC.run), in bytes: what the process really holds. */
     public long liveHeap() throws Exception {
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).start();
+        Process gc = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(process.pid()),
+                        "GC.run")
+                .redirectErrorStream(true)
+                .start();
         gc.getInputStream().readAllBytes();
         if (gc.waitFor() != 0) {
             throw new AssertionError("jcmd GC.run failed for process " + process.pid());
         }
-        String metrics = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics = HTTP.send(
+                        HttpRequest.newBuilder(uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        return metrics.lines()
+                .filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** An address on the running server; only after {@link #awaitReady}, which learns its port. */

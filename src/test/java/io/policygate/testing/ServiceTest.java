@@ -14,6 +14,7 @@ public abstract class ServiceTest {
 
     @InjectGitLab
     protected WireMockServer gitlab;
+
     @Inject
     protected Journal journal;
 

@@ -6,8 +6,7 @@ import java.util.List;
 /** What every WireMock server a test stands up (GitLab, Jira, an HTTP rule's service) must hold to. */
 public final class StubbedServers {
 
-    private StubbedServers() {
-    }
+    private StubbedServers() {}
 
     /**
      * Fails when the server got a request that no stub matched (WireMock answers those 404 by itself, which a
@@ -15,7 +14,8 @@ public final class StubbedServers {
      */
     public static void assertNoUnexpectedRequest(WireMockServer server) {
         List<String> unexpected = server.findAllUnmatchedRequests().stream()
-                .map(r -> r.getMethod() + " " + r.getUrl()).toList();
+                .map(r -> r.getMethod() + " " + r.getUrl())
+                .toList();
         if (!unexpected.isEmpty()) {
             throw new AssertionError(server.baseUrl() + " got requests no stub expected: " + unexpected);
         }

@@ -23,16 +23,27 @@ class StubbedServersTest {
         try {
             server.stubFor(get(urlPathEqualTo("/api/v4/version")).willReturn(GitLabStubs.json("{}")));
             HttpClient http = HttpClient.newHttpClient();
-            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v4/version"))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(
+                    200,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v4/version"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode());
             StubbedServers.assertNoUnexpectedRequest(server);
 
             // WireMock answers 404 by itself: without the guard a test could take it for GitLab's answer.
-            assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v4/user"))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
-            AssertionError error = assertThrows(AssertionError.class,
-                    () -> StubbedServers.assertNoUnexpectedRequest(server));
-            assertTrue(error.getMessage().contains("got requests no stub expected: [GET /api/v4/user]"),
+            assertEquals(
+                    404,
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v4/user"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode());
+            AssertionError error =
+                    assertThrows(AssertionError.class, () -> StubbedServers.assertNoUnexpectedRequest(server));
+            assertTrue(
+                    error.getMessage().contains("got requests no stub expected: [GET /api/v4/user]"),
                     error.getMessage());
         } finally {
             server.stop();

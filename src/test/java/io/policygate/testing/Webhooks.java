@@ -15,8 +15,7 @@ public final class Webhooks {
     /** %test.policy-gate.webhook.secret in application.properties. */
     public static final String SECRET = "test-webhook-secret";
 
-    private Webhooks() {
-    }
+    private Webhooks() {}
 
     /** POST signed with X-Gitlab-Signature, as a GitLab 17.3+ status check with a shared secret does. */
     public static ValidatableResponse sendSigned(String body) {
@@ -30,7 +29,11 @@ public final class Webhooks {
      * "Expect: 100-continue" reads the answer first, every time.
      */
     public static ValidatableResponse sendSignedOverTheLimit(String body) {
-        return signed(body).header("Expect", "100-continue").when().post("/webhooks/gitlab").then();
+        return signed(body)
+                .header("Expect", "100-continue")
+                .when()
+                .post("/webhooks/gitlab")
+                .then();
     }
 
     /**
@@ -47,7 +50,9 @@ public final class Webhooks {
      * fake GitLab's state stays as it is.
      */
     public static RequestSpecification forged(String body) {
-        return given().contentType("application/json").header("X-Gitlab-Signature", sign(SECRET, body)).body(body);
+        return given().contentType("application/json")
+                .header("X-Gitlab-Signature", sign(SECRET, body))
+                .body(body);
     }
 
     public static String sign(String secret, String body) {

@@ -60,6 +60,7 @@ class PagesInBrowserTest extends ServiceTest {
 
     @InjectPolicyDir
     ConfigMapPolicies configMap;
+
     @TestHTTPResource("/")
     URL root;
 
@@ -77,14 +78,25 @@ class PagesInBrowserTest extends ServiceTest {
         options.setBinary(CHROMIUM.toFile());
         // The flags keep Chromium off the network it cannot reach here and keep its renderer from being throttled as
         // a background tab on a busy machine; JavaScript is off to prove it is not needed.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-renderer-backgrounding",
+                "--disable-background-timer-throttling",
                 "--disable-backgrounding-occluded-windows",
                 "--user-data-dir=" + Files.createTempDirectory("policy-gate-chromium"));
         options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         browser.manage().window().setSize(new Dimension(1280, 900));
     }
@@ -126,7 +138,8 @@ class PagesInBrowserTest extends ServiceTest {
     }
 
     private void awaitHeading() {
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
     }
 
     /**
@@ -148,8 +161,8 @@ class PagesInBrowserTest extends ServiceTest {
 
     @Test
     void aPersonSeesRecentVerdictsDeadLettersLoadErrorsAndWhyOneFailed() throws IOException {
-        configMap.publishAndAwait(ConfigMapPolicies.shipped("jira-ticket.yaml", "compliance-review.yaml",
-                "protected-paths.yaml"));
+        configMap.publishAndAwait(
+                ConfigMapPolicies.shipped("jira-ticket.yaml", "compliance-review.yaml", "protected-paths.yaml"));
         gitlab.stubFor(post(urlPathEqualTo("/api/v4/projects/6/merge_requests/9101/status_check_responses"))
                 .willReturn(aResponse().withStatus(404).withBody("{\"message\":\"404 Not found\"}")));
         String dead = evaluate(Payloads.SAMPLE, 9101, JobState.DEAD);
@@ -158,8 +171,12 @@ class PagesInBrowserTest extends ServiceTest {
         Map<String, String> broken = new LinkedHashMap<>();
         broken.put("jira-ticket.yaml", "name: jira-ticket\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");
         configMap.publish(broken);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !given().header("Authorization", "Bearer test-api-token")
-                .get("/api/v1/policies").then().extract().<Boolean>path("lastLoad.ok"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !given().header("Authorization", "Bearer test-api-token")
+                        .get("/api/v1/policies")
+                        .then()
+                        .extract()
+                        .<Boolean>path("lastLoad.ok"));
 
         open("/");
         assertEquals("Recent evaluations · policy-gate", browser.getTitle());
@@ -169,9 +186,13 @@ class PagesInBrowserTest extends ServiceTest {
         assertTrue(loadErrors.contains("The latest policy change was rejected"), loadErrors);
         assertTrue(loadErrors.contains("jira-ticket.yaml:4 rules[0].pattern"), loadErrors);
         String deadLetters = text(By.cssSelector("[aria-labelledby=dead-letters]"));
-        assertTrue(deadLetters.contains("flightjs/Flight !9101 at " + Payloads.sha(9101).substring(0, 8)), deadLetters);
+        assertTrue(
+                deadLetters.contains(
+                        "flightjs/Flight !9101 at " + Payloads.sha(9101).substring(0, 8)),
+                deadLetters);
         assertTrue(deadLetters.contains("GitLab answered 404"), deadLetters);
-        assertTrue(deadLetters.contains("Fix: the merge request or the external status check id does not exist"),
+        assertTrue(
+                deadLetters.contains("Fix: the merge request or the external status check id does not exist"),
                 deadLetters);
         WebElement deadRow = browser.findElement(By.xpath("//tr[td//a[@href='/evaluations/" + dead + "']]"));
         assertEquals("dead", deadRow.getAttribute("class"));
@@ -180,9 +201,11 @@ class PagesInBrowserTest extends ServiceTest {
         assertTrue(failedRow.getText().contains("failed"), failedRow.getText());
         assertTrue(failedRow.getText().contains("flightjs/Flight"), failedRow.getText());
         assertTrue(failedRow.getText().contains(Payloads.sha(9102).substring(0, 8)), failedRow.getText());
-        assertEquals(gitlab.baseUrl() + "/flightjs/Flight/-/merge_requests/9102",
+        assertEquals(
+                gitlab.baseUrl() + "/flightjs/Flight/-/merge_requests/9102",
                 failedRow.findElement(By.linkText("!9102")).getAttribute("href"));
-        String passedRow = browser.findElement(By.xpath("//tr[td//a[text()='!9103']]")).getText();
+        String passedRow =
+                browser.findElement(By.xpath("//tr[td//a[text()='!9103']]")).getText();
         assertTrue(passedRow.contains("passed"), passedRow);
         screenshot("index-desktop");
 
@@ -192,7 +215,8 @@ class PagesInBrowserTest extends ServiceTest {
         assertTrue(jira.getText().contains("failed"), jira.getText());
         assertTrue(jira.getText().contains("Reference a Jira ticket such as PAY-123"), jira.getText());
         assertTrue(jira.getText().contains("title: Update README.md"), jira.getText());
-        WebElement paths = browser.findElement(By.xpath("//section[h3[starts-with(normalize-space(.), 'protected-paths')]]"));
+        WebElement paths =
+                browser.findElement(By.xpath("//section[h3[starts-with(normalize-space(.), 'protected-paths')]]"));
         assertTrue(paths.getText().contains("passed"), paths.getText());
         String attempts = text(By.xpath("//h2[@id='attempts']/following-sibling::div[1]//table"));
         assertTrue(attempts.contains("201") && attempts.contains("delivered"), attempts);
@@ -201,12 +225,16 @@ class PagesInBrowserTest extends ServiceTest {
 
         browser.manage().window().setSize(new Dimension(390, 844));
         awaitNextPage(browser.navigate()::refresh);
-        long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-        assertTrue(overflow <= 0, "the page is wider than a phone by " + overflow + " px: " + ((JavascriptExecutor) browser)
-                .executeScript("return [...document.querySelectorAll('main *')].filter(e => e.scrollWidth > e.clientWidth + 1"
-                        + " && getComputedStyle(e).overflowX == 'visible').map(e => e.tagName + '.' + e.className)"
-                        + ".join(', ');"));
+        long overflow = (Long) ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertTrue(
+                overflow <= 0,
+                "the page is wider than a phone by " + overflow + " px: "
+                        + ((JavascriptExecutor) browser)
+                                .executeScript(
+                                        "return [...document.querySelectorAll('main *')].filter(e => e.scrollWidth > e.clientWidth + 1"
+                                                + " && getComputedStyle(e).overflowX == 'visible').map(e => e.tagName + '.' + e.className)"
+                                                + ".join(', ');"));
         WebElement message = jiraSection().findElement(By.cssSelector("td[data-label=Message]"));
         assertTrue(message.isDisplayed() && message.getText().startsWith("Reference a Jira ticket"), message.getText());
         screenshot("evaluation-phone");

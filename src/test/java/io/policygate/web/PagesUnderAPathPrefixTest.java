@@ -44,8 +44,14 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
     }
 
     private static String page(String path) {
-        return given().auth().preemptive().basic("alice", "test-api-token").get(path).then().statusCode(200)
-                .extract().asString();
+        return given().auth()
+                .preemptive()
+                .basic("alice", "test-api-token")
+                .get(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     @Test
@@ -59,8 +65,14 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
         assertTrue(index.contains("<a href=\"/policy-gate/preview\">Impact previews</a>"), index);
         String evaluation = page("/evaluations/" + id);
         assertTrue(evaluation.contains("<a href=\"/policy-gate/\">← Recent evaluations</a>"), evaluation);
-        String notFound = given().auth().preemptive().basic("alice", "test-api-token").get("/evaluations/nope").then()
-                .statusCode(404).extract().asString();
+        String notFound = given().auth()
+                .preemptive()
+                .basic("alice", "test-api-token")
+                .get("/evaluations/nope")
+                .then()
+                .statusCode(404)
+                .extract()
+                .asString();
         assertTrue(notFound.contains("<a href=\"/policy-gate/\">Recent evaluations</a>"), notFound);
         for (String html : List.of(index, evaluation, notFound)) {
             assertFalse(html.matches("(?s).*(href|action)=\"/(?!policy-gate/).*"), html);
@@ -68,19 +80,29 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
 
         assertEquals("created note 5001", journal.awaitNoteResult(id));
         String note = gitlab.findAll(postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/8501/notes")))
-                .get(0).getBodyAsString();
+                .get(0)
+                .getBodyAsString();
         assertTrue(note.contains(PUBLIC + "/evaluations/" + id), note);
     }
 
     @Test
     void aPreviewPointsToItsPageUnderThePublicPath() throws IOException {
-        String location = Previews.ofAProjectWithoutMergeRequests(gitlab).statusCode(200)
-                .body("counts.mergeRequests", equalTo(0)).extract().header("Location");
+        String location = Previews.ofAProjectWithoutMergeRequests(gitlab)
+                .statusCode(200)
+                .body("counts.mergeRequests", equalTo(0))
+                .extract()
+                .header("Location");
 
         assertTrue(location.startsWith("/policy-gate/preview/"), location);
         String preview = page(location.substring("/policy-gate".length()));
         assertTrue(preview.contains("<a href=\"/policy-gate/preview\">← Impact previews</a>"), preview);
-        given().auth().preemptive().basic("alice", "test-api-token").get("/preview").then().statusCode(200)
-                .body(containsString("href=\"" + location + "\"")).body(not(containsString("href=\"/preview")));
+        given().auth()
+                .preemptive()
+                .basic("alice", "test-api-token")
+                .get("/preview")
+                .then()
+                .statusCode(200)
+                .body(containsString("href=\"" + location + "\""))
+                .body(not(containsString("href=\"/preview")));
     }
 }

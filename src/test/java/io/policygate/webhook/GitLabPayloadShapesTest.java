@@ -46,7 +46,8 @@ class GitLabPayloadShapesTest extends ServiceTest {
         // description null (absolute_image_urls(nil))
         "status-check-open-null-description.json, passed",
         // the same merge request without its ticket or label
-        "status-check-sample.json, failed"})
+        "status-check-sample.json, failed"
+    })
     void eachShapeGitLabBuildsIsJudgedAndItsHeadReported(String fixture, String verdict) {
         String body = Payloads.raw(fixture);
         JsonNode event = Payloads.json(fixture);
@@ -57,22 +58,30 @@ class GitLabPayloadShapesTest extends ServiceTest {
 
         assertEquals(verdict, job.verdict());
         assertEquals(sha, job.sha());
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/"
-                + event.at("/object_attributes/iid").asLong() + "/status_check_responses"))
-                .withRequestBody(equalToJson("{\"sha\":\"" + sha + "\",\"status\":\"" + verdict + "\"}", true, true))
-                .withRequestBody(containing("\"external_status_check_id\"")));
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/"
+                                + event.at("/object_attributes/iid").asLong() + "/status_check_responses"))
+                        .withRequestBody(
+                                equalToJson("{\"sha\":\"" + sha + "\",\"status\":\"" + verdict + "\"}", true, true))
+                        .withRequestBody(containing("\"external_status_check_id\"")));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "status-check-merged.json | merge request is merged",
-        // last_commit and source null: the source branch was deleted with the merge request closed
-        "merge-request-close-source-branch-deleted.json | merge request is closed",
-        "push-hook.json | object_kind 'push' is not a merge request event"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "status-check-merged.json | merge request is merged",
+                // last_commit and source null: the source branch was deleted with the merge request closed
+                "merge-request-close-source-branch-deleted.json | merge request is closed",
+                "push-hook.json | object_kind 'push' is not a merge request event"
+            })
     void eachShapeWithNothingToJudgeIsIgnoredWithTheReason(String fixture, String reason) {
         long before = journal.jobCount();
 
-        Webhooks.sendSigned(Payloads.raw(fixture)).statusCode(200).body("state", equalTo("ignored"))
+        Webhooks.sendSigned(Payloads.raw(fixture))
+                .statusCode(200)
+                .body("state", equalTo("ignored"))
                 .body("reason", equalTo(reason));
 
         assertEquals(before, journal.jobCount());

@@ -7,5 +7,4 @@ import io.quarkus.test.junit.TestProfile;
 /** The whole path on a PostgreSQL journal. */
 @QuarkusTest
 @TestProfile(OnPostgres.class)
-class PostgresWebhookToReportTest extends WebhookToReportTest {
-}
+class PostgresWebhookToReportTest extends WebhookToReportTest {}

@@ -51,17 +51,21 @@ class ReplayFloodTest extends ServiceTest {
         journal.awaitIdle();
 
         List<LoggedRequest> evaluations = gitlab.findAll(getRequestedFor(urlPathEqualTo(MR))).stream()
-                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
+                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
+                .toList();
         long periods = flood.toMillis() / COALESCE.toMillis();
-        assertTrue(evaluations.size() >= 1 && evaluations.size() <= periods + 2, evaluations.size()
-                + " evaluations for 40 replays in " + flood.toMillis() + " ms");
+        assertTrue(
+                evaluations.size() >= 1 && evaluations.size() <= periods + 2,
+                evaluations.size() + " evaluations for 40 replays in " + flood.toMillis() + " ms");
         for (int i = 1; i < evaluations.size(); i++) {
-            Duration apart = Duration.between(evaluations.get(i - 1).getLoggedDate().toInstant(),
+            Duration apart = Duration.between(
+                    evaluations.get(i - 1).getLoggedDate().toInstant(),
                     evaluations.get(i).getLoggedDate().toInstant());
             // The period runs from when an evaluation is claimed; its merge request read follows a little later,
             // later still for the first one of a fresh service (cold code paths, a new connection to GitLab).
-            assertTrue(apart.compareTo(COALESCE.minusMillis(400)) >= 0, "evaluations " + i + " and " + (i + 1)
-                    + " read GitLab " + apart.toMillis() + " ms apart");
+            assertTrue(
+                    apart.compareTo(COALESCE.minusMillis(400)) >= 0,
+                    "evaluations " + i + " and " + (i + 1) + " read GitLab " + apart.toMillis() + " ms apart");
         }
         assertEquals(0, journal.unfinishedCount());
     }

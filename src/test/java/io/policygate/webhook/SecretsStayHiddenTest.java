@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class SecretsStayHiddenTest extends ServiceTest {
 
     private static final Path LOG = Path.of("target/secrets-test.log");
-    private static final List<String> SECRETS = List.of("test-gitlab-token", Webhooks.SECRET, "test-api-token",
-            "test-db-password-4711");
+    private static final List<String> SECRETS =
+            List.of("test-gitlab-token", Webhooks.SECRET, "test-api-token", "test-db-password-4711");
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -54,26 +54,51 @@ class SecretsStayHiddenTest extends ServiceTest {
     void noSecretInLogsOrAnswers() throws IOException {
         List<String> answers = new ArrayList<>();
         // Webhook refusals.
-        answers.add(given().contentType("application/json").body(Payloads.raw(Payloads.SAMPLE)).post("/webhooks/gitlab")
-                .then().statusCode(401).extract().asString());
-        answers.add(given().contentType("application/json").header("X-Gitlab-Token", "nearly-" + Webhooks.SECRET)
-                .body(Payloads.raw(Payloads.SAMPLE)).post("/webhooks/gitlab").then().statusCode(401).extract().asString());
+        answers.add(given().contentType("application/json")
+                .body(Payloads.raw(Payloads.SAMPLE))
+                .post("/webhooks/gitlab")
+                .then()
+                .statusCode(401)
+                .extract()
+                .asString());
+        answers.add(given().contentType("application/json")
+                .header("X-Gitlab-Token", "nearly-" + Webhooks.SECRET)
+                .body(Payloads.raw(Payloads.SAMPLE))
+                .post("/webhooks/gitlab")
+                .then()
+                .statusCode(401)
+                .extract()
+                .asString());
         answers.add(Webhooks.sendSigned("{not json").statusCode(400).extract().asString());
         // GitLab refusing the token: the job dies with a log line saying what to fix.
-        gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(401)
-                .withBody("{\"message\":\"401 Unauthorized\"}")));
+        gitlab.stubFor(GitLabStubs.statusResponses()
+                .willReturn(aResponse().withStatus(401).withBody("{\"message\":\"401 Unauthorized\"}")));
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.DEAD);
         // GitLab failing, then reads failing.
         gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(503)));
         Webhooks.accept(Payloads.with(Payloads.SAMPLE, "/object_attributes/iid", 77));
         GitLabStubs.acceptAll(gitlab);
         // The API and Quarkus' own endpoints.
-        answers.add(given().header("Authorization", "Bearer wrong").get("/api/v1/policies").then().statusCode(401)
-                .extract().asString());
-        answers.add(given().header("Authorization", "Bearer test-api-token").get("/api/v1/policies").then()
-                .statusCode(200).extract().asString());
-        answers.add(given().header("Authorization", "Bearer test-api-token").contentType("application/json")
-                .body(Payloads.raw(Payloads.SAMPLE)).post("/api/v1/evaluate").then().statusCode(200).extract().asString());
+        answers.add(given().header("Authorization", "Bearer wrong")
+                .get("/api/v1/policies")
+                .then()
+                .statusCode(401)
+                .extract()
+                .asString());
+        answers.add(given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/policies")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        answers.add(given().header("Authorization", "Bearer test-api-token")
+                .contentType("application/json")
+                .body(Payloads.raw(Payloads.SAMPLE))
+                .post("/api/v1/evaluate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi")) {
             answers.add(given().get(path).then().extract().asString());
         }

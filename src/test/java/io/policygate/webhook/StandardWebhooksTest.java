@@ -33,8 +33,11 @@ class StandardWebhooksTest extends ServiceTest {
 
     public static class SigningToken extends ConfigOverrides {
         public SigningToken() {
-            super("policy-gate.webhook.signing-token", "whsec_" + Base64.getEncoder().encodeToString(KEY) + "\n",
-                    "policy-gate.gitlab.default-check-id", "1");
+            super(
+                    "policy-gate.webhook.signing-token",
+                    "whsec_" + Base64.getEncoder().encodeToString(KEY) + "\n",
+                    "policy-gate.gitlab.default-check-id",
+                    "1");
         }
     }
 
@@ -42,9 +45,15 @@ class StandardWebhooksTest extends ServiceTest {
     private static ValidatableResponse send(String body, String id, long timestamp) {
         byte[] signed = (id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8);
         String signature = "v1," + Base64.getEncoder().encodeToString(WebhookSignature.hmac(KEY, signed));
-        return given().contentType("application/json").header("X-Gitlab-Event", "Merge Request Hook")
-                .header("webhook-id", id).header("webhook-timestamp", String.valueOf(timestamp))
-                .header("webhook-signature", signature).body(body).when().post("/webhooks/gitlab").then();
+        return given().contentType("application/json")
+                .header("X-Gitlab-Event", "Merge Request Hook")
+                .header("webhook-id", id)
+                .header("webhook-timestamp", String.valueOf(timestamp))
+                .header("webhook-signature", signature)
+                .body(body)
+                .when()
+                .post("/webhooks/gitlab")
+                .then();
     }
 
     @Test
@@ -58,7 +67,9 @@ class StandardWebhooksTest extends ServiceTest {
         String evaluation = send(body, id, now).statusCode(202).extract().path("evaluationId");
         journal.awaitState(evaluation, JobState.REPORTED);
 
-        send(body, id, now).statusCode(409).contentType("application/problem+json")
+        send(body, id, now)
+                .statusCode(409)
+                .contentType("application/problem+json")
                 .body("detail", containsString("webhook-id " + id + " was received before"));
         given().get("/q/metrics").then().body(containsString("policy_gate_webhooks_total{outcome=\"replayed\"}"));
     }
@@ -68,11 +79,18 @@ class StandardWebhooksTest extends ServiceTest {
         String body = Payloads.raw("merge-request-update-plain-webhook.json");
         long now = Instant.now().getEpochSecond();
 
-        send(body, UUID.randomUUID().toString(), now - 600).statusCode(401)
+        send(body, UUID.randomUUID().toString(), now - 600)
+                .statusCode(401)
                 .body("detail", containsString("away from policy-gate's clock"));
-        given().contentType("application/json").header("webhook-id", "x").header("webhook-timestamp",
-                String.valueOf(now)).header("webhook-signature", "v1,AAAA").body(body).when().post("/webhooks/gitlab")
-                .then().statusCode(401).body("detail", equalTo(
-                        "webhook-signature is not this webhook's signature with the signing token"));
+        given().contentType("application/json")
+                .header("webhook-id", "x")
+                .header("webhook-timestamp", String.valueOf(now))
+                .header("webhook-signature", "v1,AAAA")
+                .body(body)
+                .when()
+                .post("/webhooks/gitlab")
+                .then()
+                .statusCode(401)
+                .body("detail", equalTo("webhook-signature is not this webhook's signature with the signing token"));
     }
 }

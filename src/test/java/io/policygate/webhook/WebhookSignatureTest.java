@@ -31,7 +31,8 @@ class WebhookSignatureTest {
     @Test
     void hmacIsGitLabsLowercaseHexOfTheRawBody() {
         // Known answer, from Python: hmac.new(b'secret', body, hashlib.sha256).hexdigest()
-        assertEquals("277f4d2ebacd2939f446d57998f52a42d8c6cfc35fa68e25dd05e0e3a81de0ec",
+        assertEquals(
+                "277f4d2ebacd2939f446d57998f52a42d8c6cfc35fa68e25dd05e0e3a81de0ec",
                 HexFormat.of().formatHex(WebhookSignature.hmac("secret".getBytes(StandardCharsets.UTF_8), BYTES)));
         WebhookSignature check = secret("secret", false);
         assertTrue(accepts(check, Webhooks.sign("secret", BODY), null));
@@ -78,26 +79,44 @@ class WebhookSignatureTest {
     void standardWebhooksSignaturesAreCheckedAgainstTheSpecificationsExample() {
         String body = "{\"test\": 2432232314}";
         Clock then = Clock.fixed(Instant.ofEpochSecond(1614265330), ZoneOffset.UTC);
-        WebhookSignature check = new WebhookSignature(Optional.empty(),
-                Optional.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), false, then);
+        WebhookSignature check = new WebhookSignature(
+                Optional.empty(), Optional.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), false, then);
 
-        WebhookSignature.Decision signed = check.check(body.getBytes(StandardCharsets.UTF_8),
-                new WebhookSignature.Credentials(null, null, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+        WebhookSignature.Decision signed = check.check(
+                body.getBytes(StandardCharsets.UTF_8),
+                new WebhookSignature.Credentials(
+                        null,
+                        null,
+                        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                        "1614265330",
                         "v1,wrong v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
         assertEquals(new WebhookSignature.Accepted(Optional.of("msg_p5jXN8AQM9LWM0D4loKWxJek")), signed);
 
-        WebhookSignature.Decision tampered = check.check((body + " ").getBytes(StandardCharsets.UTF_8),
-                new WebhookSignature.Credentials(null, null, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+        WebhookSignature.Decision tampered = check.check(
+                (body + " ").getBytes(StandardCharsets.UTF_8),
+                new WebhookSignature.Credentials(
+                        null,
+                        null,
+                        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                        "1614265330",
                         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
         assertInstanceOf(WebhookSignature.Refused.class, tampered);
 
-        WebhookSignature later = new WebhookSignature(Optional.empty(),
-                Optional.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), false,
+        WebhookSignature later = new WebhookSignature(
+                Optional.empty(),
+                Optional.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+                false,
                 Clock.offset(then, java.time.Duration.ofMinutes(6)));
-        WebhookSignature.Decision replayed = later.check(body.getBytes(StandardCharsets.UTF_8),
-                new WebhookSignature.Credentials(null, null, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+        WebhookSignature.Decision replayed = later.check(
+                body.getBytes(StandardCharsets.UTF_8),
+                new WebhookSignature.Credentials(
+                        null,
+                        null,
+                        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                        "1614265330",
                         "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
-        assertTrue(((WebhookSignature.Refused) replayed).reason().contains("360 s away"),
+        assertTrue(
+                ((WebhookSignature.Refused) replayed).reason().contains("360 s away"),
                 ((WebhookSignature.Refused) replayed).reason());
     }
 }

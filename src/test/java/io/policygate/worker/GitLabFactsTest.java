@@ -49,7 +49,12 @@ class GitLabFactsTest extends ServiceTest {
     }
 
     private static String forge(String body) {
-        return Webhooks.forged(body).when().post("/webhooks/gitlab").then().statusCode(202).extract()
+        return Webhooks.forged(body)
+                .when()
+                .post("/webhooks/gitlab")
+                .then()
+                .statusCode(202)
+                .extract()
                 .path("evaluationId");
     }
 
@@ -60,10 +65,14 @@ class GitLabFactsTest extends ServiceTest {
         Job job = journal.awaitState(forge(Payloads.raw(Payloads.COMPLIANT)), JobState.REPORTED);
 
         assertEquals("failed", job.verdict());
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(
-                containing("\"status\":\"failed\"")));
+        gitlab.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
+                        .withRequestBody(containing("\"status\":\"failed\"")));
         // The history says what was judged: GitLab's title and labels, not the body's.
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations/" + job.id()).then()
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations/" + job.id())
+                .then()
                 .statusCode(200)
                 .body("mergeRequest.factsFrom", equalTo("gitlab"))
                 .body("mergeRequest.title", equalTo("Update README.md"))
@@ -79,7 +88,9 @@ class GitLabFactsTest extends ServiceTest {
         Job job = journal.awaitState(forge(body), JobState.REPORTED);
 
         assertEquals("failed", job.verdict(), "GitLab says main: the policies for main apply");
-        given().header("Authorization", "Bearer test-api-token").get("/api/v1/evaluations/" + job.id()).then()
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations/" + job.id())
+                .then()
                 .body("mergeRequest.targetBranch", equalTo("main"))
                 .body("mergeRequest.projectPath", equalTo("flightjs/Flight"));
     }
@@ -106,7 +117,10 @@ class GitLabFactsTest extends ServiceTest {
 
         gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR)));
         gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR + "/status_checks")));
-        assertTrue(gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/6"))).size() <= 1,
+        assertTrue(
+                gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/6")))
+                                .size()
+                        <= 1,
                 "the project's path is cached");
     }
 
@@ -117,8 +131,10 @@ class GitLabFactsTest extends ServiceTest {
 
         Job job = journal.awaitState(forge(body), JobState.DEAD);
 
-        assertTrue(job.lastError().contains("status check 77 is not among the checks GitLab applies to this merge"
-                + " request"), job.lastError());
+        assertTrue(
+                job.lastError()
+                        .contains("status check 77 is not among the checks GitLab applies to this merge" + " request"),
+                job.lastError());
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*/status_check_responses")));
     }
 
@@ -126,10 +142,14 @@ class GitLabFactsTest extends ServiceTest {
     void everyPageOfTheMergeRequestsChecksIsRead() {
         gitlabHoldsTheSample();
         // GitLab paginates a merge request's status checks too (ee/lib/api/status_checks.rb, paginate).
-        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks")).withQueryParam("page", WireMock.equalTo("1"))
-                .willReturn(GitLabStubs.json("[{\"id\":90,\"name\":\"SAST\",\"external_url\":\"https://sast.example.com\","
-                        + "\"status\":\"passed\"}]").withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks")).withQueryParam("page", WireMock.equalTo("2"))
+        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks"))
+                .withQueryParam("page", WireMock.equalTo("1"))
+                .willReturn(
+                        GitLabStubs.json("[{\"id\":90,\"name\":\"SAST\",\"external_url\":\"https://sast.example.com\","
+                                        + "\"status\":\"passed\"}]")
+                                .withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks"))
+                .withQueryParam("page", WireMock.equalTo("2"))
                 .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
 
         Job job = journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
@@ -141,13 +161,17 @@ class GitLabFactsTest extends ServiceTest {
     @Test
     void aCheckThatCallsAnotherServiceGetsNothing() {
         gitlabHoldsTheSample();
-        FakeGitLab.SHARED.update(6, 4, mr -> mr.withChecks(new FakeGitLab.Check(1, "QA",
-                "https://other-service.example.com/hook?token=x")));
+        FakeGitLab.SHARED.update(
+                6,
+                4,
+                mr -> mr.withChecks(new FakeGitLab.Check(1, "QA", "https://other-service.example.com/hook?token=x")));
 
         Job job = journal.awaitState(forge(Payloads.raw(Payloads.SAMPLE)), JobState.DEAD);
 
-        assertTrue(job.lastError().contains("sends to https://other-service.example.com/hook, which is not"
-                + " policy-gate's"), job.lastError());
+        assertTrue(
+                job.lastError()
+                        .contains("sends to https://other-service.example.com/hook, which is not" + " policy-gate's"),
+                job.lastError());
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*/status_check_responses")));
     }
 
@@ -159,12 +183,16 @@ class GitLabFactsTest extends ServiceTest {
         Job stale = journal.awaitState(forge(Payloads.raw(Payloads.SAMPLE)), JobState.SUPERSEDED);
 
         assertTrue(stale.lastError().contains("GitLab's HEAD of the merge request is " + head), stale.lastError());
-        Awaitility.await().atMost(Duration.ofSeconds(20))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
                 .until(() -> FakeGitLab.SHARED.status(6, 4, 1, head).equals("failed"));
         journal.awaitIdle();
-        gitlab.verify(0, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
-                .withRequestBody(containing(Payloads.SAMPLE_SHA)));
-        gitlab.verify(1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(head)));
+        gitlab.verify(
+                0,
+                postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH))
+                        .withRequestBody(containing(Payloads.SAMPLE_SHA)));
+        gitlab.verify(
+                1, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)).withRequestBody(containing(head)));
     }
 
     @Test
@@ -181,10 +209,13 @@ class GitLabFactsTest extends ServiceTest {
     @Test
     void whileGitLabCannotBeReadNothingIsDecided() {
         gitlabHoldsTheSample();
-        StubMapping down = gitlab.stubFor(get(urlPathEqualTo(MR)).willReturn(aResponse().withStatus(502)));
+        StubMapping down =
+                gitlab.stubFor(get(urlPathEqualTo(MR)).willReturn(aResponse().withStatus(502)));
 
         String id = Webhooks.accept(Payloads.raw(Payloads.COMPLIANT));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> journal.job(id).attempts() >= 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> journal.job(id).attempts() >= 2);
 
         Job waiting = journal.job(id);
         assertEquals(JobState.REPORTING, waiting.state());
@@ -213,16 +244,34 @@ class GitLabFactsTest extends ServiceTest {
         String next = Payloads.sha(777);
         gitlabHoldsTheSample();
         // A dry run of the commit that will be pushed next: GitLab has no diff for it, so it proves nothing.
-        given().header("Authorization", "Bearer test-api-token").contentType("application/json")
+        given().header("Authorization", "Bearer test-api-token")
+                .contentType("application/json")
                 .body(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", next))
-                .post("/api/v1/evaluate").then().statusCode(200)
+                .post("/api/v1/evaluate")
+                .then()
+                .statusCode(200)
                 .body("verdict.policies.find { it.policy == 'protected-paths' }.rules[0].outcome", equalTo("error"));
 
         // The push arrives, changing deployment files: the verdict reads that commit's own changes.
         String pushed = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", next);
         FakeGitLab.SHARED.sent(pushed);
-        FakeGitLab.SHARED.changes(6, 4, next, List.of(Map.of("old_path", "deploy/prod.yaml", "new_path",
-                "deploy/prod.yaml", "new_file", false, "renamed_file", false, "deleted_file", false, "diff", "")));
+        FakeGitLab.SHARED.changes(
+                6,
+                4,
+                next,
+                List.of(Map.of(
+                        "old_path",
+                        "deploy/prod.yaml",
+                        "new_path",
+                        "deploy/prod.yaml",
+                        "new_file",
+                        false,
+                        "renamed_file",
+                        false,
+                        "deleted_file",
+                        false,
+                        "diff",
+                        "")));
         Job job = journal.awaitState(Webhooks.accept(pushed), JobState.REPORTED);
 
         assertEquals("failed", job.verdict());
@@ -237,7 +286,8 @@ class GitLabFactsTest extends ServiceTest {
         journal.awaitNoteResult(id);
 
         List<String> notes = gitlab.findAll(postRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH))).stream()
-                .map(n -> n.getBodyAsString()).toList();
+                .map(n -> n.getBodyAsString())
+                .toList();
         assertTrue(notes.stream().anyMatch(n -> n.contains("QA: failed")), notes.toString());
         assertTrue(notes.stream().noneMatch(n -> n.contains("Approved by security")), notes.toString());
     }
@@ -248,8 +298,13 @@ class GitLabFactsTest extends ServiceTest {
         String id = forge(Payloads.raw(Payloads.COMPLIANT));
         journal.awaitState(id, JobState.REPORTED);
 
-        given().auth().preemptive().basic("alice", "test-api-token").get("/evaluations/" + id).then()
-                .statusCode(200).body(containsString("GitLab, read for this evaluation"))
+        given().auth()
+                .preemptive()
+                .basic("alice", "test-api-token")
+                .get("/evaluations/" + id)
+                .then()
+                .statusCode(200)
+                .body(containsString("GitLab, read for this evaluation"))
                 .body(containsString("Update README.md"));
     }
 }

@@ -39,8 +39,11 @@ public class LeftoverJournal implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         String url = "jdbc:h2:file:" + dir.resolve("journal");
-        Flyway.configure().dataSource(url, "policygate", "").locations("classpath:db/migration", "classpath:db/h2")
-                .load().migrate();
+        Flyway.configure()
+                .dataSource(url, "policygate", "")
+                .locations("classpath:db/migration", "classpath:db/h2")
+                .load()
+                .migrate();
         try (Connection c = DriverManager.getConnection(url, "policygate", "")) {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             insert(c, QUEUED, 11, SHA_11, "queued", null, null, now);
@@ -53,10 +56,18 @@ public class LeftoverJournal implements QuarkusTestResourceLifecycleManager {
         return Map.of("policy-gate.db.url", url);
     }
 
-    private static void insert(Connection c, String id, int iid, String sha, String state, String verdict,
-            OffsetDateTime leaseUntil, OffsetDateTime now) throws SQLException {
-        String payload = Payloads.with(Payloads.SAMPLE, "/object_attributes/iid", iid)
-                .replace(Payloads.SAMPLE_SHA, sha);
+    private static void insert(
+            Connection c,
+            String id,
+            int iid,
+            String sha,
+            String state,
+            String verdict,
+            OffsetDateTime leaseUntil,
+            OffsetDateTime now)
+            throws SQLException {
+        String payload =
+                Payloads.with(Payloads.SAMPLE, "/object_attributes/iid", iid).replace(Payloads.SAMPLE_SHA, sha);
         // GitLab sent it before the process stopped: its merge request is at that commit.
         FakeGitLab.SHARED.sent(payload);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO evaluation_job (id, project_id, mr_iid,"

@@ -34,8 +34,8 @@ class NewestFactsTest extends ServiceTest {
 
     private static final String MR = "/api/v4/projects/6/merge_requests/4";
     /** The compliant merge request without its compliance-reviewed label: it fails. */
-    private static final String LABEL_REMOVED = Payloads.with(Payloads.COMPLIANT, "/object_attributes/labels",
-            List.of());
+    private static final String LABEL_REMOVED =
+            Payloads.with(Payloads.COMPLIANT, "/object_attributes/labels", List.of());
 
     @Test
     void aWebhookForTheSameCommitDuringAnEvaluationMakesTheJobEvaluateAgain() {
@@ -45,26 +45,34 @@ class NewestFactsTest extends ServiceTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> FakeGitLab.SHARED.answering(MR) == 1);
 
         // A reviewer removes the label: GitLab sends the same commit again; it is the same evaluation.
-        String same = Webhooks.sendSigned(LABEL_REMOVED).statusCode(202).extract().path("evaluationId");
+        String same =
+                Webhooks.sendSigned(LABEL_REMOVED).statusCode(202).extract().path("evaluationId");
         FakeGitLab.SHARED.release(MR);
         assertEquals(id, same);
 
         Job job = journal.awaitState(id, JobState.REPORTED);
         assertEquals("failed", job.verdict());
-        assertEquals("failed", FakeGitLab.SHARED.status(6, 4, 1, Payloads.SAMPLE_SHA), "GitLab ends with the newest facts' verdict");
+        assertEquals(
+                "failed",
+                FakeGitLab.SHARED.status(6, 4, 1, Payloads.SAMPLE_SHA),
+                "GitLab ends with the newest facts' verdict");
         assertTrue(journal.attemptsOf(id).size() >= 2, "evaluated again after the webhook");
         assertNull(job.tampered(), "the passed GitLab showed meanwhile was policy-gate's own");
     }
 
     @Test
     void aVerdictWaitingForGitLabIsEvaluatedAgainBeforeItIsPosted() {
-        StubMapping refusing = gitlab.stubFor(GitLabStubs.statusResponses().willReturn(aResponse().withStatus(503)));
+        StubMapping refusing = gitlab.stubFor(
+                GitLabStubs.statusResponses().willReturn(aResponse().withStatus(503)));
         String id = Webhooks.accept(Payloads.raw(Payloads.COMPLIANT));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "passed".equals(journal.job(id).verdict())
-                && journal.job(id).state() == JobState.REPORTING);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> "passed".equals(journal.job(id).verdict())
+                        && journal.job(id).state() == JobState.REPORTING);
 
         // The label goes while the passing verdict waits for GitLab.
-        assertEquals(id, Webhooks.sendSigned(LABEL_REMOVED).statusCode(202).extract().path("evaluationId"));
+        assertEquals(
+                id, Webhooks.sendSigned(LABEL_REMOVED).statusCode(202).extract().path("evaluationId"));
         Instant edited = Instant.now();
         gitlab.removeStub(refusing);
 
@@ -73,7 +81,8 @@ class NewestFactsTest extends ServiceTest {
         List<ServeEvent> taken = gitlab.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().endsWith("/status_check_responses")
                         && e.getResponse().getStatus() == 201)
-                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate())).toList();
+                .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .toList();
         assertEquals(1, taken.size(), "GitLab took one verdict");
         assertTrue(taken.get(0).getRequest().getBodyAsString().contains("\"status\":\"failed\""));
         assertTrue(taken.get(0).getRequest().getLoggedDate().toInstant().isAfter(edited));

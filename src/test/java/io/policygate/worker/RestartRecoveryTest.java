@@ -34,6 +34,7 @@ class RestartRecoveryTest {
 
     @InjectGitLab
     WireMockServer gitlab;
+
     @Inject
     Journal journal;
 
@@ -43,11 +44,15 @@ class RestartRecoveryTest {
         journal.awaitState(LeftoverJournal.EVALUATING, JobState.REPORTED);
         journal.awaitState(LeftoverJournal.REPORTING, JobState.REPORTED);
 
-        for (String[] mr : new String[][] {{"11", LeftoverJournal.SHA_11}, {"12", LeftoverJournal.SHA_12},
-                {"13", LeftoverJournal.SHA_13}}) {
-            gitlab.verify(1, postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/" + mr[0]
-                    + "/status_check_responses")).withRequestBody(equalToJson(
-                            "{\"sha\":\"" + mr[1] + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
+        for (String[] mr : new String[][] {
+            {"11", LeftoverJournal.SHA_11}, {"12", LeftoverJournal.SHA_12}, {"13", LeftoverJournal.SHA_13}
+        }) {
+            gitlab.verify(
+                    1,
+                    postRequestedFor(urlPathEqualTo(
+                                    "/api/v4/projects/6/merge_requests/" + mr[0] + "/status_check_responses"))
+                            .withRequestBody(equalToJson("{\"sha\":\"" + mr[1]
+                                    + "\",\"external_status_check_id\":1,\"status\":\"failed\"}")));
         }
         // The job that had a verdict waiting is evaluated again from GitLab's facts and reported: its attempts go on.
         assertEquals(2, journal.job(LeftoverJournal.REPORTING).attempts());

@@ -32,11 +32,12 @@ public final class ConditionCompiler {
             .addVar("statusCheck", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("changes", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
             .addVar("commits", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
-            .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration("glob",
-                    CelOverloadDecl.newGlobalOverload("glob_string_string", SimpleType.BOOL, SimpleType.STRING,
-                            SimpleType.STRING)))
-            .addFunctionBindings(CelFunctionBinding.from("glob_string_string", String.class, String.class,
-                    ConditionCompiler::glob))
+            .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(
+                    "glob",
+                    CelOverloadDecl.newGlobalOverload(
+                            "glob_string_string", SimpleType.BOOL, SimpleType.STRING, SimpleType.STRING)))
+            .addFunctionBindings(
+                    CelFunctionBinding.from("glob_string_string", String.class, String.class, ConditionCompiler::glob))
             .build();
     /**
      * Why {@code user} and {@code mergeRequest.action} are gone: they were only ever in the webhook's body, which
@@ -45,11 +46,11 @@ public final class ConditionCompiler {
     private static final String ONLY_IN_BODIES = "Who triggered a webhook (user) and its action were only in the"
             + " webhook's body, which policy-gate no longer trusts: verdicts follow from GitLab's facts about the"
             + " merge request (for its author: mergeRequest.author.id, or the author rule)";
+
     private static final int GLOB_CACHE_LIMIT = 1000;
     private static final Map<String, Glob> GLOBS = new ConcurrentHashMap<>();
 
-    private ConditionCompiler() {
-    }
+    private ConditionCompiler() {}
 
     /** glob(path, pattern) in CEL: policy authors' glob syntax, patterns compiled once. */
     private static boolean glob(String path, String pattern) {
@@ -61,7 +62,9 @@ public final class ConditionCompiler {
 
     /** True when the expression selects {@code action} on {@code mergeRequest}. */
     private static boolean readsMergeRequestAction(CelAbstractSyntaxTree ast) {
-        return CelNavigableAst.fromAst(ast).getRoot().allNodes()
+        return CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
                 .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.SELECT)
                 .map(node -> node.expr().select())
                 .anyMatch(select -> select.field().equals("action")
@@ -87,8 +90,8 @@ public final class ConditionCompiler {
             CelKind kind = ast.getResultType().kind();
             // Map fields are dyn, so `mergeRequest.draft` is only known to be boolean at run time.
             if (kind != CelKind.BOOL && kind != CelKind.DYN) {
-                throw new InvalidConditionException(
-                        "CEL must be a boolean condition, but this one gives " + ast.getResultType().name());
+                throw new InvalidConditionException("CEL must be a boolean condition, but this one gives "
+                        + ast.getResultType().name());
             }
             return new CompiledCondition(expression, CEL.createProgram(ast));
         } catch (dev.cel.common.CelValidationException | CelEvaluationException e) {

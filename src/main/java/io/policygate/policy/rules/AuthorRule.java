@@ -15,8 +15,7 @@ final class AuthorRule implements Rule {
      * @param allow usernames that may author; empty allows anyone not denied
      * @param deny usernames that may not author (bots, service accounts)
      */
-    record Config(List<String> allow, List<String> deny) {
-    }
+    record Config(List<String> allow, List<String> deny) {}
 
     private final List<String> allow;
     private final List<String> deny;
@@ -32,7 +31,8 @@ final class AuthorRule implements Rule {
     @Override
     public RuleResult evaluate(RuleContext context) {
         String author = context.authorUsername();
-        Evidence evidence = new Evidence(Map.of("author", author),
+        Evidence evidence = new Evidence(
+                Map.of("author", author),
                 (allow.isEmpty() ? "any author" : "an author in " + allow) + (deny.isEmpty() ? "" : " not in " + deny));
         if (deny.contains(author)) {
             return RuleResult.failed(TYPE.name(), "author " + author + " may not author merge requests here", evidence);

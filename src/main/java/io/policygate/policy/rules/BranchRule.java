@@ -17,8 +17,7 @@ final class BranchRule implements Rule {
      * @param source regular expression the source branch must match (anchor with ^…$ for a whole match)
      * @param target regular expression the target branch must match
      */
-    record Config(String source, String target) {
-    }
+    record Config(String source, String target) {}
 
     private final Pattern source;
     private final Pattern target;
@@ -49,8 +48,8 @@ final class BranchRule implements Rule {
                 problems.add("target branch '" + targetBranch + "' does not match " + target.pattern());
             }
         }
-        Evidence evidence = new Evidence(Map.of("sourceBranch", sourceBranch, "targetBranch", targetBranch),
-                String.join(" and ", expected));
+        Evidence evidence = new Evidence(
+                Map.of("sourceBranch", sourceBranch, "targetBranch", targetBranch), String.join(" and ", expected));
         return problems.isEmpty()
                 ? RuleResult.passed(TYPE.name(), "branches as required", evidence)
                 : RuleResult.failed(TYPE.name(), String.join("; ", problems), evidence);

@@ -21,8 +21,7 @@ final class CommitsRule implements Rule {
      * @param signedOff true: each commit message carries a "Signed-off-by: Name <email>" trailer
      * @param maxCount at most this many commits
      */
-    record Config(String pattern, Boolean signedOff, Integer maxCount) {
-    }
+    record Config(String pattern, Boolean signedOff, Integer maxCount) {}
 
     private final Pattern pattern;
     private final boolean signedOff;
@@ -53,16 +52,20 @@ final class CommitsRule implements Rule {
         }
         if (pattern != null) {
             expected.add("commit titles matching " + pattern.pattern());
-            List<String> bad = commits.stream().filter(c -> !pattern.matcher(c.title()).find())
-                    .map(c -> shortSha(c) + " '" + c.title() + "'").toList();
+            List<String> bad = commits.stream()
+                    .filter(c -> !pattern.matcher(c.title()).find())
+                    .map(c -> shortSha(c) + " '" + c.title() + "'")
+                    .toList();
             if (!bad.isEmpty()) {
                 problems.add("commit title does not match " + pattern.pattern() + ": " + Listing.shown(bad));
             }
         }
         if (signedOff) {
             expected.add("a Signed-off-by trailer in every commit");
-            List<String> unsigned = commits.stream().filter(c -> !SIGNED_OFF.matcher(c.message()).find())
-                    .map(CommitsRule::shortSha).toList();
+            List<String> unsigned = commits.stream()
+                    .filter(c -> !SIGNED_OFF.matcher(c.message()).find())
+                    .map(CommitsRule::shortSha)
+                    .toList();
             if (!unsigned.isEmpty()) {
                 problems.add("no Signed-off-by in " + Listing.shown(unsigned));
             }

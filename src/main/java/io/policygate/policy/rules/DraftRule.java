@@ -11,8 +11,7 @@ final class DraftRule implements Rule {
     static final RuleType<Config> TYPE = new RuleType<>("draft", Config.class, DraftRule::new);
 
     /** @param forbid true (default): a draft fails */
-    record Config(Boolean forbid) {
-    }
+    record Config(Boolean forbid) {}
 
     private DraftRule(Config config) {
         if (Boolean.FALSE.equals(config.forbid())) {

@@ -15,8 +15,7 @@ final class ExpressionRule implements Rule {
     static final RuleType<Config> TYPE = new RuleType<>("expression", Config.class, ExpressionRule::new);
 
     /** @param expr a CEL expression over mergeRequest, project, user and statusCheck */
-    record Config(String expr) {
-    }
+    record Config(String expr) {}
 
     private final CompiledCondition condition;
 
@@ -41,7 +40,9 @@ final class ExpressionRule implements Rule {
                     ? RuleResult.passed(TYPE.name(), "expression holds", evidence)
                     : RuleResult.failed(TYPE.name(), "expression is false: " + condition.expression(), evidence);
         } catch (ConditionEvaluationException e) {
-            return RuleResult.error(TYPE.name(), "expression could not be evaluated: " + e.getMessage(),
+            return RuleResult.error(
+                    TYPE.name(),
+                    "expression could not be evaluated: " + e.getMessage(),
                     new Evidence(Map.of("error", e.getMessage()), expected));
         }
     }

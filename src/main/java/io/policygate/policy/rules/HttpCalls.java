@@ -22,8 +22,7 @@ final class HttpCalls {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
     private static final Pattern OWN_SETTINGS = Pattern.compile("(?i)(POLICY_GATE|QUARKUS)_");
 
-    private HttpCalls() {
-    }
+    private HttpCalls() {}
 
     /** @param what names the service in messages, e.g. "Jira" */
     static HttpResponse<String> send(String what, HttpRequest request, int attempts) {
@@ -69,8 +68,10 @@ final class HttpCalls {
      */
     static String secretVariable(String field, String name) {
         if (name != null && OWN_SETTINGS.matcher(name).lookingAt()) {
-            throw new InvalidRuleException(field, "'" + name + "' is one of policy-gate's own settings; a policy may"
-                    + " not send policy-gate's secrets to another service: give the token its own variable");
+            throw new InvalidRuleException(
+                    field,
+                    "'" + name + "' is one of policy-gate's own settings; a policy may"
+                            + " not send policy-gate's secrets to another service: give the token its own variable");
         }
         return name;
     }

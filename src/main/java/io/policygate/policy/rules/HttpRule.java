@@ -33,8 +33,7 @@ final class HttpRule implements Rule {
      * @param retries further attempts after a failed one (default 2)
      * @param tokenEnv optional environment variable whose value is sent as a Bearer token
      */
-    record Config(String url, String timeout, Integer retries, String tokenEnv) {
-    }
+    record Config(String url, String timeout, Integer retries, String tokenEnv) {}
 
     private final URI url;
     private final Duration timeout;
@@ -59,7 +58,9 @@ final class HttpRule implements Rule {
     private static URI url(String text) {
         try {
             URI uri = text == null ? null : new URI(text);
-            if (uri != null && List.of("http", "https").contains(String.valueOf(uri.getScheme())) && uri.getHost() != null) {
+            if (uri != null
+                    && List.of("http", "https").contains(String.valueOf(uri.getScheme()))
+                    && uri.getHost() != null) {
                 return uri;
             }
         } catch (URISyntaxException e) {
@@ -105,8 +106,10 @@ final class HttpRule implements Rule {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the facts are plain maps and lists", e);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (tokenEnv != null) {
             request.header("Authorization", "Bearer " + HttpCalls.secretFromEnv("tokenEnv", tokenEnv));
@@ -126,8 +129,8 @@ final class HttpRule implements Rule {
             throw new DataUnavailableException(url.getHost() + " answered without a boolean \"passed\"");
         }
         String message = answer.path("message").asText("");
-        Evidence evidence = new Evidence(Map.of("passed", answer.get("passed").booleanValue(), "message", message),
-                expected);
+        Evidence evidence =
+                new Evidence(Map.of("passed", answer.get("passed").booleanValue(), "message", message), expected);
         String shown = message.isEmpty() ? url.getHost() + " says so" : message;
         return answer.get("passed").booleanValue()
                 ? RuleResult.passed(TYPE.name(), shown, evidence)

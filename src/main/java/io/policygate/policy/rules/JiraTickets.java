@@ -29,6 +29,7 @@ final class JiraTickets {
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(5))
             .build();
+
     private final URI base;
     private final String tokenEnv;
     private final String userEnv;
@@ -58,7 +59,8 @@ final class JiraTickets {
                 .timeout(Duration.ofSeconds(10))
                 .header("Accept", "application/json")
                 .header("Authorization", authorization())
-                .GET().build();
+                .GET()
+                .build();
         HttpResponse<String> response = HttpCalls.send("Jira", request, ATTEMPTS);
         int status = response.statusCode();
         if (status == 404) {
@@ -71,7 +73,8 @@ final class JiraTickets {
             throw new DataUnavailableException("Jira answered " + status + " for " + key);
         }
         try {
-            JsonNode name = JSON.readTree(response.body()).path("fields").path("status").path("name");
+            JsonNode name =
+                    JSON.readTree(response.body()).path("fields").path("status").path("name");
             if (!name.isTextual()) {
                 throw new DataUnavailableException("Jira's answer for " + key + " has no fields.status.name");
             }

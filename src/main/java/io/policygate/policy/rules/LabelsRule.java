@@ -15,8 +15,7 @@ final class LabelsRule implements Rule {
      * @param require every one of these labels must be set
      * @param forbid none of these labels may be set
      */
-    record Config(List<String> require, List<String> forbid) {
-    }
+    record Config(List<String> require, List<String> forbid) {}
 
     private final List<String> require;
     private final List<String> forbid;
@@ -32,8 +31,10 @@ final class LabelsRule implements Rule {
     @Override
     public RuleResult evaluate(RuleContext context) {
         List<String> labels = context.mergeRequest().labels();
-        Evidence evidence = new Evidence(Map.of("labels", labels),
-                (require.isEmpty() ? "" : "labels " + require) + (require.isEmpty() || forbid.isEmpty() ? "" : ", ")
+        Evidence evidence = new Evidence(
+                Map.of("labels", labels),
+                (require.isEmpty() ? "" : "labels " + require)
+                        + (require.isEmpty() || forbid.isEmpty() ? "" : ", ")
                         + (forbid.isEmpty() ? "" : "none of " + forbid));
         List<String> missing = require.stream().filter(l -> !labels.contains(l)).toList();
         List<String> forbidden = forbid.stream().filter(labels::contains).toList();
@@ -41,7 +42,8 @@ final class LabelsRule implements Rule {
             return RuleResult.failed(TYPE.name(), "missing label " + String.join(", ", missing), evidence);
         }
         if (!forbidden.isEmpty()) {
-            return RuleResult.failed(TYPE.name(), "label " + String.join(", ", forbidden) + " is not allowed", evidence);
+            return RuleResult.failed(
+                    TYPE.name(), "label " + String.join(", ", forbidden) + " is not allowed", evidence);
         }
         return RuleResult.passed(TYPE.name(), "labels as required", evidence);
     }

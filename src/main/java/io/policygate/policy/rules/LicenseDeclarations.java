@@ -14,17 +14,16 @@ import java.util.List;
 final class LicenseDeclarations {
 
     /** One declaration: where (path:line) and the expression as written. */
-    record Declaration(String where, String expression) {
-    }
+    record Declaration(String where, String expression) {}
 
-    private static final Pattern SPDX_LINE = Pattern.compile("SPDX-License-Identifier:\\s*(.+?)\\s*(\\*/|-->|\\*\\)|#\\}|%>)?\\s*$");
+    private static final Pattern SPDX_LINE =
+            Pattern.compile("SPDX-License-Identifier:\\s*(.+?)\\s*(\\*/|-->|\\*\\)|#\\}|%>)?\\s*$");
     private static final Pattern PACKAGE_JSON = Pattern.compile("\"license\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern TOML = Pattern.compile("^\\s*license\\s*=\\s*(?:\\{\\s*text\\s*=\\s*)?\"([^\"]*)\"");
     private static final Pattern POM_NAME = Pattern.compile("<name>\\s*([^<]+?)\\s*</name>");
     private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,\\d+)? \\+(\\d+)(?:,\\d+)? @@");
 
-    private LicenseDeclarations() {
-    }
+    private LicenseDeclarations() {}
 
     static List<Declaration> in(List<Change> changes) {
         List<Declaration> found = new ArrayList<>();
@@ -66,8 +65,7 @@ final class LicenseDeclarations {
                         addIfFound(POM_NAME, text, where, found);
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
     }

@@ -24,8 +24,7 @@ final class LicenseRule implements Rule {
      * @param allow SPDX ids (or "id WITH exception") that may be used; empty allows any listed license not denied
      * @param deny SPDX ids that may not be used
      */
-    record Config(List<String> allow, List<String> deny) {
-    }
+    record Config(List<String> allow, List<String> deny) {}
 
     private final Set<String> allow;
     private final Set<String> deny;
@@ -51,12 +50,15 @@ final class LicenseRule implements Rule {
                 throw new InvalidRuleException(at, e.getMessage());
             }
             if (!(parsed instanceof SpdxExpression.License license)) {
-                throw new InvalidRuleException(at, "must be one license id (optionally WITH an exception), not an expression");
+                throw new InvalidRuleException(
+                        at, "must be one license id (optionally WITH an exception), not an expression");
             }
             List<String> unknown = unknownIds(license);
             if (!unknown.isEmpty()) {
-                throw new InvalidRuleException(at, "unknown SPDX id " + String.join(", ", unknown)
-                        + " (SPDX license list " + SpdxLicenses.listVersion() + ")");
+                throw new InvalidRuleException(
+                        at,
+                        "unknown SPDX id " + String.join(", ", unknown) + " (SPDX license list "
+                                + SpdxLicenses.listVersion() + ")");
             }
             ids.add(normalized(license).toString());
         }
@@ -78,8 +80,10 @@ final class LicenseRule implements Rule {
         if (!problems.isEmpty()) {
             return RuleResult.failed(TYPE.name(), Listing.shown(problems), evidence);
         }
-        return RuleResult.passed(TYPE.name(), declarations.isEmpty() ? "declares no license"
-                : declarations.size() + " license declarations allowed", evidence);
+        return RuleResult.passed(
+                TYPE.name(),
+                declarations.isEmpty() ? "declares no license" : declarations.size() + " license declarations allowed",
+                evidence);
     }
 
     private Optional<String> problem(LicenseDeclarations.Declaration declaration) {
@@ -90,7 +94,9 @@ final class LicenseRule implements Rule {
         } catch (IllegalArgumentException e) {
             return Optional.of(where + "not an SPDX license expression: " + e.getMessage());
         }
-        List<String> unknown = expression.licenses().stream().flatMap(l -> unknownIds(l).stream()).toList();
+        List<String> unknown = expression.licenses().stream()
+                .flatMap(l -> unknownIds(l).stream())
+                .toList();
         if (!unknown.isEmpty()) {
             return Optional.of(where + "unknown SPDX id " + String.join(", ", unknown));
         }
@@ -115,14 +121,19 @@ final class LicenseRule implements Rule {
         if (SpdxLicenses.license(license.id()).isEmpty()) {
             unknown.add("'" + license.id() + "'");
         }
-        if (license.exception() != null && SpdxLicenses.exception(license.exception()).isEmpty()) {
+        if (license.exception() != null
+                && SpdxLicenses.exception(license.exception()).isEmpty()) {
             unknown.add("exception '" + license.exception() + "'");
         }
         return unknown;
     }
 
     private static SpdxExpression.License normalized(SpdxExpression.License license) {
-        return new SpdxExpression.License(SpdxLicenses.license(license.id()).orElse(license.id()), false,
-                license.exception() == null ? null : SpdxLicenses.exception(license.exception()).orElse(license.exception()));
+        return new SpdxExpression.License(
+                SpdxLicenses.license(license.id()).orElse(license.id()),
+                false,
+                license.exception() == null
+                        ? null
+                        : SpdxLicenses.exception(license.exception()).orElse(license.exception()));
     }
 }

@@ -7,11 +7,11 @@ final class Listing {
 
     private static final int SHOWN = 10;
 
-    private Listing() {
-    }
+    private Listing() {}
 
     static String shown(List<String> items) {
-        return items.size() <= SHOWN ? String.join(", ", items)
+        return items.size() <= SHOWN
+                ? String.join(", ", items)
                 : String.join(", ", items.subList(0, SHOWN)) + " and " + (items.size() - SHOWN) + " more";
     }
 }

@@ -25,7 +25,9 @@ public record OutboundCall(String field, String origin, List<String> secrets) {
     static OutboundCall to(String field, URI url, String... secrets) {
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         int port = url.getPort() != -1 ? url.getPort() : "https".equals(scheme) ? 443 : 80;
-        return new OutboundCall(field, scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + port,
+        return new OutboundCall(
+                field,
+                scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + port,
                 Arrays.stream(secrets).filter(Objects::nonNull).toList());
     }
 

@@ -24,8 +24,7 @@ final class PathsRule implements Rule {
      * @param only every changed path must match one of these globs
      * @param changed at least one changed path must match each of these globs (e.g. CHANGELOG.md)
      */
-    record Config(List<String> forbid, List<String> only, List<String> changed) {
-    }
+    record Config(List<String> forbid, List<String> only, List<String> changed) {}
 
     private final List<Glob> forbid;
     private final List<Glob> only;
@@ -57,14 +56,18 @@ final class PathsRule implements Rule {
         List<String> expected = new ArrayList<>();
         if (!forbid.isEmpty()) {
             expected.add("no path matching " + forbid);
-            List<String> hits = paths.stream().filter(p -> forbid.stream().anyMatch(g -> g.matches(p))).toList();
+            List<String> hits = paths.stream()
+                    .filter(p -> forbid.stream().anyMatch(g -> g.matches(p)))
+                    .toList();
             if (!hits.isEmpty()) {
                 problems.add("changes protected paths: " + Listing.shown(hits));
             }
         }
         if (!only.isEmpty()) {
             expected.add("only paths matching " + only);
-            List<String> outside = paths.stream().filter(p -> only.stream().noneMatch(g -> g.matches(p))).toList();
+            List<String> outside = paths.stream()
+                    .filter(p -> only.stream().noneMatch(g -> g.matches(p)))
+                    .toList();
             if (!outside.isEmpty()) {
                 problems.add("changes paths outside " + only + ": " + Listing.shown(outside));
             }
@@ -75,8 +78,8 @@ final class PathsRule implements Rule {
                 problems.add("nothing matching " + required + " is changed");
             }
         }
-        Evidence evidence = new Evidence(Map.of("paths", paths.stream().limit(50).toList(), "count", paths.size()),
-                String.join(", ", expected));
+        Evidence evidence = new Evidence(
+                Map.of("paths", paths.stream().limit(50).toList(), "count", paths.size()), String.join(", ", expected));
         return problems.isEmpty()
                 ? RuleResult.passed(TYPE.name(), paths.size() + " changed paths as required", evidence)
                 : RuleResult.failed(TYPE.name(), String.join("; ", problems), evidence);

@@ -6,8 +6,7 @@ import com.google.re2j.PatternSyntaxException;
 /** Compiles the regexes of policy files with RE2J: they run on attacker-controlled text. */
 final class RegexFields {
 
-    private RegexFields() {
-    }
+    private RegexFields() {}
 
     static Pattern compile(String field, String regex) {
         try {

@@ -12,14 +12,23 @@ public final class RuleTypes {
 
     private final Map<String, RuleType<?>> byName = new LinkedHashMap<>();
 
-    private RuleTypes() {
-    }
+    private RuleTypes() {}
 
     public static RuleTypes builtIn() {
         RuleTypes types = new RuleTypes();
-        for (RuleType<?> type : List.of(TicketRule.TYPE, LicenseRule.TYPE, PathsRule.TYPE, LabelsRule.TYPE,
-                BranchRule.TYPE, TitleRule.TYPE, AuthorRule.TYPE, DraftRule.TYPE, CommitsRule.TYPE, SizeRule.TYPE,
-                ExpressionRule.TYPE, HttpRule.TYPE)) {
+        for (RuleType<?> type : List.of(
+                TicketRule.TYPE,
+                LicenseRule.TYPE,
+                PathsRule.TYPE,
+                LabelsRule.TYPE,
+                BranchRule.TYPE,
+                TitleRule.TYPE,
+                AuthorRule.TYPE,
+                DraftRule.TYPE,
+                CommitsRule.TYPE,
+                SizeRule.TYPE,
+                ExpressionRule.TYPE,
+                HttpRule.TYPE)) {
             types = types.with(type);
         }
         return types;

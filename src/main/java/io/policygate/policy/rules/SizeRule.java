@@ -17,8 +17,7 @@ final class SizeRule implements Rule {
      * @param maxFiles at most this many changed files
      * @param maxLines at most this many changed lines (added plus deleted)
      */
-    record Config(Integer maxFiles, Integer maxLines) {
-    }
+    record Config(Integer maxFiles, Integer maxLines) {}
 
     private final Integer maxFiles;
     private final Integer maxLines;
@@ -41,7 +40,9 @@ final class SizeRule implements Rule {
     public RuleResult evaluate(RuleContext context) {
         List<Change> changes = context.changes();
         int files = changes.size();
-        int lines = changes.stream().mapToInt(c -> c.addedLines() + c.deletedLines()).sum();
+        int lines = changes.stream()
+                .mapToInt(c -> c.addedLines() + c.deletedLines())
+                .sum();
         List<String> problems = new ArrayList<>();
         List<String> expected = new ArrayList<>();
         if (maxFiles != null) {

@@ -23,7 +23,8 @@ sealed interface SpdxExpression {
     record All(List<SpdxExpression> terms) implements SpdxExpression {
         @Override
         public String toString() {
-            return "(" + String.join(" AND ", terms.stream().map(String::valueOf).toList()) + ")";
+            return "("
+                    + String.join(" AND ", terms.stream().map(String::valueOf).toList()) + ")";
         }
     }
 
@@ -67,7 +68,8 @@ sealed interface SpdxExpression {
         Parser parser = new Parser(tokens(text), text);
         SpdxExpression expression = parser.or();
         if (parser.position < parser.tokens.size()) {
-            throw new IllegalArgumentException("unexpected '" + parser.tokens.get(parser.position) + "' in '" + text + "'");
+            throw new IllegalArgumentException(
+                    "unexpected '" + parser.tokens.get(parser.position) + "' in '" + text + "'");
         }
         return expression;
     }
@@ -140,7 +142,8 @@ sealed interface SpdxExpression {
         }
 
         private boolean accept(String token) {
-            if (position < tokens.size() && tokens.get(position).toUpperCase(Locale.ROOT).equals(token)) {
+            if (position < tokens.size()
+                    && tokens.get(position).toUpperCase(Locale.ROOT).equals(token)) {
                 position++;
                 return true;
             }

@@ -13,8 +13,7 @@ final class SpdxLicenses {
         System.setProperty("org.spdx.useJARLicenseInfoOnly", "true");
     }
 
-    private SpdxLicenses() {
-    }
+    private SpdxLicenses() {}
 
     /** The listed id as SPDX spells it ("apache-2.0" gives "Apache-2.0"); custom LicenseRef- ids are kept. */
     static Optional<String> license(String id) {

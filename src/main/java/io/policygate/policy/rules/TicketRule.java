@@ -2,8 +2,8 @@ package io.policygate.policy.rules;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
-import io.policygate.policy.Evidence;
 import io.policygate.policy.Commit;
+import io.policygate.policy.Evidence;
 import io.policygate.policy.RuleContext;
 import io.policygate.policy.RuleResult;
 import java.net.URI;
@@ -32,8 +32,7 @@ final class TicketRule implements Rule {
      * @param keys allowed ticket project keys (the part before the first '-'); empty allows any
      * @param jira optional: check each reference exists in Jira
      */
-    record Config(List<String> in, String pattern, List<String> keys, Jira jira) {
-    }
+    record Config(List<String> in, String pattern, List<String> keys, Jira jira) {}
 
     /**
      * Check referenced tickets in Jira.
@@ -43,15 +42,16 @@ final class TicketRule implements Rule {
      * @param userEnv environment variable holding the user name for Jira Cloud's user:token authentication
      * @param states ticket states that count (e.g. In Progress); empty: any existing ticket counts
      */
-    record Jira(String url, String tokenEnv, String userEnv, List<String> states) {
-    }
+    record Jira(String url, String tokenEnv, String userEnv, List<String> states) {}
 
     /** The parts of a merge request a ticket may be referenced in. */
     enum Field {
         TITLE("title", c -> c.mergeRequest().title()),
         DESCRIPTION("description", c -> c.mergeRequest().description()),
         SOURCE_BRANCH("sourceBranch", c -> c.mergeRequest().sourceBranch()),
-        COMMITS("commits", c -> String.join("\n", c.commits().stream().map(Commit::message).toList()));
+        COMMITS(
+                "commits",
+                c -> String.join("\n", c.commits().stream().map(Commit::message).toList()));
 
         final String yamlName;
         final Function<RuleContext, String> reader;
@@ -65,8 +65,12 @@ final class TicketRule implements Rule {
             return Arrays.stream(values())
                     .filter(f -> f.yamlName.equals(name))
                     .findFirst()
-                    .orElseThrow(() -> new InvalidRuleException("in" + index,
-                            "unknown place '" + name + "'; one of " + Arrays.stream(values()).map(f -> f.yamlName).toList()));
+                    .orElseThrow(() -> new InvalidRuleException(
+                            "in" + index,
+                            "unknown place '" + name + "'; one of "
+                                    + Arrays.stream(values())
+                                            .map(f -> f.yamlName)
+                                            .toList()));
         }
     }
 
@@ -89,7 +93,9 @@ final class TicketRule implements Rule {
         this.pattern = RegexFields.compile("pattern", config.pattern() == null ? DEFAULT_PATTERN : config.pattern());
         this.keys = config.keys() == null ? Set.of() : new LinkedHashSet<>(config.keys());
         this.jira = config.jira() == null ? null : jira(config.jira());
-        this.jiraStates = config.jira() == null || config.jira().states() == null ? List.of() : config.jira().states();
+        this.jiraStates = config.jira() == null || config.jira().states() == null
+                ? List.of()
+                : config.jira().states();
     }
 
     private static JiraTickets jira(Jira config) {
@@ -99,13 +105,19 @@ final class TicketRule implements Rule {
         } catch (URISyntaxException e) {
             url = null;
         }
-        if (url == null || !List.of("http", "https").contains(String.valueOf(url.getScheme())) || url.getHost() == null) {
-            throw new InvalidRuleException("jira.url", "must be Jira's http(s) base URL, e.g. https://jira.example.com");
+        if (url == null
+                || !List.of("http", "https").contains(String.valueOf(url.getScheme()))
+                || url.getHost() == null) {
+            throw new InvalidRuleException(
+                    "jira.url", "must be Jira's http(s) base URL, e.g. https://jira.example.com");
         }
         if (config.tokenEnv() == null || config.tokenEnv().isBlank()) {
-            throw new InvalidRuleException("jira.tokenEnv", "is required: the environment variable holding the Jira token");
+            throw new InvalidRuleException(
+                    "jira.tokenEnv", "is required: the environment variable holding the Jira token");
         }
-        return new JiraTickets(url, HttpCalls.secretVariable("jira.tokenEnv", config.tokenEnv()),
+        return new JiraTickets(
+                url,
+                HttpCalls.secretVariable("jira.tokenEnv", config.tokenEnv()),
                 HttpCalls.secretVariable("jira.userEnv", config.userEnv()));
     }
 
@@ -128,7 +140,8 @@ final class TicketRule implements Rule {
         }
         seen.put("tickets", found);
         Evidence evidence = new Evidence(seen, expected());
-        List<String> allowed = found.stream().filter(this::hasAllowedKey).distinct().toList();
+        List<String> allowed =
+                found.stream().filter(this::hasAllowedKey).distinct().toList();
         if (!allowed.isEmpty()) {
             return jira == null
                     ? RuleResult.passed(TYPE.name(), "references " + String.join(", ", allowed), evidence)
@@ -137,8 +150,10 @@ final class TicketRule implements Rule {
         if (found.isEmpty()) {
             return RuleResult.failed(TYPE.name(), "no ticket reference in " + places(), evidence);
         }
-        return RuleResult.failed(TYPE.name(),
-                "ticket " + String.join(", ", found) + " is not in an allowed project (" + String.join(", ", keys) + ")",
+        return RuleResult.failed(
+                TYPE.name(),
+                "ticket " + String.join(", ", found) + " is not in an allowed project (" + String.join(", ", keys)
+                        + ")",
                 evidence);
     }
 
@@ -158,8 +173,9 @@ final class TicketRule implements Rule {
             }
         }
         seen.put("jira", states);
-        Evidence evidence = new Evidence(seen, expected() + " that exists in Jira"
-                + (jiraStates.isEmpty() ? "" : " in a state of " + jiraStates));
+        Evidence evidence = new Evidence(
+                seen,
+                expected() + " that exists in Jira" + (jiraStates.isEmpty() ? "" : " in a state of " + jiraStates));
         return good.isEmpty()
                 ? RuleResult.failed(TYPE.name(), String.join("; ", problems), evidence)
                 : RuleResult.passed(TYPE.name(), "references " + String.join(", ", good), evidence);
@@ -167,7 +183,8 @@ final class TicketRule implements Rule {
 
     private boolean hasAllowedKey(String ticket) {
         int dash = ticket.indexOf('-');
-        return keys.isEmpty() || (dash > 0 && keys.contains(ticket.substring(0, dash).toUpperCase(Locale.ROOT)));
+        return keys.isEmpty()
+                || (dash > 0 && keys.contains(ticket.substring(0, dash).toUpperCase(Locale.ROOT)));
     }
 
     private String expected() {

@@ -14,16 +14,15 @@ import java.util.Map;
 final class TitleRule implements Rule {
 
     static final RuleType<Config> TYPE = new RuleType<>("title", Config.class, TitleRule::new);
-    static final List<String> CONVENTIONAL_TYPES = List.of("feat", "fix", "docs", "style", "refactor", "perf", "test",
-            "build", "ci", "chore", "revert");
+    static final List<String> CONVENTIONAL_TYPES =
+            List.of("feat", "fix", "docs", "style", "refactor", "perf", "test", "build", "ci", "chore", "revert");
 
     /**
      * @param pattern regular expression the title must match
      * @param conventional true: the title must be a Conventional Commits header
      * @param types the Conventional Commits types allowed (default feat, fix, docs, …)
      */
-    record Config(String pattern, Boolean conventional, List<String> types) {
-    }
+    record Config(String pattern, Boolean conventional, List<String> types) {}
 
     private final Pattern pattern;
     private final String expected;

@@ -18,9 +18,11 @@ class AuthorRuleTest {
     @ParameterizedTest
     @CsvSource({"alice, PASSED", "bob, PASSED", "mallory, FAILED", "renovate-bot, FAILED"})
     void table(String author, Outcome outcome) {
-        RuleResult result = RuleTables.evaluate(AuthorRule.TYPE,
+        RuleResult result = RuleTables.evaluate(
+                AuthorRule.TYPE,
                 new AuthorRule.Config(List.of("alice", "bob", "renovate-bot"), List.of("renovate-bot")),
-                FakeMergeRequest.sample(), new FakeMergeRequestData(List.of(), List.of(), author));
+                FakeMergeRequest.sample(),
+                new FakeMergeRequestData(List.of(), List.of(), author));
         assertEquals(outcome, result.outcome(), result.message());
         assertEquals(author, result.evidence().seen().get("author"));
     }
@@ -28,8 +30,12 @@ class AuthorRuleTest {
     @Test
     void unreadableAuthorIsNeverAPass() {
         // The engine turns this into an error result (fail closed): see PolicyEngineTest.
-        assertThrows(DataUnavailableException.class, () -> RuleTables.evaluate(AuthorRule.TYPE,
-                new AuthorRule.Config(null, List.of("mallory")), FakeMergeRequest.sample(),
-                new FakeMergeRequestData(List.of(), List.of(), null)));
+        assertThrows(
+                DataUnavailableException.class,
+                () -> RuleTables.evaluate(
+                        AuthorRule.TYPE,
+                        new AuthorRule.Config(null, List.of("mallory")),
+                        FakeMergeRequest.sample(),
+                        new FakeMergeRequestData(List.of(), List.of(), null)));
     }
 }

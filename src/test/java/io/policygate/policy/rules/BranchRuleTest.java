@@ -18,9 +18,11 @@ class BranchRuleTest {
         "feature/PAY-1-x, main, PASSED",
         "hotfix/urgent, main, PASSED",
         "root-main-patch-30152, main, FAILED",
-        "feature/x, develop, FAILED"})
+        "feature/x, develop, FAILED"
+    })
     void table(String source, String target, Outcome outcome) {
-        RuleResult result = RuleTables.evaluate(BranchRule.TYPE,
+        RuleResult result = RuleTables.evaluate(
+                BranchRule.TYPE,
                 new BranchRule.Config("^(feature|hotfix)/", "^(main|release/.+)$"),
                 FakeMergeRequest.sample().withSourceBranch(source).withTargetBranch(target));
         assertEquals(outcome, result.outcome(), result.message());
@@ -29,16 +31,16 @@ class BranchRuleTest {
 
     @Test
     void failureNamesTheBranchAndThePattern() {
-        RuleResult result = RuleTables.evaluate(BranchRule.TYPE, new BranchRule.Config("^feature/", null),
-                FakeMergeRequest.sample());
+        RuleResult result = RuleTables.evaluate(
+                BranchRule.TYPE, new BranchRule.Config("^feature/", null), FakeMergeRequest.sample());
         assertEquals("source branch 'root-main-patch-30152' does not match ^feature/", result.message());
     }
 
     @Test
     void invalidConfigIsRefused() {
         assertThrows(InvalidRuleException.class, () -> BranchRule.TYPE.create(new BranchRule.Config(null, null)));
-        InvalidRuleException e = assertThrows(InvalidRuleException.class,
-                () -> BranchRule.TYPE.create(new BranchRule.Config(null, "(")));
+        InvalidRuleException e = assertThrows(
+                InvalidRuleException.class, () -> BranchRule.TYPE.create(new BranchRule.Config(null, "(")));
         assertEquals("target", e.field());
         assertTrue(e.getMessage().contains("invalid regular expression"));
     }

@@ -20,23 +20,36 @@ class CommitsRuleTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of(new CommitsRule.Config(null, true, null),
+                Arguments.of(
+                        new CommitsRule.Config(null, true, null),
                         FakeMergeRequestData.commits(commit("fix: a" + SIGNED), commit("fix: b" + SIGNED)),
-                        Outcome.PASSED, "2 commits as required"),
-                Arguments.of(new CommitsRule.Config(null, true, null),
+                        Outcome.PASSED,
+                        "2 commits as required"),
+                Arguments.of(
+                        new CommitsRule.Config(null, true, null),
                         FakeMergeRequestData.commits(commit("fix: a" + SIGNED), commit("fix: b")),
-                        Outcome.FAILED, "no Signed-off-by in 01234567"),
-                Arguments.of(new CommitsRule.Config(null, true, null),
+                        Outcome.FAILED,
+                        "no Signed-off-by in 01234567"),
+                Arguments.of(
+                        new CommitsRule.Config(null, true, null),
                         FakeMergeRequestData.commits(commit("fix: a\n\nSigned-off-by: nobody")),
-                        Outcome.FAILED, "no Signed-off-by in 01234567"),
-                Arguments.of(new CommitsRule.Config("^(feat|fix): ", null, null),
+                        Outcome.FAILED,
+                        "no Signed-off-by in 01234567"),
+                Arguments.of(
+                        new CommitsRule.Config("^(feat|fix): ", null, null),
                         FakeMergeRequestData.commits(commit("fix: a"), commit("WIP")),
-                        Outcome.FAILED, "commit title does not match ^(feat|fix): : 01234567 'WIP'"),
-                Arguments.of(new CommitsRule.Config(null, null, 1),
+                        Outcome.FAILED,
+                        "commit title does not match ^(feat|fix): : 01234567 'WIP'"),
+                Arguments.of(
+                        new CommitsRule.Config(null, null, 1),
                         FakeMergeRequestData.commits(commit("a"), commit("b")),
-                        Outcome.FAILED, "2 commits, at most 1 allowed"),
-                Arguments.of(new CommitsRule.Config(null, null, 1),
-                        FakeMergeRequestData.commits(commit("a")), Outcome.PASSED, "1 commits as required"));
+                        Outcome.FAILED,
+                        "2 commits, at most 1 allowed"),
+                Arguments.of(
+                        new CommitsRule.Config(null, null, 1),
+                        FakeMergeRequestData.commits(commit("a")),
+                        Outcome.PASSED,
+                        "1 commits as required"));
     }
 
     @ParameterizedTest
@@ -49,7 +62,8 @@ class CommitsRuleTest {
 
     @Test
     void configThatChecksNothingIsRefused() {
-        assertThrows(InvalidRuleException.class, () -> CommitsRule.TYPE.create(new CommitsRule.Config(null, false, null)));
+        assertThrows(
+                InvalidRuleException.class, () -> CommitsRule.TYPE.create(new CommitsRule.Config(null, false, null)));
         assertThrows(InvalidRuleException.class, () -> CommitsRule.TYPE.create(new CommitsRule.Config(null, null, 0)));
     }
 }

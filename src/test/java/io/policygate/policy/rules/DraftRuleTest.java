@@ -14,14 +14,19 @@ class DraftRuleTest {
     @ParameterizedTest
     @CsvSource({"true, FAILED", "false, PASSED"})
     void table(boolean draft, Outcome outcome) {
-        assertEquals(outcome, RuleTables.evaluate(DraftRule.TYPE, new DraftRule.Config(null),
-                FakeMergeRequest.sample().withDraft(draft)).outcome());
+        assertEquals(
+                outcome,
+                RuleTables.evaluate(
+                                DraftRule.TYPE,
+                                new DraftRule.Config(null),
+                                FakeMergeRequest.sample().withDraft(draft))
+                        .outcome());
     }
 
     @Test
     void forbidFalseIsRefusedAsARuleThatDoesNothing() {
-        InvalidRuleException e = assertThrows(InvalidRuleException.class,
-                () -> DraftRule.TYPE.create(new DraftRule.Config(false)));
+        InvalidRuleException e =
+                assertThrows(InvalidRuleException.class, () -> DraftRule.TYPE.create(new DraftRule.Config(false)));
         assertEquals("forbid", e.field());
     }
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ExpressionRuleTest {
 
     private static RuleResult evaluate(String expr, FakeMergeRequest mr) {
-        return ExpressionRule.TYPE.create(new ExpressionRule.Config(expr)).evaluate(new RuleContext(mr, MergeRequestData.NONE));
+        return ExpressionRule.TYPE
+                .create(new ExpressionRule.Config(expr))
+                .evaluate(new RuleContext(mr, MergeRequestData.NONE));
     }
 
     static Stream<Arguments> cases() {
@@ -54,25 +56,42 @@ class ExpressionRuleTest {
     @Test
     void changesAndCommitsAreReadOnlyWhenTheExpressionUsesThem() {
         FakeMergeRequestData data = FakeMergeRequestData.of(
-                List.of(FakeMergeRequestData.modified("deploy/prod.yaml", 1, 0), FakeMergeRequestData.modified("src/A.java", 3, 1)),
+                List.of(
+                        FakeMergeRequestData.modified("deploy/prod.yaml", 1, 0),
+                        FakeMergeRequestData.modified("src/A.java", 3, 1)),
                 List.of(FakeMergeRequestData.commit("fix: a\n\nSigned-off-by: Ada <ada@example.com>")));
-        assertEquals(Outcome.FAILED, evaluate("!changes.exists(c, glob(c.path, 'deploy/**'))", data).outcome());
-        assertEquals(Outcome.PASSED, evaluate("changes.all(c, glob(c.path, '**.java') || glob(c.path, 'deploy/*'))", data)
-                .outcome());
-        assertEquals(Outcome.PASSED, evaluate("commits.all(c, c.message.contains('Signed-off-by:'))", data).outcome());
-        assertEquals(Outcome.PASSED, evaluate("size(changes) == 2 && changes[0].added == false", data).outcome());
+        assertEquals(
+                Outcome.FAILED,
+                evaluate("!changes.exists(c, glob(c.path, 'deploy/**'))", data).outcome());
+        assertEquals(
+                Outcome.PASSED,
+                evaluate("changes.all(c, glob(c.path, '**.java') || glob(c.path, 'deploy/*'))", data)
+                        .outcome());
+        assertEquals(
+                Outcome.PASSED,
+                evaluate("commits.all(c, c.message.contains('Signed-off-by:'))", data)
+                        .outcome());
+        assertEquals(
+                Outcome.PASSED,
+                evaluate("size(changes) == 2 && changes[0].added == false", data)
+                        .outcome());
         // No GitLab at all: an expression that never touches changes still evaluates.
-        assertEquals(Outcome.PASSED, evaluate("mergeRequest.iid == 4", FakeMergeRequestData.of(null, null)).outcome());
+        assertEquals(
+                Outcome.PASSED,
+                evaluate("mergeRequest.iid == 4", FakeMergeRequestData.of(null, null))
+                        .outcome());
     }
 
     @Test
     void unreadableChangesFailClosed() {
-        assertThrows(DataUnavailableException.class,
+        assertThrows(
+                DataUnavailableException.class,
                 () -> evaluate("size(changes) < 10", FakeMergeRequestData.of(null, List.of())));
     }
 
     private static RuleResult evaluate(String expr, FakeMergeRequestData data) {
-        return ExpressionRule.TYPE.create(new ExpressionRule.Config(expr))
+        return ExpressionRule.TYPE
+                .create(new ExpressionRule.Config(expr))
                 .evaluate(new RuleContext(FakeMergeRequest.sample(), data));
     }
 
@@ -84,7 +103,8 @@ class ExpressionRuleTest {
                 Arguments.of("'text'", "must be a boolean condition"),
                 Arguments.of("glob(mergeRequest.title)", "does not compile"),
                 // Only a webhook's body knew these; a body is a trigger, not evidence.
-                Arguments.of("user.username == 'root'", "only in the webhook's body, which policy-gate no longer trusts"),
+                Arguments.of(
+                        "user.username == 'root'", "only in the webhook's body, which policy-gate no longer trusts"),
                 Arguments.of("mergeRequest.action != 'approved'", "mergeRequest.action is not available"),
                 Arguments.of("  ", "is required"));
     }
@@ -92,8 +112,8 @@ class ExpressionRuleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalid")
     void expressionsThatCannotWorkAreRefusedAtLoad(String expr, String message) {
-        InvalidRuleException e = assertThrows(InvalidRuleException.class,
-                () -> ExpressionRule.TYPE.create(new ExpressionRule.Config(expr)));
+        InvalidRuleException e = assertThrows(
+                InvalidRuleException.class, () -> ExpressionRule.TYPE.create(new ExpressionRule.Config(expr)));
         assertEquals("expr", e.field());
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }

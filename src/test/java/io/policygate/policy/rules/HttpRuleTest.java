@@ -42,30 +42,41 @@ class HttpRuleTest {
     }
 
     private RuleResult evaluate(String timeout, Integer retries) {
-        return RuleTables.evaluate(HttpRule.TYPE,
-                new HttpRule.Config(service.baseUrl() + "/check", timeout, retries, null), FakeMergeRequest.sample());
+        return RuleTables.evaluate(
+                HttpRule.TYPE,
+                new HttpRule.Config(service.baseUrl() + "/check", timeout, retries, null),
+                FakeMergeRequest.sample());
     }
 
     @Test
     void theServicesAnswerIsTheResultAndItGetsTheFacts() {
-        service.stubFor(post("/check").willReturn(aResponse().withStatus(200)
-                .withBody("{\"passed\": false, \"message\": \"no risk assessment attached\"}")));
+        service.stubFor(post("/check")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withBody("{\"passed\": false, \"message\": \"no risk assessment attached\"}")));
 
         RuleResult result = evaluate(null, null);
 
         assertEquals(Outcome.FAILED, result.outcome());
         assertEquals("no risk assessment attached", result.message());
         service.verify(postRequestedFor(urlEqualTo("/check"))
-                .withRequestBody(matchingJsonPath("$.mergeRequest.title", com.github.tomakehurst.wiremock.client.WireMock
-                        .equalTo("Update README.md")))
-                .withRequestBody(matchingJsonPath("$.project.id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("6"))));
+                .withRequestBody(matchingJsonPath(
+                        "$.mergeRequest.title",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("Update README.md")))
+                .withRequestBody(matchingJsonPath(
+                        "$.project.id", com.github.tomakehurst.wiremock.client.WireMock.equalTo("6"))));
     }
 
     @Test
     void serverErrorsAreRetriedThenAnswered() {
-        service.stubFor(post("/check").inScenario("s").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
-        service.stubFor(post("/check").inScenario("s").whenScenarioStateIs("up")
+        service.stubFor(post("/check")
+                .inScenario("s")
+                .whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503))
+                .willSetStateTo("up"));
+        service.stubFor(post("/check")
+                .inScenario("s")
+                .whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(200).withBody("{\"passed\": true}")));
 
         assertEquals(Outcome.PASSED, evaluate(null, 1).outcome());
@@ -81,8 +92,11 @@ class HttpRuleTest {
 
     @Test
     void timeoutIsAnError() {
-        service.stubFor(post("/check").willReturn(aResponse().withStatus(200).withBody("{\"passed\": true}")
-                .withFixedDelay((int) Duration.ofSeconds(2).toMillis())));
+        service.stubFor(post("/check")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withBody("{\"passed\": true}")
+                        .withFixedDelay((int) Duration.ofSeconds(2).toMillis())));
         DataUnavailableException e = assertThrows(DataUnavailableException.class, () -> evaluate("300ms", 0));
         assertTrue(e.getMessage().contains("could not be reached: HttpTimeoutException"), e.getMessage());
     }
@@ -97,10 +111,12 @@ class HttpRuleTest {
 
     @Test
     void configIsChecked() {
-        InvalidRuleException url = assertThrows(InvalidRuleException.class,
+        InvalidRuleException url = assertThrows(
+                InvalidRuleException.class,
                 () -> HttpRule.TYPE.create(new HttpRule.Config("ftp://x", null, null, null)));
         assertEquals("url", url.field());
-        InvalidRuleException timeout = assertThrows(InvalidRuleException.class,
+        InvalidRuleException timeout = assertThrows(
+                InvalidRuleException.class,
                 () -> HttpRule.TYPE.create(new HttpRule.Config("https://x", "soon", null, null)));
         assertEquals("timeout", timeout.field());
         assertEquals(Duration.ofMillis(1500), HttpRule.duration("PT1.5S"));

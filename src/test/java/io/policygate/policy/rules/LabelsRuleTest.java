@@ -23,15 +23,17 @@ class LabelsRuleTest {
                 Arguments.of(mr, Outcome.FAILED, "missing label reviewed, tested"),
                 Arguments.of(mr.withLabels("reviewed"), Outcome.FAILED, "missing label tested"),
                 Arguments.of(mr.withLabels("tested", "reviewed"), Outcome.PASSED, "labels as required"),
-                Arguments.of(mr.withLabels("tested", "reviewed", "do-not-merge"), Outcome.FAILED,
+                Arguments.of(
+                        mr.withLabels("tested", "reviewed", "do-not-merge"),
+                        Outcome.FAILED,
                         "label do-not-merge is not allowed"));
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void table(FakeMergeRequest mr, Outcome outcome, String message) {
-        RuleResult result = RuleTables.evaluate(LabelsRule.TYPE,
-                new LabelsRule.Config(List.of("reviewed", "tested"), List.of("do-not-merge")), mr);
+        RuleResult result = RuleTables.evaluate(
+                LabelsRule.TYPE, new LabelsRule.Config(List.of("reviewed", "tested"), List.of("do-not-merge")), mr);
         assertEquals(outcome, result.outcome());
         assertEquals(message, result.message());
         assertEquals(mr.labels(), result.evidence().seen().get("labels"));
@@ -39,8 +41,8 @@ class LabelsRuleTest {
 
     @Test
     void emptyConfigIsRefused() {
-        InvalidRuleException e = assertThrows(InvalidRuleException.class,
-                () -> LabelsRule.TYPE.create(new LabelsRule.Config(null, List.of())));
+        InvalidRuleException e = assertThrows(
+                InvalidRuleException.class, () -> LabelsRule.TYPE.create(new LabelsRule.Config(null, List.of())));
         assertTrue(e.getMessage().contains("require, forbid"));
     }
 }

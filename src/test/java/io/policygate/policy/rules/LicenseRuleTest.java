@@ -30,22 +30,26 @@ class LicenseRuleTest {
     }
 
     private static RuleResult evaluate(LicenseRule.Config config, Change... changes) {
-        return RuleTables.evaluate(LicenseRule.TYPE, config, FakeMergeRequest.sample(), FakeMergeRequestData.changes(changes));
+        return RuleTables.evaluate(
+                LicenseRule.TYPE, config, FakeMergeRequest.sample(), FakeMergeRequestData.changes(changes));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-        "MIT | PASSED",
-        "mit or apache-2.0 | PASSED",
-        "MIT OR GPL-3.0-only | PASSED",
-        "GPL-3.0-only | FAILED",
-        "Apache-2.0 AND BSD-3-Clause | PASSED",
-        "Apache-2.0 AND GPL-3.0-only | FAILED",
-        "(MIT OR GPL-3.0-only) AND (BSD-3-Clause OR AGPL-3.0-only) | PASSED",
-        "GPL-2.0-only WITH Classpath-exception-2.0 | PASSED",
-        "GPL-2.0-only | FAILED",
-        "MPL-2.0 | FAILED",
-        "LicenseRef-Proprietary | FAILED"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "MIT | PASSED",
+                "mit or apache-2.0 | PASSED",
+                "MIT OR GPL-3.0-only | PASSED",
+                "GPL-3.0-only | FAILED",
+                "Apache-2.0 AND BSD-3-Clause | PASSED",
+                "Apache-2.0 AND GPL-3.0-only | FAILED",
+                "(MIT OR GPL-3.0-only) AND (BSD-3-Clause OR AGPL-3.0-only) | PASSED",
+                "GPL-2.0-only WITH Classpath-exception-2.0 | PASSED",
+                "GPL-2.0-only | FAILED",
+                "MPL-2.0 | FAILED",
+                "LicenseRef-Proprietary | FAILED"
+            })
     void expressions(String expression, Outcome outcome) {
         RuleResult result = evaluate(POLICY, added("src/A.java", "// SPDX-License-Identifier: " + expression));
         assertEquals(outcome, result.outcome(), result.message());
@@ -53,12 +57,15 @@ class LicenseRuleTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "Foo-1.0 | unknown SPDX id 'Foo-1.0'",
-        "MIT WITH Bogus-exception | unknown SPDX id exception 'Bogus-exception'",
-        "MIT AND | not an SPDX license expression: a license id is missing at the end of 'MIT AND'",
-        "(MIT OR Apache-2.0 | not an SPDX license expression: missing ')' in '(MIT OR Apache-2.0'",
-        "MIT Apache-2.0 | not an SPDX license expression: unexpected 'Apache-2.0' in 'MIT Apache-2.0'"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Foo-1.0 | unknown SPDX id 'Foo-1.0'",
+                "MIT WITH Bogus-exception | unknown SPDX id exception 'Bogus-exception'",
+                "MIT AND | not an SPDX license expression: a license id is missing at the end of 'MIT AND'",
+                "(MIT OR Apache-2.0 | not an SPDX license expression: missing ')' in '(MIT OR Apache-2.0'",
+                "MIT Apache-2.0 | not an SPDX license expression: unexpected 'Apache-2.0' in 'MIT Apache-2.0'"
+            })
     void malformedOrUnknownFailsWithAClearMessage(String expression, String message) {
         RuleResult result = evaluate(POLICY, added("lib/x.c", "/* SPDX-License-Identifier: " + expression + " */"));
         assertEquals(Outcome.FAILED, result.outcome());
@@ -67,14 +74,22 @@ class LicenseRuleTest {
 
     @Test
     void manifestsAreRead() {
-        RuleResult result = evaluate(POLICY,
+        RuleResult result = evaluate(
+                POLICY,
                 added("web/package.json", "{", "  \"name\": \"web\",", "  \"license\": \"GPL-3.0-only\"", "}"),
                 added("Cargo.toml", "[package]", "license = \"MIT OR Apache-2.0\""),
                 added("py/pyproject.toml", "[project]", "license = {text = \"AGPL-3.0-only\"}"),
-                added("pom.xml", "<licenses>", "  <license>", "    <name>BSD-3-Clause</name>", "  </license>",
-                        "</licenses>", "<name>not-a-license</name>"));
+                added(
+                        "pom.xml",
+                        "<licenses>",
+                        "  <license>",
+                        "    <name>BSD-3-Clause</name>",
+                        "  </license>",
+                        "</licenses>",
+                        "<name>not-a-license</name>"));
         assertEquals(Outcome.FAILED, result.outcome());
-        assertEquals("web/package.json:3: 'GPL-3.0-only' is not allowed, py/pyproject.toml:2: 'AGPL-3.0-only' is not allowed",
+        assertEquals(
+                "web/package.json:3: 'GPL-3.0-only' is not allowed, py/pyproject.toml:2: 'AGPL-3.0-only' is not allowed",
                 result.message());
         assertEquals("MIT OR Apache-2.0", result.evidence().seen().get("Cargo.toml:2"));
         assertEquals("BSD-3-Clause", result.evidence().seen().get("pom.xml:3"));
@@ -83,7 +98,12 @@ class LicenseRuleTest {
 
     @Test
     void onlyAddedLinesCount() {
-        Change edit = new Change("src/A.java", "src/A.java", false, false, false,
+        Change edit = new Change(
+                "src/A.java",
+                "src/A.java",
+                false,
+                false,
+                false,
                 "@@ -1,3 +1,3 @@\n-// SPDX-License-Identifier: GPL-3.0-only\n+// SPDX-License-Identifier: MIT\n"
                         + " // SPDX-License-Identifier: AGPL-3.0-only (context, unchanged)\n");
         RuleResult result = evaluate(POLICY, edit);
@@ -93,16 +113,21 @@ class LicenseRuleTest {
 
     @Test
     void noDeclarationPasses() {
-        assertEquals("declares no license", evaluate(POLICY, FakeMergeRequestData.modified("a.txt", 1, 1)).message());
+        assertEquals(
+                "declares no license",
+                evaluate(POLICY, FakeMergeRequestData.modified("a.txt", 1, 1)).message());
     }
 
     @Test
     void configIdsAreCheckedAgainstTheSpdxList() {
-        InvalidRuleException unknown = assertThrows(InvalidRuleException.class,
+        InvalidRuleException unknown = assertThrows(
+                InvalidRuleException.class,
                 () -> LicenseRule.TYPE.create(new LicenseRule.Config(List.of("MIT", "Apache2"), null)));
         assertEquals("allow[1]", unknown.field());
-        assertTrue(unknown.getMessage().startsWith("unknown SPDX id 'Apache2' (SPDX license list "), unknown.getMessage());
-        InvalidRuleException expression = assertThrows(InvalidRuleException.class,
+        assertTrue(
+                unknown.getMessage().startsWith("unknown SPDX id 'Apache2' (SPDX license list "), unknown.getMessage());
+        InvalidRuleException expression = assertThrows(
+                InvalidRuleException.class,
                 () -> LicenseRule.TYPE.create(new LicenseRule.Config(null, List.of("MIT OR GPL-3.0-only"))));
         assertEquals("deny[0]", expression.field());
         assertThrows(InvalidRuleException.class, () -> LicenseRule.TYPE.create(new LicenseRule.Config(null, null)));

@@ -25,13 +25,20 @@ class PathsRuleTest {
         return Stream.of(
                 Arguments.of(forbid, FakeMergeRequestData.changes(modified("src/a.java", 1, 0)), Outcome.PASSED),
                 Arguments.of(forbid, FakeMergeRequestData.changes(modified(".gitlab-ci.yml", 1, 0)), Outcome.FAILED),
-                Arguments.of(forbid, FakeMergeRequestData.changes(modified("deploy/k8s/prod.yaml", 1, 0)), Outcome.FAILED),
+                Arguments.of(
+                        forbid, FakeMergeRequestData.changes(modified("deploy/k8s/prod.yaml", 1, 0)), Outcome.FAILED),
                 // Renaming a protected file away still touches the protected path.
-                Arguments.of(forbid, FakeMergeRequestData.changes(new Change("ci.yml", ".gitlab-ci.yml", false, false,
-                        true, "")), Outcome.FAILED),
-                Arguments.of(only, FakeMergeRequestData.changes(modified("docs/a/b.md", 1, 0), modified("README.md", 1, 0)),
+                Arguments.of(
+                        forbid,
+                        FakeMergeRequestData.changes(new Change("ci.yml", ".gitlab-ci.yml", false, false, true, "")),
+                        Outcome.FAILED),
+                Arguments.of(
+                        only,
+                        FakeMergeRequestData.changes(modified("docs/a/b.md", 1, 0), modified("README.md", 1, 0)),
                         Outcome.PASSED),
-                Arguments.of(only, FakeMergeRequestData.changes(modified("docs/a.md", 1, 0), modified("src/x.java", 1, 0)),
+                Arguments.of(
+                        only,
+                        FakeMergeRequestData.changes(modified("docs/a.md", 1, 0), modified("src/x.java", 1, 0)),
                         Outcome.FAILED),
                 Arguments.of(changed, FakeMergeRequestData.changes(modified("src/x.java", 1, 0)), Outcome.FAILED),
                 Arguments.of(changed, FakeMergeRequestData.changes(modified("CHANGELOG.md", 1, 0)), Outcome.PASSED));
@@ -46,9 +53,11 @@ class PathsRuleTest {
 
     @Test
     void messageListsTheOffendingPaths() {
-        RuleResult result = RuleTables.evaluate(PathsRule.TYPE, new PathsRule.Config(List.of("secrets/**"), null, null),
-                FakeMergeRequest.sample(), FakeMergeRequestData.changes(modified("secrets/prod.env", 1, 0),
-                        modified("src/a", 1, 0)));
+        RuleResult result = RuleTables.evaluate(
+                PathsRule.TYPE,
+                new PathsRule.Config(List.of("secrets/**"), null, null),
+                FakeMergeRequest.sample(),
+                FakeMergeRequestData.changes(modified("secrets/prod.env", 1, 0), modified("src/a", 1, 0)));
         assertEquals("changes protected paths: secrets/prod.env", result.message());
         assertEquals(2, result.evidence().seen().get("count"));
     }

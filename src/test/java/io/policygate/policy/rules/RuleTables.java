@@ -9,8 +9,7 @@ import io.policygate.policy.RuleResult;
 /** Builds a rule from its config record and evaluates it, as the loader and engine would. */
 final class RuleTables {
 
-    private RuleTables() {
-    }
+    private RuleTables() {}
 
     static <C> RuleResult evaluate(RuleType<C> type, C config, FakeMergeRequest mr, MergeRequestData data) {
         return type.create(config).evaluate(new RuleContext(mr, data));

@@ -39,9 +39,12 @@ class TicketJiraTest {
         issue("PAY-2", 404, "{\"errorMessages\":[\"Issue Does Not Exist\"]}");
         issue("PAY-3", 200, "{\"key\":\"PAY-3\",\"fields\":{\"status\":{\"name\":\"Done\"}}}");
         issue("OPS-9", 503, "");
-        rule = TicketRule.TYPE.create(new TicketRule.Config(List.of("title"), null, List.of("PAY", "OPS"),
-                new TicketRule.Jira(jira.baseUrl() + "/", "TEST_JIRA_TOKEN", null,
-                        List.of("In Progress", "In Review"))));
+        rule = TicketRule.TYPE.create(new TicketRule.Config(
+                List.of("title"),
+                null,
+                List.of("PAY", "OPS"),
+                new TicketRule.Jira(
+                        jira.baseUrl() + "/", "TEST_JIRA_TOKEN", null, List.of("In Progress", "In Review"))));
     }
 
     @AfterEach
@@ -55,7 +58,10 @@ class TicketJiraTest {
 
     private void issue(String key, int status, String body) {
         jira.stubFor(get(urlEqualTo("/rest/api/2/issue/" + key + "?fields=status"))
-                .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body)));
+                .willReturn(aResponse()
+                        .withStatus(status)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(body)));
     }
 
     private RuleResult evaluate(String title) {
@@ -75,7 +81,9 @@ class TicketJiraTest {
     @Test
     void unknownTicketAndWrongStateFail() {
         assertEquals("PAY-2 does not exist in Jira", evaluate("PAY-2 fix").message());
-        assertEquals("PAY-3 is Done, not one of [In Progress, In Review]", evaluate("PAY-3 fix").message());
+        assertEquals(
+                "PAY-3 is Done, not one of [In Progress, In Review]",
+                evaluate("PAY-3 fix").message());
         assertEquals(Outcome.PASSED, evaluate("PAY-3 and PAY-1").outcome());
     }
 
@@ -95,38 +103,50 @@ class TicketJiraTest {
 
     @Test
     void transientErrorThenAnswer() {
-        jira.stubFor(get(urlEqualTo("/rest/api/2/issue/OPS-7?fields=status")).inScenario("flaky")
-                .whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(502)).willSetStateTo("up"));
-        jira.stubFor(get(urlEqualTo("/rest/api/2/issue/OPS-7?fields=status")).inScenario("flaky")
-                .whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)
-                        .withBody("{\"fields\":{\"status\":{\"name\":\"In Review\"}}}")));
+        jira.stubFor(get(urlEqualTo("/rest/api/2/issue/OPS-7?fields=status"))
+                .inScenario("flaky")
+                .whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(502))
+                .willSetStateTo("up"));
+        jira.stubFor(get(urlEqualTo("/rest/api/2/issue/OPS-7?fields=status"))
+                .inScenario("flaky")
+                .whenScenarioStateIs("up")
+                .willReturn(
+                        aResponse().withStatus(200).withBody("{\"fields\":{\"status\":{\"name\":\"In Review\"}}}")));
         assertEquals(Outcome.PASSED, evaluate("OPS-7").outcome());
     }
 
     @Test
     void ticketsInCommitsAreFound() {
         Rule commitsOnly = TicketRule.TYPE.create(new TicketRule.Config(List.of("commits"), null, null, null));
-        RuleResult result = commitsOnly.evaluate(new RuleContext(FakeMergeRequest.sample(),
+        RuleResult result = commitsOnly.evaluate(new RuleContext(
+                FakeMergeRequest.sample(),
                 FakeMergeRequestData.commits(FakeMergeRequestData.commit("fix: thing\n\nRefs OPS-42"))));
         assertEquals("references OPS-42", result.message());
     }
 
     @Test
     void missingTokenVariableIsAnError() {
-        Rule noToken = TicketRule.TYPE.create(new TicketRule.Config(null, null, null,
-                new TicketRule.Jira(jira.baseUrl(), "NO_SUCH_VARIABLE_FOR_THE_TEST", null, null)));
-        DataUnavailableException e = assertThrows(DataUnavailableException.class,
-                () -> noToken.evaluate(new RuleContext(FakeMergeRequest.sample().withTitle("PAY-1"), MergeRequestData.NONE)));
+        Rule noToken = TicketRule.TYPE.create(new TicketRule.Config(
+                null, null, null, new TicketRule.Jira(jira.baseUrl(), "NO_SUCH_VARIABLE_FOR_THE_TEST", null, null)));
+        DataUnavailableException e = assertThrows(
+                DataUnavailableException.class,
+                () -> noToken.evaluate(
+                        new RuleContext(FakeMergeRequest.sample().withTitle("PAY-1"), MergeRequestData.NONE)));
         assertTrue(e.getMessage().contains("NO_SUCH_VARIABLE_FOR_THE_TEST"), e.getMessage());
     }
 
     @Test
     void jiraConfigIsChecked() {
-        InvalidRuleException url = assertThrows(InvalidRuleException.class, () -> TicketRule.TYPE.create(
-                new TicketRule.Config(null, null, null, new TicketRule.Jira("jira.example.com", "T", null, null))));
+        InvalidRuleException url = assertThrows(
+                InvalidRuleException.class,
+                () -> TicketRule.TYPE.create(new TicketRule.Config(
+                        null, null, null, new TicketRule.Jira("jira.example.com", "T", null, null))));
         assertEquals("jira.url", url.field());
-        InvalidRuleException token = assertThrows(InvalidRuleException.class, () -> TicketRule.TYPE.create(
-                new TicketRule.Config(null, null, null, new TicketRule.Jira("https://jira.example.com", null, null, null))));
+        InvalidRuleException token = assertThrows(
+                InvalidRuleException.class,
+                () -> TicketRule.TYPE.create(new TicketRule.Config(
+                        null, null, null, new TicketRule.Jira("https://jira.example.com", null, null, null))));
         assertEquals("jira.tokenEnv", token.field());
     }
 }
