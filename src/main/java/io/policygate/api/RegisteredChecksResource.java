@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.http.ApiDescription;
 import io.policygate.http.ProblemException;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.reconcile.DryRunOrNoGitLab;
 import io.policygate.reconcile.ReconciliationSweep;
 import jakarta.inject.Inject;
@@ -48,7 +48,7 @@ public class RegisteredChecksResource {
     /** The answer: how many projects and checks are being swept. */
     public record Sweeping(String state, int projects, int checks) {}
 
-    private final JournalStore journal;
+    private final EvaluationRecords records;
     private final ReconciliationSweep sweep;
     private final DryRunOrNoGitLab noGitLab;
     private final ManagedExecutor executor;
@@ -56,12 +56,12 @@ public class RegisteredChecksResource {
 
     @Inject
     public RegisteredChecksResource(
-            JournalStore journal,
+            EvaluationRecords records,
             ReconciliationSweep sweep,
             DryRunOrNoGitLab noGitLab,
             ManagedExecutor executor,
             ObjectMapper json) {
-        this.journal = journal;
+        this.records = records;
         this.sweep = sweep;
         this.noGitLab = noGitLab;
         this.executor = executor;
@@ -82,7 +82,7 @@ public class RegisteredChecksResource {
                     null);
         }
         // Recorded before the answer: should this replica stop before the sweep ends, the next sweep covers them.
-        journal.recordRegisteredChecks(checks);
+        records.recordRegisteredChecks(checks);
         executor.runAsync(() -> {
             try {
                 sweep.sweep(checks);

@@ -8,8 +8,9 @@ import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.http.ProblemException;
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.MergeRequestNames;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.MergeRequestContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,11 +86,11 @@ public class EvaluationHistory {
             List<ReportAttempt> reportAttempts,
             String note) {}
 
-    private final JournalStore journal;
+    private final EvaluationRecords journal;
     private final ObjectMapper json;
 
     @Inject
-    public EvaluationHistory(JournalStore journal, ObjectMapper json) {
+    public EvaluationHistory(EvaluationRecords journal, ObjectMapper json) {
         this.journal = journal;
         this.json = json;
     }
@@ -99,7 +100,7 @@ public class EvaluationHistory {
      *
      * @throws ProblemException 400 naming the first bad parameter
      */
-    public static JournalStore.HistoryQuery query(
+    public static EvaluationRecords.HistoryQuery query(
             String project, String mr, String status, String ifEnforced, String tampered, String limit, String cursor) {
         JobState state = null;
         String verdict = null;
@@ -138,7 +139,7 @@ public class EvaluationHistory {
         if (size > MAX_LIMIT) {
             throw badParameter("limit", "must be at most " + MAX_LIMIT);
         }
-        return new JournalStore.HistoryQuery(
+        return new EvaluationRecords.HistoryQuery(
                 project == null ? null : positive("project", project),
                 mr == null ? null : positive("mr", mr),
                 state,
@@ -150,8 +151,8 @@ public class EvaluationHistory {
                 beforeId);
     }
 
-    public Page list(JournalStore.HistoryQuery query) {
-        JournalStore.HistoryPage page = journal.history(query);
+    public Page list(EvaluationRecords.HistoryQuery query) {
+        EvaluationRecords.HistoryPage page = journal.history(query);
         return new Page(
                 page.evaluations().stream().map(this::summary).toList(),
                 page.nextCursor() == null
@@ -179,18 +180,30 @@ public class EvaluationHistory {
         });
     }
 
-    private Summary summary(JournalStore.Evaluation e) {
-        return summary(e, mergeRequest(e));
+    /** A row of a list: named by what the journal stored, without reading its payload (rows since V13). */
+    private Summary summary(EvaluationRecords.Evaluation e) {
+        MergeRequestNames names = e.names();
+        if (names.projectPath() == null) {
+            return summary(e, mergeRequest(e));
+        }
+        return summary(e, names.projectPath(), names.title());
     }
 
-    private Summary summary(JournalStore.Evaluation e, MergeRequestSummary mergeRequest) {
+    private Summary summary(EvaluationRecords.Evaluation e, MergeRequestSummary mergeRequest) {
+        return summary(
+                e,
+                mergeRequest == null ? null : mergeRequest.projectPath(),
+                mergeRequest == null ? null : mergeRequest.title());
+    }
+
+    private Summary summary(EvaluationRecords.Evaluation e, String projectPath, String title) {
         JsonNode verdict = tree(e.verdictDetail());
         return new Summary(
                 e.id(),
                 e.key().projectId(),
-                mergeRequest == null ? null : mergeRequest.projectPath(),
+                projectPath,
                 e.key().mergeRequestIid(),
-                mergeRequest == null ? null : mergeRequest.title(),
+                title,
                 e.key().checkId(),
                 e.sha(),
                 e.state().dbName(),
@@ -204,7 +217,7 @@ public class EvaluationHistory {
                 e.tampered());
     }
 
-    private MergeRequestSummary mergeRequest(JournalStore.Evaluation e) {
+    private MergeRequestSummary mergeRequest(EvaluationRecords.Evaluation e) {
         ParsedEvent parsed;
         try {
             parsed = MergeRequestEventParser.parse(

@@ -2,11 +2,6 @@ package io.policygate.journal;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Locale;
-import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,18 +22,17 @@ public class DurableIntake {
 
     private static final Logger LOG = Logger.getLogger(DurableIntake.class);
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Object lock = new Object();
     /** Commits that asked to be written, and how many of them are. */
     private long requested;
 
     private long written;
     private boolean writing;
-    private volatile Boolean needed;
 
     @Inject
-    public DurableIntake(@JournalDataSource.Journal DataSource dataSource) {
-        this.dataSource = dataSource;
+    public DurableIntake(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     /**
@@ -47,7 +41,7 @@ public class DurableIntake {
      * @throws JournalUnavailableException when it cannot be written
      */
     public void awaitWritten() {
-        if (!needed()) {
+        if (!jdbc.dialect().checkpointed()) {
             return;
         }
         long ticket;
@@ -73,13 +67,12 @@ public class DurableIntake {
             }
         }
         boolean done = false;
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT SYNC");
+        try {
+            jdbc.withConnection("the journal file cannot be written", c -> Jdbc.update(c, "CHECKPOINT SYNC"));
             done = true;
-        } catch (SQLException e) {
+        } catch (JournalUnavailableException e) {
             LOG.error("The journal file cannot be written; webhooks are refused with 503 until it can", e);
-            throw new JournalUnavailableException("the journal file cannot be written", e);
+            throw e;
         } finally {
             synchronized (lock) {
                 writing = false;
@@ -89,19 +82,5 @@ public class DurableIntake {
                 lock.notifyAll();
             }
         }
-    }
-
-    private boolean needed() {
-        Boolean known = needed;
-        if (known == null) {
-            try (Connection c = dataSource.getConnection()) {
-                String url = c.getMetaData().getURL().toLowerCase(Locale.ROOT);
-                known = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
-                needed = known;
-            } catch (SQLException e) {
-                throw new JournalUnavailableException("cannot reach the journal", e);
-            }
-        }
-        return known;
     }
 }

@@ -23,20 +23,20 @@ public class HistoryRetention {
      */
     static final Duration DELIVERY_IDS_KEPT = Duration.ofMinutes(10);
 
-    private final JournalStore journal;
+    private final EvaluationRecords records;
     private final HistoryConfig config;
     private final Clock clock;
 
     @Inject
-    public HistoryRetention(JournalStore journal, HistoryConfig config, Clock clock) {
-        this.journal = journal;
+    public HistoryRetention(EvaluationRecords records, HistoryConfig config, Clock clock) {
+        this.records = records;
         this.config = config;
         this.clock = clock;
     }
 
     @Scheduled(every = "${policy-gate.history.prune-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
-        int deleted = journal.prune(
+        int deleted = records.prune(
                 clock.instant().minus(config.keep()), clock.instant().minus(DELIVERY_IDS_KEPT));
         if (deleted > 0) {
             LOG.infof(

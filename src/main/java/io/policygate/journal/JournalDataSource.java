@@ -27,7 +27,7 @@ public class JournalDataSource {
     @ApplicationScoped
     @Journal
     DataSource journal(DatabaseConfig config) {
-        String name = JournalDatabaseConfigSource.datasourceFor(config.url());
+        String name = JournalDialect.of(config.url()).datasource();
         return Arc.container()
                 .instance(AgroalDataSource.class, new DataSourceLiteral(name))
                 .get();

@@ -21,16 +21,11 @@ public class JournalDatabaseConfigSource implements ConfigSourceFactory {
     public static final String URL_KEY = "policy-gate.db.url";
     public static final String DEFAULT_URL = "jdbc:h2:file:./data/policy-gate";
 
-    /** The datasource name for a journal URL. */
-    public static String datasourceFor(String url) {
-        return url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
-    }
-
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue configured = context.getValue(URL_KEY);
         String url = configured == null || configured.getValue() == null ? DEFAULT_URL : configured.getValue();
-        String active = datasourceFor(url);
+        String active = JournalDialect.of(url).datasource();
         String inactive = active.equals("h2") ? "postgresql" : "h2";
         // Below application.properties (250): an operator can still set these keys by hand.
         return List.of(

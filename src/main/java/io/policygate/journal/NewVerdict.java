@@ -1,11 +1,20 @@
 package io.policygate.journal;
 
+import io.policygate.policy.VerdictStatus;
+
 /**
  * A verdict reached in this step of a job, not yet in the journal: stored with the step's report attempt
  * (or postponement) in one write of the row, rather than in a write of its own before GitLab is asked.
- * {@code policyFiles} is the JSON list of the policy files (path and SHA-256) that decided it, {@code facts} the
- * JSON of the merge request's facts it was computed from; {@code tampered} says what GitLab showed that
+ * {@code detail} is the JSON of the verdict, {@code policyFiles} the JSON list of the policy files (path and
+ * SHA-256) that decided it, {@code facts} the JSON of the merge request's facts it was computed from, and
+ * {@code names} what those facts call the merge request; {@code tampered} says what GitLab showed that
  * policy-gate had not given (null: nothing).
  */
 public record NewVerdict(
-        String verdict, String verdictIfEnforced, String detail, String policyFiles, String facts, String tampered) {}
+        VerdictStatus status,
+        VerdictStatus ifEnforced,
+        String detail,
+        String policyFiles,
+        String facts,
+        MergeRequestNames names,
+        String tampered) {}

@@ -20,15 +20,15 @@ public class QueueMetrics {
 
     private static final Duration FRESH = Duration.ofSeconds(5);
 
-    private final JournalStore journal;
+    private final EvaluationRecords records;
     private final Clock clock;
     private final MeterRegistry registry;
-    private JournalStore.QueueStats stats;
+    private EvaluationRecords.QueueStats stats;
     private Instant readAt = Instant.MIN;
 
     @Inject
-    public QueueMetrics(JournalStore journal, Clock clock, MeterRegistry registry) {
-        this.journal = journal;
+    public QueueMetrics(EvaluationRecords records, Clock clock, MeterRegistry registry) {
+        this.records = records;
         this.clock = clock;
         this.registry = registry;
     }
@@ -45,10 +45,10 @@ public class QueueMetrics {
                 .register(registry);
     }
 
-    private synchronized JournalStore.QueueStats stats() {
+    private synchronized EvaluationRecords.QueueStats stats() {
         Instant now = clock.instant();
         if (stats == null || readAt.plus(FRESH).isBefore(now)) {
-            stats = journal.queueStats();
+            stats = records.queueStats();
             readAt = now;
         }
         return stats;

@@ -6,14 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.ReportConfig;
 import io.policygate.config.WorkerConfig;
 import io.policygate.event.CheckKey;
-import io.policygate.event.InvalidPayloadException;
-import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.GitLabCircuitBreaker;
-import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.gitlab.MergeRequestNotes;
 import io.policygate.http.PagePaths;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.ClusterLease;
+import io.policygate.journal.NoteQueue;
 import io.policygate.journal.WorkDue;
 import io.policygate.policy.Verdict;
 import io.policygate.worker.RetrySchedule;
@@ -23,11 +20,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +40,8 @@ public class NoteWriter {
     /** A note is an explanation, not a verdict: after this many failed tries it is left as it is. */
     static final int MAX_ATTEMPTS = 5;
 
-    private final JournalStore journal;
+    private final NoteQueue queue;
+    private final ClusterLease leases;
     private final MergeRequestNotes notes;
     private final GitLabCircuitBreaker breaker;
     private final RetrySchedule retrySchedule;
@@ -62,7 +58,8 @@ public class NoteWriter {
 
     @Inject
     public NoteWriter(
-            JournalStore journal,
+            NoteQueue queue,
+            ClusterLease leases,
             MergeRequestNotes notes,
             GitLabCircuitBreaker breaker,
             RetrySchedule retrySchedule,
@@ -72,7 +69,8 @@ public class NoteWriter {
             ObjectMapper json,
             Clock clock,
             MeterRegistry metrics) {
-        this.journal = journal;
+        this.queue = queue;
+        this.leases = leases;
         this.notes = notes;
         this.breaker = breaker;
         this.retrySchedule = retrySchedule;
@@ -107,7 +105,7 @@ public class NoteWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        journal.releaseLeases(owner);
+        leases.releaseAll(owner);
     }
 
     /** A verdict with a due note was just reported: the writer takes it now rather than at the next poll. */
@@ -120,8 +118,8 @@ public class NoteWriter {
     private void work() {
         while (running) {
             try {
-                Optional<JournalStore.DueNote> note =
-                        breaker.holding() ? Optional.empty() : journal.claimNote(owner, worker.lease());
+                Optional<NoteQueue.DueNote> note =
+                        breaker.holding() ? Optional.empty() : queue.claimNote(owner, worker.lease());
                 if (note.isPresent()) {
                     write(note.get());
                 } else {
@@ -143,13 +141,13 @@ public class NoteWriter {
         return "note:" + key.projectId() + "/" + key.mergeRequestIid() + "/" + key.checkId();
     }
 
-    private void write(JournalStore.DueNote due) {
+    private void write(NoteQueue.DueNote due) {
         // Replicas write notes independently; two writing one merge request's note at once could each find
         // none and create one. One at a time, the second finds the first's note and updates it. A write takes
         // a few GitLab calls, each bounded by the read timeout, well inside the lease.
         String lease = leaseName(due.key());
-        if (!journal.acquireNamedLease(lease, owner, worker.lease())) {
-            journal.recordNote(
+        if (!leases.acquire(lease, owner, worker.lease())) {
+            queue.recordNote(
                     due.id(),
                     owner,
                     "waiting: another replica is writing this merge request's note",
@@ -160,12 +158,12 @@ public class NoteWriter {
         try {
             writeHoldingTheLease(due);
         } finally {
-            journal.releaseNamedLease(lease, owner);
+            leases.release(lease, owner);
         }
     }
 
-    private void writeHoldingTheLease(JournalStore.DueNote due) {
-        if (journal.reportedAfter(due.key(), due.finishedAt())) {
+    private void writeHoldingTheLease(NoteQueue.DueNote due) {
+        if (queue.reportedAfter(due.key(), due.finishedAt())) {
             finish(due, "skipped", "not written: a newer verdict was reported for this merge request");
             return;
         }
@@ -173,7 +171,7 @@ public class NoteWriter {
         boolean tampered = due.tampered() != null;
         String body = VerdictNote.markdown(
                 new VerdictNote.Subject(
-                        due.key().checkId(), checkName(due), due.sha(), due.id(), due.finishedAt(), tampered),
+                        due.key().checkId(), due.checkName(), due.sha(), due.id(), due.finishedAt(), tampered),
                 verdict,
                 paths.address("/evaluations/" + due.id()));
         MergeRequestNotes.Outcome outcome =
@@ -191,7 +189,7 @@ public class NoteWriter {
         }
     }
 
-    private void retryOrGiveUp(JournalStore.DueNote due, MergeRequestNotes.Outcome.Transient failure) {
+    private void retryOrGiveUp(NoteQueue.DueNote due, MergeRequestNotes.Outcome.Transient failure) {
         int attempt = due.attempts() + 1;
         if (attempt >= MAX_ATTEMPTS) {
             LOG.warnf("The note of %s was not written after %d attempts: %s", due.key(), attempt, failure.detail());
@@ -200,40 +198,19 @@ public class NoteWriter {
         }
         Instant retryAt = clock.instant().plus(retrySchedule.delayAfter(attempt, failure.retryAfter()));
         metrics.counter("policy_gate_mr_notes", "outcome", "retried").increment();
-        journal.recordNote(due.id(), owner, failure.detail() + "; next attempt at " + retryAt, true, retryAt);
+        queue.recordNote(due.id(), owner, failure.detail() + "; next attempt at " + retryAt, true, retryAt);
     }
 
-    private void finish(JournalStore.DueNote due, String outcome, String detail) {
+    private void finish(NoteQueue.DueNote due, String outcome, String detail) {
         metrics.counter("policy_gate_mr_notes", "outcome", outcome).increment();
-        journal.recordNote(due.id(), owner, detail, !outcome.equals("skipped"), null);
+        queue.recordNote(due.id(), owner, detail, !outcome.equals("skipped"), null);
     }
 
-    private Verdict verdict(JournalStore.DueNote due) {
+    private Verdict verdict(NoteQueue.DueNote due) {
         try {
             return json.readValue(due.verdictDetail(), Verdict.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the journal stores verdicts it wrote itself", e);
-        }
-    }
-
-    /** The check's name as GitLab listed it for the verdict; the webhook's only where its body stood in. */
-    private String checkName(JournalStore.DueNote due) {
-        if (due.facts() != null) {
-            try {
-                return json.readValue(due.facts(), MergeRequestFacts.class).statusCheckName();
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("the journal stores facts it wrote itself", e);
-            }
-        }
-        try {
-            return MergeRequestEventParser.parse(
-                                    due.payload().getBytes(StandardCharsets.UTF_8),
-                                    OptionalLong.of(due.key().checkId()))
-                            instanceof ParsedEvent.Actionable a
-                    ? a.event().statusCheckName()
-                    : null;
-        } catch (InvalidPayloadException e) {
-            return null;
         }
     }
 

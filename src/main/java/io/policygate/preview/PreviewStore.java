@@ -3,23 +3,14 @@ package io.policygate.preview;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.HistoryConfig;
-import io.policygate.journal.JournalDataSource;
-import io.policygate.journal.JournalUnavailableException;
+import io.policygate.journal.Jdbc;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /** Previews kept in the journal database for their pages and the API, as long as the history is. */
 @ApplicationScoped
@@ -28,47 +19,47 @@ public class PreviewStore {
     /** A stored preview, for lists. */
     public record Listed(String id, Instant createdAt, String scope, String summary) {}
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final ObjectMapper json;
     private final HistoryConfig history;
     private final Clock clock;
 
     @Inject
-    public PreviewStore(
-            @JournalDataSource.Journal DataSource dataSource, ObjectMapper json, HistoryConfig history, Clock clock) {
-        this.dataSource = dataSource;
+    public PreviewStore(Jdbc jdbc, ObjectMapper json, HistoryConfig history, Clock clock) {
+        this.jdbc = jdbc;
         this.json = json;
         this.history = history;
         this.clock = clock;
     }
 
     Preview save(Preview preview) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement(
-                        "INSERT INTO policy_preview (id, created_at, scope, summary, result) VALUES (?, ?, ?, ?, ?)")) {
-            insert.setString(1, preview.id());
-            insert.setObject(2, OffsetDateTime.ofInstant(preview.createdAt(), ZoneOffset.UTC));
-            insert.setString(3, cut(preview.scope(), 1000));
-            insert.setString(4, cut(preview.summary(), 500));
-            insert.setString(5, json.writeValueAsString(preview));
-            insert.executeUpdate();
-            return preview;
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot store the preview", e);
+        String result;
+        try {
+            result = json.writeValueAsString(preview);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a preview is always serialisable", e);
         }
+        jdbc.withConnection(
+                "cannot store the preview",
+                c -> Jdbc.update(
+                        c,
+                        "INSERT INTO policy_preview (id, created_at, scope, summary, result) VALUES (?, ?, ?, ?, ?)",
+                        preview.id(),
+                        Jdbc.timestamp(preview.createdAt()),
+                        cut(preview.scope(), 1000),
+                        cut(preview.summary(), 500),
+                        result));
+        return preview;
     }
 
     public Optional<Preview> find(String id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT result FROM policy_preview WHERE id = ?")) {
-            select.setString(1, id);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.of(json.readValue(rs.getString(1), Preview.class)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot read the previews", e);
+        return jdbc.first("SELECT result FROM policy_preview WHERE id = ?", rs -> rs.getString(1), id)
+                .map(this::read);
+    }
+
+    private Preview read(String stored) {
+        try {
+            return json.readValue(stored, Preview.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the journal stores previews it wrote itself", e);
         }
@@ -76,34 +67,16 @@ public class PreviewStore {
 
     /** The latest previews, newest first. */
     public List<Listed> latest(int limit) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement(
-                        "SELECT id, created_at, scope, summary FROM policy_preview ORDER BY created_at DESC LIMIT "
-                                + limit);
-                ResultSet rs = select.executeQuery()) {
-            List<Listed> previews = new ArrayList<>();
-            while (rs.next()) {
-                previews.add(new Listed(
-                        rs.getString(1),
-                        rs.getObject(2, OffsetDateTime.class).toInstant(),
-                        rs.getString(3),
-                        rs.getString(4)));
-            }
-            return previews;
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot read the previews", e);
-        }
+        return jdbc.list(
+                "SELECT id, created_at, scope, summary FROM policy_preview ORDER BY created_at DESC LIMIT " + limit,
+                rs -> new Listed(rs.getString(1), Jdbc.instant(rs, 2), rs.getString(3), rs.getString(4)));
     }
 
     @Scheduled(every = "${policy-gate.history.prune-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement delete = c.prepareStatement("DELETE FROM policy_preview WHERE created_at < ?")) {
-            delete.setObject(1, OffsetDateTime.ofInstant(clock.instant().minus(history.keep()), ZoneOffset.UTC));
-            delete.executeUpdate();
-        } catch (SQLException e) {
-            throw new JournalUnavailableException("cannot prune the previews", e);
-        }
+        jdbc.update(
+                "DELETE FROM policy_preview WHERE created_at < ?",
+                Jdbc.timestamp(clock.instant().minus(history.keep())));
     }
 
     private static String cut(String text, int length) {

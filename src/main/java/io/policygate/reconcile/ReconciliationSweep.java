@@ -10,8 +10,9 @@ import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RequestPace;
 import io.policygate.gitlab.StatusCheck;
 import io.policygate.gitlab.StatusMode;
+import io.policygate.journal.ClusterLease;
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
 import io.policygate.journal.WorkDue;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.worker.EvaluationQueue;
@@ -51,7 +52,8 @@ public class ReconciliationSweep {
     /** What one sweep did. */
     public record Result(int projects, int mergeRequests, int queued) {}
 
-    private final JournalStore journal;
+    private final ClusterLease leases;
+    private final EvaluationRecords records;
     private final MergeRequestReads reads;
     private final EvaluationQueue queue;
     private final Event<WorkDue> due;
@@ -65,7 +67,8 @@ public class ReconciliationSweep {
 
     @Inject
     public ReconciliationSweep(
-            JournalStore journal,
+            ClusterLease leases,
+            EvaluationRecords records,
             MergeRequestReads reads,
             EvaluationQueue queue,
             Event<WorkDue> due,
@@ -73,7 +76,8 @@ public class ReconciliationSweep {
             GitLabConfig gitlab,
             ServiceConfig service,
             GitLabStartupCheck startup) {
-        this.journal = journal;
+        this.leases = leases;
+        this.records = records;
         this.reads = reads;
         this.queue = queue;
         this.due = due;
@@ -90,14 +94,14 @@ public class ReconciliationSweep {
     void scheduled() {
         // Held for one period: the same replica renews it each time, another takes over if it stops.
         Duration lease = DurationConverter.parseDuration(config.every()).plusMinutes(1);
-        if (journal.acquireNamedLease("reconcile", owner, lease)) {
+        if (leases.acquire("reconcile", owner, lease)) {
             sweep();
         }
     }
 
     /** Every project policy-gate knows: webhooks came from it, register recorded it, or it is configured. */
     public Result sweep() {
-        Map<Long, Set<Long>> checks = new TreeMap<>(journal.checksSeen());
+        Map<Long, Set<Long>> checks = new TreeMap<>(records.checksSeen());
         config.projects().orElse(List.of()).forEach(p -> checks.computeIfAbsent(p, k -> new HashSet<>()));
         gitlab.defaultCheckId().ifPresent(id -> checks.values().forEach(ids -> ids.add(id)));
         return sweep(checks);
@@ -180,7 +184,7 @@ public class ReconciliationSweep {
      * waits for the fix its page names.
      */
     private Optional<String> whyEvaluate(CheckKey key, String sha, String status) {
-        Optional<JobState> standing = journal.standing(key, sha);
+        Optional<JobState> standing = records.standing(key, sha);
         if (standing.isPresent() && standing.get() != JobState.REPORTED) {
             return Optional.empty();
         }
@@ -189,7 +193,7 @@ public class ReconciliationSweep {
                     ? Optional.of("the check is " + status + " without an evaluation of ours")
                     : Optional.empty();
         }
-        Optional<String> posted = journal.lastPosted(key, sha);
+        Optional<String> posted = records.lastPosted(key, sha);
         if (posted.isEmpty()) {
             return NEEDS_US.contains(status) || status.equals("passed")
                     ? Optional.of("the check is " + status + " without a verdict of ours")

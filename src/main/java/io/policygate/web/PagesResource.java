@@ -9,8 +9,8 @@ import io.policygate.config.GitLabConfig;
 import io.policygate.history.EvaluationHistory;
 import io.policygate.http.PagePaths;
 import io.policygate.http.ProblemException;
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicyError;
@@ -105,7 +105,7 @@ public class PagesResource {
         String statusFilter = blankToNull(status);
         String ifEnforcedFilter = blankToNull(ifEnforced);
         String tamperedFilter = blankToNull(tampered);
-        JournalStore.HistoryQuery query;
+        EvaluationRecords.HistoryQuery query;
         try {
             query = EvaluationHistory.query(
                     projectFilter, mrFilter, statusFilter, ifEnforcedFilter, tamperedFilter, null, blankToNull(cursor));

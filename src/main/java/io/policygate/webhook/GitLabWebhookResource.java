@@ -8,7 +8,7 @@ import io.policygate.event.ParsedEvent;
 import io.policygate.http.ApiDescription;
 import io.policygate.http.ProblemException;
 import io.policygate.journal.Enqueued;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.JobQueue;
 import io.policygate.journal.JournalUnavailableException;
 import io.policygate.journal.RepeatedDeliveryException;
 import io.policygate.journal.WorkDue;
@@ -45,7 +45,7 @@ public class GitLabWebhookResource {
     private final WebhookSignature signature;
     private final WebhookConfig config;
     private final GitLabConfig gitlab;
-    private final JournalStore journal;
+    private final JobQueue jobs;
     private final Event<WorkDue> due;
     private final WebhookMetrics metrics;
 
@@ -54,13 +54,13 @@ public class GitLabWebhookResource {
             WebhookSignature signature,
             WebhookConfig config,
             GitLabConfig gitlab,
-            JournalStore journal,
+            JobQueue jobs,
             Event<WorkDue> due,
             WebhookMetrics metrics) {
         this.signature = signature;
         this.config = config;
         this.gitlab = gitlab;
-        this.journal = journal;
+        this.jobs = jobs;
         this.due = due;
         this.metrics = metrics;
     }
@@ -123,7 +123,7 @@ public class GitLabWebhookResource {
         ParsedEvent.Actionable actionable = (ParsedEvent.Actionable) parsed;
         Enqueued enqueued;
         try {
-            enqueued = journal.enqueue(actionable.event(), actionable.payload(), deliveryId);
+            enqueued = jobs.enqueue(actionable.event(), actionable.payload(), deliveryId);
         } catch (JournalUnavailableException e) {
             metrics.count("unavailable");
             throw e;

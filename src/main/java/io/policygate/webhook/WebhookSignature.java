@@ -30,7 +30,7 @@ import javax.crypto.spec.SecretKeySpec;
  * ({@code whsec_<base64 key>}): {@code webhook-signature: v1,<base64 HMAC-SHA256(key, id.timestamp.body)>}, with
  * {@code webhook-id} (GitLab's Idempotency-Key, the same on GitLab's own retries) and {@code webhook-timestamp}.
  * They are the only GitLab webhooks a replay can be told apart from: a timestamp more than five minutes off is
- * refused here, a repeated id by the journal ({@link io.policygate.journal.JournalStore#enqueue}).
+ * refused here, a repeated id by the journal ({@link io.policygate.journal.JobQueue#enqueue}).
  */
 @ApplicationScoped
 public class WebhookSignature {

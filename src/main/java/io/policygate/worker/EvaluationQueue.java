@@ -5,7 +5,7 @@ import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.MergeRequestPayloads;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.JobQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +23,16 @@ public class EvaluationQueue {
 
     private static final Logger LOG = Logger.getLogger(EvaluationQueue.class);
 
-    private final JournalStore journal;
+    private final JobQueue jobs;
 
     @Inject
-    public EvaluationQueue(JournalStore journal) {
-        this.journal = journal;
+    public EvaluationQueue(JobQueue jobs) {
+        this.jobs = jobs;
     }
 
     /**
      * Queues the merge request {@code mr} (GitLab's API answer) at its HEAD for one check; an unfinished job for
-     * that commit is asked to evaluate again instead (see {@link JournalStore#enqueue}).
+     * that commit is asked to evaluate again instead (see {@link JobQueue#enqueue}).
      *
      * @param origin what asked for it, kept in the payload for the history ("reconciliation", …)
      * @return true when the journal took it
@@ -42,7 +42,7 @@ public class EvaluationQueue {
         try {
             if (MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8), OptionalLong.of(checkId))
                     instanceof ParsedEvent.Actionable actionable) {
-                journal.enqueue(actionable.event(), actionable.payload(), Optional.empty());
+                jobs.enqueue(actionable.event(), actionable.payload(), Optional.empty());
                 return true;
             }
         } catch (InvalidPayloadException e) {

@@ -18,9 +18,11 @@ import io.policygate.gitlab.ReportOutcome;
 import io.policygate.gitlab.StatusCheckReporter;
 import io.policygate.gitlab.StatusMode;
 import io.policygate.gitlab.StatusReport;
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.Job;
+import io.policygate.journal.JobQueue;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.MergeRequestNames;
 import io.policygate.journal.NewVerdict;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.journal.WorkDue;
@@ -35,7 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
@@ -53,7 +54,8 @@ public class JobProcessor {
 
     private static final Logger LOG = Logger.getLogger(JobProcessor.class);
 
-    private final JournalStore journal;
+    private final JobQueue jobs;
+    private final EvaluationRecords records;
     private final ActivePolicies policies;
     private final GitLabFacts facts;
     private final StatusCheckReporter reporter;
@@ -73,7 +75,8 @@ public class JobProcessor {
 
     @Inject
     public JobProcessor(
-            JournalStore journal,
+            JobQueue jobs,
+            EvaluationRecords records,
             ActivePolicies policies,
             GitLabFacts facts,
             StatusCheckReporter reporter,
@@ -88,7 +91,8 @@ public class JobProcessor {
             ObjectMapper json,
             Clock clock,
             MeterRegistry metrics) {
-        this.journal = journal;
+        this.jobs = jobs;
+        this.records = records;
         this.policies = policies;
         this.facts = facts;
         this.reporter = reporter;
@@ -152,7 +156,7 @@ public class JobProcessor {
                         judged -> judged != null && judged.outcome() instanceof ReportOutcome.Transient);
             } catch (GitLabCircuitBreaker.Blocked blocked) {
                 // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
-                journal.postpone(
+                jobs.postpone(
                         job.id(), owner, blocked.until().plus(retrySchedule.spread()), blocked.getMessage(), null);
                 return;
             }
@@ -237,7 +241,7 @@ public class JobProcessor {
                                 "mode",
                                 p.mode().wireName())
                         .increment());
-        if (!journal.stillHeld(job.id(), owner)) {
+        if (!jobs.stillHeld(job.id(), owner)) {
             LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
             return null;
         }
@@ -248,11 +252,12 @@ public class JobProcessor {
         NewVerdict newVerdict;
         try {
             newVerdict = new NewVerdict(
-                    verdict.status().wireName(),
-                    verdict.ifEnforced().wireName(),
+                    verdict.status(),
+                    verdict.ifEnforced(),
                     json.writeValueAsString(verdict),
                     json.writeValueAsString(set.files()),
                     json.writeValueAsString(current.mergeRequest()),
+                    MergeRequestNames.of(current.mergeRequest()),
                     tamperedWith);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
@@ -272,7 +277,7 @@ public class JobProcessor {
         if (!status.equals(Optional.of("passed")) || service.dryRun() || gitlab.statusMode() != StatusMode.STANDARD) {
             return null;
         }
-        Optional<String> posted = journal.lastPosted(job.key(), job.sha());
+        Optional<String> posted = records.lastPosted(job.key(), job.sha());
         if (posted.equals(Optional.of("passed")) || (posted.isEmpty() && verdict == VerdictStatus.PASSED)) {
             return null;
         }
@@ -288,7 +293,7 @@ public class JobProcessor {
         return detail;
     }
 
-    /** Turns a step's outcome into the job's next state: the one place that decides done, retry or dead. */
+    /** Records a step: its attempt, the transition {@link JobTransition} decides, and the note that may follow. */
     private void settle(Job job, String owner, Instant started, Step step) {
         ReportOutcome outcome = step.outcome();
         Instant finished = clock.instant();
@@ -300,41 +305,23 @@ public class JobProcessor {
                 outcome.httpStatus(),
                 outcome.kind(),
                 outcome.detail(),
-                outcome instanceof ReportOutcome.Delivered ? step.verdict().verdict() : null);
-        JobState finalState;
-        Instant retryAt = null;
-        if (outcome instanceof ReportOutcome.Delivered || outcome instanceof ReportOutcome.NotPosted) {
-            finalState = JobState.REPORTED;
-        } else if (outcome instanceof ReportOutcome.Superseded) {
-            finalState = JobState.SUPERSEDED;
-        } else if (outcome instanceof ReportOutcome.Transient t) {
-            retryAt = finished.plus(retrySchedule.delayAfter(attemptNumber, t.retryAfter()));
-            if (retryAt.isAfter(job.createdAt().plus(reportConfig.retryFor()))) {
-                finalState = JobState.DEAD;
-                attempt = new ReportAttempt(
-                        attempt.attempt(),
-                        attempt.startedAt(),
-                        attempt.durationMillis(),
-                        attempt.httpStatus(),
-                        attempt.outcome(),
-                        attempt.detail() + "; gave up after retrying for " + reportConfig.retryFor()
-                                + " (policy-gate.report.retry-for)",
-                        null);
-            } else {
-                finalState = null;
-                LOG.warnf(
-                        "Evaluation %s for %s: attempt %d failed (%s); next attempt at %s",
-                        job.id(), job.key(), attemptNumber, t.detail(), retryAt);
-            }
-        } else {
-            finalState = JobState.DEAD;
+                outcome instanceof ReportOutcome.Delivered
+                        ? step.verdict().status().wireName()
+                        : null);
+        JobTransition transition =
+                JobTransition.of(outcome, attempt, finished, job.createdAt(), reportConfig.retryFor(), retrySchedule);
+        JobState finalState = transition.finalState();
+        Instant retryAt = transition.retryAt();
+        attempt = transition.attempt();
+        if (transition.waits()) {
+            LOG.warnf(
+                    "Evaluation %s for %s: attempt %d failed (%s); next attempt at %s",
+                    job.id(), job.key(), attemptNumber, outcome.detail(), retryAt);
         }
         if (finalState == JobState.DEAD) {
             LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), attempt.detail());
         }
-        VerdictStatus verdict = step.verdict() == null
-                ? null
-                : VerdictStatus.valueOf(step.verdict().verdict().toUpperCase(Locale.ROOT));
+        VerdictStatus verdict = step.verdict() == null ? null : step.verdict().status();
         boolean noteDue = finalState == JobState.REPORTED
                 && verdict != null
                 && reportConfig
@@ -342,9 +329,9 @@ public class JobProcessor {
                         .noteDue(
                                 verdict,
                                 step.verdict().tampered() != null,
-                                () -> journal.failedBefore(job.key(), job.id()));
+                                () -> records.failedBefore(job.key(), job.id()));
         Instant again = started.plus(coalesce).isAfter(finished) ? started.plus(coalesce) : finished;
-        JournalStore.Recorded recorded = journal.recordReport(
+        JobQueue.Recorded recorded = jobs.recordReport(
                 job.id(), owner, job.generation(), attempt, finalState, retryAt, noteDue, step.verdict(), again);
         switch (recorded) {
             case LOST -> LOG.infof("Evaluation %s for %s was superseded while it was reported", job.id(), job.key());
@@ -370,7 +357,7 @@ public class JobProcessor {
     /** The job's commit is not GitLab's HEAD: the HEAD gets a job, unless one exists (finished or not). */
     private void queueHead(Job job, GitLabFacts.Moved moved) {
         String head = moved.mergeRequest().sha();
-        if (journal.standing(job.key(), head).isEmpty()
+        if (records.standing(job.key(), head).isEmpty()
                 && queue.queue(
                         job.key().projectId(),
                         json.valueToTree(moved.mergeRequest()),
@@ -383,6 +370,6 @@ public class JobProcessor {
 
     private void abandon(Job job, String owner, String reason) {
         LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), reason);
-        journal.abandon(job.id(), owner, reason);
+        jobs.abandon(job.id(), owner, reason);
     }
 }

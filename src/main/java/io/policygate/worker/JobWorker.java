@@ -2,8 +2,9 @@ package io.policygate.worker;
 
 import io.policygate.config.WorkerConfig;
 import io.policygate.gitlab.GitLabCircuitBreaker;
+import io.policygate.journal.ClusterLease;
 import io.policygate.journal.Job;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.JobQueue;
 import io.policygate.journal.WorkDue;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -32,7 +33,8 @@ public class JobWorker {
     /** After policies load (priority 1000 in ActivePolicies): a job must never meet an empty policy set. */
     static final int START_PRIORITY = 2000;
 
-    private final JournalStore journal;
+    private final JobQueue jobs;
+    private final ClusterLease leases;
     private final JobProcessor processor;
     private final WorkerConfig config;
     private final GitLabCircuitBreaker breaker;
@@ -42,8 +44,14 @@ public class JobWorker {
     private ExecutorService threads;
 
     @Inject
-    public JobWorker(JournalStore journal, JobProcessor processor, WorkerConfig config, GitLabCircuitBreaker breaker) {
-        this.journal = journal;
+    public JobWorker(
+            JobQueue jobs,
+            ClusterLease leases,
+            JobProcessor processor,
+            WorkerConfig config,
+            GitLabCircuitBreaker breaker) {
+        this.jobs = jobs;
+        this.leases = leases;
         this.processor = processor;
         this.config = config;
         this.breaker = breaker;
@@ -52,8 +60,8 @@ public class JobWorker {
     }
 
     void onStart(@Observes @Priority(START_PRIORITY) StartupEvent start) {
-        if (journal.isExclusive()) {
-            int released = journal.releaseAllLeases();
+        if (leases.exclusive()) {
+            int released = leases.releaseEvery();
             if (released > 0) {
                 LOG.infof("Resuming %d jobs left in progress by a previous run", released);
             }
@@ -85,7 +93,7 @@ public class JobWorker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int released = journal.releaseLeases(owner);
+        int released = leases.releaseAll(owner);
         if (released > 0) {
             LOG.infof("Released %d unfinished jobs for the next process", released);
         }
@@ -102,7 +110,7 @@ public class JobWorker {
         while (running) {
             try {
                 // While GitLab is down, jobs wait in the journal: nothing is claimed, nothing busy-loops.
-                Optional<Job> job = breaker.holding() ? Optional.empty() : journal.claimNext(owner, config.lease());
+                Optional<Job> job = breaker.holding() ? Optional.empty() : jobs.claimNext(owner, config.lease());
                 if (job.isPresent()) {
                     processor.process(job.get(), owner);
                 } else {

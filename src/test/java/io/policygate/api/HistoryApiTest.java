@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HistoryApiTest extends ServiceTest {
 
     @Inject
-    JournalStore store;
+    EvaluationRecords records;
 
     private static RequestSpecification api() {
         return given().header("Authorization", "Bearer test-api-token");
@@ -176,8 +176,8 @@ class HistoryApiTest extends ServiceTest {
     @Test
     void retentionDeletesFinishedEvaluationsAndTheirAttempts() {
         String old = evaluate(Payloads.COMPLIANT, 9020);
-        assertNotEquals(0, store.prune(Instant.now().plusSeconds(1), Instant.EPOCH));
+        assertNotEquals(0, records.prune(Instant.now().plusSeconds(1), Instant.EPOCH));
         api().get("/api/v1/evaluations/" + old).then().statusCode(404);
-        assertEquals(List.of(), store.attempts(old));
+        assertEquals(List.of(), records.attempts(old));
     }
 }

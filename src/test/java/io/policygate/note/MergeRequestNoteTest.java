@@ -21,8 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.policygate.event.CheckKey;
+import io.policygate.journal.ClusterLease;
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -44,7 +45,10 @@ import org.junit.jupiter.api.Test;
 class MergeRequestNoteTest extends ServiceTest {
 
     @Inject
-    JournalStore store;
+    EvaluationRecords records;
+
+    @Inject
+    ClusterLease leases;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The sample payload's external_approval_rule id. */
@@ -128,7 +132,7 @@ class MergeRequestNoteTest extends ServiceTest {
         String id = reported(Payloads.COMPLIANT, 7003, Payloads.sha(7003));
 
         assertEquals(0, journal.dueNoteCount());
-        assertEquals(null, store.evaluation(id).orElseThrow().noteResult());
+        assertEquals(null, records.evaluation(id).orElseThrow().noteResult());
         gitlab.verify(0, anyRequestedFor(urlPathMatching(notesOf(7003) + ".*")));
     }
 
@@ -150,18 +154,18 @@ class MergeRequestNoteTest extends ServiceTest {
     void whileAnotherReplicaWritesTheNoteOfAMergeRequestThisOneWaitsThenWritesOnce() {
         // What the other replica's note writer holds while it writes the note of this merge request's check.
         String otherReplicasLease = NoteWriter.leaseName(new CheckKey(6, 7031, 1));
-        assertTrue(store.acquireNamedLease(otherReplicasLease, "other-replica/notes", Duration.ofMinutes(1)));
+        assertTrue(leases.acquire(otherReplicasLease, "other-replica/notes", Duration.ofMinutes(1)));
         String id = reported(Payloads.SAMPLE, 7031, Payloads.sha(7031));
 
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> String.valueOf(store.evaluation(id).orElseThrow().noteResult())
+                .until(() -> String.valueOf(records.evaluation(id).orElseThrow().noteResult())
                         .startsWith("waiting: another replica"));
         await().during(Duration.ofMillis(500))
                 .atMost(Duration.ofSeconds(2))
                 .until(() -> gitlab.findAll(anyRequestedFor(urlPathMatching(notesOf(7031) + ".*")))
                         .isEmpty());
 
-        store.releaseNamedLease(otherReplicasLease, "other-replica/notes");
+        leases.release(otherReplicasLease, "other-replica/notes");
         assertEquals("created note 5001", journal.awaitNoteResult(id));
         gitlab.verify(1, postRequestedFor(urlPathEqualTo(notesOf(7031))));
     }

@@ -7,8 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
 import io.policygate.testing.ConfigOverrides;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
@@ -34,7 +34,7 @@ class NeverCommentModeTest extends ServiceTest {
     }
 
     @Inject
-    JournalStore store;
+    EvaluationRecords records;
 
     @Test
     void aFailedVerdictWritesNoNote() {
@@ -45,6 +45,6 @@ class NeverCommentModeTest extends ServiceTest {
                 1, postRequestedFor(urlPathEqualTo("/api/v4/projects/6/merge_requests/7201/status_check_responses")));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(GitLabStubs.NOTES_PATH + ".*")));
         assertEquals(0, journal.dueNoteCount());
-        assertNull(store.evaluation(id).orElseThrow().noteResult());
+        assertNull(records.evaluation(id).orElseThrow().noteResult());
     }
 }

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policygate.journal.ClusterLease;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
 import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
@@ -44,7 +44,7 @@ class ReconciliationSweepTest extends ServiceTest {
     ReconciliationSweep sweep;
 
     @Inject
-    JournalStore store;
+    ClusterLease leases;
 
     /** Merge request {@code iid} of project 6 in GitLab, at {@code sha}, with the QA check policy-gate answers. */
     private static FakeGitLab.MergeRequest mr(int iid, String sha, String title, String... labels) {
@@ -138,12 +138,12 @@ class ReconciliationSweepTest extends ServiceTest {
 
     @Test
     void oneReplicaAtATimeHoldsTheSweep() {
-        assertTrue(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
-        assertFalse(store.acquireNamedLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
-        assertTrue(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMillis(1)), "the holder renews");
+        assertTrue(leases.acquire("test-sweep", "replica-a", Duration.ofMinutes(1)));
+        assertFalse(leases.acquire("test-sweep", "replica-b", Duration.ofMinutes(1)));
+        assertTrue(leases.acquire("test-sweep", "replica-a", Duration.ofMillis(1)), "the holder renews");
         await().pollDelay(Duration.ofMillis(20))
                 .atMost(Duration.ofSeconds(2))
-                .until(() -> store.acquireNamedLease("test-sweep", "replica-b", Duration.ofMinutes(1)));
-        assertFalse(store.acquireNamedLease("test-sweep", "replica-a", Duration.ofMinutes(1)));
+                .until(() -> leases.acquire("test-sweep", "replica-b", Duration.ofMinutes(1)));
+        assertFalse(leases.acquire("test-sweep", "replica-a", Duration.ofMinutes(1)));
     }
 }

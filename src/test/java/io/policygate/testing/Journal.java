@@ -2,9 +2,11 @@ package io.policygate.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.Job;
+import io.policygate.journal.JobQueue;
 import io.policygate.journal.JobState;
-import io.policygate.journal.JournalStore;
+import io.policygate.journal.MergeRequestNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -19,25 +21,33 @@ import javax.sql.DataSource;
 public class Journal {
 
     @Inject
-    JournalStore store;
+    JobQueue jobs;
+
+    @Inject
+    EvaluationRecords records;
 
     @Inject
     @io.policygate.journal.JournalDataSource.Journal
     DataSource dataSource;
 
     public Job job(String id) {
-        return store.find(id).orElseThrow(() -> new AssertionError("no job " + id));
+        return jobs.find(id).orElseThrow(() -> new AssertionError("no job " + id));
     }
 
     public Job awaitState(String id, JobState state) {
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> store.find(id).map(Job::state).orElse(null) == state);
+                .until(() -> jobs.find(id).map(Job::state).orElse(null) == state);
         return job(id);
     }
 
+    /** What the journal stored to name the job's merge request. */
+    public MergeRequestNames namesOf(String id) {
+        return records.evaluation(id).orElseThrow().names();
+    }
+
     public java.util.List<io.policygate.journal.ReportAttempt> attemptsOf(String id) {
-        return store.attempts(id);
+        return records.attempts(id);
     }
 
     /** The id of the newest job of a merge request. */
@@ -85,12 +95,12 @@ public class Journal {
     public String awaitNoteResult(String id) {
         await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() ->
-                        store.evaluation(id).filter(e -> e.noteResult() != null).isPresent()
-                                && count("SELECT COUNT(*) FROM evaluation_job WHERE id = '" + id
-                                                + "' AND note_due_at IS NULL")
-                                        == 1);
-        return store.evaluation(id).orElseThrow().noteResult();
+                .until(() -> records.evaluation(id)
+                                .filter(e -> e.noteResult() != null)
+                                .isPresent()
+                        && count("SELECT COUNT(*) FROM evaluation_job WHERE id = '" + id + "' AND note_due_at IS NULL")
+                                == 1);
+        return records.evaluation(id).orElseThrow().noteResult();
     }
 
     private long count(String sql) {

@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
+import io.policygate.journal.MergeRequestNames;
 import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
@@ -93,6 +94,36 @@ class GitLabFactsTest extends ServiceTest {
                 .then()
                 .body("mergeRequest.targetBranch", equalTo("main"))
                 .body("mergeRequest.projectPath", equalTo("flightjs/Flight"));
+    }
+
+    @Test
+    void theHistoryNamesAMergeRequestAsTheWebhookDidUntilGitLabsFactsDecide() {
+        gitlabHoldsTheSample();
+        String body = Payloads.with(Payloads.SAMPLE, "/object_attributes/title", "Title the webhook claims")
+                .replace("flightjs/Flight", "sandbox/anything");
+        FakeGitLab.SHARED.hold(MR);
+        String id;
+        try {
+            id = forge(body);
+            // Stored with the job, before GitLab is asked: the list shows what the webhook said.
+            assertEquals(
+                    new MergeRequestNames("sandbox/anything", "Title the webhook claims", "QA"), journal.namesOf(id));
+            given().header("Authorization", "Bearer test-api-token")
+                    .get("/api/v1/evaluations?project=6&mr=4")
+                    .then()
+                    .body("evaluations.find { it.id == '" + id + "' }.title", equalTo("Title the webhook claims"))
+                    .body("evaluations.find { it.id == '" + id + "' }.projectPath", equalTo("sandbox/anything"));
+        } finally {
+            FakeGitLab.SHARED.release(MR);
+        }
+        journal.awaitState(id, JobState.REPORTED);
+        String title = FakeGitLab.SHARED.mergeRequest(6, 4).title();
+        given().header("Authorization", "Bearer test-api-token")
+                .get("/api/v1/evaluations?project=6&mr=4")
+                .then()
+                .body("evaluations.find { it.id == '" + id + "' }.title", equalTo(title))
+                .body("evaluations.find { it.id == '" + id + "' }.projectPath", equalTo("flightjs/Flight"));
+        assertEquals("flightjs/Flight", journal.namesOf(id).projectPath(), "stored again with the verdict");
     }
 
     @Test

@@ -1,0 +1,302 @@
+package io.policygate.journal;
+
+import static io.policygate.journal.Jdbc.instant;
+import static io.policygate.journal.Jdbc.timestamp;
+
+import io.policygate.event.CheckKey;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the journal says about evaluations once made: the history and its pages, the attempts of each, where
+ * policy-gate stands on a commit, the checks the reconciliation sweep covers, the queue's figures, and pruning.
+ */
+@ApplicationScoped
+public class EvaluationRecords {
+
+    /** The columns {@link #evaluation(ResultSet)} reads, in its order. */
+    private static final String EVALUATION_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, verdict,"
+            + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result,"
+            + " verdict_if_enforced, facts, tampered, project_path, mr_title, check_name";
+
+    private final Jdbc jdbc;
+    private final Clock clock;
+
+    @Inject
+    public EvaluationRecords(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** One page of the history, newest first. */
+    public record HistoryPage(List<Evaluation> evaluations, String nextCursor) {}
+
+    /** A journal row as the history shows it. */
+    public record Evaluation(
+            String id,
+            CheckKey key,
+            String sha,
+            JobState state,
+            String verdict,
+            String verdictDetail,
+            String policyFiles,
+            int attempts,
+            String lastError,
+            Instant createdAt,
+            Instant finishedAt,
+            String payload,
+            String noteResult,
+            String verdictIfEnforced,
+            String facts,
+            String tampered,
+            MergeRequestNames names) {}
+
+    /**
+     * Filters of the history; null means any. {@code tampered}: only evaluations that found a status policy-gate
+     * had not given. {@code before} is the cursor: created_at and id of the last row seen.
+     */
+    public record HistoryQuery(
+            Long projectId,
+            Long mergeRequestIid,
+            JobState state,
+            String verdict,
+            String verdictIfEnforced,
+            boolean tampered,
+            int limit,
+            Instant beforeCreatedAt,
+            String beforeId) {}
+
+    public HistoryPage history(HistoryQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + EVALUATION_COLUMNS + " FROM evaluation_job WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (query.projectId() != null) {
+            sql.append(" AND project_id = ?");
+            parameters.add(query.projectId());
+        }
+        if (query.mergeRequestIid() != null) {
+            sql.append(" AND mr_iid = ?");
+            parameters.add(query.mergeRequestIid());
+        }
+        if (query.state() != null) {
+            sql.append(" AND state = ?");
+            parameters.add(query.state().dbName());
+        }
+        if (query.verdict() != null) {
+            sql.append(" AND verdict = ?");
+            parameters.add(query.verdict());
+        }
+        if (query.verdictIfEnforced() != null) {
+            sql.append(" AND verdict_if_enforced = ?");
+            parameters.add(query.verdictIfEnforced());
+        }
+        if (query.tampered()) {
+            sql.append(" AND tampered IS NOT NULL");
+        }
+        if (query.beforeCreatedAt() != null) {
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            parameters.add(timestamp(query.beforeCreatedAt()));
+            parameters.add(timestamp(query.beforeCreatedAt()));
+            parameters.add(query.beforeId());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(query.limit() + 1);
+        List<Evaluation> rows = jdbc.list(sql.toString(), EvaluationRecords::evaluation, parameters.toArray());
+        if (rows.size() <= query.limit()) {
+            return new HistoryPage(rows, null);
+        }
+        List<Evaluation> page = rows.subList(0, query.limit());
+        Evaluation last = page.get(page.size() - 1);
+        return new HistoryPage(List.copyOf(page), last.createdAt() + "|" + last.id());
+    }
+
+    public Optional<Evaluation> evaluation(String id) {
+        return jdbc.first(
+                "SELECT " + EVALUATION_COLUMNS + " FROM evaluation_job WHERE id = ?",
+                EvaluationRecords::evaluation,
+                id);
+    }
+
+    /**
+     * Dead evaluations that nothing has replaced yet (no later job for the same merge request and check):
+     * the merge requests still waiting for someone to fix what stopped their report. Newest first.
+     */
+    public List<Evaluation> unresolvedDeadLetters(int limit) {
+        return jdbc.list(
+                "SELECT " + EVALUATION_COLUMNS
+                        + " FROM evaluation_job d WHERE state = 'dead' AND NOT EXISTS (SELECT 1 FROM"
+                        + " evaluation_job n WHERE n.project_id = d.project_id AND n.mr_iid = d.mr_iid"
+                        + " AND n.check_id = d.check_id AND n.created_at > d.created_at)"
+                        + " ORDER BY created_at DESC LIMIT " + limit,
+                EvaluationRecords::evaluation);
+    }
+
+    private static Evaluation evaluation(ResultSet rs) throws SQLException {
+        return new Evaluation(
+                rs.getString(1),
+                new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                rs.getString(5),
+                JobState.fromDb(rs.getString(6)),
+                rs.getString(7),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getInt(10),
+                rs.getString(11),
+                instant(rs, 12),
+                instant(rs, 13),
+                rs.getString(14),
+                rs.getString(15),
+                rs.getString(16),
+                rs.getString(17),
+                rs.getString(18),
+                new MergeRequestNames(rs.getString(19), rs.getString(20), rs.getString(21)));
+    }
+
+    /**
+     * Deletes finished evaluations (and their attempts) older than {@code before}, and delivery ids received before
+     * {@code deliveriesBefore}; returns how many evaluations.
+     */
+    public int prune(Instant before, Instant deliveriesBefore) {
+        return jdbc.inTransaction("cannot prune the journal", c -> {
+            Jdbc.update(c, "DELETE FROM webhook_delivery WHERE received_at < ?", timestamp(deliveriesBefore));
+            String finished = "state IN ('reported','superseded','dead') AND finished_at < ?";
+            Jdbc.update(
+                    c,
+                    "DELETE FROM report_attempt WHERE job_id IN (SELECT id FROM evaluation_job WHERE " + finished + ")",
+                    timestamp(before));
+            return Jdbc.update(c, "DELETE FROM evaluation_job WHERE " + finished, timestamp(before));
+        });
+    }
+
+    /** How much work waits, and for how long, and how much ended dead. */
+    public record QueueStats(long unfinished, double oldestAgeSeconds, long dead) {}
+
+    public QueueStats queueStats() {
+        return jdbc.first(
+                        "SELECT SUM(CASE WHEN state IN " + JobQueue.UNFINISHED_STATES + " THEN 1 ELSE 0 END),"
+                                + " MIN(CASE WHEN state IN " + JobQueue.UNFINISHED_STATES + " THEN created_at END),"
+                                + " SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) FROM evaluation_job",
+                        rs -> {
+                            Instant oldest = instant(rs, 2);
+                            double age = oldest == null
+                                    ? 0
+                                    : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;
+                            return new QueueStats(rs.getLong(1), age, rs.getLong(3));
+                        })
+                .orElseThrow();
+    }
+
+    /** Projects and status checks this journal has seen, or that register recorded, for the reconciliation sweep. */
+    public Map<Long, Set<Long>> checksSeen() {
+        Map<Long, Set<Long>> checks = new TreeMap<>();
+        jdbc.list(
+                        "SELECT project_id, check_id FROM evaluation_job"
+                                + " UNION SELECT project_id, check_id FROM registered_check",
+                        rs -> Map.entry(rs.getLong(1), rs.getLong(2)))
+                .forEach(seen -> checks.computeIfAbsent(seen.getKey(), k -> new TreeSet<>())
+                        .add(seen.getValue()));
+        return checks;
+    }
+
+    /**
+     * Records status checks that {@code register} created or updated, so that every sweep from now on covers them
+     * ({@link #checksSeen}); a check recorded before stays as it is.
+     */
+    public void recordRegisteredChecks(Map<Long, Set<Long>> checks) {
+        Instant now = clock.instant();
+        jdbc.withConnection("cannot record the registered status checks", c -> {
+            for (Map.Entry<Long, Set<Long>> project : checks.entrySet()) {
+                for (long check : project.getValue()) {
+                    if (Jdbc.exists(
+                            c,
+                            "SELECT 1 FROM registered_check WHERE project_id = ? AND check_id = ?",
+                            project.getKey(),
+                            check)) {
+                        continue;
+                    }
+                    try {
+                        Jdbc.update(
+                                c,
+                                "INSERT INTO registered_check (project_id, check_id, registered_at) VALUES (?, ?, ?)",
+                                project.getKey(),
+                                check,
+                                timestamp(now));
+                    } catch (SQLException e) {
+                        // Another replica recorded it meanwhile: recorded is all that is asked.
+                        if (!Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                            throw e;
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Where policy-gate stands on one commit of one check: the state of its newest job for {@code sha} that was not
+     * superseded; empty when there is none.
+     */
+    public Optional<JobState> standing(CheckKey key, String sha) {
+        return firstOfCommit(
+                        "SELECT state FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ?"
+                                + " AND sha = ? AND state <> 'superseded' ORDER BY created_at DESC LIMIT 1",
+                        key,
+                        sha)
+                .map(JobState::fromDb);
+    }
+
+    /**
+     * The verdict policy-gate last posted to GitLab, and GitLab took, for the key at {@code sha}; empty when GitLab
+     * took none (within policy-gate.history.keep).
+     */
+    public Optional<String> lastPosted(CheckKey key, String sha) {
+        return firstOfCommit(
+                "SELECT a.posted_verdict FROM report_attempt a JOIN evaluation_job j ON a.job_id = j.id"
+                        + " WHERE j.project_id = ? AND j.mr_iid = ? AND j.check_id = ? AND j.sha = ?"
+                        + " AND a.posted_verdict IS NOT NULL ORDER BY a.started_at DESC LIMIT 1",
+                key,
+                sha);
+    }
+
+    /** True when another evaluation of the key failed: in on-failure mode, only then can a note exist to update. */
+    public boolean failedBefore(CheckKey key, String id) {
+        return jdbc.exists(
+                "SELECT 1 FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ? AND verdict = 'failed'"
+                        + " AND id <> ?",
+                key.projectId(),
+                key.mergeRequestIid(),
+                key.checkId(),
+                id);
+    }
+
+    /** The first row's text of a query on one key (project, merge request, check) and SHA, in that order. */
+    private Optional<String> firstOfCommit(String query, CheckKey key, String sha) {
+        return jdbc.first(query, rs -> rs.getString(1), key.projectId(), key.mergeRequestIid(), key.checkId(), sha);
+    }
+
+    public List<ReportAttempt> attempts(String jobId) {
+        return jdbc.list(
+                "SELECT attempt, started_at, duration_ms, http_status, outcome, detail, posted_verdict"
+                        + " FROM report_attempt WHERE job_id = ? ORDER BY attempt",
+                rs -> new ReportAttempt(
+                        rs.getInt(1),
+                        instant(rs, 2),
+                        rs.getLong(3),
+                        (Integer) rs.getObject(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7)),
+                jobId);
+    }
+}
