@@ -1,7 +1,7 @@
 package io.policygate.api;
 
-import io.policygate.http.AccessToken;
-import io.policygate.http.Problem;
+import io.policygate.access.AccessToken;
+import io.policygate.problem.Problem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

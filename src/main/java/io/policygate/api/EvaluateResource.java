@@ -5,7 +5,6 @@ import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.MergeRequestReads;
-import io.policygate.http.ApiDescription;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Verdict;
 import jakarta.inject.Inject;

@@ -1,8 +1,6 @@
 package io.policygate.api;
 
 import io.policygate.history.EvaluationHistory;
-import io.policygate.http.ApiDescription;
-import io.policygate.http.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -40,16 +38,6 @@ public class EvaluationsResource {
     @GET
     @Path("/{id}")
     public EvaluationHistory.Detail get(@PathParam("id") String id) {
-        return history.detail(id).orElseThrow(() -> notFound(id));
-    }
-
-    /** 404 for an evaluation id the journal does not hold. */
-    public static ProblemException notFound(String id) {
-        return new ProblemException(
-                404,
-                "not-found",
-                "Not Found",
-                "no evaluation " + id + " (it may have been pruned: policy-gate.history.keep)",
-                null);
+        return history.detail(id).orElseThrow(() -> EvaluationHistory.notFound(id));
     }
 }

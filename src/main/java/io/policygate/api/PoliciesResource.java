@@ -1,6 +1,5 @@
 package io.policygate.api;
 
-import io.policygate.http.ApiDescription;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Policy;
 import io.policygate.policy.PolicyError;

@@ -2,9 +2,8 @@ package io.policygate.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.policygate.http.ApiDescription;
-import io.policygate.http.ProblemException;
 import io.policygate.journal.EvaluationRecords;
+import io.policygate.problem.ProblemException;
 import io.policygate.reconcile.DryRunOrNoGitLab;
 import io.policygate.reconcile.ReconciliationSweep;
 import jakarta.inject.Inject;

@@ -1,6 +1,5 @@
 package io.policygate.config;
 
-import io.policygate.gitlab.StatusMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;

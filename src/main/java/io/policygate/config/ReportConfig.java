@@ -1,6 +1,5 @@
 package io.policygate.config;
 
-import io.policygate.note.CommentMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;

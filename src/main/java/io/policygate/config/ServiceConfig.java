@@ -1,6 +1,5 @@
 package io.policygate.config;
 
-import io.policygate.policy.VerdictStatus;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -16,7 +15,7 @@ public interface ServiceConfig {
 
     /** The verdict when no policy applies to a merge request. */
     @WithDefault("passed")
-    VerdictStatus noPolicyVerdict();
+    NoPolicyVerdict noPolicyVerdict();
 
     /**
      * policy-gate's own address as people reach it: merge request notes link to it, and its path (behind a

@@ -17,11 +17,13 @@ public class GitLabHealthCheck implements HealthCheck {
 
     private final GitLabCircuitBreaker breaker;
     private final GitLabStartupCheck startup;
+    private final StatusPosting posting;
 
     @Inject
-    public GitLabHealthCheck(GitLabCircuitBreaker breaker, GitLabStartupCheck startup) {
+    public GitLabHealthCheck(GitLabCircuitBreaker breaker, GitLabStartupCheck startup, StatusPosting posting) {
         this.breaker = breaker;
         this.startup = startup;
+        this.posting = posting;
     }
 
     @Override
@@ -32,7 +34,7 @@ public class GitLabHealthCheck implements HealthCheck {
                 .withData("token", startup.tokenProblem().orElse("accepted or not checked"))
                 .withData(
                         "statusMode",
-                        startup.statusMode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                        posting.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .build();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ServiceConfig;
+import io.policygate.config.StatusMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +17,9 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * At start-up, asks GitLab who the token belongs to (GET /user) and which version it runs (GET /version):
- * a wrong token is reported at once rather than on the first webhook, and status-mode auto picks the
- * dialect of that GitLab. GitLab being unreachable does not stop the service (webhooks wait in the journal),
+ * At start-up, asks GitLab who the token belongs to (GET /user) and, for status-mode auto, which version it runs
+ * (GET /version): a wrong token is reported at once rather than on the first webhook, and {@link StatusPosting}
+ * learns the dialect of that GitLab. GitLab being unreachable does not stop the service (webhooks wait in the journal),
  * nor delay its start: the check runs beside it, and only what needs its answer waits for it.
  */
 @ApplicationScoped
@@ -30,21 +31,23 @@ public class GitLabStartupCheck {
     private final ServiceConfig service;
     private final GitLabApi api;
     private final ObjectMapper json;
-    private volatile StatusMode statusMode;
+    private final StatusPosting posting;
     private volatile String tokenProblem;
     private final CompletableFuture<Void> checked = new CompletableFuture<>();
 
     @Inject
-    public GitLabStartupCheck(GitLabConfig config, ServiceConfig service, GitLabApi api, ObjectMapper json) {
+    public GitLabStartupCheck(
+            GitLabConfig config, ServiceConfig service, GitLabApi api, ObjectMapper json, StatusPosting posting) {
         this.config = config;
         this.service = service;
         this.api = api;
         this.json = json;
-        this.statusMode = config.statusMode() == StatusMode.AUTO ? StatusMode.STANDARD : config.statusMode();
+        this.posting = posting;
     }
 
     void onStart(@Observes @Priority(500) StartupEvent start) {
         if (service.dryRun() || config.url().isEmpty()) {
+            posting.found(StatusMode.STANDARD);
             checked.complete(null);
             return;
         }
@@ -53,6 +56,8 @@ public class GitLabStartupCheck {
                     try {
                         check();
                     } finally {
+                        // Whatever went wrong, auto falls back to the dialect of every GitLab since 15.0.
+                        posting.found(StatusMode.STANDARD);
                         checked.complete(null);
                     }
                 },
@@ -78,24 +83,16 @@ public class GitLabStartupCheck {
             String text = version.filter(a -> a.status() == 200)
                     .map(a -> a.body().path("version").asText())
                     .orElse("");
-            Optional<StatusMode> mode = StatusMode.forVersion(text);
-            statusMode = mode.orElse(StatusMode.STANDARD);
+            Optional<StatusMode> mode = StatusPosting.forVersion(text);
+            posting.found(mode.orElse(StatusMode.STANDARD));
             if (mode.isPresent()) {
-                LOG.infof("GitLab %s: status-mode auto uses %s", text, statusMode);
+                LOG.infof("GitLab %s: status-mode auto uses %s", text, mode.get());
             } else {
                 LOG.warnf(
                         "status-mode auto: GitLab's version is unknown or has no status checks ('%s'); using %s",
-                        text, statusMode);
+                        text, StatusMode.STANDARD);
             }
         }
-    }
-
-    /** The dialect to post in: the configured one, or what auto found (waiting for the check). */
-    public StatusMode statusMode() {
-        if (config.statusMode() == StatusMode.AUTO) {
-            checked.join();
-        }
-        return statusMode;
     }
 
     /** Why the token does not work, when GET /user said so at start-up (waiting for the check). */

@@ -21,24 +21,24 @@ public class StatusCheckReporter {
     private final GitLabApi api;
     private final Clock clock;
     private final GitLabCallMetrics calls;
-    private final GitLabStartupCheck startup;
+    private final StatusPosting posting;
 
     @Inject
     public StatusCheckReporter(
-            ServiceConfig service, GitLabApi api, Clock clock, GitLabCallMetrics calls, GitLabStartupCheck startup) {
+            ServiceConfig service, GitLabApi api, Clock clock, GitLabCallMetrics calls, StatusPosting posting) {
         this.service = service;
         this.api = api;
         this.clock = clock;
         this.calls = calls;
-        this.startup = startup;
+        this.posting = posting;
     }
 
     public ReportOutcome report(StatusReport report) {
-        StatusMode.Posting posting = startup.statusMode().postingFor(report.verdict());
-        if (posting instanceof StatusMode.Skip skip) {
+        StatusPosting.Posting posting = this.posting.postingFor(report.verdict());
+        if (posting instanceof StatusPosting.Skip skip) {
             return new ReportOutcome.NotPosted(skip.reason());
         }
-        String status = ((StatusMode.Post) posting).status();
+        String status = ((StatusPosting.Post) posting).status();
         StatusCheckResponseBody body =
                 new StatusCheckResponseBody(report.sha(), report.key().checkId(), status);
         if (service.dryRun()) {

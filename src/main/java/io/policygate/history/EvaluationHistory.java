@@ -7,12 +7,12 @@ import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.MergeRequestFacts;
-import io.policygate.http.ProblemException;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
 import io.policygate.journal.MergeRequestNames;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.MergeRequestContext;
+import io.policygate.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -284,5 +284,15 @@ public class EvaluationHistory {
 
     private static ProblemException badParameter(String parameter, String message) {
         return new ProblemException(400, "invalid-parameter", "Bad Request", parameter + " " + message, parameter);
+    }
+
+    /** 404 for an evaluation id the journal does not hold. */
+    public static ProblemException notFound(String id) {
+        return new ProblemException(
+                404,
+                "not-found",
+                "Not Found",
+                "no evaluation " + id + " (it may have been pruned: policy-gate.history.keep)",
+                null);
     }
 }

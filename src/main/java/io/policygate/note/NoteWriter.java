@@ -8,12 +8,13 @@ import io.policygate.config.WorkerConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.gitlab.GitLabCircuitBreaker;
 import io.policygate.gitlab.MergeRequestNotes;
-import io.policygate.http.PagePaths;
 import io.policygate.journal.ClusterLease;
 import io.policygate.journal.NoteQueue;
+import io.policygate.journal.RetrySchedule;
 import io.policygate.journal.WorkDue;
 import io.policygate.policy.Verdict;
-import io.policygate.worker.RetrySchedule;
+import io.policygate.policy.VerdictStatus;
+import io.policygate.web.PagePaths;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -174,8 +175,8 @@ public class NoteWriter {
                         due.key().checkId(), due.checkName(), due.sha(), due.id(), due.finishedAt(), tampered),
                 verdict,
                 paths.address("/evaluations/" + due.id()));
-        MergeRequestNotes.Outcome outcome =
-                notes.write(due.key(), body, report.comment().creates(verdict.status(), tampered));
+        MergeRequestNotes.Outcome outcome = notes.write(
+                due.key(), body, report.comment().creates(verdict.status() == VerdictStatus.FAILED, tampered));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);
         } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {

@@ -47,7 +47,8 @@ public class ActivePolicies {
     @Inject
     public ActivePolicies(PoliciesConfig config, ServiceConfig service, Clock clock, MeterRegistry metrics) {
         this.config = config;
-        this.engine = new PolicyEngine(service.noPolicyVerdict());
+        this.engine =
+                new PolicyEngine(VerdictStatus.valueOf(service.noPolicyVerdict().name()));
         this.clock = clock;
         this.reloaded = metrics.counter("policy_gate_policy_reloads", "outcome", "applied");
         this.rejected = metrics.counter("policy_gate_policy_reloads", "outcome", "rejected");

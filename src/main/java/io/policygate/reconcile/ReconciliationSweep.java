@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ReconcileConfig;
 import io.policygate.config.ServiceConfig;
+import io.policygate.config.StatusMode;
 import io.policygate.event.CheckKey;
-import io.policygate.gitlab.GitLabStartupCheck;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RequestPace;
 import io.policygate.gitlab.StatusCheck;
-import io.policygate.gitlab.StatusMode;
+import io.policygate.gitlab.StatusPosting;
 import io.policygate.journal.ClusterLease;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
@@ -60,7 +60,7 @@ public class ReconciliationSweep {
     private final ReconcileConfig config;
     private final GitLabConfig gitlab;
     private final ServiceConfig service;
-    private final GitLabStartupCheck startup;
+    private final StatusPosting posting;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
     private final AtomicInteger sweeping = new AtomicInteger();
     private volatile boolean stopping;
@@ -75,7 +75,7 @@ public class ReconciliationSweep {
             ReconcileConfig config,
             GitLabConfig gitlab,
             ServiceConfig service,
-            GitLabStartupCheck startup) {
+            StatusPosting posting) {
         this.leases = leases;
         this.records = records;
         this.reads = reads;
@@ -84,7 +84,7 @@ public class ReconciliationSweep {
         this.config = config;
         this.gitlab = gitlab;
         this.service = service;
-        this.startup = startup;
+        this.posting = posting;
     }
 
     @Scheduled(
@@ -209,6 +209,6 @@ public class ReconciliationSweep {
      * posts nothing, and the legacy modes of GitLab 14 cannot post a failure.
      */
     private boolean comparesStatuses() {
-        return !service.dryRun() && startup.statusMode() == StatusMode.STANDARD;
+        return !service.dryRun() && posting.mode() == StatusMode.STANDARD;
     }
 }

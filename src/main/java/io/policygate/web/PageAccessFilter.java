@@ -1,7 +1,7 @@
 package io.policygate.web;
 
+import io.policygate.access.AccessToken;
 import io.policygate.config.WebConfig;
-import io.policygate.http.AccessToken;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

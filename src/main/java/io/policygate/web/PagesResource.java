@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.policygate.api.EvaluationsResource;
 import io.policygate.config.GitLabConfig;
 import io.policygate.history.EvaluationHistory;
-import io.policygate.http.PagePaths;
-import io.policygate.http.ProblemException;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
 import io.policygate.journal.ReportAttempt;
@@ -19,6 +16,7 @@ import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
+import io.policygate.problem.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -156,7 +154,7 @@ public class PagesResource {
     public Response evaluation(@PathParam("id") String id) {
         return history.detail(id)
                 .map(detail -> html(200, Templates.evaluation(page(detail))))
-                .orElseGet(() -> problem(EvaluationsResource.notFound(id)));
+                .orElseGet(() -> problem(EvaluationHistory.notFound(id)));
     }
 
     private EvaluationPage page(EvaluationHistory.Detail detail) {

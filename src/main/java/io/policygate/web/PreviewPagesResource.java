@@ -1,8 +1,8 @@
 package io.policygate.web;
 
-import io.policygate.http.ProblemException;
 import io.policygate.preview.Preview;
 import io.policygate.preview.PreviewStore;
+import io.policygate.problem.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;

@@ -1,17 +1,17 @@
 package io.policygate.webhook;
 
+import io.policygate.api.ApiDescription;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.WebhookConfig;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
-import io.policygate.http.ApiDescription;
-import io.policygate.http.ProblemException;
 import io.policygate.journal.Enqueued;
 import io.policygate.journal.JobQueue;
 import io.policygate.journal.JournalUnavailableException;
 import io.policygate.journal.RepeatedDeliveryException;
 import io.policygate.journal.WorkDue;
+import io.policygate.problem.ProblemException;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -12,7 +12,7 @@ import io.policygate.journal.Job;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestContext;
 import io.policygate.policy.MergeRequestData;
-import io.policygate.webhook.WebhookUrls;
+import io.policygate.web.WebhookUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;

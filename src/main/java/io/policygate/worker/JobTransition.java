@@ -3,6 +3,7 @@ package io.policygate.worker;
 import io.policygate.gitlab.ReportOutcome;
 import io.policygate.journal.JobState;
 import io.policygate.journal.ReportAttempt;
+import io.policygate.journal.RetrySchedule;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policygate.config.StatusMode;
 import io.policygate.testing.GitLabWireMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -37,17 +38,20 @@ class GitLabStartupCheckTest {
     @Inject
     GitLabStartupCheck startup;
 
+    @Inject
+    StatusPosting posting;
+
     @Test
     void autoPicksTheDialectOfTheGitLabVersion() {
-        assertEquals(StatusMode.LEGACY_PASS, startup.statusMode());
-        assertEquals(Optional.of(StatusMode.STANDARD), StatusMode.forVersion("15.0.0"));
-        assertEquals(Optional.of(StatusMode.STANDARD), StatusMode.forVersion("17.5.1-ee"));
+        assertEquals(StatusMode.LEGACY_PASS, posting.mode());
+        assertEquals(Optional.of(StatusMode.STANDARD), StatusPosting.forVersion("15.0.0"));
+        assertEquals(Optional.of(StatusMode.STANDARD), StatusPosting.forVersion("17.5.1-ee"));
         // 14.9 and 14.10 took passed/failed only behind a feature flag that is off by default.
-        assertEquals(Optional.of(StatusMode.LEGACY_PASS), StatusMode.forVersion("14.10.5-ee"));
-        assertEquals(Optional.of(StatusMode.LEGACY_APPROVE), StatusMode.forVersion("14.8.6-ee"));
-        assertEquals(Optional.of(StatusMode.LEGACY_APPROVE), StatusMode.forVersion("14.3.1-ee"));
+        assertEquals(Optional.of(StatusMode.LEGACY_PASS), StatusPosting.forVersion("14.10.5-ee"));
+        assertEquals(Optional.of(StatusMode.LEGACY_APPROVE), StatusPosting.forVersion("14.8.6-ee"));
+        assertEquals(Optional.of(StatusMode.LEGACY_APPROVE), StatusPosting.forVersion("14.3.1-ee"));
         // 13.12's endpoint took external_approval_rule_id behind ff_compliance_approval_gates: not spoken.
-        assertEquals(Optional.empty(), StatusMode.forVersion("13.12.0"));
+        assertEquals(Optional.empty(), StatusPosting.forVersion("13.12.0"));
     }
 
     @Test

@@ -66,12 +66,12 @@ class ForgedStatusTest extends ServiceTest {
 
     @BeforeEach
     void listen() {
-        Logger.getLogger("io.policygate.worker.JobProcessor").addHandler(handler);
+        Logger.getLogger("io.policygate.worker.JobStep").addHandler(handler);
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger("io.policygate.worker.JobProcessor").removeHandler(handler);
+        Logger.getLogger("io.policygate.worker.JobStep").removeHandler(handler);
     }
 
     private static double tamperedTotal() {

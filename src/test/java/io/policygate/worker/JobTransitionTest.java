@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.policygate.gitlab.ReportOutcome;
 import io.policygate.journal.JobState;
 import io.policygate.journal.ReportAttempt;
+import io.policygate.journal.RetrySchedule;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,7 @@
-package io.policygate.webhook;
+package io.policygate.web;
 
 import io.policygate.config.ServiceConfig;
 import io.policygate.config.WebhookConfig;
-import io.policygate.http.PagePaths;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

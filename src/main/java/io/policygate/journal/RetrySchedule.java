@@ -1,4 +1,4 @@
-package io.policygate.worker;
+package io.policygate.journal;
 
 import io.policygate.config.ReportConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Delay before report attempt n+1: exponential from {@code backoff}, capped at {@code max-backoff}, with
+ * Delay before attempt n+1 of a journal-driven retry (a report, a note): exponential from {@code backoff}, capped at {@code max-backoff}, with
  * "equal jitter" (half fixed, half random) so that many jobs failing together do not retry together;
  * never shorter than GitLab's Retry-After.
  */
@@ -22,7 +22,7 @@ public class RetrySchedule {
         this(config.backoff(), config.maxBackoff());
     }
 
-    RetrySchedule(Duration initial, Duration max) {
+    public RetrySchedule(Duration initial, Duration max) {
         this.initial = initial;
         this.max = max;
     }

@@ -1,4 +1,4 @@
-package io.policygate.http;
+package io.policygate.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

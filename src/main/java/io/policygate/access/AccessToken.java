@@ -1,4 +1,4 @@
-package io.policygate.http;
+package io.policygate.access;
 
 import io.policygate.config.ApiConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,5 @@
-package io.policygate.note;
+package io.policygate.config;
 
-import io.policygate.policy.VerdictStatus;
 import java.util.function.BooleanSupplier;
 
 /** policy-gate.report.comment: when a merge request gets a note explaining its verdict. */
@@ -18,21 +17,21 @@ public enum CommentMode {
     }
 
     /**
-     * Whether this verdict's note must be written. In on-failure mode a pass only updates a note an earlier
-     * failure wrote, so {@code failedBefore} (asked only then) spares a GitLab search on merge requests
-     * that never failed, most of them; a verdict that replaced a status policy-gate had not given
+     * Whether a verdict's note must be written ({@code failed}: the verdict failed). In on-failure mode a pass only
+     * updates a note an earlier failure wrote, so {@code failedBefore} (asked only then) spares a GitLab search on
+     * merge requests that never failed, most of them; a verdict that replaced a status policy-gate had not given
      * ({@code tampered}) is told like a failure.
      */
-    public boolean noteDue(VerdictStatus verdict, boolean tampered, BooleanSupplier failedBefore) {
+    public boolean noteDue(boolean failed, boolean tampered, BooleanSupplier failedBefore) {
         return switch (this) {
             case NEVER -> false;
             case ALWAYS -> true;
-            case ON_FAILURE -> verdict == VerdictStatus.FAILED || tampered || failedBefore.getAsBoolean();
+            case ON_FAILURE -> failed || tampered || failedBefore.getAsBoolean();
         };
     }
 
     /** Whether a verdict creates a note when the merge request has none yet. */
-    public boolean creates(VerdictStatus verdict, boolean tampered) {
-        return this == ALWAYS || (this == ON_FAILURE && (verdict == VerdictStatus.FAILED || tampered));
+    public boolean creates(boolean failed, boolean tampered) {
+        return this == ALWAYS || (this == ON_FAILURE && (failed || tampered));
     }
 }

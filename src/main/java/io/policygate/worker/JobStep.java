@@ -7,16 +7,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.policygate.config.ReportConfig;
 import io.policygate.config.ServiceConfig;
+import io.policygate.config.StatusMode;
 import io.policygate.config.WebhookConfig;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.GitLabCircuitBreaker;
-import io.policygate.gitlab.GitLabStartupCheck;
 import io.policygate.gitlab.ReportOutcome;
 import io.policygate.gitlab.StatusCheckReporter;
-import io.policygate.gitlab.StatusMode;
+import io.policygate.gitlab.StatusPosting;
 import io.policygate.gitlab.StatusReport;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.Job;
@@ -25,6 +25,7 @@ import io.policygate.journal.JobState;
 import io.policygate.journal.MergeRequestNames;
 import io.policygate.journal.NewVerdict;
 import io.policygate.journal.ReportAttempt;
+import io.policygate.journal.RetrySchedule;
 import io.policygate.journal.WorkDue;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicySet;
@@ -50,9 +51,9 @@ import org.jboss.logging.MDC;
  * write of the job: a crash in between leaves the job unfinished, and its next step does it again.
  */
 @ApplicationScoped
-public class JobProcessor {
+public class JobStep {
 
-    private static final Logger LOG = Logger.getLogger(JobProcessor.class);
+    private static final Logger LOG = Logger.getLogger(JobStep.class);
 
     private final JobQueue jobs;
     private final EvaluationRecords records;
@@ -60,7 +61,7 @@ public class JobProcessor {
     private final GitLabFacts facts;
     private final StatusCheckReporter reporter;
     private final GitLabCircuitBreaker breaker;
-    private final GitLabStartupCheck gitlab;
+    private final StatusPosting posting;
     private final EvaluationQueue queue;
     private final Event<WorkDue> due;
     private final RetrySchedule retrySchedule;
@@ -74,14 +75,14 @@ public class JobProcessor {
     private final Counter tampered;
 
     @Inject
-    public JobProcessor(
+    public JobStep(
             JobQueue jobs,
             EvaluationRecords records,
             ActivePolicies policies,
             GitLabFacts facts,
             StatusCheckReporter reporter,
             GitLabCircuitBreaker breaker,
-            GitLabStartupCheck gitlab,
+            StatusPosting posting,
             EvaluationQueue queue,
             Event<WorkDue> due,
             RetrySchedule retrySchedule,
@@ -97,7 +98,7 @@ public class JobProcessor {
         this.facts = facts;
         this.reporter = reporter;
         this.breaker = breaker;
-        this.gitlab = gitlab;
+        this.posting = posting;
         this.queue = queue;
         this.due = due;
         this.retrySchedule = retrySchedule;
@@ -274,7 +275,7 @@ public class JobProcessor {
      * passed and failed itself (standard status mode, not a dry run).
      */
     private String tamperedWith(Job job, Optional<String> status, VerdictStatus verdict) {
-        if (!status.equals(Optional.of("passed")) || service.dryRun() || gitlab.statusMode() != StatusMode.STANDARD) {
+        if (!status.equals(Optional.of("passed")) || service.dryRun() || posting.mode() != StatusMode.STANDARD) {
             return null;
         }
         Optional<String> posted = records.lastPosted(job.key(), job.sha());
@@ -327,7 +328,7 @@ public class JobProcessor {
                 && reportConfig
                         .comment()
                         .noteDue(
-                                verdict,
+                                verdict == VerdictStatus.FAILED,
                                 step.verdict().tampered() != null,
                                 () -> records.failedBefore(job.key(), job.id()));
         Instant again = started.plus(coalesce).isAfter(finished) ? started.plus(coalesce) : finished;

@@ -1,4 +1,4 @@
-package io.policygate.http;
+package io.policygate.problem;
 
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.journal.JournalUnavailableException;

@@ -1,4 +1,4 @@
-package io.policygate.http;
+package io.policygate.problem;
 
 /** Ends a request with a problem+json answer. */
 public class ProblemException extends RuntimeException {

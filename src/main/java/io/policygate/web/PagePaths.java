@@ -1,4 +1,4 @@
-package io.policygate.http;
+package io.policygate.web;
 
 import io.policygate.config.ServiceConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.policygate.http;
+package io.policygate.api;
 
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.Components;

@@ -23,19 +23,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The threads that drive jobs from the journal. Intake wakes them; otherwise they poll, which also picks
+ * The worker threads: each claims a due job from the journal and runs its next step ({@link JobStep}). Intake wakes them; otherwise they poll, which also picks
  * up retries that come due and jobs left behind by a process that stopped.
  */
 @ApplicationScoped
-public class JobWorker {
+public class WorkerPool {
 
-    private static final Logger LOG = Logger.getLogger(JobWorker.class);
+    private static final Logger LOG = Logger.getLogger(WorkerPool.class);
     /** After policies load (priority 1000 in ActivePolicies): a job must never meet an empty policy set. */
     static final int START_PRIORITY = 2000;
 
     private final JobQueue jobs;
     private final ClusterLease leases;
-    private final JobProcessor processor;
+    private final JobStep step;
     private final WorkerConfig config;
     private final GitLabCircuitBreaker breaker;
     private final String owner;
@@ -44,15 +44,11 @@ public class JobWorker {
     private ExecutorService threads;
 
     @Inject
-    public JobWorker(
-            JobQueue jobs,
-            ClusterLease leases,
-            JobProcessor processor,
-            WorkerConfig config,
-            GitLabCircuitBreaker breaker) {
+    public WorkerPool(
+            JobQueue jobs, ClusterLease leases, JobStep step, WorkerConfig config, GitLabCircuitBreaker breaker) {
         this.jobs = jobs;
         this.leases = leases;
-        this.processor = processor;
+        this.step = step;
         this.config = config;
         this.breaker = breaker;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
@@ -112,7 +108,7 @@ public class JobWorker {
                 // While GitLab is down, jobs wait in the journal: nothing is claimed, nothing busy-loops.
                 Optional<Job> job = breaker.holding() ? Optional.empty() : jobs.claimNext(owner, config.lease());
                 if (job.isPresent()) {
-                    processor.process(job.get(), owner);
+                    step.process(job.get(), owner);
                 } else {
                     wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                 }

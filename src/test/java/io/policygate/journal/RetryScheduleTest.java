@@ -1,4 +1,4 @@
-package io.policygate.worker;
+package io.policygate.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
