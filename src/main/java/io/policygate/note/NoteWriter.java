@@ -44,6 +44,7 @@ public class NoteWriter {
     private final NoteQueue queue;
     private final ClusterLease leases;
     private final MergeRequestNotes notes;
+    private final VerdictNote note;
     private final GitLabCircuitBreaker breaker;
     private final RetrySchedule retrySchedule;
     private final ReportConfig report;
@@ -62,6 +63,7 @@ public class NoteWriter {
             NoteQueue queue,
             ClusterLease leases,
             MergeRequestNotes notes,
+            VerdictNote note,
             GitLabCircuitBreaker breaker,
             RetrySchedule retrySchedule,
             ReportConfig report,
@@ -73,6 +75,7 @@ public class NoteWriter {
         this.queue = queue;
         this.leases = leases;
         this.notes = notes;
+        this.note = note;
         this.breaker = breaker;
         this.retrySchedule = retrySchedule;
         this.report = report;
@@ -170,7 +173,7 @@ public class NoteWriter {
         }
         Verdict verdict = verdict(due);
         boolean tampered = due.tampered() != null;
-        String body = VerdictNote.markdown(
+        String body = note.markdown(
                 new VerdictNote.Subject(
                         due.key().checkId(), due.checkName(), due.sha(), due.id(), due.finishedAt(), tampered),
                 verdict,

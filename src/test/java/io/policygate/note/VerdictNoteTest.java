@@ -9,6 +9,11 @@ import io.policygate.policy.PolicyResult;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
+import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.ServiceTest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -19,8 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The note's Markdown, whole: what a developer reads on the merge request. */
-class VerdictNoteTest {
+/** The note's Markdown, whole: what a developer reads on the merge request, as its Qute template renders it. */
+@QuarkusTest
+@WithTestResource(GitLabWireMock.class)
+class VerdictNoteTest extends ServiceTest {
+
+    @Inject
+    VerdictNote note;
 
     private static final VerdictNote.Subject SUBJECT = new VerdictNote.Subject(
             3, "Compliance", "0123456789abcdef", "ev-1", Instant.parse("2026-11-24T10:15:30Z"), false);
@@ -79,8 +89,7 @@ class VerdictNoteTest {
 
                 [Why, rule by rule](https://gate.example.com/evaluations/ev-1) · evaluation `ev-1` · 2026-11-24 10:15 UTC
                 """,
-                VerdictNote.markdown(
-                        SUBJECT, verdict, Optional.of(URI.create("https://gate.example.com/evaluations/ev-1"))));
+                note.markdown(SUBJECT, verdict, Optional.of(URI.create("https://gate.example.com/evaluations/ev-1"))));
     }
 
     @Test
@@ -98,7 +107,28 @@ class VerdictNoteTest {
                 Commit `01234567` was checked against 1 policy: every enforced policy passes.
 
                 Details: set `policy-gate.public-url` to link them here · evaluation `ev-1` · 2026-11-24 10:15 UTC
-                """, VerdictNote.markdown(SUBJECT, verdict, Optional.empty()));
+                """, note.markdown(SUBJECT, verdict, Optional.empty()));
+    }
+
+    @Test
+    void aReplacedStatusIsToldFirstAndACheckNameIsEscapedLikeAnyText() {
+        Verdict verdict = new Verdict(VerdictStatus.FAILED, VerdictStatus.FAILED, "failed: no policy", List.of());
+        VerdictNote.Subject tampered = new VerdictNote.Subject(
+                3, "QA *gate* @all", "0123456789abcdef", "ev-2", Instant.parse("2026-11-24T10:15:30Z"), true);
+
+        assertEquals("""
+                <!-- policy-gate status-check:3 -->
+                ### :x: QA \\*gate\\* @⁠all: failed
+
+                :warning: GitLab showed this check as **passed** for commit `01234567`, which policy-gate had not \
+                passed: anyone with the Developer role can post a status to a check. policy-gate's verdict below \
+                replaces it, and the evaluation is recorded as tampered.
+
+                Commit `01234567` was checked against 0 policies: none applies to this merge request \
+                (policy-gate.no-policy-verdict decides).
+
+                Details: set `policy-gate.public-url` to link them here · evaluation `ev-2` · 2026-11-24 10:15 UTC
+                """, note.markdown(tampered, verdict, Optional.empty()));
     }
 
     private static Map<String, Object> inOrder(String name, Object value, String otherName, Object otherValue) {
@@ -120,7 +150,7 @@ class VerdictNoteTest {
                 "<img src=x>            | \\<img src=x\\>"
             })
     void messagesAreOneEscapedLine(String text, String expected) {
-        assertEquals(expected, VerdictNote.plain(text));
+        assertEquals(expected, MarkdownEscapes.plain(text));
     }
 
     @ParameterizedTest
@@ -134,6 +164,6 @@ class VerdictNoteTest {
                 "''                     | *(empty)*"
             })
     void valuesSitInCodeSpansThatHoldThem(String text, String expected) {
-        assertEquals(expected, VerdictNote.code(text));
+        assertEquals(expected, MarkdownEscapes.code(text));
     }
 }
