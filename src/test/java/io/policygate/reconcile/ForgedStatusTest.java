@@ -66,12 +66,12 @@ class ForgedStatusTest extends ServiceTest {
 
     @BeforeEach
     void listen() {
-        Logger.getLogger("io.policygate.worker.JobStep").addHandler(handler);
+        Logger.getLogger("io.policygate.worker.Evaluator").addHandler(handler);
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger("io.policygate.worker.JobStep").removeHandler(handler);
+        Logger.getLogger("io.policygate.worker.Evaluator").removeHandler(handler);
     }
 
     private static double tamperedTotal() {

@@ -1,0 +1,138 @@
+package io.policygate.worker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.policygate.config.ServiceConfig;
+import io.policygate.config.StatusMode;
+import io.policygate.gitlab.StatusPosting;
+import io.policygate.journal.EvaluationRecords;
+import io.policygate.journal.Job;
+import io.policygate.journal.MergeRequestNames;
+import io.policygate.journal.NewVerdict;
+import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.PolicySet;
+import io.policygate.policy.Verdict;
+import io.policygate.policy.VerdictStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The evaluate step of a job: GitLab's facts about its commit against the policies in force, counted in the
+ * metrics, and what the journal keeps of the verdict ({@link NewVerdict}), including a status GitLab showed that
+ * policy-gate had not given.
+ */
+@ApplicationScoped
+public class Evaluator {
+
+    private static final Logger LOG = Logger.getLogger(Evaluator.class);
+
+    private final ActivePolicies policies;
+    private final EvaluationRecords records;
+    private final StatusPosting posting;
+    private final ServiceConfig service;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+    private final Counter tampered;
+
+    @Inject
+    public Evaluator(
+            ActivePolicies policies,
+            EvaluationRecords records,
+            StatusPosting posting,
+            ServiceConfig service,
+            ObjectMapper json,
+            MeterRegistry metrics) {
+        this.policies = policies;
+        this.records = records;
+        this.posting = posting;
+        this.service = service;
+        this.json = json;
+        this.metrics = metrics;
+        this.tampered = Counter.builder("policy_gate_tampered")
+                .description("statuses GitLab showed as passed for a commit that policy-gate had not passed")
+                .register(metrics);
+    }
+
+    /** A verdict and the policy set that reached it. */
+    record Evaluated(PolicySet set, Verdict verdict) {}
+
+    /**
+     * The verdict on {@code current}; empty when a rule needed the commit's changes or commits and GitLab could not
+     * give them ({@code current.unreadable()}): no verdict on less.
+     */
+    Optional<Evaluated> evaluate(GitLabFacts.Current current) {
+        PolicySet set = policies.current();
+        Verdict verdict = policies.evaluate(set, current.mergeRequest(), current.data());
+        if (current.unreadable().isPresent()) {
+            return Optional.empty();
+        }
+        metrics.counter(
+                        "policy_gate_verdicts",
+                        "status",
+                        verdict.status().wireName(),
+                        "if_enforced",
+                        verdict.ifEnforced().wireName())
+                .increment();
+        verdict.policies()
+                .forEach(p -> metrics.counter(
+                                "policy_gate_policy_results",
+                                "policy",
+                                p.policy(),
+                                "result",
+                                p.blocking() ? "failed" : p.failsOnlyInAudit() ? "audit-failed" : "passed",
+                                "mode",
+                                p.mode().wireName())
+                        .increment());
+        return Optional.of(new Evaluated(set, verdict));
+    }
+
+    /** What the journal keeps of the verdict the job's step reached. */
+    NewVerdict record(Job job, GitLabFacts.Current current, Evaluated evaluated) {
+        Verdict verdict = evaluated.verdict();
+        String tamperedWith = tamperedWith(job, current.status(), verdict.status());
+        try {
+            return new NewVerdict(
+                    verdict.status(),
+                    verdict.ifEnforced(),
+                    json.writeValueAsString(verdict),
+                    json.writeValueAsString(evaluated.set().files()),
+                    json.writeValueAsString(current.mergeRequest()),
+                    MergeRequestNames.of(current.mergeRequest()),
+                    tamperedWith);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a verdict is always serialisable", e);
+        }
+    }
+
+    /**
+     * What GitLab showed that policy-gate had not given, or null. GitLab lets any Developer of a project post a
+     * status to any check (ee/lib/api/status_checks.rb records no author), so a {@code passed} at this commit is
+     * policy-gate's only if the last verdict GitLab took from policy-gate for the commit was {@code passed}. When
+     * GitLab took none from it, a {@code passed} counts only against a failing verdict: what policy-gate posted is
+     * kept for policy-gate.history.keep, and an older pass of its own may be gone. Only where policy-gate posts
+     * passed and failed itself (standard status mode, not a dry run).
+     */
+    private String tamperedWith(Job job, Optional<String> status, VerdictStatus verdict) {
+        if (!status.equals(Optional.of("passed")) || service.dryRun() || posting.mode() != StatusMode.STANDARD) {
+            return null;
+        }
+        Optional<String> posted = records.lastPosted(job.key(), job.sha());
+        if (posted.equals(Optional.of("passed")) || (posted.isEmpty() && verdict == VerdictStatus.PASSED)) {
+            return null;
+        }
+        String detail = "GitLab showed passed for status check " + job.key().checkId() + " at " + job.sha()
+                + ", which policy-gate had not given (the last verdict it posted for this commit: "
+                + posted.orElse("none") + "); policy-gate's verdict, " + verdict.wireName() + ", replaces it";
+        if (job.tampered() == null) {
+            tampered.increment();
+            LOG.warnf(
+                    "Tampered status on project %d merge request !%d: %s",
+                    job.key().projectId(), job.key().mergeRequestIid(), detail);
+        }
+        return detail;
+    }
+}
