@@ -1,5 +1,6 @@
 package io.policygate.gitlab;
 
+import io.policygate.policy.WorthAnotherTry;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -159,12 +160,9 @@ public sealed interface GitLabAnswer {
                 null);
     }
 
-    /**
-     * Whether an HTTP status from GitLab is worth another try: a timeout (408), too early (425), too many requests
-     * (429) or a server error (5xx). Anything else is GitLab's answer.
-     */
+    /** Whether an HTTP status from GitLab is worth another try ({@link WorthAnotherTry}, as for every service). */
     static boolean transientStatus(int status) {
-        return status == 408 || status == 425 || status == 429 || status >= 500;
+        return WorthAnotherTry.status(status);
     }
 
     /** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else is ignored. */

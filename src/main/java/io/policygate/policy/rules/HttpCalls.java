@@ -2,6 +2,7 @@ package io.policygate.policy.rules;
 
 import com.google.re2j.Pattern;
 import io.policygate.policy.DataUnavailableException;
+import io.policygate.policy.WorthAnotherTry;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,8 +10,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Calls to services a rule consults (Jira, an http plug-in): retried on 429, 5xx and I/O failures with
- * a short doubling pause; what still fails becomes a {@link DataUnavailableException}, i.e. a rule
+ * Calls to services a rule consults (Jira, an http plug-in): retried on the statuses {@link WorthAnotherTry} names
+ * and on I/O failures, with a short doubling pause; what still fails becomes a {@link DataUnavailableException}, i.e. a rule
  * error, never a silent pass.
  */
 final class HttpCalls {
@@ -32,7 +33,7 @@ final class HttpCalls {
             try {
                 HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
-                if (status != 429 && status < 500) {
+                if (!WorthAnotherTry.status(status)) {
                     return response;
                 }
                 failure = what + " answered " + status;

@@ -91,6 +91,20 @@ class HttpRuleTest {
     }
 
     @Test
+    void aPluginIsRetriedOnTheStatusesGitLabIsRetriedOnAndNoOthers() {
+        service.stubFor(post("/check").willReturn(aResponse().withStatus(408)));
+        DataUnavailableException e = assertThrows(DataUnavailableException.class, () -> evaluate(null, 2));
+        assertTrue(e.getMessage().contains("answered 408 (3 attempts)"), e.getMessage());
+
+        service.resetAll();
+        service.stubFor(post("/check").willReturn(aResponse().withStatus(422)));
+        DataUnavailableException refused = assertThrows(DataUnavailableException.class, () -> evaluate(null, 2));
+        assertTrue(refused.getMessage().contains("answered 422"), refused.getMessage());
+        assertEquals(
+                1, service.findAll(postRequestedFor(urlEqualTo("/check"))).size(), "a 422 is the plug-in's answer");
+    }
+
+    @Test
     void timeoutIsAnError() {
         service.stubFor(post("/check")
                 .willReturn(aResponse()
