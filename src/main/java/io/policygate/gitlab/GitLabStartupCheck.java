@@ -1,6 +1,6 @@
 package io.policygate.gitlab;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ServiceConfig;
@@ -67,11 +67,12 @@ public class GitLabStartupCheck {
     }
 
     private void check() {
-        answer("/user", api::currentUser).ifPresent(user -> {
+        answer("/user", api::currentUser, Note.Author.class).ifPresent(user -> {
             if (user.status() == 200) {
                 LOG.infof(
                         "GitLab %s: the token belongs to @%s",
-                        config.url().get(), user.body().path("username").asText());
+                        config.url().get(),
+                        user.body() == null ? "?" : user.body().username());
             } else {
                 tokenProblem = "GitLab answered " + user.status() + " to GET /user: policy-gate.gitlab.token"
                         + " (POLICY_GATE_GITLAB_TOKEN) is invalid, expired or lacks the api scope";
@@ -79,9 +80,9 @@ public class GitLabStartupCheck {
             }
         });
         if (config.statusMode() == StatusMode.AUTO) {
-            Optional<Answer> version = answer("/version", api::version);
-            String text = version.filter(a -> a.status() == 200)
-                    .map(a -> a.body().path("version").asText())
+            String text = answer("/version", api::version, Version.class)
+                    .filter(a -> a.status() == 200 && a.body() != null)
+                    .map(a -> a.body().version())
                     .orElse("");
             Optional<StatusMode> mode = StatusPosting.forVersion(text);
             posting.found(mode.orElse(StatusMode.STANDARD));
@@ -101,13 +102,22 @@ public class GitLabStartupCheck {
         return Optional.ofNullable(tokenProblem);
     }
 
-    private record Answer(int status, JsonNode body) {}
+    /** GET /version (API::Entities::Version, of which only the version matters here). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record Version(String version) {
+        Version {
+            version = version == null ? "" : version;
+        }
+    }
 
-    private Optional<Answer> answer(String what, Supplier<Response> call) {
+    /** A status and, for a 2xx, the body read as {@code type} (null otherwise). */
+    private record Answer<T>(int status, T body) {}
+
+    private <T> Optional<Answer<T>> answer(String what, Supplier<Response> call, Class<T> type) {
         try (Response response = call.get()) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            return Optional.of(
-                    new Answer(response.getStatus(), text.isBlank() ? json.nullNode() : json.readTree(text)));
+            boolean ok = response.getStatus() / 100 == 2 && !text.isBlank();
+            return Optional.of(new Answer<>(response.getStatus(), ok ? json.readValue(text, type) : null));
         } catch (Exception e) {
             LOG.warnf(
                     "GitLab %s could not be asked %s at start-up: %s",

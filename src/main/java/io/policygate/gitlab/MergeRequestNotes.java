@@ -1,6 +1,5 @@
 package io.policygate.gitlab;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.ServiceConfig;
 import io.policygate.event.CheckKey;
@@ -89,7 +88,8 @@ public class MergeRequestNotes {
                     "created",
                     body(
                             call("note_create", () -> api.createNote(key.projectId(), key.mergeRequestIid(), note)),
-                            "note"));
+                            "note",
+                            Note.class));
         } catch (Answer e) {
             return e.outcome;
         }
@@ -103,7 +103,8 @@ public class MergeRequestNotes {
                             call(
                                     "note_update",
                                     () -> api.updateNote(key.projectId(), key.mergeRequestIid(), noteId, note)),
-                            "note"));
+                            "note",
+                            Note.class));
         } catch (Answer e) {
             if (e.status == 404) {
                 // Someone deleted the note since we found it: the next attempt finds none and writes a new one.
@@ -113,9 +114,8 @@ public class MergeRequestNotes {
         }
     }
 
-    private static Outcome written(String how, JsonNode note) {
-        long id = note.path("id").asLong();
-        return new Outcome.Written(id, how + " note " + id);
+    private static Outcome written(String how, Note note) {
+        return new Outcome.Written(note.id(), how + " note " + note.id());
     }
 
     private OptionalLong find(CheckKey key) throws Answer {
@@ -127,10 +127,9 @@ public class MergeRequestNotes {
                     "notes",
                     () -> api.notes(key.projectId(), key.mergeRequestIid(), "asc", "created_at", current, PER_PAGE));
             String next = response.getHeaderString("X-Next-Page");
-            for (JsonNode note : body(response, "notes")) {
-                if (note.path("author").path("id").asLong() == self
-                        && note.path("body").asText("").contains(marker)) {
-                    return OptionalLong.of(note.path("id").asLong());
+            for (Note note : body(response, "notes", Note[].class)) {
+                if (note.isOurs(self, marker)) {
+                    return OptionalLong.of(note.id());
                 }
             }
             if (next == null || next.isBlank()) {
@@ -143,9 +142,8 @@ public class MergeRequestNotes {
     private long ownUserId() throws Answer {
         Long known = ownUserId;
         if (known == null) {
-            known = body(call("user", () -> api.currentUser()), "user")
-                    .path("id")
-                    .asLong();
+            known = body(call("user", () -> api.currentUser()), "user", Note.Author.class)
+                    .id();
             ownUserId = known;
         }
         return known;
@@ -197,9 +195,13 @@ public class MergeRequestNotes {
         throw new Answer(status, new Outcome.Rejected(((GitLabAnswer.Refused) answer).detail()));
     }
 
-    private JsonNode body(Response response, String what) throws Answer {
+    private <T> T body(Response response, String what, Class<T> type) throws Answer {
         try (response) {
-            return json.readTree(response.hasEntity() ? response.readEntity(String.class) : "null");
+            T read = json.readValue(response.hasEntity() ? response.readEntity(String.class) : "null", type);
+            if (read == null) {
+                throw new IOException("empty");
+            }
+            return read;
         } catch (IOException e) {
             throw new Answer(
                     0, new Outcome.Transient("GitLab's " + what + " answer cannot be read: " + e.getMessage(), null));
