@@ -3,16 +3,21 @@ package io.policygate.policy.rules;
 import com.google.re2j.Pattern;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.WorthAnotherTry;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.enterprise.util.TypeLiteral;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Calls to services a rule consults (Jira, an http plug-in): retried on the statuses {@link WorthAnotherTry} names
- * and on I/O failures, with a short doubling pause; what still fails becomes a {@link DataUnavailableException}, i.e. a rule
- * error, never a silent pass.
+ * Calls to services a rule consults (Jira, an http plug-in): retried within the call, through SmallRye Fault
+ * Tolerance, on the statuses {@link WorthAnotherTry} names and on I/O failures, 200 ms then twice as long each time;
+ * what still fails becomes a {@link DataUnavailableException}, i.e. a rule error, never a silent pass.
  */
 final class HttpCalls {
 
@@ -20,44 +25,60 @@ final class HttpCalls {
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
     private static final Pattern OWN_SETTINGS = Pattern.compile("(?i)(POLICY_GATE|QUARKUS)_");
+    /**
+     * One guard per number of attempts a rule asks for. Made on first use, not when the class loads: the policy
+     * loader loads it at start-up, and a guard made then could miss the service's CDI container and its metrics.
+     */
+    private static final Map<Integer, Guard> RETRIES = new ConcurrentHashMap<>();
 
     private HttpCalls() {}
 
     /** @param what names the service in messages, e.g. "Jira" */
     static HttpResponse<String> send(String what, HttpRequest request, int attempts) {
-        String failure = what + " was not called";
-        Duration pause = FIRST_PAUSE;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            try {
-                HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (!WorthAnotherTry.status(status)) {
-                    return response;
-                }
-                failure = what + " answered " + status;
-            } catch (IOException e) {
-                failure = what + " could not be reached: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DataUnavailableException("interrupted while calling " + what, e);
-            }
-            if (attempt < attempts) {
-                pause(pause);
-                pause = pause.multipliedBy(2);
-            }
+        Guard retries = RETRIES.computeIfAbsent(
+                attempts,
+                n -> Guard.create()
+                        .withDescription("rule-calls")
+                        .withRetry()
+                        .maxRetries(n - 1)
+                        .delay(200, ChronoUnit.MILLIS)
+                        .jitter(50, ChronoUnit.MILLIS)
+                        .withExponentialBackoff()
+                        .factor(2)
+                        .done()
+                        .retryOn(Failed.class)
+                        .done()
+                        .build());
+        try {
+            return retries.get(() -> attempt(what, request), new TypeLiteral<HttpResponse<String>>() {});
+        } catch (Failed e) {
+            throw new DataUnavailableException(
+                    e.getMessage() + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)"));
         }
-        throw new DataUnavailableException(failure + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)"));
     }
 
-    private static void pause(Duration duration) {
+    /** One try; an answer worth another try, or none, is thrown as {@link Failed}. */
+    private static HttpResponse<String> attempt(String what, HttpRequest request) {
         try {
-            Thread.sleep(duration.toMillis());
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            if (WorthAnotherTry.status(response.statusCode())) {
+                throw new Failed(what + " answered " + response.statusCode());
+            }
+            return response;
+        } catch (IOException e) {
+            throw new Failed(what + " could not be reached: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DataUnavailableException("interrupted while waiting to retry", e);
+            throw new DataUnavailableException("interrupted while calling " + what, e);
+        }
+    }
+
+    /** A call worth another try. */
+    private static final class Failed extends RuntimeException {
+        Failed(String detail) {
+            super(detail, null, false, false);
         }
     }
 
