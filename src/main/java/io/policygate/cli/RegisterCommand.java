@@ -1,5 +1,8 @@
 package io.policygate.cli;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -182,11 +185,11 @@ final class RegisterCommand implements Callable<Integer> {
         int failed = 0;
         Map<Long, Long> registered = new TreeMap<>();
         try {
-            for (JsonNode project : projects()) {
-                long projectId = project.path("id").asLong();
-                String label = project.path("path_with_namespace").asText() + " (" + projectId + ")";
+            for (Project project : projects()) {
+                long projectId = project.id();
+                String label = project.path() + " (" + projectId + ")";
                 Change change;
-                List<JsonNode> open;
+                List<OpenMergeRequest> open;
                 try {
                     change = register(projectId, secret);
                     open = openMergeRequests(projectId);
@@ -248,20 +251,15 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     /** The open merge requests of the project that the check applies to (its target branch is one of them). */
-    private List<JsonNode> openMergeRequests(long projectId) throws GitLabError {
-        List<JsonNode> open = new ArrayList<>();
-        for (JsonNode mr : getAll("/projects/" + projectId + "/merge_requests?state=opened")) {
-            if (branches.isEmpty() || branches.contains(mr.path("target_branch").asText())) {
-                open.add(mr);
-            }
-        }
-        return open;
+    private List<OpenMergeRequest> openMergeRequests(long projectId) throws GitLabError {
+        return getAll("/projects/" + projectId + "/merge_requests?state=opened", OpenMergeRequest.class).stream()
+                .filter(mr -> branches.isEmpty() || branches.contains(mr.targetBranch()))
+                .toList();
     }
 
-    private void printOpen(List<JsonNode> open) {
+    private void printOpen(List<OpenMergeRequest> open) {
         if (dryRun) {
-            open.forEach(mr -> out.println("  would evaluate !" + mr.path("iid").asLong() + " "
-                    + mr.path("title").asText() + " at " + mr.path("sha").asText()));
+            open.forEach(mr -> out.println("  would evaluate !" + mr.iid() + " " + mr.title() + " at " + mr.sha()));
         } else if (!open.isEmpty()) {
             out.println("  " + open.size() + " open merge request(s) to evaluate");
         }
@@ -280,7 +278,7 @@ final class RegisterCommand implements Callable<Integer> {
                     PolicyGateApi.post(policyGateUrl, path, apiToken, body, Duration.ofSeconds(30));
             if (response.statusCode() != 202) {
                 throw new GitLabError("policy-gate answered " + response.statusCode() + " to POST " + where + ": "
-                        + read(response.body()).path("detail").asText(response.body())
+                        + problemDetail(response.body())
                         + "; the checks are registered, run register again to have the open merge requests evaluated");
             }
         } catch (IOException e) {
@@ -294,6 +292,15 @@ final class RegisterCommand implements Callable<Integer> {
                 + " its reconciliation (policy-gate.reconcile.requests-per-second)");
     }
 
+    /** The detail of policy-gate's problem+json answer, or the answer as it came. */
+    private static String problemDetail(String body) {
+        try {
+            return JSON.readTree(body).path("detail").asText(body);
+        } catch (IOException e) {
+            return body;
+        }
+    }
+
     /**
      * What register did (or would do) to one project: created, updated or unchanged, in words, and the check's id
      * (none for a check a dry run would create).
@@ -302,7 +309,7 @@ final class RegisterCommand implements Callable<Integer> {
 
     /** Refuses a GitLab that would create checks without their secret: they would all be answered 401. */
     private void requireSignedChecks() throws GitLabError {
-        String version = get("/version").body().path("version").asText("");
+        String version = getOne("/version", Version.class).version();
         Matcher number = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
         if (!number.find()) {
             throw new GitLabError(
@@ -322,9 +329,9 @@ final class RegisterCommand implements Callable<Integer> {
         List<Long> branchIds = new ArrayList<>();
         if (!branches.isEmpty()) {
             Map<String, Long> protectedBranches = new TreeMap<>();
-            for (JsonNode branch : getAll("/projects/" + projectId + "/protected_branches")) {
-                protectedBranches.put(
-                        branch.path("name").asText(), branch.path("id").asLong());
+            for (ProtectedBranch branch :
+                    getAll("/projects/" + projectId + "/protected_branches", ProtectedBranch.class)) {
+                protectedBranches.put(branch.name(), branch.id());
             }
             for (String branch : branches) {
                 Long id = protectedBranches.get(branch);
@@ -334,9 +341,10 @@ final class RegisterCommand implements Callable<Integer> {
                 branchIds.add(id);
             }
         }
-        Optional<JsonNode> existing = getAll("/projects/" + projectId + "/external_status_checks").stream()
-                .filter(check -> name.equals(check.path("name").asText()))
-                .findFirst();
+        Optional<ExternalStatusCheck> existing =
+                getAll("/projects/" + projectId + "/external_status_checks", ExternalStatusCheck.class).stream()
+                        .filter(check -> name.equals(check.name()))
+                        .findFirst();
         ObjectNode body = JSON.createObjectNode()
                 .put("name", name)
                 .put("external_url", url)
@@ -346,10 +354,11 @@ final class RegisterCommand implements Callable<Integer> {
         if (existing.isEmpty()) {
             Optional<Long> created = Optional.empty();
             if (!dryRun) {
-                long id = read(send("POST", "/projects/" + projectId + "/external_status_checks", body)
-                                .body())
-                        .path("id")
-                        .asLong(0);
+                long id = read(
+                                send("POST", "/projects/" + projectId + "/external_status_checks", body)
+                                        .body(),
+                                ExternalStatusCheck.class)
+                        .id();
                 if (id <= 0) {
                     throw new GitLabError("GitLab created the check but its answer names no id");
                 }
@@ -358,70 +367,61 @@ final class RegisterCommand implements Callable<Integer> {
             return new Change(
                     "created", (dryRun ? "would create" : "created") + " check '" + name + "' -> " + url, created);
         }
-        JsonNode check = existing.get();
-        Optional<Long> checkId = Optional.of(check.path("id").asLong());
+        ExternalStatusCheck check = existing.get();
+        Optional<Long> checkId = Optional.of(check.id());
         Set<Long> currentBranches = new TreeSet<>();
-        check.path("protected_branches")
-                .forEach(b -> currentBranches.add(b.path("id").asLong()));
+        check.protectedBranches().forEach(b -> currentBranches.add(b.id()));
         List<String> changes = new ArrayList<>();
-        if (!check.path("external_url").asText().equals(url)) {
-            changes.add(check.path("external_url").asText() + " -> " + url);
+        if (!check.externalUrl().equals(url)) {
+            changes.add(check.externalUrl() + " -> " + url);
         }
         if (!currentBranches.equals(new TreeSet<>(branchIds))) {
             changes.add("protected branches " + (currentBranches.isEmpty() ? "all" : currentBranches) + " -> "
                     + (branchIds.isEmpty() ? "all" : branchIds));
         }
         // GitLab never shows the secret, only whether there is one (hmac).
-        if (!check.path("hmac").asBoolean(false)) {
+        if (!check.hmac()) {
             changes.add("secret set (the check had none: GitLab sent its webhooks unsigned)");
         } else if (rotateSecret) {
             changes.add("secret replaced");
         }
         if (changes.isEmpty()) {
-            return new Change(
-                    "unchanged",
-                    "check '" + name + "' (" + check.path("id").asLong() + ") already up to date",
-                    checkId);
+            return new Change("unchanged", "check '" + name + "' (" + check.id() + ") already up to date", checkId);
         }
         if (!dryRun) {
-            send(
-                    "PUT",
-                    "/projects/" + projectId + "/external_status_checks/"
-                            + check.path("id").asLong(),
-                    body);
+            send("PUT", "/projects/" + projectId + "/external_status_checks/" + check.id(), body);
         }
         return new Change(
                 "updated",
-                (dryRun ? "would update" : "updated") + " check '" + name + "' ("
-                        + check.path("id").asLong() + "): " + String.join("; ", changes),
+                (dryRun ? "would update" : "updated") + " check '" + name + "' (" + check.id() + "): "
+                        + String.join("; ", changes),
                 checkId);
     }
 
-    private List<JsonNode> projects() throws GitLabError {
+    private List<Project> projects() throws GitLabError {
         if (scope.project != null) {
-            return List.of(get("/projects/" + encode(scope.project)).body());
+            return List.of(getOne("/projects/" + encode(scope.project), Project.class));
         }
-        return getAll("/groups/" + encode(scope.group) + "/projects?include_subgroups=true&archived=false");
+        return getAll(
+                "/groups/" + encode(scope.group) + "/projects?include_subgroups=true&archived=false", Project.class);
     }
 
-    private record Page(JsonNode body, String nextPage) {}
-
-    private List<JsonNode> getAll(String path) throws GitLabError {
-        List<JsonNode> all = new ArrayList<>();
+    /** Every page of a list GitLab paginates, read as {@code type}. */
+    private <T> List<T> getAll(String path, Class<T> type) throws GitLabError {
+        List<T> all = new ArrayList<>();
         String page = "1";
         while (page != null && !page.isBlank()) {
-            Page result = get(path + (path.contains("?") ? "&" : "?") + "per_page=100&page=" + page);
-            result.body().forEach(all::add);
-            page = result.nextPage();
+            String paged = path + (path.contains("?") ? "&" : "?") + "per_page=100&page=" + page;
+            HttpResponse<String> response =
+                    call(HttpRequest.newBuilder(uri(paged)).GET(), paged);
+            all.addAll(read(response.body(), JSON.getTypeFactory().constructCollectionType(List.class, type)));
+            page = response.headers().firstValue("X-Next-Page").orElse(null);
         }
         return all;
     }
 
-    private Page get(String path) throws GitLabError {
-        HttpResponse<String> response = call(HttpRequest.newBuilder(uri(path)).GET(), path);
-        return new Page(
-                read(response.body()),
-                response.headers().firstValue("X-Next-Page").orElse(null));
+    private <T> T getOne(String path, Class<T> type) throws GitLabError {
+        return read(call(HttpRequest.newBuilder(uri(path)).GET(), path).body(), type);
     }
 
     private HttpResponse<String> send(String method, String path, JsonNode body) throws GitLabError {
@@ -463,11 +463,64 @@ final class RegisterCommand implements Callable<Integer> {
         }
     }
 
-    private static JsonNode read(String body) throws GitLabError {
+    private static <T> T read(String body, Class<T> type) throws GitLabError {
+        return read(body, JSON.getTypeFactory().constructType(type));
+    }
+
+    private static <T> T read(String body, JavaType type) throws GitLabError {
         try {
-            return JSON.readTree(body);
+            T read = JSON.readValue(body, type);
+            if (read == null) {
+                throw new GitLabError("GitLab's answer is empty");
+            }
+            return read;
         } catch (IOException e) {
-            throw new GitLabError("GitLab's answer is not JSON");
+            throw new GitLabError("GitLab's answer is not what its API documents: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** A project (API::Entities::BasicProjectDetails). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Project(
+            long id, @JsonProperty("path_with_namespace") String path) {}
+
+    /** An open merge request, as the list of a project's merge requests shows it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record OpenMergeRequest(
+            long iid,
+            String title,
+            String sha,
+            @JsonProperty("target_branch") String targetBranch) {}
+
+    /** A protected branch (API::Entities::ProtectedBranch). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ProtectedBranch(long id, String name) {}
+
+    /**
+     * An external status check's settings (ee/lib/api/entities/external_status_check.rb): GitLab never shows its
+     * secret, only whether it has one ({@code hmac}).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ExternalStatusCheck(
+            long id,
+            String name,
+            @JsonProperty("external_url") String externalUrl,
+            boolean hmac,
+            @JsonProperty("protected_branches") List<ProtectedBranch> protectedBranches) {
+
+        ExternalStatusCheck {
+            name = name == null ? "" : name;
+            externalUrl = externalUrl == null ? "" : externalUrl;
+            protectedBranches = protectedBranches == null ? List.of() : protectedBranches;
+        }
+    }
+
+    /** GET /version. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Version(String version) {
+        Version {
+            version = version == null ? "" : version;
         }
     }
 

@@ -106,10 +106,12 @@ public class MergeRequestReads {
     public String projectPath(long projectId) {
         return projectPaths.get(
                 projectId,
-                id -> read("project", () -> api.project(String.valueOf(id)))
-                        .body()
-                        .path("path_with_namespace")
-                        .asText(""));
+                id -> typed(
+                                read("project", () -> api.project(String.valueOf(id)))
+                                        .body(),
+                                Project.class,
+                                "project")
+                        .path());
     }
 
     /** The status checks GitLab applies to a merge request, with their status at its HEAD: every page. */
@@ -261,7 +263,9 @@ public class MergeRequestReads {
     }
 
     /**
-     * The open merge requests of a project, all pages (GET /projects/:id/merge_requests?state=opened).
+     * The open merge requests of a project, all pages (GET /projects/:id/merge_requests?state=opened). Kept as
+     * GitLab's JSON: each becomes the stored trigger of a job (see worker.EvaluationQueue), which is parsed by the
+     * same parser as a webhook's body.
      *
      * @throws DataUnavailableException when GitLab cannot be read
      */
@@ -277,8 +281,8 @@ public class MergeRequestReads {
      *
      * @throws GitLabRefusal when the token's user cannot see it or it does not exist
      */
-    public JsonNode project(String idOrPath) {
-        return read("project", () -> api.project(encoded(idOrPath))).body();
+    public Project project(String idOrPath) {
+        return typed(read("project", () -> api.project(encoded(idOrPath))).body(), Project.class, "project");
     }
 
     /**
@@ -286,9 +290,11 @@ public class MergeRequestReads {
      *
      * @throws GitLabRefusal when the token's user cannot see the group or it does not exist
      */
-    public List<JsonNode> groupProjects(String group) {
+    public List<Project> groupProjects(String group) {
         return readAllPages(
-                "group projects", page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE), node -> node);
+                "group projects",
+                page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE),
+                node -> typed(node, Project.class, "group projects"));
     }
 
     private static String encoded(String idOrPath) {

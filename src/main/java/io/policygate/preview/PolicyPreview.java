@@ -9,6 +9,7 @@ import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.GitLabRefusal;
 import io.policygate.gitlab.MergeRequestPayloads;
 import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.gitlab.Project;
 import io.policygate.gitlab.RequestPace;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Change;
@@ -170,16 +171,13 @@ public class PolicyPreview {
                 throw bad("projects", "must list project ids or full paths, e.g. [42, \"payments/api\"]");
             }
             String idOrPath = project.asText();
-            JsonNode found = gitlab(() -> reads.project(idOrPath), "project '" + idOrPath + "'", "projects", pace);
-            projects.put(
-                    found.path("id").asLong(), found.path("path_with_namespace").asText(idOrPath));
+            Project found = gitlab(() -> reads.project(idOrPath), "project '" + idOrPath + "'", "projects", pace);
+            projects.put(found.id(), found.path().isEmpty() ? idOrPath : found.path());
         }
         if (request.group() != null && !request.group().isBlank()) {
-            for (JsonNode found : gitlab(
+            for (Project found : gitlab(
                     () -> reads.groupProjects(request.group()), "group '" + request.group() + "'", "group", pace)) {
-                projects.put(
-                        found.path("id").asLong(),
-                        found.path("path_with_namespace").asText());
+                projects.put(found.id(), found.path());
             }
         }
         return projects;
