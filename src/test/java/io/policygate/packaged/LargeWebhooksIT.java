@@ -50,6 +50,7 @@ class LargeWebhooksIT {
 
     @Test
     void fourBodiesOf24MegabytesAmongSmallOnesKeepTheHeapBoundedAndEveryOneIsReported() throws Exception {
+        FakeGitLab.SHARED.reset();
         WireMockServer gitlab = new WireMockServer(FakeGitLab.options().dynamicPort());
         gitlab.start();
         Path gcLog = work.resolve("gc.log");

@@ -47,6 +47,9 @@ class ProcessFaultsIT {
 
     @BeforeEach
     void startGitLab() {
+        // A GitLab of this test's own: the shared fake still holds earlier tests' merge requests of the same
+        // project, which a restarted service's reconciliation sweep would find open and report.
+        FakeGitLab.SHARED.reset();
         gitlab = new WireMockServer(FakeGitLab.options().dynamicPort());
         gitlab.start();
         GitLabStubs.acceptAll(gitlab);

@@ -41,6 +41,7 @@ class QueueAtScaleIT {
 
     @Test
     void hundredThousandQueuedJobsKeepMemoryFlatAndAllAreReported() throws Exception {
+        FakeGitLab.SHARED.reset();
         WireMockServer gitlab = new WireMockServer(
                 FakeGitLab.options().dynamicPort().maxRequestJournalEntries(100).containerThreads(20));
         gitlab.start();
