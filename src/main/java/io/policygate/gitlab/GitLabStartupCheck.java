@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -67,23 +69,24 @@ public class GitLabStartupCheck {
     }
 
     private void check() {
-        answer("/user", api::currentUser, Note.Author.class).ifPresent(user -> {
-            if (user.status() == 200) {
-                LOG.infof(
-                        "GitLab %s: the token belongs to @%s",
-                        config.url().get(),
-                        user.body() == null ? "?" : user.body().username());
-            } else {
-                tokenProblem = "GitLab answered " + user.status() + " to GET /user: policy-gate.gitlab.token"
-                        + " (POLICY_GATE_GITLAB_TOKEN) is invalid, expired or lacks the api scope";
-                LOG.error(tokenProblem + "; every report will fail until it is fixed");
-            }
-        });
+        GitLabAnswer user = ask("GET /user", api::currentUser);
+        if (user instanceof GitLabAnswer.Success success) {
+            LOG.infof(
+                    "GitLab %s: the token belongs to @%s",
+                    config.url().get(),
+                    read(success, Note.Author.class).map(Note.Author::username).orElse("?"));
+        } else if (user instanceof GitLabAnswer.Refused refused) {
+            tokenProblem = refused.answer() + ": policy-gate.gitlab.token (POLICY_GATE_GITLAB_TOKEN) is invalid,"
+                    + " expired or lacks the api scope";
+            LOG.error(tokenProblem + "; every report will fail until it is fixed");
+        } else {
+            // GitLab busy or unreachable says nothing about the token: reports wait for it in the journal.
+            LOG.warnf("GitLab could not be asked at start-up: %s", ((GitLabAnswer.Transient) user).detail());
+        }
         if (config.statusMode() == StatusMode.AUTO) {
-            String text = answer("/version", api::version, Version.class)
-                    .filter(a -> a.status() == 200 && a.body() != null)
-                    .map(a -> a.body().version())
-                    .orElse("");
+            String text = ask("GET /version", api::version) instanceof GitLabAnswer.Success version
+                    ? read(version, Version.class).map(Version::version).orElse("")
+                    : "";
             Optional<StatusMode> mode = StatusPosting.forVersion(text);
             posting.found(mode.orElse(StatusMode.STANDARD));
             if (mode.isPresent()) {
@@ -110,18 +113,27 @@ public class GitLabStartupCheck {
         }
     }
 
-    /** A status and, for a 2xx, the body read as {@code type} (null otherwise). */
-    private record Answer<T>(int status, T body) {}
-
-    private <T> Optional<Answer<T>> answer(String what, Supplier<Response> call, Class<T> type) {
+    /** GitLab's answer, as {@link GitLabAnswer} classifies it. */
+    private GitLabAnswer ask(String what, Supplier<Response> call) {
         try (Response response = call.get()) {
-            String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            boolean ok = response.getStatus() / 100 == 2 && !text.isBlank();
-            return Optional.of(new Answer<>(response.getStatus(), ok ? json.readValue(text, type) : null));
-        } catch (Exception e) {
-            LOG.warnf(
-                    "GitLab %s could not be asked %s at start-up: %s",
-                    config.url().get(), what, e.getMessage());
+            return GitLabAnswer.of(
+                    GitLabAnswer.Request.READ,
+                    what,
+                    response.getStatus(),
+                    response.hasEntity() ? response.readEntity(String.class) : "",
+                    null,
+                    response.getHeaderString("Retry-After"),
+                    Instant.now());
+        } catch (RuntimeException e) {
+            return GitLabAnswer.unanswered("request to GitLab " + config.url().get() + " (" + what + ")", e);
+        }
+    }
+
+    private <T> Optional<T> read(GitLabAnswer.Success success, Class<T> type) {
+        try {
+            return Optional.ofNullable(json.readValue(success.body(), type));
+        } catch (IOException e) {
+            LOG.warnf("GitLab's answer is not what its API documents: %s", e.getMessage());
             return Optional.empty();
         }
     }
