@@ -1,5 +1,6 @@
 package io.policygate.api;
 
+import io.policygate.access.Roles;
 import io.policygate.config.GitLabConfig;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
@@ -7,6 +8,7 @@ import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Verdict;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
  * SHA, read into a cache that real evaluations never use. Nothing is stored, nothing is posted to GitLab.
  */
 @SecurityRequirement(name = ApiDescription.API_TOKEN)
+@RolesAllowed(Roles.PREVIEWER)
 @Path("/api/v1/evaluate")
 public class EvaluateResource {
 

@@ -1,6 +1,8 @@
 package io.policygate.api;
 
+import io.policygate.access.Roles;
 import io.policygate.history.EvaluationHistory;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -12,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 
 /** The history: what was evaluated, what was decided, by which policy files, and how GitLab answered. */
 @SecurityRequirement(name = ApiDescription.API_TOKEN)
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/evaluations")
 @Produces(MediaType.APPLICATION_JSON)
 public class EvaluationsResource {

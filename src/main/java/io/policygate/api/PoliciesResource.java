@@ -1,11 +1,13 @@
 package io.policygate.api;
 
+import io.policygate.access.Roles;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Policy;
 import io.policygate.policy.PolicyError;
 import io.policygate.policy.PolicyMode;
 import io.policygate.policy.PolicyRule;
 import io.policygate.policy.PolicySet;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -38,6 +40,7 @@ public class PoliciesResource {
         this.active = active;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public PoliciesView list() {
         PolicySet set = active.current();
@@ -49,6 +52,7 @@ public class PoliciesResource {
     }
 
     /** Reload now: 200 when the files were valid and are in force, 422 with the errors otherwise. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/reload")
     public Response reload() {

@@ -2,6 +2,7 @@ package io.policygate.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.access.Roles;
 import io.policygate.policy.PolicyError;
 import io.policygate.policy.PolicyLoadException;
 import io.policygate.preview.PolicyPreview;
@@ -11,6 +12,7 @@ import io.policygate.preview.PreviewStore;
 import io.policygate.problem.Problem;
 import io.policygate.problem.ProblemException;
 import io.policygate.web.PagePaths;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -53,6 +55,7 @@ public class PreviewResource {
      * Body: {@code {"files": {"name.yaml": "<yaml>"}, "projects": [42, "payments/api"], "group": "payments",
      * "statusCheck": "Compliance"}}; projects and/or group.
      */
+    @RolesAllowed(Roles.PREVIEWER)
     @POST
     @Consumes(MediaType.WILDCARD)
     public Response preview(byte[] body) {
@@ -93,11 +96,13 @@ public class PreviewResource {
     }
 
     /** The latest previews, newest first. */
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public List<PreviewStore.Listed> latest() {
         return store.latest(50);
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{id}")
     public Preview get(@PathParam("id") String id) {

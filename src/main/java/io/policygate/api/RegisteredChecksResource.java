@@ -2,10 +2,12 @@ package io.policygate.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.access.Roles;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.problem.ProblemException;
 import io.policygate.reconcile.DryRunOrNoGitLab;
 import io.policygate.reconcile.ReconciliationSweep;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -32,6 +34,7 @@ import org.jboss.logging.Logger;
  * to, old ones included, pending until answered ({@code applicable_to_branch} in ee/lib/api/status_checks.rb).
  */
 @SecurityRequirement(name = ApiDescription.API_TOKEN)
+@RolesAllowed(Roles.OPERATOR)
 @Path("/api/v1/registered-checks")
 @Produces(MediaType.APPLICATION_JSON)
 public class RegisteredChecksResource {

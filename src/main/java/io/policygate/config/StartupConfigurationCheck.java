@@ -1,5 +1,6 @@
 package io.policygate.config;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.annotation.Priority;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * Refuses to start on a configuration that would fail later or run unsafely, with one line per
@@ -18,6 +20,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @ApplicationScoped
 public class StartupConfigurationCheck {
 
+    private static final Logger LOG = Logger.getLogger(StartupConfigurationCheck.class);
+
     /** The HTTP server's limit on any request body; beyond it the server refuses before policy-gate reads. */
     static final String SERVER_BODY_LIMIT = "quarkus.http.limits.max-body-size";
 
@@ -25,11 +29,18 @@ public class StartupConfigurationCheck {
             @Observes @Priority(1) StartupEvent start,
             ServiceConfig service,
             GitLabConfig gitlab,
-            WebhookConfig webhook) {
+            WebhookConfig webhook,
+            WebConfig web) {
+        boolean devMode = LaunchMode.current() == LaunchMode.DEVELOPMENT;
+        if (web.open() && !devMode) {
+            LOG.warn("policy-gate.web.open=true: the pages, with the merge request titles and policy findings of every"
+                    + " project, are served to anyone who can reach policy-gate, without signing in");
+        }
         List<String> problems = problems(
                 service,
                 gitlab,
                 webhook,
+                devMode,
                 ConfigProvider.getConfig()
                         .getValue(SERVER_BODY_LIMIT, MemorySize.class)
                         .asLongValue());
@@ -39,8 +50,14 @@ public class StartupConfigurationCheck {
     }
 
     static List<String> problems(
-            ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook, long serverBodyLimit) {
+            ServiceConfig service, GitLabConfig gitlab, WebhookConfig webhook, boolean devMode, long serverBodyLimit) {
         List<String> problems = new ArrayList<>();
+        if (webhook.allowUnsigned() && !devMode && !webhook.allowUnsignedOutsideDevMode()) {
+            problems.add("policy-gate.webhook.allow-unsigned (POLICY_GATE_WEBHOOK_ALLOW_UNSIGNED) is true outside dev"
+                    + " mode: anyone who reaches policy-gate could have any merge request evaluated. Set the webhook's"
+                    + " secret instead, or, if this is intended, also set"
+                    + " policy-gate.webhook.allow-unsigned-outside-dev-mode=true");
+        }
         if (webhook.maxBodySize().asLongValue() > serverBodyLimit) {
             problems.add("policy-gate.webhook.max-body-size (POLICY_GATE_WEBHOOK_MAX_BODY_SIZE) is "
                     + webhook.maxBodySize().asLongValue() + " bytes, more than the server takes in any request ("

@@ -21,9 +21,20 @@ public interface WebhookConfig {
      */
     Optional<String> signingToken();
 
-    /** Accept webhooks that carry neither signature nor token. Meant for local development only. */
+    /**
+     * Accept webhooks that carry neither signature nor token: anyone who reaches policy-gate could then have any
+     * merge request evaluated. Meant for dev mode, where it is the default; anywhere else policy-gate refuses to
+     * start with it unless {@link #allowUnsignedOutsideDevMode()} says so too.
+     */
     @WithDefault("false")
     boolean allowUnsigned();
+
+    /**
+     * The second, explicit setting that allow-unsigned needs outside dev mode (a test installation with no
+     * secret, say): without it a copied development configuration cannot open the webhook in production.
+     */
+    @WithDefault("false")
+    boolean allowUnsignedOutsideDevMode();
 
     /**
      * Largest accepted body; larger requests get 413. GitLab encodes status-check bodies up to 25 MB (LimitedEncoder,

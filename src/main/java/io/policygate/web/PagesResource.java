@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.access.Roles;
 import io.policygate.config.GitLabConfig;
 import io.policygate.history.EvaluationHistory;
 import io.policygate.journal.EvaluationRecords;
@@ -19,6 +20,7 @@ import io.policygate.policy.Verdict;
 import io.policygate.problem.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -42,6 +44,7 @@ import java.util.stream.Stream;
  * The web pages, rendered on the server (Qute): plain HTML that works without JavaScript. They show the
  * same records the API returns, so a page and an API answer never disagree.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class PagesResource {

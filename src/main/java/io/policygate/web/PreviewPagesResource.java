@@ -1,10 +1,12 @@
 package io.policygate.web;
 
+import io.policygate.access.Roles;
 import io.policygate.preview.Preview;
 import io.policygate.preview.PreviewStore;
 import io.policygate.problem.ProblemException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /** /preview: the latest impact previews; /preview/{id}: which merge requests a candidate set would flip. */
+@RolesAllowed(Roles.VIEWER)
 @Path("/preview")
 @Produces(MediaType.TEXT_HTML)
 public class PreviewPagesResource {

@@ -12,6 +12,7 @@ import io.policygate.journal.JournalUnavailableException;
 import io.policygate.journal.RepeatedDeliveryException;
 import io.policygate.journal.WorkDue;
 import io.policygate.problem.ProblemException;
+import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -39,6 +40,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @SecurityRequirement(name = ApiDescription.WEBHOOK_SIGNATURE)
 @SecurityRequirement(name = ApiDescription.WEBHOOK_TOKEN)
 @SecurityRequirement(name = ApiDescription.WEBHOOK_STANDARD)
+@PermitAll
 @Path("/webhooks/gitlab")
 public class GitLabWebhookResource {
 

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.policygate.testing.FakeGitLab;
@@ -41,7 +42,13 @@ class ApiTest extends ServiceTest {
                 .statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer")
-                .body("detail", equalTo("send Authorization: Bearer <policy-gate.api.token>"));
+                .body(
+                        "detail",
+                        equalTo(
+                                authorization.startsWith("Bearer ")
+                                        ? "the token sent is not one policy-gate accepts (mistyped, or revoked)"
+                                        : "send Authorization: Bearer <token> with a token configured in"
+                                                + " policy-gate.api.tokens"));
     }
 
     @Test

@@ -126,7 +126,8 @@ class HistoryApiTest extends ServiceTest {
 
     @Test
     void theApiIsDescribedInOpenApi() {
-        JsonPath openApi = given().get("/q/openapi?format=json")
+        JsonPath openApi = given().header("Authorization", "Bearer test-dashboard-token")
+                .get("/q/openapi?format=json")
                 .then()
                 .statusCode(200)
                 .body(

@@ -112,6 +112,53 @@ class PackagedServiceIT {
     }
 
     @Test
+    void refusesUnsignedWebhooksOutsideDevModeUnlessASecondSettingSaysItIsIntended() throws Exception {
+        String out = refusal(Map.of("POLICY_GATE_WEBHOOK_ALLOW_UNSIGNED", "true", "POLICY_GATE_DRY_RUN", "true"));
+        assertTrue(
+                out.contains("policy-gate.webhook.allow-unsigned (POLICY_GATE_WEBHOOK_ALLOW_UNSIGNED) is true outside"
+                                + " dev mode")
+                        && out.contains("policy-gate.webhook.allow-unsigned-outside-dev-mode=true"),
+                out);
+    }
+
+    @Test
+    void refusesAnApiTokenConfiguredInsteadOfItsHashOrWithAnUnknownRole() throws Exception {
+        String out = refusal(Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET", "s",
+                "POLICY_GATE_DRY_RUN", "true",
+                "POLICY_GATE_API_TOKENS_CI_SHA256", "glpat-plain-token-42",
+                "POLICY_GATE_API_TOKENS_CI_ROLES", "previewer",
+                "POLICY_GATE_API_TOKENS_DASHBOARD_SHA256", "a".repeat(64),
+                "POLICY_GATE_API_TOKENS_DASHBOARD_ROLES", "viewer,admin"));
+        assertTrue(out.contains("policy-gate.api.tokens.ci.sha256 must be the token's SHA-256 as 64 hex digits"), out);
+        assertTrue(
+                out.contains("policy-gate.api.tokens.dashboard.roles must name one or more of operator, previewer,"
+                        + " viewer; unknown: admin"),
+                out);
+        assertFalse(out.contains("glpat-plain-token-42"), out);
+    }
+
+    @Test
+    void servesUnsignedWebhooksWhenBothSettingsSaySoAndWarnsOfOpenPages() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(
+                work,
+                "unsigned",
+                Map.of(
+                        "POLICY_GATE_WEBHOOK_ALLOW_UNSIGNED", "true",
+                        "POLICY_GATE_WEBHOOK_ALLOW_UNSIGNED_OUTSIDE_DEV_MODE", "true",
+                        "POLICY_GATE_WEB_OPEN", "true",
+                        "POLICY_GATE_DRY_RUN", "true"))) {
+            service.awaitReady(System.nanoTime());
+            assertTrue(
+                    service.log()
+                            .contains("policy-gate.web.open=true: the pages, with the merge request titles and"
+                                    + " policy findings of every project, are served to anyone"),
+                    service.log());
+            assertTrue(service.terminate(30), "SIGTERM should stop the service");
+        }
+    }
+
+    @Test
     void refusesToStartOnAnInvalidPolicyNamingFileLineAndField() throws Exception {
         Path policies = Files.createDirectories(work.resolve("bad-policies"));
         Files.writeString(policies.resolve("bad.yaml"), "name: bad\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");

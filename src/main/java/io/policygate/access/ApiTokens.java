@@ -1,0 +1,98 @@
+package io.policygate.access;
+
+import io.policygate.config.ApiConfig;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The API tokens policy-gate accepts, each a name, the SHA-256 of the token and its roles. A presented token is
+ * hashed and compared with every configured hash in constant time, so neither the tokens nor their number of
+ * matching bytes can be learned from timing. Checked at start: a malformed hash or an unknown role stops
+ * policy-gate with the key at fault.
+ */
+@Startup
+@ApplicationScoped
+public class ApiTokens {
+
+    /** The name under which policy-gate.api.token is known: it has every role. */
+    public static final String LEGACY_NAME = "policy-gate.api.token";
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
+    /** A token's name and roles, without the token. */
+    public record Holder(String name, Set<String> roles) {}
+
+    private record Entry(Holder holder, byte[] sha256) {}
+
+    private final List<Entry> entries;
+
+    @Inject
+    public ApiTokens(ApiConfig config) {
+        List<String> problems = new ArrayList<>();
+        List<Entry> known = new ArrayList<>();
+        config.token()
+                .filter(t -> !t.isEmpty())
+                .ifPresent(t -> known.add(new Entry(new Holder(LEGACY_NAME, Set.copyOf(Roles.ALL)), sha256(t))));
+        for (Map.Entry<String, ApiConfig.NamedToken> named : config.tokens().entrySet()) {
+            String key = "policy-gate.api.tokens." + named.getKey();
+            ApiConfig.NamedToken token = named.getValue();
+            if (!SHA256_HEX.matcher(token.sha256().trim()).matches()) {
+                problems.add(key + ".sha256 must be the token's SHA-256 as 64 hex digits (printf %s \"$TOKEN\" |"
+                        + " sha256sum), not the token itself");
+                continue;
+            }
+            Set<String> unknown = new TreeSet<>(token.roles());
+            unknown.removeAll(Roles.ALL);
+            if (!unknown.isEmpty() || token.roles().isEmpty()) {
+                problems.add(key + ".roles must name one or more of " + String.join(", ", Roles.ALL)
+                        + (unknown.isEmpty() ? "" : "; unknown: " + String.join(", ", unknown)));
+                continue;
+            }
+            known.add(new Entry(
+                    new Holder(named.getKey(), Roles.withIncluded(token.roles())),
+                    HexFormat.of().parseHex(token.sha256().trim().toLowerCase())));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("policy-gate cannot start:\n  " + String.join("\n  ", problems));
+        }
+        this.entries = List.copyOf(known);
+    }
+
+    /** True when at least one token is configured; without any, the API is closed to everyone. */
+    public boolean any() {
+        return !entries.isEmpty();
+    }
+
+    /** Whose token this is, if any. Every configured hash is compared, whether or not an earlier one matched. */
+    public Optional<Holder> holder(String presented) {
+        byte[] digest = sha256(presented);
+        Holder found = null;
+        for (Entry entry : entries) {
+            if (MessageDigest.isEqual(entry.sha256(), digest) && found == null) {
+                found = entry.holder();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}
