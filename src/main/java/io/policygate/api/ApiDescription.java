@@ -27,7 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
                                     securitySchemeName = ApiDescription.API_TOKEN,
                                     type = SecuritySchemeType.HTTP,
                                     scheme = "bearer",
-                                    description = "Authorization: Bearer <policy-gate.api.token>"),
+                                    description =
+                                            "Authorization: Bearer <an API token, policy-gate.api.tokens.<name>>; each operation needs the role docs/operations.md names (viewer, previewer, operator)"),
                             @SecurityScheme(
                                     securitySchemeName = ApiDescription.WEBHOOK_SIGNATURE,
                                     type = SecuritySchemeType.APIKEY,

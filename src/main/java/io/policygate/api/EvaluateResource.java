@@ -8,6 +8,7 @@ import io.policygate.event.ParsedEvent;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Verdict;
+import io.policygate.preview.ReadableScope;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -35,12 +36,15 @@ public class EvaluateResource {
     private final ActivePolicies policies;
     private final MergeRequestReads reads;
     private final GitLabConfig gitlab;
+    private final ReadableScope readable;
 
     @Inject
-    public EvaluateResource(ActivePolicies policies, MergeRequestReads reads, GitLabConfig gitlab) {
+    public EvaluateResource(
+            ActivePolicies policies, MergeRequestReads reads, GitLabConfig gitlab, ReadableScope readable) {
         this.policies = policies;
         this.reads = reads;
         this.gitlab = gitlab;
+        this.readable = readable;
     }
 
     @POST
@@ -53,6 +57,8 @@ public class EvaluateResource {
                     .build();
         }
         MergeRequestEvent event = ((ParsedEvent.Actionable) parsed).event();
+        // The body names the project; only its id, checked against what policy-gate has seen, decides the reads.
+        readable.checkProject(String.valueOf(event.projectId()), "project.id");
         Verdict verdict = policies.evaluate(event, reads.forTrial(event.key(), event.sha()));
         return Response.ok(new Evaluation(event.projectId(), event.iid(), event.sha(), event.statusCheckId(), verdict))
                 .build();

@@ -1,5 +1,6 @@
 package io.policygate.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -31,6 +32,16 @@ public interface GitLabConfig {
     /** How long to wait for GitLab's answer once connected. */
     @WithDefault("20s")
     Duration readTimeout();
+
+    /**
+     * The largest answer policy-gate reads from GitLab for one call. A diff version holds every changed file's
+     * diff (GitLab caps a file at 200 KB by default, a version at 1,000 files and more on request), so one merge
+     * request could otherwise fill the heap; a larger answer makes the rules that need it fail with "too large to
+     * judge", and the check fails. At most four such reads are in memory at once (one per worker), each taking
+     * about three times its size while parsed.
+     */
+    @WithDefault("8M")
+    MemorySize maxAnswerSize();
 
     /** Transient failures in a row (no answer, 429, 5xx) after which reports pause (circuit breaker). */
     @WithDefault("5")

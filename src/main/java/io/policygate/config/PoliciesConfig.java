@@ -3,6 +3,8 @@ package io.policygate.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /** Where the policy files live. */
 @ConfigMapping(prefix = "policy-gate.policies")
@@ -18,4 +20,12 @@ public interface PoliciesConfig {
      */
     @WithDefault("10s")
     String reloadEvery();
+
+    /**
+     * The environment variables a policy may send to another service, each with the host it may go to:
+     * {@code JIRA_TOKEN@jira.example.com,CAB_TOKEN@https://cab.example.com}. A rule that names any other variable
+     * (tokenEnv, jira.tokenEnv, jira.userEnv), or sends one elsewhere, is an error at load. Unset: no policy may
+     * send any.
+     */
+    Optional<List<String>> allowedSecrets();
 }

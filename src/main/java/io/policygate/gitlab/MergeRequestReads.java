@@ -11,10 +11,14 @@ import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
+import io.policygate.policy.TooLargeToJudgeException;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -193,7 +197,8 @@ public class MergeRequestReads {
             try {
                 return read.get();
             } catch (DataUnavailableException e) {
-                if (failure == null) {
+                // Too large stays too large: the rule fails now; it is not a read to wait for and try again.
+                if (failure == null && !(e instanceof TooLargeToJudgeException)) {
                     failure = e;
                 }
                 throw e;
@@ -369,10 +374,12 @@ public class MergeRequestReads {
                     GitLabAnswer.Request.READ,
                     "the " + what + " read",
                     response.getStatus(),
-                    response.hasEntity() ? response.readEntity(String.class) : "",
+                    body(response, what),
                     response.getHeaderString("X-Next-Page"),
                     null,
                     Instant.now());
+        } catch (TooLargeToJudgeException e) {
+            throw e;
         } catch (RuntimeException e) {
             calls.count(what.replace(' ', '_'), null);
             answer = GitLabAnswer.unanswered("request to GitLab", e);
@@ -385,6 +392,35 @@ public class MergeRequestReads {
                     new GitLabAnswer.Refused(refused.status(), refused.answer() + " (1 attempt)", refused.fix()));
         }
         throw new TransientRead(((GitLabAnswer.Transient) answer).detail());
+    }
+
+    /**
+     * The answer's body, refused past policy-gate.gitlab.max-answer-size: by its Content-Length before it is read
+     * when GitLab sends one, otherwise when reading passes the limit. Either way it is never parsed, cached or
+     * handed to a rule.
+     */
+    private String body(Response response, String what) {
+        if (!response.hasEntity()) {
+            return "";
+        }
+        long limit = config.maxAnswerSize().asLongValue();
+        if (response.getLength() > limit) {
+            throw tooLarge(what, response.getLength() + " bytes, more", limit);
+        }
+        try (InputStream in = response.readEntity(InputStream.class)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw tooLarge(what, "more", limit);
+            }
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TooLargeToJudgeException tooLarge(String what, String size, long limit) {
+        return new TooLargeToJudgeException("GitLab's " + what + " answer is " + size + " than policy-gate reads ("
+                + "policy-gate.gitlab.max-answer-size, " + limit + " bytes): too large to judge");
     }
 
     /** A read worth another try within the call. */

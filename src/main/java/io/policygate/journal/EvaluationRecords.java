@@ -209,6 +209,23 @@ public class EvaluationRecords {
     }
 
     /**
+     * The projects GitLab has sent webhooks from, or that register recorded, each with its full path where a
+     * webhook's evaluation stored one: what an impact preview or a dry run may read without an allowed group.
+     */
+    public Map<Long, Set<String>> projectsSeen() {
+        Map<Long, Set<String>> projects = new TreeMap<>();
+        jdbc.list(
+                        "SELECT DISTINCT project_id, project_path FROM evaluation_job"
+                                + " UNION SELECT project_id, NULL FROM registered_check",
+                        rs -> Map.entry(rs.getLong(1), Optional.ofNullable(rs.getString(2))))
+                .forEach(seen -> {
+                    Set<String> paths = projects.computeIfAbsent(seen.getKey(), k -> new TreeSet<>());
+                    seen.getValue().ifPresent(paths::add);
+                });
+        return projects;
+    }
+
+    /**
      * Records status checks that {@code register} created or updated, so that every sweep from now on covers them
      * ({@link #checksSeen}); a check recorded before stays as it is.
      */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.PoliciesConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.policy.rules.RuleTypes;
+import io.policygate.policy.rules.SecretGrants;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.Priority;
@@ -39,7 +40,7 @@ public class ActivePolicies {
     private final AtomicReference<LoadStatus> lastLoad = new AtomicReference<>();
     private final PoliciesConfig config;
     private final PolicyEngine engine;
-    private final PolicyLoader loader = new PolicyLoader(RuleTypes.installed());
+    private final PolicyLoader loader;
     private final Clock clock;
     private final Counter reloaded;
     private final Counter rejected;
@@ -47,6 +48,8 @@ public class ActivePolicies {
     @Inject
     public ActivePolicies(PoliciesConfig config, ServiceConfig service, Clock clock, MeterRegistry metrics) {
         this.config = config;
+        this.loader = new PolicyLoader(
+                RuleTypes.installed(), SecretGrants.of(config.allowedSecrets().orElse(List.of())));
         this.engine =
                 new PolicyEngine(VerdictStatus.valueOf(service.noPolicyVerdict().name()));
         this.clock = clock;

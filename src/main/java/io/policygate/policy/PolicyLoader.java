@@ -20,6 +20,7 @@ import io.policygate.policy.rules.OutboundCall;
 import io.policygate.policy.rules.Rule;
 import io.policygate.policy.rules.RuleType;
 import io.policygate.policy.rules.RuleTypes;
+import io.policygate.policy.rules.SecretGrants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,14 +64,23 @@ public final class PolicyLoader {
     private final RuleTypes ruleTypes;
     /** The calls to other services a rule may make; null when any is allowed. */
     private final List<OutboundCall> allowedCalls;
+    /** The environment variables a rule may send, and where. */
+    private final SecretGrants secrets;
 
+    /** A loader for the command line: any call, any variable (the service's environment is not there). */
     public PolicyLoader(RuleTypes ruleTypes) {
-        this(ruleTypes, null);
+        this(ruleTypes, null, SecretGrants.ANY);
     }
 
-    private PolicyLoader(RuleTypes ruleTypes, List<OutboundCall> allowedCalls) {
+    /** A loader for the service: a rule may send only the variables {@code secrets} grants, where it grants them. */
+    public PolicyLoader(RuleTypes ruleTypes, SecretGrants secrets) {
+        this(ruleTypes, null, secrets);
+    }
+
+    private PolicyLoader(RuleTypes ruleTypes, List<OutboundCall> allowedCalls, SecretGrants secrets) {
         this.ruleTypes = ruleTypes;
         this.allowedCalls = allowedCalls;
+        this.secrets = secrets;
     }
 
     /**
@@ -79,7 +89,7 @@ public final class PolicyLoader {
      * environment but were not reviewed like the set in force.
      */
     public PolicyLoader restrictedTo(List<OutboundCall> calls) {
-        return new PolicyLoader(ruleTypes, List.copyOf(calls));
+        return new PolicyLoader(ruleTypes, List.copyOf(calls), secrets);
     }
 
     /** The fields of a policy document; rules stay trees until their type is known. */
@@ -323,11 +333,11 @@ public final class PolicyLoader {
         }
 
         private void checkAllowed(Rule rule) {
-            if (allowedCalls == null) {
-                return;
-            }
             for (OutboundCall call : rule.outboundCalls()) {
-                if (allowedCalls.stream().noneMatch(call::sameAs)) {
+                secrets.refusal(call).ifPresent(why -> {
+                    throw new InvalidRuleException(call.field(), why);
+                });
+                if (allowedCalls != null && allowedCalls.stream().noneMatch(call::sameAs)) {
                     throw new InvalidRuleException(
                             call.field(),
                             "calls " + call + ", which no policy in force calls"

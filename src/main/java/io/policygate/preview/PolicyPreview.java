@@ -58,13 +58,20 @@ public class PolicyPreview {
     private final PreviewStore store;
     private final PreviewConfig config;
     private final Clock clock;
+    private final ReadableScope readable;
     private final PolicyLoader loader = new PolicyLoader(RuleTypes.installed());
     private final Semaphore oneAtATime = new Semaphore(1);
 
     @Inject
     public PolicyPreview(
-            ActivePolicies active, MergeRequestReads reads, PreviewStore store, PreviewConfig config, Clock clock) {
+            ActivePolicies active,
+            MergeRequestReads reads,
+            PreviewStore store,
+            PreviewConfig config,
+            Clock clock,
+            ReadableScope readable) {
         this.active = active;
+        this.readable = readable;
         this.reads = reads;
         this.store = store;
         this.config = config;
@@ -171,10 +178,12 @@ public class PolicyPreview {
                 throw bad("projects", "must list project ids or full paths, e.g. [42, \"payments/api\"]");
             }
             String idOrPath = project.asText();
+            readable.checkProject(idOrPath, "projects");
             Project found = gitlab(() -> reads.project(idOrPath), "project '" + idOrPath + "'", "projects", pace);
             projects.put(found.id(), found.path().isEmpty() ? idOrPath : found.path());
         }
         if (request.group() != null && !request.group().isBlank()) {
+            readable.checkGroup(request.group(), "group");
             for (Project found : gitlab(
                     () -> reads.groupProjects(request.group()), "group '" + request.group() + "'", "group", pace)) {
                 projects.put(found.id(), found.path());

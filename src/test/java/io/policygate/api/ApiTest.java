@@ -1,5 +1,7 @@
 package io.policygate.api;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
@@ -55,6 +57,7 @@ class ApiTest extends ServiceTest {
     void evaluateExplainsTheVerdictRuleByRuleAndReportsNothing() {
         // GitLab has the sample's merge request at its commit, without changes (protected-paths reads them).
         FakeGitLab.SHARED.sent(Payloads.raw(Payloads.SAMPLE));
+        journal.knowsProjects(6);
         long jobs = journal.jobCount();
 
         api().contentType("application/json")
@@ -79,6 +82,22 @@ class ApiTest extends ServiceTest {
 
         assertEquals(jobs, journal.jobCount());
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*/status_check_responses")));
+    }
+
+    @Test
+    void aDryRunOfAProjectPolicyGateHasNeverSeenIsRefusedBeforeGitLabIsAsked() {
+        // The body names a project; that is no evidence of what the caller may read.
+        String body = Payloads.with(Payloads.SAMPLE, "/project/id", 4242);
+        api().contentType("application/json")
+                .body(body)
+                .post("/api/v1/evaluate")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:policy-gate:problem:scope-not-allowed"))
+                .body("field", equalTo("project.id"))
+                .body("detail", startsWith("project '4242' is outside what previews and dry runs may read"));
+        gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test

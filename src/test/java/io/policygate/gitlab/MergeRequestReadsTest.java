@@ -89,6 +89,29 @@ class MergeRequestReadsTest extends ServiceTest {
     }
 
     @Test
+    void aDiffTooLargeToJudgeFailsTheRuleAtOnceWithEvidenceSayingSo() {
+        // The test profile reads at most 2 MB per GitLab answer; this version holds a 3 MB diff of a file no
+        // policy protects, which would pass if policy-gate read it.
+        String sha = Payloads.sha(4401);
+        String body = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha);
+        FakeGitLab.SHARED.sent(body);
+        Map<String, Object> huge = new java.util.HashMap<>(changed("src/Generated.java"));
+        huge.put("diff", "@@ -1 +1 @@\n+" + "x".repeat(3 << 20) + "\n");
+        FakeGitLab.SHARED.changes(6, 4, sha, List.of(huge));
+
+        Job job = journal.awaitState(Webhooks.accept(body), JobState.REPORTED);
+
+        assertEquals("failed", job.verdict());
+        assertTrue(
+                job.verdictDetail()
+                        .contains("GitLab's diff version answer is more than policy-gate reads"
+                                + " (policy-gate.gitlab.max-answer-size, 2097152 bytes): too large to judge"),
+                job.verdictDetail());
+        // Failed closed at the first evaluation (an unreadable version would keep the job waiting, never reported).
+        gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
+    }
+
+    @Test
     void theVersionOfTheCommitIsLookedForOnEveryPage() {
         String sha = "6666666666666666666666666666666666666666";
         String body = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha);

@@ -67,7 +67,7 @@ class HistoryRetentionTest extends ServiceTest {
 
     @Test
     void previewsGoAfterKeepToo() throws IOException {
-        String id = Previews.ofAProjectWithoutMergeRequests(gitlab)
+        String id = Previews.ofAProjectWithoutMergeRequests(gitlab, journal)
                 .statusCode(200)
                 .extract()
                 .path("id");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.policy.rules.RuleTypes;
+import io.policygate.policy.rules.SecretGrants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -242,6 +243,56 @@ class PolicyLoaderTest {
                         .startsWith("c.yaml:11: rules[0].url: calls https://collector.example.net:443 with"
                                 + " JIRA_TOKEN"),
                 errors.get(1));
+    }
+
+    @Test
+    void theServiceSendsOnlyTheVariablesTheOperatorListedAndOnlyWhereListed() {
+        PolicyLoader service = new PolicyLoader(
+                RuleTypes.builtIn(),
+                SecretGrants.of(List.of("JIRA_TOKEN@jira.example.com", "CAB_TOKEN@https://cab.example.com")));
+        String jira = "name: tickets\nrules:\n  - type: ticket\n    jira:\n      url: https://jira.example.com\n"
+                + "      tokenEnv: JIRA_TOKEN\n";
+        String cab =
+                "name: cab\nrules:\n  - type: http\n    url: https://cab.example.com/verdict\n    tokenEnv: CAB_TOKEN\n";
+        assertEquals(
+                2,
+                service.load(Map.of("ok.yaml", (jira + "---\n" + cab).getBytes(StandardCharsets.UTF_8)))
+                        .policies()
+                        .size());
+
+        // The Jira token to a plug-in's host, a variable nobody listed, a listed one over plain http.
+        String leaks = "name: leak\nrules:\n  - type: http\n    url: https://collector.example.net/x\n"
+                + "    tokenEnv: JIRA_TOKEN\n---\n"
+                + "name: other\nrules:\n  - type: http\n    url: https://cab.example.com/verdict\n    tokenEnv: HOME\n---\n"
+                + cab.replace("https://cab", "http://cab").replace("name: cab", "name: plain");
+        PolicyLoadException e = assertThrows(
+                PolicyLoadException.class,
+                () -> service.load(Map.of("leak.yaml", leaks.getBytes(StandardCharsets.UTF_8))));
+        List<String> errors = e.errors().stream().map(PolicyError::toString).toList();
+        assertEquals(
+                List.of(
+                        "leak.yaml:4: rules[0].url: JIRA_TOKEN may not be sent to collector.example.net:"
+                                + " policy-gate.policies.allowed-secrets allows it only to jira.example.com",
+                        "leak.yaml:10: rules[0].url: HOME may not be sent to cab.example.com:"
+                                + " policy-gate.policies.allowed-secrets does not list it (add HOME@cab.example.com if this"
+                                + " service is meant to have it)",
+                        "leak.yaml:16: rules[0].url: CAB_TOKEN may not be sent to cab.example.com:"
+                                + " policy-gate.policies.allowed-secrets allows it only to https://cab.example.com"),
+                errors);
+    }
+
+    @Test
+    void aQuarkusProfileDoesNotHidePolicyGatesOwnSettings() {
+        PolicyLoadException e = assertThrows(
+                PolicyLoadException.class,
+                () -> loader.load(Map.of(
+                        "p.yaml",
+                        ("name: a\nrules:\n  - type: http\n    url: https://x.example\n"
+                                        + "    tokenEnv: _PROD_POLICY_GATE_GITLAB_TOKEN\n")
+                                .getBytes(StandardCharsets.UTF_8))));
+        assertTrue(
+                e.getMessage().contains("'_PROD_POLICY_GATE_GITLAB_TOKEN' is one of policy-gate's own settings"),
+                e.getMessage());
     }
 
     @Test

@@ -94,6 +94,8 @@ class PolicyPreviewTest extends ServiceTest {
 
     @BeforeEach
     void gitlabWithAGroupOfOpenMergeRequests() {
+        // The test profile allows the groups payments and secret; projects named by id must be known.
+        journal.knowsProjects(101, 102, 103, 104, 105, 999);
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments/projects"))
                 .withQueryParam("page", equalTo("1"))
                 .willReturn(GitLabStubs.json(projects(101, 102)).withHeader("X-Next-Page", "2")));
@@ -403,6 +405,25 @@ class PolicyPreviewTest extends ServiceTest {
                 .body("field", org.hamcrest.Matchers.equalTo("projects"))
                 .body("detail", containsString("project '999'"));
         assertNothingWasPosted();
+    }
+
+    @Test
+    void aScopeOutsideTheAllowedGroupsIsRefusedBeforeGitLabIsAsked() throws IOException {
+        gitlab.resetRequests();
+        for (Map<String, Object> scope : List.<Map<String, Object>>of(
+                Map.of("group", "treasury"),
+                Map.of("group", "paymentsx"),
+                Map.of("projects", List.of("treasury/ledger")),
+                Map.of("projects", List.of(777)))) {
+            Map<String, Object> request = new java.util.HashMap<>(scope);
+            request.put("files", candidate());
+            preview(request)
+                    .statusCode(403)
+                    .body("type", org.hamcrest.Matchers.equalTo("urn:policy-gate:problem:scope-not-allowed"))
+                    .body("field", org.hamcrest.Matchers.equalTo(scope.containsKey("group") ? "group" : "projects"))
+                    .body("detail", containsString("policy-gate.preview.allowed-groups (payments, secret)"));
+        }
+        gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test

@@ -65,6 +65,18 @@ public class Journal {
         }
     }
 
+    /**
+     * Has policy-gate know these projects as register would hand them over (a check of theirs recorded), so that
+     * previews and dry runs may read them without an allowed group.
+     */
+    public void knowsProjects(long... projectIds) {
+        java.util.Map<Long, java.util.Set<Long>> checks = new java.util.TreeMap<>();
+        for (long id : projectIds) {
+            checks.put(id, java.util.Set.of(1L));
+        }
+        records.recordRegisteredChecks(checks);
+    }
+
     public long jobCount() {
         return count("SELECT COUNT(*) FROM evaluation_job");
     }

@@ -18,7 +18,9 @@ public final class Previews {
     private Previews() {}
 
     /** Previews the shipped jira-ticket policy on project 101, which GitLab shows with no open merge request. */
-    public static ValidatableResponse ofAProjectWithoutMergeRequests(WireMockServer gitlab) throws IOException {
+    public static ValidatableResponse ofAProjectWithoutMergeRequests(WireMockServer gitlab, Journal journal)
+            throws IOException {
+        journal.knowsProjects(101);
         gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/101"))
                 .willReturn(GitLabStubs.json("{\"id\": 101, \"path_with_namespace\": \"payments/api\"}")));
         gitlab.stubFor(

@@ -87,7 +87,7 @@ class PagesUnderAPathPrefixTest extends ServiceTest {
 
     @Test
     void aPreviewPointsToItsPageUnderThePublicPath() throws IOException {
-        String location = Previews.ofAProjectWithoutMergeRequests(gitlab)
+        String location = Previews.ofAProjectWithoutMergeRequests(gitlab, journal)
                 .statusCode(200)
                 .body("counts.mergeRequests", equalTo(0))
                 .extract()

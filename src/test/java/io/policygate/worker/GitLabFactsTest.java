@@ -274,6 +274,7 @@ class GitLabFactsTest extends ServiceTest {
     void aDryRunCannotPlantChangesForACommitNotPushedYet() {
         String next = Payloads.sha(777);
         gitlabHoldsTheSample();
+        journal.knowsProjects(6);
         // A dry run of the commit that will be pushed next: GitLab has no diff for it, so it proves nothing.
         given().header("Authorization", "Bearer test-api-token")
                 .contentType("application/json")

@@ -1,8 +1,10 @@
 package io.policygate.policy.cel;
 
+import dev.cel.common.CelErrorCode;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.Program;
 import io.policygate.policy.DataUnavailableException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -30,6 +32,12 @@ public final class CompiledCondition {
         try {
             value = program.eval(variables::apply);
         } catch (CelEvaluationException e) {
+            if (e.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED) {
+                throw new ConditionEvaluationException("stopped after going through "
+                        + String.format(Locale.ROOT, "%,d", ConditionCompiler.MAX_ITERATIONS)
+                        + " elements in its comprehensions (all, exists, map, filter), policy-gate's limit for one"
+                        + " evaluation: narrow the lists it walks, or nest fewer of them");
+            }
             for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                 if (cause instanceof DataUnavailableException unavailable) {
                     throw unavailable;

@@ -4,11 +4,12 @@ import com.google.re2j.Pattern;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.WorthAnotherTry;
 import io.smallrye.faulttolerance.api.Guard;
-import jakarta.enterprise.util.TypeLiteral;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -25,7 +26,13 @@ final class HttpCalls {
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    private static final Pattern OWN_SETTINGS = Pattern.compile("(?i)(POLICY_GATE|QUARKUS)_");
+    /** policy-gate's own settings, also under a Quarkus profile: POLICY_GATE_…, QUARKUS_…, _PROD_POLICY_GATE_…. */
+    private static final Pattern OWN_SETTINGS = Pattern.compile("(?i)(_[A-Z0-9-]+_)?(POLICY_GATE|QUARKUS)_");
+    /**
+     * The most of an answer read: a verdict or an issue's status fits in a few kilobytes, and a service that
+     * answers more (by mistake or on purpose) must not fill the heap.
+     */
+    static final int MAX_ANSWER_BYTES = 1 << 20;
     /**
      * One guard per number of attempts a rule asks for. Made on first use, not when the class loads: the policy
      * loader loads it at start-up, and a guard made then could miss the service's CDI container and its metrics.
@@ -34,8 +41,11 @@ final class HttpCalls {
 
     private HttpCalls() {}
 
+    /** A service's answer: its status and its body, read up to {@link #MAX_ANSWER_BYTES}. */
+    record Answer(int statusCode, String body) {}
+
     /** @param what names the service in messages, e.g. "Jira" */
-    static HttpResponse<String> send(String what, HttpRequest request, int attempts) {
+    static Answer send(String what, HttpRequest request, int attempts) {
         Guard retries = RETRIES.computeIfAbsent(
                 attempts,
                 n -> Guard.create()
@@ -51,7 +61,7 @@ final class HttpCalls {
                         .done()
                         .build());
         try {
-            return retries.get(() -> attempt(what, request), new TypeLiteral<HttpResponse<String>>() {});
+            return retries.get(() -> attempt(what, request), Answer.class);
         } catch (Failed e) {
             throw new DataUnavailableException(
                     e.getMessage() + " (" + attempts + (attempts == 1 ? " attempt)" : " attempts)"));
@@ -59,13 +69,21 @@ final class HttpCalls {
     }
 
     /** One try; an answer worth another try, or none, is thrown as {@link Failed}. */
-    private static HttpResponse<String> attempt(String what, HttpRequest request) {
+    private static Answer attempt(String what, HttpRequest request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_ANSWER_BYTES + 1);
+            }
             if (WorthAnotherTry.status(response.statusCode())) {
                 throw new Failed(what + " answered " + response.statusCode());
             }
-            return response;
+            if (body.length > MAX_ANSWER_BYTES) {
+                throw new DataUnavailableException(
+                        what + " answered more than " + MAX_ANSWER_BYTES + " bytes, more than policy-gate reads");
+            }
+            return new Answer(response.statusCode(), new String(body, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new Failed(what + " could not be reached: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));

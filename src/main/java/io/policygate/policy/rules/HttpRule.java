@@ -10,7 +10,6 @@ import io.policygate.policy.RuleResult;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -26,10 +25,12 @@ final class HttpRule implements Rule {
 
     static final RuleType<Config> TYPE = new RuleType<>("http", Config.class, HttpRule::new);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest a call may be given: the worker that makes it waits for it. */
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * @param url where to POST (http or https)
-     * @param timeout how long one call may take, e.g. 5s or 500ms (default 5s)
+     * @param timeout how long one call may take, e.g. 5s or 500ms (default 5s, at most 30s)
      * @param retries further attempts after a failed one (default 2)
      * @param tokenEnv optional environment variable whose value is sent as a Bearer token
      */
@@ -43,6 +44,12 @@ final class HttpRule implements Rule {
     private HttpRule(Config config) {
         this.url = url(config.url());
         this.timeout = config.timeout() == null ? Duration.ofSeconds(5) : duration(config.timeout());
+        if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidRuleException(
+                    "timeout",
+                    "must be at most " + MAX_TIMEOUT.toSeconds() + "s: each call holds one of policy-gate's workers,"
+                            + " and with retries a rule may take four times as long");
+        }
         if (config.retries() != null && (config.retries() < 0 || config.retries() > 10)) {
             throw new InvalidRuleException("retries", "must be between 0 and 10");
         }
@@ -114,7 +121,7 @@ final class HttpRule implements Rule {
         if (tokenEnv != null) {
             request.header("Authorization", "Bearer " + HttpCalls.secretFromEnv("tokenEnv", tokenEnv));
         }
-        HttpResponse<String> response = HttpCalls.send(url.getHost(), request.build(), attempts);
+        HttpCalls.Answer response = HttpCalls.send(url.getHost(), request.build(), attempts);
         String expected = "an answer {\"passed\": true} from " + url;
         if (response.statusCode() != 200) {
             throw new DataUnavailableException(url.getHost() + " answered " + response.statusCode());

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -61,7 +60,7 @@ final class JiraTickets {
                 .header("Authorization", authorization())
                 .GET()
                 .build();
-        HttpResponse<String> response = HttpCalls.send("Jira", request, ATTEMPTS);
+        HttpCalls.Answer response = HttpCalls.send("Jira", request, ATTEMPTS);
         int status = response.statusCode();
         if (status == 404) {
             return Optional.empty();

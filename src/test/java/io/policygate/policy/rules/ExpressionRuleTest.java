@@ -54,6 +54,36 @@ class ExpressionRuleTest {
     }
 
     @Test
+    void aConditionThatWalksTooManyElementsStopsWithAnErrorAndFreesTheThread() {
+        // 1,000 files × 1,000 commits: a million steps of a nested comprehension, five times policy-gate's budget.
+        List<io.policygate.policy.Change> changes = java.util.stream.IntStream.range(0, 1_000)
+                .mapToObj(i -> FakeMergeRequestData.modified("src/F" + i + ".java", 1, 1))
+                .toList();
+        List<io.policygate.policy.Commit> commits = java.util.stream.IntStream.range(0, 1_000)
+                .mapToObj(i -> FakeMergeRequestData.commit("commit " + i))
+                .toList();
+        long start = System.nanoTime();
+        RuleResult result = evaluate(
+                "changes.all(c, commits.all(m, !m.message.contains(c.path)))",
+                FakeMergeRequestData.of(changes, commits));
+        System.out.printf("CEL stopped at its iteration budget after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+
+        assertEquals(Outcome.ERROR, result.outcome(), result.message());
+        assertTrue(
+                result.message()
+                        .contains("stopped after going through 200,000 elements in its comprehensions (all, exists,"
+                                + " map, filter), policy-gate's limit for one evaluation"),
+                result.message());
+        // Within the budget the same condition is evaluated: the limit is not a cap on list sizes.
+        assertEquals(
+                Outcome.PASSED,
+                evaluate(
+                                "changes.all(c, commits.all(m, !m.message.contains(c.path)))",
+                                FakeMergeRequestData.of(changes.subList(0, 150), commits))
+                        .outcome());
+    }
+
+    @Test
     void changesAndCommitsAreReadOnlyWhenTheExpressionUsesThem() {
         FakeMergeRequestData data = FakeMergeRequestData.of(
                 List.of(

@@ -116,6 +116,29 @@ class HttpRuleTest {
     }
 
     @Test
+    void anAnswerLargerThanPolicyGateReadsIsAnErrorNotAPass() {
+        // A valid "passed: true" followed by two megabytes: read in full it would pass.
+        service.stubFor(post("/check")
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withBody("{\"passed\": true, \"message\": \"" + "x".repeat(2 << 20) + "\"}")));
+        DataUnavailableException e = assertThrows(DataUnavailableException.class, () -> evaluate(null, 0));
+        assertTrue(
+                e.getMessage().contains("answered more than 1048576 bytes, more than policy-gate reads"),
+                e.getMessage());
+    }
+
+    @Test
+    void aTimeoutAboveThirtySecondsIsRefusedAtLoad() {
+        InvalidRuleException e = assertThrows(
+                InvalidRuleException.class,
+                () -> HttpRule.TYPE.create(new HttpRule.Config("https://x.example", "31s", null, null)));
+        assertEquals("timeout", e.field());
+        assertTrue(e.getMessage().startsWith("must be at most 30s"), e.getMessage());
+        HttpRule.TYPE.create(new HttpRule.Config("https://x.example", "30s", null, null));
+    }
+
+    @Test
     void answerWithoutPassedIsAnErrorNotAPass() {
         service.stubFor(post("/check").willReturn(aResponse().withStatus(200).withBody("{\"ok\": true}")));
         assertThrows(DataUnavailableException.class, () -> evaluate(null, 0));
