@@ -46,28 +46,37 @@ class SingleSignOnTest extends ServiceTest {
     /** Signs {@code username} in from {@code path}, returning the cookies of the session policy-gate opened. */
     private Map<String, String> signIn(String path, String username, List<String> groups) {
         issuer.nextSignIn(username, groups);
+        Map<String, String> cookies = new HashMap<>();
+        Response callback = backFromTheIssuer(path, cookies);
+        assertEquals(302, callback.statusCode(), callback.asString());
+        assertTrue(URI.create(callback.header("Location")).getPath().equals(path), callback.header("Location"));
+        cookies.putAll(callback.cookies());
+        assertTrue(cookies.containsKey("q_session"), "a session cookie: " + cookies.keySet());
+        return cookies;
+    }
+
+    /**
+     * A browser asking for {@code path}: sent to the issuer, which signs it in and sends it back with a code;
+     * policy-gate's answer to that return, with the cookies it set before in {@code cookies}.
+     */
+    private static Response backFromTheIssuer(String path, Map<String, String> cookies) {
         Response toIssuer = given().redirects().follow(false).get(path);
         assertEquals(302, toIssuer.statusCode(), toIssuer.asString());
         URI authorize = URI.create(toIssuer.header("Location"));
         assertTrue(authorize.getPath().equals("/oauth/authorize"), authorize.toString());
         assertTrue(authorize.getQuery().contains("client_id=" + IdentityProvider.CLIENT_ID), authorize.toString());
-        Map<String, String> cookies = new HashMap<>(toIssuer.cookies());
+        cookies.putAll(toIssuer.cookies());
 
         // Sent on as the browser got it: the query is already encoded.
         Response back =
                 given().urlEncodingEnabled(false).redirects().follow(false).get(authorize.toString());
         assertEquals(302, back.statusCode(), back.asString());
 
-        Response callback = given().urlEncodingEnabled(false)
+        return given().urlEncodingEnabled(false)
                 .redirects()
                 .follow(false)
                 .cookies(cookies)
                 .get(back.header("Location"));
-        assertEquals(302, callback.statusCode(), callback.asString());
-        assertTrue(URI.create(callback.header("Location")).getPath().equals(path), callback.header("Location"));
-        cookies.putAll(callback.cookies());
-        assertTrue(cookies.containsKey("q_session"), "a session cookie: " + cookies.keySet());
-        return cookies;
     }
 
     @Test
@@ -107,6 +116,17 @@ class SingleSignOnTest extends ServiceTest {
                 .contentType("text/html")
                 .body(containsString("Not allowed"))
                 .body(containsString("outsider has no role"));
+    }
+
+    @Test
+    void anIdTokenTheIssuerDidNotSignOpensNoSession() {
+        issuer.nextSignInForged("mallory", List.of("bank/compliance"));
+
+        Response callback = backFromTheIssuer("/", new HashMap<>());
+
+        assertEquals(401, callback.statusCode(), callback.asString());
+        assertTrue(
+                !callback.cookies().containsKey("q_session"), callback.cookies().toString());
     }
 
     @Test

@@ -2,155 +2,388 @@ package io.policygate.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Every manifest under deploy/kubernetes parses, and the Deployment has what operators rely on. */
+/**
+ * The Kubernetes manifests as a cluster would get them: every kustomization under deploy/kubernetes rendered with
+ * {@code kubectl kustomize} (Debian's kubectl), and every object read into the Kubernetes API types (fabric8's
+ * model) strictly, so that a misspelt or misplaced field fails here instead of being dropped by the API server.
+ * Then what a reviewer looks for: hardened pods, probes, the disruption budget and the network policies.
+ */
 class KubernetesManifestsTest {
 
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path ROOT = Path.of("deploy/kubernetes");
-    private static final List<JsonNode> DOCUMENTS = new ArrayList<>();
+    private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
+            "Deployment", Deployment.class,
+            "StatefulSet", StatefulSet.class,
+            "Service", Service.class,
+            "ConfigMap", ConfigMap.class,
+            "Secret", Secret.class,
+            "PodDisruptionBudget", PodDisruptionBudget.class,
+            "NetworkPolicy", NetworkPolicy.class);
+
+    @TempDir
+    static Path work;
+
+    private static List<HasMetadata> base;
+    private static List<HasMetadata> postgresql;
 
     @BeforeAll
-    static void parseAll() throws IOException {
+    static void render() throws Exception {
+        base = rendered(copy("base-copy"), "base");
+        postgresql = rendered(copy("overlay-copy"), "overlays/postgresql");
+    }
+
+    /** The manifests copied where the overlay's password can be made, as an operator does before applying. */
+    private static Path copy(String name) throws Exception {
+        Path copy = work.resolve(name);
         try (Stream<Path> files = Files.walk(ROOT)) {
-            for (Path file : files.filter(
-                            p -> p.toString().endsWith(".yaml") && !p.toString().contains("/policies/"))
-                    .toList()) {
-                DOCUMENTS.addAll(YAML.readValues(YAML.createParser(file.toFile()), JsonNode.class)
-                        .readAll());
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(ROOT.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else if (!file.getFileName().toString().equals("postgres-password.txt")) {
+                    Files.copy(file, target);
+                }
             }
+        }
+        run(copy, "sh", copy.resolve("overlays/postgresql/generate-password.sh").toString());
+        return copy;
+    }
+
+    private static List<HasMetadata> rendered(Path copy, String kustomization) throws Exception {
+        String yaml =
+                run(copy, "kubectl", "kustomize", copy.resolve(kustomization).toString());
+        List<HasMetadata> objects = new ArrayList<>();
+        for (JsonNode document :
+                YAML.readValues(YAML.createParser(yaml), JsonNode.class).readAll()) {
+            String kind = document.path("kind").asText();
+            Class<? extends HasMetadata> type = TYPES.get(kind);
+            assertNotNull(type, kustomization + " renders a " + kind + " this test does not read");
+            HasMetadata object = JSON.treeToValue(document, type);
+            List<String> unknown = new ArrayList<>();
+            unknownFields(object, kind + " " + object.getMetadata().getName(), unknown);
+            assertEquals(List.of(), unknown, kustomization + ": fields the Kubernetes API does not have");
+            objects.add(object);
+        }
+        return objects;
+    }
+
+    private static String run(Path dir, String... command) throws Exception {
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            String why = command[0] + " is not installed (Debian's package kubectl; .ci/run installs it)";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(why, e);
+            }
+            Assumptions.abort(why);
+            throw e;
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + output);
+        return output;
+    }
+
+    /**
+     * Every field fabric8 could not place (its additionalProperties), anywhere in the object: what a strict
+     * reading of the API types refuses.
+     */
+    private static void unknownFields(Object value, String path, List<String> unknown) throws Exception {
+        if (value == null) {
+            return;
+        }
+        if (value instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                unknownFields(item, path + "[" + i++ + "]", unknown);
+            }
+            return;
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                unknownFields(entry.getValue(), path + "." + entry.getKey(), unknown);
+            }
+            return;
+        }
+        if (!value.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (Method getter : value.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getName().equals("getClass")) {
+                continue;
+            }
+            Object field;
+            try {
+                field = getter.invoke(value);
+            } catch (InvocationTargetException e) {
+                continue;
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (field instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    unknown.add(path + ": " + extra.keySet());
+                }
+                continue;
+            }
+            unknownFields(field, path + "." + getter.getName().substring(3), unknown);
         }
     }
 
-    private static JsonNode kind(String kind, String name) {
-        return DOCUMENTS.stream()
-                .filter(d -> kind.equals(d.path("kind").asText())
-                        && name.equals(d.path("metadata").path("name").asText()))
+    private static <T extends HasMetadata> T find(List<HasMetadata> objects, Class<T> type, String name) {
+        return named(objects, type, name::equals, name);
+    }
+
+    /** A generated ConfigMap or Secret: kustomize adds a hash of its content to the name. */
+    private static <T extends HasMetadata> T generated(List<HasMetadata> objects, Class<T> type, String name) {
+        return named(objects, type, n -> n.startsWith(name + "-"), name + "-<hash>");
+    }
+
+    private static <T extends HasMetadata> T named(
+            List<HasMetadata> objects, Class<T> type, java.util.function.Predicate<String> name, String shown) {
+        return objects.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(o -> name.test(o.getMetadata().getName()))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + shown));
     }
 
-    @Test
-    void deploymentRunsTwoHardenedReplicasWithProbesAndResources() {
-        JsonNode deployment = kind("Deployment", "policy-gate");
-        assertEquals(2, deployment.at("/spec/replicas").asInt());
-        JsonNode pod = deployment.at("/spec/template/spec");
-        assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
-        JsonNode container = pod.at("/containers/0");
+    private static void assertHardened(PodSpec pod, String what) {
+        assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), what + ": no service account token");
+        assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), what + ": runs as non-root");
         assertEquals(
-                "/q/health/live", container.at("/livenessProbe/httpGet/path").asText());
+                "RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), what + ": seccomp");
+        for (Container container : pod.getContainers()) {
+            var security = container.getSecurityContext();
+            assertEquals(Boolean.FALSE, security.getAllowPrivilegeEscalation(), what + ": no privilege escalation");
+            assertEquals(Boolean.TRUE, security.getReadOnlyRootFilesystem(), what + ": read-only root");
+            assertEquals(List.of("ALL"), security.getCapabilities().getDrop(), what + ": drops every capability");
+            assertNotNull(container.getResources().getLimits().get("memory"), what + ": a memory limit");
+            assertNotNull(container.getReadinessProbe(), what + ": a readiness probe");
+        }
+    }
+
+    private static Set<Integer> ports(List<NetworkPolicyPort> ports) {
+        return ports.stream().map(p -> p.getPort().getIntVal()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void everyObjectOfEveryKustomizationIsOfTheKubernetesApi() {
         assertEquals(
-                "/q/health/ready", container.at("/readinessProbe/httpGet/path").asText());
-        assertTrue(container.at("/securityContext/readOnlyRootFilesystem").asBoolean());
-        assertFalse(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true));
-        assertFalse(container.at("/resources/requests/memory").asText().isEmpty());
-        assertFalse(container.at("/resources/limits/memory").asText().isEmpty());
-        assertTrue(mountsOf(container).contains("/tmp"), "a writable /tmp");
-        assertTrue(mountsOf(container).contains("/deployments/policies"));
-        assertTrue(volumes(pod).stream()
-                .anyMatch(v -> "tmp".equals(v.path("name").asText()) && v.has("emptyDir")));
-        assertTrue(volumes(pod).stream()
-                .anyMatch(v -> v.at("/configMap/name").asText().equals("policy-gate-policies")));
+                Set.of("ConfigMap", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service"),
+                base.stream().map(HasMetadata::getKind).collect(Collectors.toSet()));
+        assertTrue(postgresql.stream()
+                .map(HasMetadata::getKind)
+                .collect(Collectors.toSet())
+                .containsAll(Set.of("StatefulSet", "Secret", "NetworkPolicy")));
+        assertTrue(
+                base.stream().allMatch(o -> "policy-gate".equals(o.getMetadata().getNamespace())));
     }
 
     @Test
-    void notesLinkToThePagesAtThePublicUrl() {
-        JsonNode container = kind("Deployment", "policy-gate").at("/spec/template/spec/containers/0");
-        assertTrue(envVar(container, "POLICY_GATE_PUBLIC_URL")
-                .path("value")
-                .asText()
-                .startsWith("https://"));
+    void policyGateRunsTwoHardenedReplicasWithProbesResourcesAndAWritableTmp() {
+        Deployment deployment = find(base, Deployment.class, "policy-gate");
+        assertEquals(2, deployment.getSpec().getReplicas());
+        assertEquals(
+                0,
+                deployment
+                        .getSpec()
+                        .getStrategy()
+                        .getRollingUpdate()
+                        .getMaxUnavailable()
+                        .getIntVal());
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertHardened(pod, "policy-gate");
+        Container container = pod.getContainers().get(0);
+        assertEquals(
+                "/q/health/started", container.getStartupProbe().getHttpGet().getPath());
+        assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
+        assertEquals(
+                "/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+        assertNotNull(container.getResources().getRequests().get("memory"));
+        assertTrue(container.getVolumeMounts().stream()
+                .anyMatch(m -> m.getMountPath().equals("/tmp")));
+        assertTrue(pod.getVolumes().stream()
+                .anyMatch(v ->
+                        v.getConfigMap() != null && v.getConfigMap().getName().startsWith("policy-gate-policies")));
+        assertTrue(env(container, "POLICY_GATE_PUBLIC_URL").getValue().startsWith("https://"));
     }
 
     @Test
-    void tokensComeFromSecretsNeverFromTheManifest() {
-        JsonNode container = kind("Deployment", "policy-gate").at("/spec/template/spec/containers/0");
+    void tokensAndPasswordsComeFromSecretsNeverFromTheManifest() {
+        Container container = find(base, Deployment.class, "policy-gate")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
         for (String name : List.of(
                 "POLICY_GATE_GITLAB_TOKEN",
                 "POLICY_GATE_WEBHOOK_SECRET",
-                "POLICY_GATE_API_TOKEN",
+                "POLICY_GATE_API_TOKENS_OPERATOR_SHA256",
                 "POLICY_GATE_DB_PASSWORD")) {
-            JsonNode env = envVar(container, name);
-            assertTrue(env.at("/valueFrom/secretKeyRef/name").isTextual(), name + " comes from a Secret");
-            assertFalse(env.has("value"), name + " has no literal value");
+            EnvVar env = env(container, name);
+            assertNotNull(env.getValueFrom().getSecretKeyRef(), name + " comes from a Secret");
+            assertEquals(null, env.getValue(), name + " has no literal value");
         }
     }
 
     @Test
-    void serviceDisruptionBudgetAndPostgresOverlayExist() throws IOException {
+    void theDisruptionBudgetAndTheServiceCoverPolicyGatesPods() {
+        Map<String, String> podLabels = find(base, Deployment.class, "policy-gate")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels();
+        PodDisruptionBudget budget = find(base, PodDisruptionBudget.class, "policy-gate");
+        assertEquals(1, budget.getSpec().getMinAvailable().getIntVal());
+        assertTrue(podLabels
+                .entrySet()
+                .containsAll(budget.getSpec().getSelector().getMatchLabels().entrySet()));
+        Service service = find(base, Service.class, "policy-gate");
+        assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+        assertTrue(
+                podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet()));
+    }
+
+    @Test
+    void policyGatesPodsTakeOnlyHttpAndReachOnlyDnsAndGitLab() {
+        NetworkPolicy policy = find(base, NetworkPolicy.class, "policy-gate");
+        Map<String, String> podLabels = find(base, Deployment.class, "policy-gate")
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getLabels();
+        assertTrue(podLabels
+                .entrySet()
+                .containsAll(policy.getSpec().getPodSelector().getMatchLabels().entrySet()));
+        assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+        assertEquals(1, policy.getSpec().getIngress().size());
+        assertEquals(Set.of(8080), ports(policy.getSpec().getIngress().get(0).getPorts()));
+        List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+        // Every rule names both where and which ports: none opens the way to everything.
+        assertTrue(egress.stream()
+                .allMatch(r -> !r.getTo().isEmpty() && !r.getPorts().isEmpty()));
+        assertEquals(Set.of(53), ports(egress.get(0).getPorts()));
         assertEquals(
-                "http",
-                kind("Service", "policy-gate").at("/spec/ports/0/targetPort").asText());
+                "kube-dns",
+                egress.get(0).getTo().get(0).getPodSelector().getMatchLabels().get("k8s-app"));
+        assertEquals(Set.of(443), ports(egress.get(1).getPorts()));
+        assertNotNull(egress.get(1).getTo().get(0).getIpBlock(), "GitLab by its address");
+    }
+
+    @Test
+    void thePostgresqlOverlayIsHardenedLikePolicyGateAndReachableOnlyFromIt() {
+        StatefulSet database = find(postgresql, StatefulSet.class, "policy-gate-postgresql");
+        assertHardened(database.getSpec().getTemplate().getSpec(), "policy-gate-postgresql");
+        NetworkPolicy policy = find(postgresql, NetworkPolicy.class, "policy-gate-postgresql");
+        assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+        assertEquals(List.of(), policy.getSpec().getEgress(), "PostgreSQL calls out to nothing");
         assertEquals(
-                1,
-                kind("PodDisruptionBudget", "policy-gate")
-                        .at("/spec/minAvailable")
-                        .asInt());
-        JsonNode overlay = YAML.readTree(
-                ROOT.resolve("overlays/postgresql/kustomization.yaml").toFile());
-        assertTrue(overlay.at("/resources").toString().contains("../../base"));
-        assertTrue(overlay.at("/secretGenerator/0/literals").toString().contains("jdbc:postgresql://"));
-        kind("StatefulSet", "policy-gate-postgresql");
+                "policy-gate",
+                policy.getSpec()
+                        .getIngress()
+                        .get(0)
+                        .getFrom()
+                        .get(0)
+                        .getPodSelector()
+                        .getMatchLabels()
+                        .get("app.kubernetes.io/name"));
+        assertEquals(Set.of(5432), ports(policy.getSpec().getIngress().get(0).getPorts()));
+        NetworkPolicy toDatabase = find(postgresql, NetworkPolicy.class, "policy-gate-to-postgresql");
+        assertEquals(Set.of(5432), ports(toDatabase.getSpec().getEgress().get(0).getPorts()));
+    }
+
+    @Test
+    void theOverlaysPasswordIsGeneratedNotCommitted() throws Exception {
+        String first = password(postgresql);
+        String second = password(rendered(copy("another-copy"), "overlays/postgresql"));
+        assertTrue(first.length() >= 32, "a long random password");
+        assertNotEquals(first, second, "each installation makes its own");
+        assertFalse(first.contains("change-me"));
+        assertTrue(
+                Files.readString(Path.of(".gitignore"))
+                        .contains("deploy/kubernetes/overlays/postgresql/postgres-password.txt"),
+                "the password file is never committed");
     }
 
     @Test
     void theConfigMapCarriesTheShippedPoliciesUnchanged() throws IOException {
-        JsonNode kustomization =
-                YAML.readTree(ROOT.resolve("base/kustomization.yaml").toFile());
-        List<String> files = new ArrayList<>();
-        kustomization.at("/configMapGenerator/0/files").forEach(f -> files.add(f.asText()));
+        ConfigMap policies = generated(base, ConfigMap.class, "policy-gate-policies");
         try (Stream<Path> shipped = Files.list(Path.of("policies"))) {
-            List<String> policies = shipped.map(p -> p.getFileName().toString())
+            List<String> files = shipped.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".yaml") && !n.endsWith(".test.yaml"))
                     .sorted()
                     .toList();
-            assertEquals(
-                    policies,
-                    files.stream()
-                            .map(f -> f.substring(f.lastIndexOf('/') + 1))
-                            .sorted()
-                            .toList());
-            for (String policy : policies) {
+            assertEquals(files, policies.getData().keySet().stream().sorted().toList());
+            for (String file : files) {
                 assertEquals(
-                        Files.readString(Path.of("policies", policy)),
-                        Files.readString(ROOT.resolve("base/policies").resolve(policy)),
-                        policy + " differs from policies/");
+                        Files.readString(Path.of("policies", file)),
+                        policies.getData().get(file),
+                        file + " differs from policies/");
             }
         }
     }
 
-    private static List<String> mountsOf(JsonNode container) {
-        List<String> mounts = new ArrayList<>();
-        container
-                .path("volumeMounts")
-                .forEach(m -> mounts.add(m.path("mountPath").asText()));
-        return mounts;
+    private static String password(List<HasMetadata> objects) {
+        Secret secret = generated(objects, Secret.class, "policy-gate-db");
+        return new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8);
     }
 
-    private static List<JsonNode> volumes(JsonNode pod) {
-        List<JsonNode> volumes = new ArrayList<>();
-        pod.path("volumes").forEach(volumes::add);
-        return volumes;
-    }
-
-    private static JsonNode envVar(JsonNode container, String name) {
-        for (JsonNode env : container.path("env")) {
-            if (name.equals(env.path("name").asText())) {
-                return env;
-            }
-        }
-        throw new AssertionError("no env " + name);
+    private static EnvVar env(Container container, String name) {
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name));
     }
 }

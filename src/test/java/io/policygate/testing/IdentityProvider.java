@@ -82,6 +82,24 @@ public class IdentityProvider implements QuarkusTestResourceLifecycleManager {
 
     /** The next code exchanged at the token endpoint signs in {@code username}, a direct member of {@code groups}. */
     public void nextSignIn(String username, List<String> groups) {
+        nextSignIn(username, groups, key);
+    }
+
+    /**
+     * The same, but the ID token is signed by a key the issuer never published (under the published key's id):
+     * what a forger without the issuer's private key could send.
+     */
+    public void nextSignInForged(String username, List<String> groups) {
+        try {
+            RsaJsonWebKey forger = RsaJwkGenerator.generateJwk(2048);
+            forger.setKeyId(key.getKeyId());
+            nextSignIn(username, groups, forger);
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void nextSignIn(String username, List<String> groups, RsaJsonWebKey signer) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(server.baseUrl());
         claims.setAudience(CLIENT_ID);
@@ -92,8 +110,8 @@ public class IdentityProvider implements QuarkusTestResourceLifecycleManager {
         claims.setExpirationTimeMinutesInTheFuture(10);
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
-        jws.setKey(key.getPrivateKey());
-        jws.setKeyIdHeaderValue(key.getKeyId());
+        jws.setKey(signer.getPrivateKey());
+        jws.setKeyIdHeaderValue(signer.getKeyId());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         String idToken;
         try {

@@ -77,6 +77,19 @@ public class Journal {
         records.recordRegisteredChecks(checks);
     }
 
+    /** Forgets every check register handed over (and {@link #knowsProjects} recorded): a test starts without. */
+    public void forgetRegisteredChecks() {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM registered_check");
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public long jobCount() {
         return count("SELECT COUNT(*) FROM evaluation_job");
     }

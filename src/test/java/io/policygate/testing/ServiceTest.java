@@ -21,6 +21,7 @@ public abstract class ServiceTest {
     @BeforeEach
     void cleanGitLab() {
         GitLabStubs.reset(gitlab, journal);
+        journal.forgetRegisteredChecks();
     }
 
     @AfterEach
