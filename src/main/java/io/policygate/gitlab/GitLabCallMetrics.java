@@ -15,6 +15,15 @@ public class GitLabCallMetrics {
         this.registry = registry;
     }
 
+    /** policy_gate_gitlab_cached_characters{cache}: what one of the read caches holds now. */
+    <T> void cachedCharacters(String cache, T holder, java.util.function.ToDoubleFunction<T> characters) {
+        registry.gauge(
+                "policy_gate_gitlab_cached_characters",
+                io.micrometer.core.instrument.Tags.of("cache", cache),
+                holder,
+                characters);
+    }
+
     /** @param status GitLab's HTTP status, or null when no answer came */
     void count(String endpoint, Integer status) {
         registry.counter(

@@ -85,6 +85,16 @@ public class MergeRequestReads {
         this.api = api;
         this.json = json;
         this.calls = calls;
+        calls.cachedCharacters("verdicts", forVerdicts, MergeRequestReads::characters);
+        calls.cachedCharacters("trials", forTrials, MergeRequestReads::characters);
+    }
+
+    /** The characters of diffs and commits a cache holds once its pending evictions are done. */
+    private static double characters(Cache<String, Object> cache) {
+        cache.cleanUp();
+        return cache.asMap().values().stream()
+                .mapToLong(value -> value instanceof Version version ? version.characters() : 0)
+                .sum();
     }
 
     private static Cache<String, Object> shaCache() {

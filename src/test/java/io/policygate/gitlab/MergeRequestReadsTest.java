@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,32 @@ class MergeRequestReadsTest extends ServiceTest {
                 job.verdictDetail());
         // Failed closed at the first evaluation (an unreadable version would keep the job waiting, never reported).
         gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
+    }
+
+    @Test
+    void theChangesKeptForVerdictsStayWithinTheirBoundHoweverManyMergeRequestsAreJudged() {
+        // 20 merge requests with a 1,000,000-character diff each: 20 million characters read, more than the
+        // 16 Mi (16,777,216) characters the cache may keep; each version is under the 2 MB answer limit.
+        for (int i = 0; i < 20; i++) {
+            int iid = 4500 + i;
+            String sha = Payloads.sha(iid);
+            String body = Payloads.forMergeRequest(Payloads.COMPLIANT, iid, sha);
+            FakeGitLab.SHARED.sent(body);
+            Map<String, Object> big = new java.util.HashMap<>(changed("src/Big" + i + ".java"));
+            big.put("diff", "@@ -1 +1 @@\n+" + "y".repeat(1_000_000) + "\n");
+            FakeGitLab.SHARED.changes(6, iid, sha, List.of(big));
+            journal.awaitState(Webhooks.accept(body), JobState.REPORTED);
+        }
+
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher cached = java.util.regex.Pattern.compile(
+                        "policy_gate_gitlab_cached_characters\\{cache=\"verdicts\"[^}]*} (\\S+)")
+                .matcher(metrics);
+        assertTrue(cached.find(), metrics);
+        double characters = Double.parseDouble(cached.group(1));
+        assertTrue(characters <= 16_777_216, "the cache holds " + characters + " characters");
+        assertTrue(characters >= 10_000_000, "the cache is used: " + characters);
     }
 
     @Test
