@@ -2,6 +2,8 @@ package io.policygate.api;
 
 import io.policygate.access.Roles;
 import io.policygate.history.EvaluationHistory;
+import io.policygate.journal.EvaluationRecords;
+import io.policygate.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -10,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** The history: what was evaluated, what was decided, by which policy files, and how GitLab answered. */
@@ -20,10 +23,12 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 public class EvaluationsResource {
 
     private final EvaluationHistory history;
+    private final EvaluationRecords records;
 
     @Inject
-    public EvaluationsResource(EvaluationHistory history) {
+    public EvaluationsResource(EvaluationHistory history, EvaluationRecords records) {
         this.history = history;
+        this.records = records;
     }
 
     @GET
@@ -42,5 +47,27 @@ public class EvaluationsResource {
     @Path("/{id}")
     public EvaluationHistory.Detail get(@PathParam("id") String id) {
         return history.detail(id).orElseThrow(() -> EvaluationHistory.notFound(id));
+    }
+
+    /**
+     * The evaluation's signed decision record: a DSSE envelope of an in-toto Statement about the commit with a SLSA
+     * verification summary, verifiable with the keys of /api/v1/keys (docs/operations.md, "Signed decision
+     * records"). 404 for an evaluation that reached no verdict, or one decided before records were signed.
+     */
+    @GET
+    @Path("/{id}/attestation")
+    public Response attestation(@PathParam("id") String id) {
+        return records.attestation(id)
+                .map(envelope ->
+                        Response.ok(envelope, MediaType.APPLICATION_JSON).build())
+                .orElseThrow(() -> history.detail(id).isPresent()
+                        ? new ProblemException(
+                                404,
+                                "no-decision-record",
+                                "Not Found",
+                                "evaluation " + id + " has no signed decision record: it reached no verdict, or was"
+                                        + " decided before policy-gate signed its verdicts",
+                                null)
+                        : EvaluationHistory.notFound(id));
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * One jar, two uses: without arguments it is the server; with a command ({@code validate}, {@code test},
- * {@code register}, {@code preview}) it does that and exits, without starting the server (no port, no database, no
+ * {@code register}, {@code preview}, {@code verify-attestation}) it does that and exits, without starting the server (no port, no database, no
  * GitLab unless the command asks it). Each command has its {@code --help}.
  */
 @QuarkusMain
@@ -45,7 +45,8 @@ public class PolicyGateMain implements Runnable {
                 .addSubcommand(new ValidateCommand(out))
                 .addSubcommand(new TestCommand(out))
                 .addSubcommand(new RegisterCommand(out))
-                .addSubcommand(new PreviewCommand(out));
+                .addSubcommand(new PreviewCommand(out))
+                .addSubcommand(new VerifyAttestationCommand(out));
         commands.setOut(writer);
         commands.setErr(writer);
         return commands.execute(args);

@@ -6,6 +6,7 @@ import static io.policygate.journal.Jdbc.timestamp;
 import io.policygate.event.CheckKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -234,30 +235,68 @@ public class EvaluationRecords {
         jdbc.withConnection("cannot record the registered status checks", c -> {
             for (Map.Entry<Long, Set<Long>> project : checks.entrySet()) {
                 for (long check : project.getValue()) {
-                    if (Jdbc.exists(
+                    insertOnce(
                             c,
                             "SELECT 1 FROM registered_check WHERE project_id = ? AND check_id = ?",
+                            "INSERT INTO registered_check (project_id, check_id, registered_at) VALUES (?, ?, ?)",
                             project.getKey(),
-                            check)) {
-                        continue;
-                    }
-                    try {
-                        Jdbc.update(
-                                c,
-                                "INSERT INTO registered_check (project_id, check_id, registered_at) VALUES (?, ?, ?)",
-                                project.getKey(),
-                                check,
-                                timestamp(now));
-                    } catch (SQLException e) {
-                        // Another replica recorded it meanwhile: recorded is all that is asked.
-                        if (!Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                            throw e;
-                        }
-                    }
+                            check,
+                            timestamp(now));
                 }
             }
             return null;
         });
+    }
+
+    /** A public key that signs decision records, kept from its first use on so that its records stay verifiable. */
+    public record SigningKeyRow(String keyId, String publicKeyPem, Instant firstUsed) {}
+
+    /** Records the key that signs from now on; one recorded before keeps its first use. */
+    public void recordSigningKey(String keyId, String publicKeyPem) {
+        jdbc.withConnection("cannot record the signing key", c -> {
+            insertOnce(
+                    c,
+                    "SELECT 1 FROM signing_key WHERE key_id = ?",
+                    "INSERT INTO signing_key (key_id, public_key, first_used) VALUES (?, ?, ?)",
+                    keyId,
+                    publicKeyPem,
+                    timestamp(clock.instant()));
+            return null;
+        });
+    }
+
+    /** Every key that signed decision records here, newest first. */
+    public List<SigningKeyRow> signingKeys() {
+        return jdbc.list(
+                "SELECT key_id, public_key, first_used FROM signing_key ORDER BY first_used DESC, key_id",
+                rs -> new SigningKeyRow(
+                        rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+    }
+
+    /** The signed decision record of an evaluation, if it reached a verdict since records are signed. */
+    public Optional<String> attestation(String evaluationId) {
+        return jdbc.first(
+                "SELECT attestation FROM evaluation_job WHERE id = ? AND attestation IS NOT NULL",
+                rs -> rs.getString(1),
+                evaluationId);
+    }
+
+    /**
+     * Inserts a row unless {@code exists} finds it (its parameters: the first ones of the row); another replica
+     * inserting it meanwhile is as good.
+     */
+    private static void insertOnce(Connection c, String exists, String insert, Object... row) throws SQLException {
+        int keyColumns = (int) exists.chars().filter(ch -> ch == '?').count();
+        if (Jdbc.exists(c, exists, java.util.Arrays.copyOf(row, keyColumns))) {
+            return;
+        }
+        try {
+            Jdbc.update(c, insert, row);
+        } catch (SQLException e) {
+            if (!Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
     }
 
     /**

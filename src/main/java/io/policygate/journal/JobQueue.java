@@ -39,7 +39,7 @@ public class JobQueue {
      */
     private static final String VERDICT_ASSIGNMENTS = "verdict = ?, verdict_if_enforced = ?, verdict_detail = ?,"
             + " policy_files = ?, facts = ?, tampered = COALESCE(?, tampered), project_path = COALESCE(?, project_path),"
-            + " mr_title = COALESCE(?, mr_title), check_name = COALESCE(?, check_name)";
+            + " mr_title = COALESCE(?, mr_title), check_name = COALESCE(?, check_name), attestation = ?";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -346,7 +346,8 @@ public class JobQueue {
                 verdict.tampered(),
                 truncate(verdict.names().projectPath()),
                 truncate(verdict.names().title()),
-                truncate(verdict.names().checkName())));
+                truncate(verdict.names().checkName()),
+                verdict.attestation()));
     }
 
     /**

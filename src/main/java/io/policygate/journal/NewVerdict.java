@@ -8,7 +8,8 @@ import io.policygate.policy.VerdictStatus;
  * {@code detail} is the JSON of the verdict, {@code policyFiles} the JSON list of the policy files (path and
  * SHA-256) that decided it, {@code facts} the JSON of the merge request's facts it was computed from, and
  * {@code names} what those facts call the merge request; {@code tampered} says what GitLab showed that
- * policy-gate had not given (null: nothing).
+ * policy-gate had not given (null: nothing); {@code attestation} is the verdict's signed decision record (a DSSE
+ * envelope, JSON).
  */
 public record NewVerdict(
         VerdictStatus status,
@@ -17,4 +18,5 @@ public record NewVerdict(
         String policyFiles,
         String facts,
         MergeRequestNames names,
-        String tampered) {}
+        String tampered,
+        String attestation) {}

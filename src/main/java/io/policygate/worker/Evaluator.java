@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.policygate.attestation.DecisionRecords;
 import io.policygate.config.ServiceConfig;
 import io.policygate.config.StatusMode;
 import io.policygate.gitlab.StatusPosting;
@@ -17,6 +18,7 @@ import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -37,6 +39,8 @@ public class Evaluator {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final Counter tampered;
+    private final DecisionRecords decisions;
+    private final Clock clock;
 
     @Inject
     public Evaluator(
@@ -45,7 +49,11 @@ public class Evaluator {
             StatusPosting posting,
             ServiceConfig service,
             ObjectMapper json,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            DecisionRecords decisions,
+            Clock clock) {
+        this.decisions = decisions;
+        this.clock = clock;
         this.policies = policies;
         this.records = records;
         this.posting = posting;
@@ -102,7 +110,13 @@ public class Evaluator {
                     json.writeValueAsString(evaluated.set().files()),
                     json.writeValueAsString(current.mergeRequest()),
                     MergeRequestNames.of(current.mergeRequest()),
-                    tamperedWith);
+                    tamperedWith,
+                    decisions.sign(
+                            current.mergeRequest().url(),
+                            job.sha(),
+                            verdict,
+                            evaluated.set().files(),
+                            clock.instant()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
         }

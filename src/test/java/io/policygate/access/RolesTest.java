@@ -52,6 +52,11 @@ class RolesTest extends ServiceTest {
             new Endpoint("GET", "/preview/{id}", "/preview/unknown", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/evaluations", "/api/v1/evaluations", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/evaluations/{id}", "/api/v1/evaluations/unknown", Roles.VIEWER),
+            new Endpoint(
+                    "GET",
+                    "/api/v1/evaluations/{id}/attestation",
+                    "/api/v1/evaluations/unknown/attestation",
+                    Roles.VIEWER),
             new Endpoint("GET", "/api/v1/policies", "/api/v1/policies", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/policies/preview", "/api/v1/policies/preview", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/policies/preview/{id}", "/api/v1/policies/preview/unknown", Roles.VIEWER),
@@ -61,8 +66,11 @@ class RolesTest extends ServiceTest {
             new Endpoint("POST", "/api/v1/policies/reload", "/api/v1/policies/reload", Roles.OPERATOR),
             new Endpoint("POST", "/api/v1/registered-checks", "/api/v1/registered-checks", Roles.OPERATOR));
 
-    /** Public: GitLab signs its webhooks, and the platform reads probes and metrics without a token. */
-    static final Set<String> PUBLIC = Set.of("POST /webhooks/gitlab");
+    /**
+     * Public: GitLab signs its webhooks, the platform reads probes and metrics without a token, and the decision
+     * records' public keys are for anyone who verifies them.
+     */
+    static final Set<String> PUBLIC = Set.of("POST /webhooks/gitlab", "GET /api/v1/keys");
 
     /** The tokens of the test profile and the role each was given. */
     static final Map<String, String> TOKENS = Map.of(
@@ -168,7 +176,7 @@ class RolesTest extends ServiceTest {
 
     @Test
     void probesMetricsAndTheStyleSheetArePublicAndEveryAnswerCarriesTheSecurityHeaders() {
-        for (String path : List.of("/q/health/ready", "/q/metrics", "/pages.css")) {
+        for (String path : List.of("/q/health/ready", "/q/metrics", "/pages.css", "/api/v1/keys")) {
             given().get(path)
                     .then()
                     .statusCode(200)

@@ -159,6 +159,34 @@ class PackagedServiceIT {
     }
 
     @Test
+    void refusesADecisionRecordKeyPairThatIsNotOne() throws Exception {
+        java.security.KeyPairGenerator ed25519 = java.security.KeyPairGenerator.getInstance("Ed25519");
+        Path privateKey = work.resolve("signing.pem");
+        Path publicKey = work.resolve("other.pub.pem");
+        Files.writeString(
+                privateKey,
+                pem("PRIVATE KEY", ed25519.generateKeyPair().getPrivate().getEncoded()));
+        Files.writeString(
+                publicKey,
+                pem("PUBLIC KEY", ed25519.generateKeyPair().getPublic().getEncoded()));
+        String out = refusal(Map.of(
+                "POLICY_GATE_WEBHOOK_SECRET",
+                "s",
+                "POLICY_GATE_DRY_RUN",
+                "true",
+                "POLICY_GATE_ATTESTATIONS_PRIVATE_KEY",
+                privateKey.toString(),
+                "POLICY_GATE_ATTESTATIONS_PUBLIC_KEY",
+                publicKey.toString()));
+        assertTrue(out.contains("policy-gate.attestations.private-key and public-key are not one pair"), out);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    @Test
     void refusesToStartOnAnInvalidPolicyNamingFileLineAndField() throws Exception {
         Path policies = Files.createDirectories(work.resolve("bad-policies"));
         Files.writeString(policies.resolve("bad.yaml"), "name: bad\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");
