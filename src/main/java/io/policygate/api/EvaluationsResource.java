@@ -1,6 +1,7 @@
 package io.policygate.api;
 
 import io.policygate.access.Roles;
+import io.policygate.history.EvaluationExport;
 import io.policygate.history.EvaluationHistory;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.problem.ProblemException;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /** The history: what was evaluated, what was decided, by which policy files, and how GitLab answered. */
@@ -24,11 +26,29 @@ public class EvaluationsResource {
 
     private final EvaluationHistory history;
     private final EvaluationRecords records;
+    private final EvaluationExport export;
 
     @Inject
-    public EvaluationsResource(EvaluationHistory history, EvaluationRecords records) {
+    public EvaluationsResource(EvaluationHistory history, EvaluationRecords records, EvaluationExport export) {
         this.history = history;
         this.records = records;
+        this.export = export;
+    }
+
+    /**
+     * The audit export: every evaluation created in [from, to) as CSV or JSON lines, streamed while it is read
+     * (docs/operations.md, "Audit export").
+     */
+    @GET
+    @Path("/export")
+    @Produces({"text/csv", "application/x-ndjson", MediaType.APPLICATION_JSON})
+    public Response export(
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("format") String format) {
+        EvaluationExport.Request request = export.request(from, to, format);
+        StreamingOutput body = out -> export.write(request, out);
+        return Response.ok(body, request.format().mediaType)
+                .header("Content-Disposition", "attachment; filename=\"" + request.fileName() + "\"")
+                .build();
     }
 
     @GET

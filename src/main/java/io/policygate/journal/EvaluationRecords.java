@@ -248,6 +248,65 @@ public class EvaluationRecords {
         });
     }
 
+    /**
+     * One evaluation as the audit export lists it: what was judged, what was decided by which policy files
+     * (their JSON: path and SHA-256 each), what GitLab answered last, and whether a forged status was caught.
+     */
+    public record ExportRow(
+            String id,
+            Instant createdAt,
+            Instant finishedAt,
+            long projectId,
+            String projectPath,
+            long mergeRequestIid,
+            String sha,
+            long checkId,
+            String state,
+            String verdict,
+            String verdictIfEnforced,
+            String policyFiles,
+            String reportOutcome,
+            Integer reportStatus,
+            boolean tampered,
+            boolean signed) {}
+
+    /**
+     * Every evaluation created in [{@code from}, {@code to}), oldest first, handed to {@code each} as it is read:
+     * the export never holds them all.
+     *
+     * @return how many there were
+     */
+    public long export(Instant from, Instant to, java.util.function.Consumer<ExportRow> each) {
+        return jdbc.forEach(
+                "SELECT j.id, j.created_at, j.finished_at, j.project_id, j.project_path, j.mr_iid, j.sha, j.check_id,"
+                        + " j.state, j.verdict, j.verdict_if_enforced, j.policy_files, a.outcome, a.http_status,"
+                        + " j.tampered, j.attestation IS NOT NULL"
+                        + " FROM evaluation_job j LEFT JOIN report_attempt a ON a.job_id = j.id AND a.attempt ="
+                        + " (SELECT MAX(attempt) FROM report_attempt l WHERE l.job_id = j.id)"
+                        + " WHERE j.created_at >= ? AND j.created_at < ? ORDER BY j.created_at, j.id",
+                500,
+                rs -> new ExportRow(
+                        rs.getString(1),
+                        rs.getTimestamp(2).toInstant(),
+                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant(),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getLong(6),
+                        rs.getString(7),
+                        rs.getLong(8),
+                        rs.getString(9),
+                        rs.getString(10),
+                        rs.getString(11),
+                        rs.getString(12),
+                        rs.getString(13),
+                        (Integer) rs.getObject(14),
+                        rs.getString(15) != null,
+                        rs.getBoolean(16)),
+                each,
+                timestamp(from),
+                timestamp(to));
+    }
+
     /** A public key that signs decision records, kept from its first use on so that its records stay verifiable. */
     public record SigningKeyRow(String keyId, String publicKeyPem, Instant firstUsed) {}
 

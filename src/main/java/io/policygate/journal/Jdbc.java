@@ -100,6 +100,30 @@ public class Jdbc {
         return withConnection("cannot read the journal", c -> first(c, sql, row, parameters));
     }
 
+    /**
+     * Hands each row to {@code each} as it is read, {@code batch} rows fetched from the database at a time, in one
+     * read-only transaction (PostgreSQL streams a result only inside one): for reads too large to hold in memory.
+     *
+     * @return the number of rows read
+     */
+    public <T> long forEach(
+            String sql, int batch, Row<T> row, java.util.function.Consumer<T> each, Object... parameters) {
+        return inTransaction("cannot read the journal", c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                select.setFetchSize(batch);
+                bind(select, parameters);
+                long rows = 0;
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        each.accept(row.read(rs));
+                        rows++;
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
     public static int update(Connection c, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement statement = c.prepareStatement(sql)) {
             bind(statement, parameters);

@@ -51,6 +51,8 @@ class RolesTest extends ServiceTest {
             new Endpoint("GET", "/preview", "/preview", Roles.VIEWER),
             new Endpoint("GET", "/preview/{id}", "/preview/unknown", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/evaluations", "/api/v1/evaluations", Roles.VIEWER),
+            new Endpoint(
+                    "GET", "/api/v1/evaluations/export", "/api/v1/evaluations/export?from=2020-01-01", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/evaluations/{id}", "/api/v1/evaluations/unknown", Roles.VIEWER),
             new Endpoint(
                     "GET",

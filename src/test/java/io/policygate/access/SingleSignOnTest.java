@@ -81,7 +81,7 @@ class SingleSignOnTest extends ServiceTest {
 
     @Test
     void aComplianceOfficerSignsInAtTheIssuerAndReadsThePages() {
-        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 9101, Payloads.sha(9101)));
+        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 7721, Payloads.sha(7721)));
         journal.awaitState(id, JobState.REPORTED);
 
         Map<String, String> session = signIn("/", "jane.doe", List.of("bank", "bank/compliance"));

@@ -69,8 +69,8 @@ class DecisionRecordsTest extends ServiceTest {
 
     @Test
     void everyVerdictHasARecordThatVerifiesWithThePublishedKeyAndSaysWhatWasDecided() throws Exception {
-        String sha = Payloads.sha(9401);
-        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 9401, sha));
+        String sha = Payloads.sha(7701);
+        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 7701, sha));
         Job job = journal.awaitState(id, JobState.REPORTED);
 
         JsonNode key = JSON.readTree(given().get("/api/v1/keys")
@@ -154,8 +154,8 @@ class DecisionRecordsTest extends ServiceTest {
 
     @Test
     void theCommandLineVerifiesARecordOfflineAndRefusesAnAlteredOneOrAnotherCommit(@TempDir Path dir) throws Exception {
-        String sha = Payloads.sha(9402);
-        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 9402, sha));
+        String sha = Payloads.sha(7702);
+        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 7702, sha));
         journal.awaitState(id, JobState.REPORTED);
         Path record = dir.resolve("record.json");
         Files.writeString(

@@ -1,0 +1,207 @@
+package io.policygate.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.policygate.journal.EvaluationRecords;
+import io.policygate.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The audit export: every evaluation of a window, as CSV or JSON lines, written while the journal is read so that
+ * a year of evaluations never sits in memory. Evaluations are kept for policy-gate.history.keep (90 days by
+ * default); export before they are pruned.
+ */
+@ApplicationScoped
+public class EvaluationExport {
+
+    /** What the export writes. */
+    public enum Format {
+        CSV("text/csv;charset=UTF-8", "csv"),
+        JSONL("application/x-ndjson", "jsonl");
+
+        public final String mediaType;
+        public final String extension;
+
+        Format(String mediaType, String extension) {
+            this.mediaType = mediaType;
+            this.extension = extension;
+        }
+    }
+
+    /** A checked request: the window and the format. */
+    public record Request(Instant from, Instant to, Format format) {
+        public String fileName() {
+            return "policy-gate-evaluations-" + from + "-" + to + "." + format.extension;
+        }
+    }
+
+    private static final List<String> COLUMNS = List.of(
+            "id",
+            "createdAt",
+            "finishedAt",
+            "projectId",
+            "projectPath",
+            "mergeRequestIid",
+            "sha",
+            "checkId",
+            "state",
+            "verdict",
+            "verdictIfEnforced",
+            "policyFiles",
+            "reportOutcome",
+            "reportStatus",
+            "tampered",
+            "signed");
+
+    private final EvaluationRecords records;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    @Inject
+    public EvaluationExport(EvaluationRecords records, ObjectMapper json, Clock clock) {
+        this.records = records;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * @param from required: an instant (2026-12-01T08:00:00Z) or a day (2026-12-01, from its start, UTC)
+     * @param to optional, the same forms (a day up to its end); default now
+     * @param format csv (default) or jsonl
+     * @throws ProblemException 400 naming the parameter at fault
+     */
+    public Request request(String from, String to, String format) {
+        if (from == null || from.isBlank()) {
+            throw bad("from", "is required: the start of the window, e.g. 2026-12-01 or 2026-12-01T08:00:00Z");
+        }
+        Instant start = instant("from", from, false);
+        Instant end = to == null || to.isBlank() ? clock.instant() : instant("to", to, true);
+        if (!start.isBefore(end)) {
+            throw bad("to", "must be after from (" + start + ")");
+        }
+        Format chosen;
+        try {
+            chosen = format == null || format.isBlank()
+                    ? Format.CSV
+                    : Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw bad("format", "must be csv or jsonl");
+        }
+        return new Request(start, end, chosen);
+    }
+
+    /** Writes the window's evaluations to {@code out} as they are read. */
+    public void write(Request request, OutputStream out) throws IOException {
+        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        if (request.format() == Format.CSV) {
+            writer.write(String.join(",", COLUMNS) + "\r\n");
+        }
+        try {
+            records.export(request.from(), request.to(), row -> {
+                try {
+                    writer.write(request.format() == Format.CSV ? csv(row) : jsonLine(row));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        writer.flush();
+    }
+
+    private List<Object> values(EvaluationRecords.ExportRow row) {
+        List<Object> values = new ArrayList<>();
+        values.add(row.id());
+        values.add(row.createdAt());
+        values.add(row.finishedAt());
+        values.add(row.projectId());
+        values.add(row.projectPath());
+        values.add(row.mergeRequestIid());
+        values.add(row.sha());
+        values.add(row.checkId());
+        values.add(row.state());
+        values.add(row.verdict());
+        values.add(row.verdictIfEnforced());
+        values.add(policyFiles(row.policyFiles()));
+        values.add(row.reportOutcome());
+        values.add(row.reportStatus());
+        values.add(row.tampered());
+        values.add(row.signed());
+        return values;
+    }
+
+    /** The policy files that decided, "path sha256" each, or an empty list before a verdict. */
+    private List<String> policyFiles(String filesJson) {
+        List<String> files = new ArrayList<>();
+        if (filesJson != null) {
+            try {
+                for (JsonNode file : json.readTree(filesJson)) {
+                    files.add(file.path("path").asText() + " "
+                            + file.path("sha256").asText());
+                }
+            } catch (JsonProcessingException e) {
+                files.add("unreadable: " + e.getOriginalMessage());
+            }
+        }
+        return files;
+    }
+
+    private String csv(EvaluationRecords.ExportRow row) {
+        List<String> cells = new ArrayList<>();
+        for (Object value : values(row)) {
+            String text = value == null
+                    ? ""
+                    : value instanceof List<?> list ? String.join(";", (List<String>) list) : value.toString();
+            cells.add(text.matches("[^\",\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"");
+        }
+        return String.join(",", cells) + "\r\n";
+    }
+
+    private String jsonLine(EvaluationRecords.ExportRow row) throws JsonProcessingException {
+        ObjectNode line = json.createObjectNode();
+        List<Object> values = values(row);
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            Object value = values.get(i);
+            line.set(COLUMNS.get(i), json.valueToTree(value instanceof Instant instant ? instant.toString() : value));
+        }
+        return json.writeValueAsString(line) + "\n";
+    }
+
+    private static Instant instant(String field, String text, boolean endOfDay) {
+        String t = text.trim();
+        try {
+            if (t.length() == 10) {
+                LocalDate day = LocalDate.parse(t);
+                return (endOfDay ? day.plusDays(1) : day)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant();
+            }
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            throw bad(field, "must be a day (2026-12-01) or an instant (2026-12-01T08:00:00Z), not '" + text + "'");
+        }
+    }
+
+    private static ProblemException bad(String field, String detail) {
+        return new ProblemException(400, "invalid-parameter", "Bad Request", field + " " + detail, field);
+    }
+}
