@@ -307,6 +307,24 @@ public class EvaluationRecords {
                 timestamp(to));
     }
 
+    /** A decided evaluation as the compliance overview counts it. */
+    public record Decided(Instant createdAt, String verdict, String verdictDetail, boolean tampered) {}
+
+    /**
+     * Every evaluation with a verdict created since {@code since}, handed to {@code each} as it is read: the
+     * overview counts them without holding them.
+     */
+    public long decidedSince(Instant since, java.util.function.Consumer<Decided> each) {
+        return jdbc.forEach(
+                "SELECT created_at, verdict, verdict_detail, tampered FROM evaluation_job"
+                        + " WHERE created_at >= ? AND verdict IS NOT NULL",
+                500,
+                rs -> new Decided(
+                        rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4) != null),
+                each,
+                timestamp(since));
+    }
+
     /** A public key that signs decision records, kept from its first use on so that its records stay verifiable. */
     public record SigningKeyRow(String keyId, String publicKeyPem, Instant firstUsed) {}
 

@@ -160,6 +160,32 @@ class PagesInBrowserTest extends ServiceTest {
     }
 
     @Test
+    void theOverviewDrawsTodaysVerdictsWithoutScriptAndFitsAPhone() {
+        configMap.publishAndAwait(
+                ConfigMapPolicies.shipped("jira-ticket.yaml", "compliance-review.yaml", "protected-paths.yaml"));
+        evaluate(Payloads.SAMPLE, 7731, JobState.REPORTED);
+        evaluate(Payloads.SAMPLE, 7732, JobState.REPORTED);
+        browser.manage().window().setSize(new Dimension(390, 844));
+
+        open("/overview");
+
+        assertEquals("Compliance overview · policy-gate", browser.getTitle());
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        WebElement day = browser.findElement(By.cssSelector("svg g.day[data-day='" + today + "']"));
+        assertTrue(Long.parseLong(day.getAttribute("data-failed")) >= 2, day.getAttribute("data-failed"));
+        WebElement failedBar = day.findElement(By.cssSelector("rect.bar-failed"));
+        assertTrue(Integer.parseInt(failedBar.getAttribute("height")) > 0);
+        assertTrue(failedBar.getSize().getHeight() > 0, "the bar is drawn");
+        assertEquals(30, browser.findElements(By.cssSelector("svg g.day")).size());
+        assertTrue(text(By.id("failing-rules-table")).contains("jira-ticket"), text(By.id("failing-rules-table")));
+        int chart = browser.findElement(By.cssSelector("figure.chart svg"))
+                .getSize()
+                .getWidth();
+        assertTrue(chart > 0 && chart <= 390, "the chart fits the phone's width: " + chart);
+        screenshot("overview-phone");
+    }
+
+    @Test
     void aPersonSeesRecentVerdictsDeadLettersLoadErrorsAndWhyOneFailed() throws IOException {
         configMap.publishAndAwait(
                 ConfigMapPolicies.shipped("jira-ticket.yaml", "compliance-review.yaml", "protected-paths.yaml"));
