@@ -1,13 +1,13 @@
 package io.policygate.access;
 
 import io.policygate.config.ApiConfig;
+import io.policygate.digest.Sha256;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,7 +45,9 @@ public class ApiTokens {
         List<Entry> known = new ArrayList<>();
         config.token()
                 .filter(t -> !t.isEmpty())
-                .ifPresent(t -> known.add(new Entry(new Holder(LEGACY_NAME, Set.copyOf(Roles.ALL)), sha256(t))));
+                .ifPresent(t -> known.add(new Entry(
+                        new Holder(LEGACY_NAME, Set.copyOf(Roles.ALL)),
+                        Sha256.of(t.getBytes(StandardCharsets.UTF_8)))));
         for (Map.Entry<String, ApiConfig.NamedToken> named : config.tokens().entrySet()) {
             String key = "policy-gate.api.tokens." + named.getKey();
             ApiConfig.NamedToken token = named.getValue();
@@ -78,7 +80,7 @@ public class ApiTokens {
 
     /** Whose token this is, if any. Every configured hash is compared, whether or not an earlier one matched. */
     public Optional<Holder> holder(String presented) {
-        byte[] digest = sha256(presented);
+        byte[] digest = Sha256.of(presented.getBytes(StandardCharsets.UTF_8));
         Holder found = null;
         for (Entry entry : entries) {
             if (MessageDigest.isEqual(entry.sha256(), digest) && found == null) {
@@ -86,13 +88,5 @@ public class ApiTokens {
             }
         }
         return Optional.ofNullable(found);
-    }
-
-    static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.policygate.attestation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.ServiceConfig;
+import io.policygate.digest.Sha256;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
@@ -14,10 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,12 +123,6 @@ public class DecisionRecords {
                 .sorted(java.util.Comparator.comparing(PolicySet.PolicyFile::path))
                 .forEach(f ->
                         lines.append(f.path()).append(' ').append(f.sha256()).append('\n'));
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256")
-                            .digest(lines.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(lines.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

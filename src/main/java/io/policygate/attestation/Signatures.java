@@ -1,13 +1,12 @@
 package io.policygate.attestation;
 
+import io.policygate.digest.Sha256;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** Checking an Ed25519 signature, for the service and for verify-attestation on an auditor's machine. */
 public final class Signatures {
@@ -31,11 +30,7 @@ public final class Signatures {
 
     /** A key's id: the hex SHA-256 of its SubjectPublicKeyInfo, the same wherever the key is. */
     public static String keyId(PublicKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Sha256.hex(key.getEncoded());
     }
 
     public static boolean verify(PublicKey key, byte[] signature, byte[] data) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import io.policygate.digest.Sha256;
 import io.policygate.policy.cel.CompiledCondition;
 import io.policygate.policy.cel.ConditionCompiler;
 import io.policygate.policy.cel.InvalidConditionException;
@@ -25,13 +26,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -142,7 +140,7 @@ public final class PolicyLoader {
         List<Policy> policies = new ArrayList<>();
         List<PolicySet.PolicyFile> hashes = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
-            hashes.add(new PolicySet.PolicyFile(file.getKey(), sha256(file.getValue())));
+            hashes.add(new PolicySet.PolicyFile(file.getKey(), Sha256.hex(file.getValue())));
             policies.addAll(parse(file.getKey(), new String(file.getValue(), StandardCharsets.UTF_8), errors));
         }
         checkUniqueNames(policies, errors);
@@ -160,7 +158,7 @@ public final class PolicyLoader {
         List<PolicySet.PolicyFile> files = new ArrayList<>();
         for (Path file : policyFiles(dir, new ArrayList<>())) {
             try {
-                files.add(new PolicySet.PolicyFile(file.toString(), sha256(Files.readAllBytes(file))));
+                files.add(new PolicySet.PolicyFile(file.toString(), Sha256.hex(Files.readAllBytes(file))));
             } catch (IOException e) {
                 files.add(new PolicySet.PolicyFile(file.toString(), "unreadable: " + e.getMessage()));
             }
@@ -426,13 +424,5 @@ public final class PolicyLoader {
             return "true or false";
         }
         return "a mapping";
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
     }
 }
