@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -209,21 +210,18 @@ public class EvaluationRecords {
         return checks;
     }
 
-    /**
-     * The projects GitLab has sent webhooks from, or that register recorded, each with its full path where a
-     * webhook's evaluation stored one: what an impact preview or a dry run may read without an allowed group.
-     */
-    public Map<Long, Set<String>> projectsSeen() {
-        Map<Long, Set<String>> projects = new TreeMap<>();
-        jdbc.list(
-                        "SELECT DISTINCT project_id, project_path FROM evaluation_job"
-                                + " UNION SELECT project_id, NULL FROM registered_check",
-                        rs -> Map.entry(rs.getLong(1), Optional.ofNullable(rs.getString(2))))
-                .forEach(seen -> {
-                    Set<String> paths = projects.computeIfAbsent(seen.getKey(), k -> new TreeSet<>());
-                    seen.getValue().ifPresent(paths::add);
-                });
-        return projects;
+    /** Whether GitLab has sent a webhook from this project, or register recorded one of its checks. */
+    public boolean projectSeen(long projectId) {
+        return jdbc.exists(
+                "SELECT 1 FROM evaluation_job WHERE project_id = ?"
+                        + " UNION ALL SELECT 1 FROM registered_check WHERE project_id = ?",
+                projectId,
+                projectId);
+    }
+
+    /** Whether an evaluation stored this full path (any case) for its project: GitLab sent webhooks from it. */
+    public boolean projectPathSeen(String path) {
+        return jdbc.exists("SELECT 1 FROM evaluation_job WHERE LOWER(project_path) = ?", path.toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -7,8 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * What impact previews and dry runs may read with policy-gate's GitLab token, decided before GitLab is asked:
@@ -38,19 +36,14 @@ public class ReadableScope {
         }
     }
 
-    /** @throws ProblemException 403 naming {@code field} when the project may not be read */
+    /**
+     * @throws ProblemException 403 naming {@code field} when the project may not be read: by id, one policy-gate has
+     *     seen (an indexed lookup); by path, one inside an allowed group, or one seen
+     */
     public void checkProject(String idOrPath, String field) {
-        Map<Long, Set<String>> seen = records.projectsSeen();
-        boolean allowed;
-        if (idOrPath.chars().allMatch(Character::isDigit)) {
-            Set<String> paths = seen.get(Long.parseLong(idOrPath));
-            allowed = paths != null;
-        } else {
-            allowed = underAllowedGroup(idOrPath)
-                    || seen.values().stream()
-                            .flatMap(Set::stream)
-                            .anyMatch(path -> normalised(path).equals(normalised(idOrPath)));
-        }
+        boolean allowed = idOrPath.length() <= 18 && idOrPath.chars().allMatch(Character::isDigit)
+                ? records.projectSeen(Long.parseLong(idOrPath))
+                : underAllowedGroup(idOrPath) || records.projectPathSeen(normalised(idOrPath));
         if (!allowed) {
             throw refused("project '" + idOrPath + "'", field);
         }
