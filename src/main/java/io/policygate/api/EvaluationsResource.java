@@ -58,9 +58,12 @@ public class EvaluationsResource {
             @QueryParam("status") String status,
             @QueryParam("ifEnforced") String ifEnforced,
             @QueryParam("tampered") String tampered,
+            @QueryParam("waived") String waived,
+            @QueryParam("waiver") String waiver,
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor) {
-        return history.list(EvaluationHistory.query(project, mr, status, ifEnforced, tampered, limit, cursor));
+        return history.list(
+                EvaluationHistory.query(project, mr, status, ifEnforced, tampered, waived, waiver, limit, cursor));
     }
 
     @GET

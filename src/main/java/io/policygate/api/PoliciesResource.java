@@ -7,6 +7,7 @@ import io.policygate.policy.PolicyError;
 import io.policygate.policy.PolicyMode;
 import io.policygate.policy.PolicyRule;
 import io.policygate.policy.PolicySet;
+import io.policygate.policy.WaiverStanding;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -28,8 +29,15 @@ public class PoliciesResource {
     public record PolicySummary(
             String name, String file, int line, PolicyMode mode, String description, List<String> rules) {}
 
-    /** {@code lastLoad} may differ from what is in force: a rejected set leaves the last good one in place. */
-    public record PoliciesView(List<PolicySummary> policies, List<PolicySet.PolicyFile> files, LastLoad lastLoad) {}
+    /**
+     * {@code lastLoad} may differ from what is in force: a rejected set leaves the last good one in place.
+     * {@code waivers}: every waiver in force's set, as it stands today, soonest to expire first.
+     */
+    public record PoliciesView(
+            List<PolicySummary> policies,
+            List<WaiverStanding> waivers,
+            List<PolicySet.PolicyFile> files,
+            LastLoad lastLoad) {}
 
     public record LastLoad(Instant at, boolean ok, List<PolicySet.PolicyFile> files, List<PolicyError> errors) {}
 
@@ -47,6 +55,7 @@ public class PoliciesResource {
         ActivePolicies.LoadStatus status = active.lastLoad();
         return new PoliciesView(
                 set.policies().stream().map(PoliciesResource::summary).toList(),
+                active.waiverStandings(),
                 set.files(),
                 new LastLoad(status.at(), status.ok(), status.files(), status.errors()));
     }

@@ -7,6 +7,7 @@ import io.policygate.digest.Sha256;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
+import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
 import io.quarkus.runtime.StartupEvent;
@@ -101,12 +102,26 @@ public class DecisionRecords {
         result.put("file", policy.file());
         result.put("mode", policy.mode().wireName());
         result.put("blocking", policy.blocking());
-        result.put(
-                "rules",
-                policy.rules().stream()
-                        .map(r ->
-                                Map.of("type", r.type(), "outcome", r.outcome().wireName(), "message", r.message()))
-                        .toList());
+        result.put("rules", policy.rules().stream().map(DecisionRecords::rule).toList());
+        return result;
+    }
+
+    /** A rule's result; a waived one names its waiver, who approved it, why, until when, and what it excused. */
+    private static Map<String, Object> rule(RuleResult rule) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("type", rule.type());
+        result.put("outcome", rule.outcome().wireName());
+        result.put("message", rule.message());
+        if (rule.waiver() != null) {
+            result.put(
+                    "waiver",
+                    Map.of(
+                            "id", rule.waiver().id(),
+                            "approvedBy", rule.waiver().approvedBy(),
+                            "reason", rule.waiver().reason(),
+                            "expires", rule.waiver().expires(),
+                            "waivedOutcome", rule.waiver().outcome().wireName()));
+        }
         return result;
     }
 

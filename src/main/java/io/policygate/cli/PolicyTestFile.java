@@ -10,6 +10,8 @@ import io.policygate.policy.YamlDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,9 @@ import java.util.Map;
  * answer, and the expected verdict. Format in docs/policies.md, "Testing policies".
  */
 record PolicyTestFile(Path file, List<Case> cases) {
+
+    /** What a case may expect of a policy. */
+    private static final List<String> POLICY_RESULTS = List.of("passed", "failed", "waived", "not-applicable");
 
     private static final ObjectMapper BINDER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -33,15 +38,16 @@ record PolicyTestFile(Path file, List<Case> cases) {
             List<ChangeSpec> changes,
             List<CommitSpec> commits,
             String author,
+            LocalDate date,
             Expect expect) {}
 
     record ChangeSpec(String path, String oldPath, Boolean added, Boolean deleted, Boolean renamed, String diff) {}
 
     record CommitSpec(String sha, String message, String authorName, String authorEmail) {}
 
-    record Expect(String verdict, Map<String, String> policies, List<String> messages) {}
+    record Expect(String verdict, Map<String, String> policies, List<String> messages, List<String> waivers) {}
 
-    /** The fields of one case as written (line is filled in from the YAML). */
+    /** The fields of one case as written (line is filled in from the YAML; date is text until checked). */
     private record CaseFields(
             String name,
             String payload,
@@ -50,6 +56,7 @@ record PolicyTestFile(Path file, List<Case> cases) {
             List<ChangeSpec> changes,
             List<CommitSpec> commits,
             String author,
+            String date,
             Expect expect) {}
 
     /** A test file that cannot be read as one; the message names file, line and field. */
@@ -90,6 +97,21 @@ record PolicyTestFile(Path file, List<Case> cases) {
             if (!List.of("passed", "failed").contains(fields.expect().verdict())) {
                 throw new InvalidTestFile(where + ".expect.verdict: must be passed or failed");
             }
+            if (fields.expect().policies() != null) {
+                for (Map.Entry<String, String> policy :
+                        fields.expect().policies().entrySet()) {
+                    if (!POLICY_RESULTS.contains(policy.getValue())) {
+                        throw new InvalidTestFile(
+                                where + ".expect.policies." + policy.getKey() + ": must be one of " + POLICY_RESULTS);
+                    }
+                }
+            }
+            LocalDate date;
+            try {
+                date = fields.date() == null ? null : LocalDate.parse(fields.date());
+            } catch (DateTimeParseException e) {
+                throw new InvalidTestFile(where + ".date: '" + fields.date() + "' is not a date as YYYY-MM-DD");
+            }
             read.add(new Case(
                     document.lineOf(pointer),
                     fields.name(),
@@ -99,6 +121,7 @@ record PolicyTestFile(Path file, List<Case> cases) {
                     fields.changes(),
                     fields.commits(),
                     fields.author(),
+                    date,
                     fields.expect()));
         }
         return new PolicyTestFile(file, read);

@@ -22,14 +22,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -58,13 +62,16 @@ final class TestCommand implements Callable<Integer> {
             description = "the policy folder with its *.test.yaml files (default: ${DEFAULT-VALUE})")
     Path dir;
 
+    @Mixin
+    WaiverLimitOption waiverLimit = new WaiverLimitOption();
+
     TestCommand(PrintStream out) {
         this.out = out;
     }
 
     @Override
     public Integer call() {
-        Optional<PolicySet> policies = new ValidateCommand(out).load(dir);
+        Optional<PolicySet> policies = ValidateCommand.load(dir, waiverLimit.days, out);
         if (policies.isEmpty()) {
             return 1;
         }
@@ -124,7 +131,9 @@ final class TestCommand implements Callable<Integer> {
         if (parsed instanceof ParsedEvent.Ignored ignored) {
             return List.of("policy-gate ignores this payload: " + ignored.reason());
         }
-        Verdict verdict = engine.evaluate(policies, ((ParsedEvent.Actionable) parsed).event(), new CaseData(testCase));
+        LocalDate on = testCase.date() == null ? LocalDate.now(ZoneOffset.UTC) : testCase.date();
+        Verdict verdict =
+                engine.evaluate(policies, ((ParsedEvent.Actionable) parsed).event(), new CaseData(testCase), on);
         return compare(testCase.expect(), verdict);
     }
 
@@ -167,7 +176,7 @@ final class TestCommand implements Callable<Integer> {
                 String actual = verdict.policies().stream()
                         .filter(p -> p.policy().equals(wanted.getKey()))
                         .findFirst()
-                        .map(p -> p.failed() ? "failed" : "passed")
+                        .map(p -> p.failed() ? "failed" : p.waived() ? "waived" : "passed")
                         .orElse("not-applicable");
                 if (!actual.equals(wanted.getValue())) {
                     problems.add("expected policy " + wanted.getKey() + " " + wanted.getValue() + ", got " + actual);
@@ -184,11 +193,19 @@ final class TestCommand implements Callable<Integer> {
                 problems.add("expected a message containing '" + wanted + "'");
             }
         }
+        if (expect.waivers() != null && !new TreeSet<>(expect.waivers()).equals(new TreeSet<>(verdict.waiverIds()))) {
+            problems.add("expected waivers " + expect.waivers() + " to excuse a rule, got " + verdict.waiverIds());
+        }
         if (!problems.isEmpty()) {
             for (PolicyResult policy : verdict.policies()) {
                 for (RuleResult rule : policy.rules()) {
                     problems.add(policy.policy() + " / " + rule.type() + ": "
-                            + rule.outcome().wireName() + ": " + rule.message());
+                            + rule.outcome().wireName()
+                            + (rule.waiver() == null
+                                    ? ""
+                                    : " by " + rule.waiver().id() + " ("
+                                            + rule.waiver().outcome().wireName() + ")")
+                            + ": " + rule.message());
                 }
             }
         }

@@ -6,7 +6,10 @@ import java.util.function.BooleanSupplier;
 public enum CommentMode {
     /** No notes at all. */
     NEVER,
-    /** A note once a verdict fails; later verdicts update it, and a pass says so. */
+    /**
+     * A note once a verdict fails, or passes only because a waiver excused a failing rule (reviewers must see the
+     * exception on the merge request); later verdicts update it, and a pass says so.
+     */
     ON_FAILURE,
     /** A note for every verdict, passed ones too. */
     ALWAYS;
@@ -18,20 +21,20 @@ public enum CommentMode {
 
     /**
      * Whether a verdict's note must be written ({@code failed}: the verdict failed). In on-failure mode a pass only
-     * updates a note an earlier failure wrote, so {@code failedBefore} (asked only then) spares a GitLab search on
+     * updates a note an earlier failure (or waiver) wrote, so {@code notedBefore} (asked only then) spares a GitLab search on
      * merge requests that never failed, most of them; a verdict that replaced a status policy-gate had not given
-     * ({@code tampered}) is told like a failure.
+     * ({@code tampered}) or that a waiver excused a rule of ({@code waived}) is told like a failure.
      */
-    public boolean noteDue(boolean failed, boolean tampered, BooleanSupplier failedBefore) {
+    public boolean noteDue(boolean failed, boolean tampered, boolean waived, BooleanSupplier notedBefore) {
         return switch (this) {
             case NEVER -> false;
             case ALWAYS -> true;
-            case ON_FAILURE -> failed || tampered || failedBefore.getAsBoolean();
+            case ON_FAILURE -> failed || tampered || waived || notedBefore.getAsBoolean();
         };
     }
 
     /** Whether a verdict creates a note when the merge request has none yet. */
-    public boolean creates(boolean failed, boolean tampered) {
-        return this == ALWAYS || (this == ON_FAILURE && (failed || tampered));
+    public boolean creates(boolean failed, boolean tampered, boolean waived) {
+        return this == ALWAYS || (this == ON_FAILURE && (failed || tampered || waived));
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.journal.EvaluationRecords;
+import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.WaiverStanding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -16,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a compliance team looks at first: verdicts per day, the rules that fail most, and the forged statuses
- * caught, over the last {@link #DAYS} days (UTC), counted while the journal is read.
+ * What a compliance team looks at first: verdicts per day, the rules that fail most, the verdicts waivers excused a
+ * rule of and the forged statuses caught, over the last {@link #DAYS} days (UTC), counted while the journal is read;
+ * and the waivers in force now.
  */
 @ApplicationScoped
 public class ComplianceOverview {
@@ -35,16 +38,25 @@ public class ComplianceOverview {
     /** A policy's rule and how often it failed an evaluation it applied to. */
     public record FailingRule(String policy, String rule, long failures) {}
 
+    /** {@code waivers}: the waivers in force today (expiring ones included), soonest to expire first. */
     public record Overview(
-            List<Day> days, List<FailingRule> failingRules, long evaluations, long failed, long tampered) {}
+            List<Day> days,
+            List<FailingRule> failingRules,
+            long evaluations,
+            long failed,
+            long waived,
+            long tampered,
+            List<WaiverStanding> waivers) {}
 
     private final EvaluationRecords records;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ActivePolicies policies;
 
     @Inject
-    public ComplianceOverview(EvaluationRecords records, ObjectMapper json, Clock clock) {
+    public ComplianceOverview(EvaluationRecords records, ObjectMapper json, Clock clock, ActivePolicies policies) {
         this.records = records;
+        this.policies = policies;
         this.json = json;
         this.clock = clock;
     }
@@ -55,6 +67,7 @@ public class ComplianceOverview {
         long[] passed = new long[DAYS];
         long[] failed = new long[DAYS];
         long[] tampered = new long[1];
+        long[] waived = new long[1];
         Map<String, Long> ruleFailures = new HashMap<>();
         records.decidedSince(first.atStartOfDay(ZoneOffset.UTC).toInstant(), decided -> {
             int day = (int)
@@ -70,6 +83,9 @@ public class ComplianceOverview {
             }
             if (decided.tampered()) {
                 tampered[0]++;
+            }
+            if (decided.waived()) {
+                waived[0]++;
             }
         });
         List<Day> days = new ArrayList<>();
@@ -91,7 +107,10 @@ public class ComplianceOverview {
                         .thenComparing(FailingRule::rule))
                 .limit(RULES_SHOWN)
                 .toList();
-        return new Overview(days, rules, total, totalFailed, tampered[0]);
+        List<WaiverStanding> inForce = policies.waiverStandings().stream()
+                .filter(w -> w.state().equals("in-force") || w.state().equals("expiring"))
+                .toList();
+        return new Overview(days, rules, total, totalFailed, waived[0], tampered[0], inForce);
     }
 
     /** The enforced rules that failed in a verdict (audited ones do not fail a merge request). */

@@ -66,6 +66,7 @@ public class EvaluationExport {
             "verdict",
             "verdictIfEnforced",
             "policyFiles",
+            "waivers",
             "reportOutcome",
             "reportStatus",
             "tampered",
@@ -142,6 +143,7 @@ public class EvaluationExport {
         values.add(row.verdict());
         values.add(row.verdictIfEnforced());
         values.add(policyFiles(row.policyFiles()));
+        values.add(row.waivers());
         values.add(row.reportOutcome());
         values.add(row.reportStatus());
         values.add(row.tampered());

@@ -12,6 +12,7 @@ import io.policygate.journal.JobState;
 import io.policygate.journal.MergeRequestNames;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.MergeRequestContext;
+import io.policygate.policy.Waiver;
 import io.policygate.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,7 +39,8 @@ public class EvaluationHistory {
     /**
      * One line of the history. {@code ifEnforced}: the verdict with audit policies and rules enforced (null
      * for evaluations stored before it was recorded). {@code tampered}: what GitLab showed that policy-gate had
-     * not given, when the evaluation found that (null otherwise).
+     * not given, when the evaluation found that (null otherwise). {@code waivers}: the ids of the waivers that
+     * excused a rule of the verdict.
      */
     public record Summary(
             String id,
@@ -56,7 +58,8 @@ public class EvaluationHistory {
             String lastError,
             Instant createdAt,
             Instant finishedAt,
-            String tampered) {}
+            String tampered,
+            List<String> waivers) {}
 
     public record Page(List<Summary> evaluations, String nextCursor) {}
 
@@ -101,7 +104,15 @@ public class EvaluationHistory {
      * @throws ProblemException 400 naming the first bad parameter
      */
     public static EvaluationRecords.HistoryQuery query(
-            String project, String mr, String status, String ifEnforced, String tampered, String limit, String cursor) {
+            String project,
+            String mr,
+            String status,
+            String ifEnforced,
+            String tampered,
+            String waived,
+            String waiver,
+            String limit,
+            String cursor) {
         JobState state = null;
         String verdict = null;
         if (status != null) {
@@ -122,6 +133,12 @@ public class EvaluationHistory {
         }
         if (tampered != null && !List.of("true", "false").contains(tampered)) {
             throw badParameter("tampered", "must be true or false");
+        }
+        if (waived != null && !List.of("true", "false").contains(waived)) {
+            throw badParameter("waived", "must be true or false");
+        }
+        if (waiver != null && !Waiver.isValidId(waiver)) {
+            throw badParameter("waiver", "must be a waiver id: letters, digits, '.', '_' or '-', e.g. W-2026-014");
         }
         Instant beforeCreatedAt = null;
         String beforeId = null;
@@ -146,6 +163,8 @@ public class EvaluationHistory {
                 verdict,
                 ifEnforced,
                 "true".equals(tampered),
+                waived == null ? null : Boolean.valueOf(waived),
+                waiver,
                 size,
                 beforeCreatedAt,
                 beforeId);
@@ -214,7 +233,8 @@ public class EvaluationHistory {
                 e.lastError(),
                 e.createdAt(),
                 e.finishedAt(),
-                e.tampered());
+                e.tampered(),
+                e.waivers());
     }
 
     private MergeRequestSummary mergeRequest(EvaluationRecords.Evaluation e) {

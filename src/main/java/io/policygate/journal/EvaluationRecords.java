@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,7 @@ public class EvaluationRecords {
     /** The columns {@link #evaluation(ResultSet)} reads, in its order. */
     private static final String EVALUATION_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, verdict,"
             + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result,"
-            + " verdict_if_enforced, facts, tampered, project_path, mr_title, check_name";
+            + " verdict_if_enforced, facts, tampered, project_path, mr_title, check_name, waivers";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -63,11 +64,13 @@ public class EvaluationRecords {
             String verdictIfEnforced,
             String facts,
             String tampered,
-            MergeRequestNames names) {}
+            MergeRequestNames names,
+            List<String> waivers) {}
 
     /**
      * Filters of the history; null means any. {@code tampered}: only evaluations that found a status policy-gate
-     * had not given. {@code before} is the cursor: created_at and id of the last row seen.
+     * had not given; {@code waived}: only those a waiver excused a rule of (true) or none did (false); {@code waiver}:
+     * only those that waiver excused a rule of. {@code before} is the cursor: created_at and id of the last row seen.
      */
     public record HistoryQuery(
             Long projectId,
@@ -76,6 +79,8 @@ public class EvaluationRecords {
             String verdict,
             String verdictIfEnforced,
             boolean tampered,
+            Boolean waived,
+            String waiver,
             int limit,
             Instant beforeCreatedAt,
             String beforeId) {}
@@ -105,6 +110,14 @@ public class EvaluationRecords {
         }
         if (query.tampered()) {
             sql.append(" AND tampered IS NOT NULL");
+        }
+        if (query.waived() != null) {
+            sql.append(query.waived() ? " AND waivers IS NOT NULL" : " AND verdict IS NOT NULL AND waivers IS NULL");
+        }
+        if (query.waiver() != null) {
+            // Ids are letters, digits, '.', '_' and '-' (checked at load): nothing in one is special to LIKE.
+            sql.append(" AND waivers LIKE ?");
+            parameters.add("%," + query.waiver() + ",%");
         }
         if (query.beforeCreatedAt() != null) {
             sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
@@ -161,7 +174,15 @@ public class EvaluationRecords {
                 rs.getString(16),
                 rs.getString(17),
                 rs.getString(18),
-                new MergeRequestNames(rs.getString(19), rs.getString(20), rs.getString(21)));
+                new MergeRequestNames(rs.getString(19), rs.getString(20), rs.getString(21)),
+                waivers(rs.getString(22)));
+    }
+
+    /** The waivers column (",W-1,W-2,") as a list; empty when null. */
+    private static List<String> waivers(String column) {
+        return column == null
+                ? List.of()
+                : Arrays.stream(column.split(",")).filter(w -> !w.isEmpty()).toList();
     }
 
     /**
@@ -266,7 +287,8 @@ public class EvaluationRecords {
             String reportOutcome,
             Integer reportStatus,
             boolean tampered,
-            boolean signed) {}
+            boolean signed,
+            List<String> waivers) {}
 
     /**
      * Every evaluation created in [{@code from}, {@code to}), oldest first, handed to {@code each} as it is read:
@@ -278,7 +300,7 @@ public class EvaluationRecords {
         return jdbc.forEach(
                 "SELECT j.id, j.created_at, j.finished_at, j.project_id, j.project_path, j.mr_iid, j.sha, j.check_id,"
                         + " j.state, j.verdict, j.verdict_if_enforced, j.policy_files, a.outcome, a.http_status,"
-                        + " j.tampered, j.attestation IS NOT NULL"
+                        + " j.tampered, j.attestation IS NOT NULL, j.waivers"
                         + " FROM evaluation_job j LEFT JOIN report_attempt a ON a.job_id = j.id AND a.attempt ="
                         + " (SELECT MAX(attempt) FROM report_attempt l WHERE l.job_id = j.id)"
                         + " WHERE j.created_at >= ? AND j.created_at < ? ORDER BY j.created_at, j.id",
@@ -299,14 +321,15 @@ public class EvaluationRecords {
                         rs.getString(13),
                         (Integer) rs.getObject(14),
                         rs.getString(15) != null,
-                        rs.getBoolean(16)),
+                        rs.getBoolean(16),
+                        waivers(rs.getString(17))),
                 each,
                 timestamp(from),
                 timestamp(to));
     }
 
-    /** A decided evaluation as the compliance overview counts it. */
-    public record Decided(Instant createdAt, String verdict, String verdictDetail, boolean tampered) {}
+    /** A decided evaluation as the compliance overview counts it; {@code waived}: a waiver excused a rule of it. */
+    public record Decided(Instant createdAt, String verdict, String verdictDetail, boolean tampered, boolean waived) {}
 
     /**
      * Every evaluation with a verdict created since {@code since}, handed to {@code each} as it is read: the
@@ -314,11 +337,15 @@ public class EvaluationRecords {
      */
     public long decidedSince(Instant since, java.util.function.Consumer<Decided> each) {
         return jdbc.forEach(
-                "SELECT created_at, verdict, verdict_detail, tampered FROM evaluation_job"
+                "SELECT created_at, verdict, verdict_detail, tampered, waivers FROM evaluation_job"
                         + " WHERE created_at >= ? AND verdict IS NOT NULL",
                 500,
                 rs -> new Decided(
-                        rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4) != null),
+                        rs.getTimestamp(1).toInstant(),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4) != null,
+                        rs.getString(5) != null),
                 each,
                 timestamp(since));
     }
@@ -400,11 +427,14 @@ public class EvaluationRecords {
                 sha);
     }
 
-    /** True when another evaluation of the key failed: in on-failure mode, only then can a note exist to update. */
-    public boolean failedBefore(CheckKey key, String id) {
+    /**
+     * True when another evaluation of the key failed or was waived: in on-failure mode, only then can a note exist to
+     * update.
+     */
+    public boolean mayHaveNote(CheckKey key, String id) {
         return jdbc.exists(
-                "SELECT 1 FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ? AND verdict = 'failed'"
-                        + " AND id <> ?",
+                "SELECT 1 FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ?"
+                        + " AND (verdict = 'failed' OR waivers IS NOT NULL) AND id <> ?",
                 key.projectId(),
                 key.mergeRequestIid(),
                 key.checkId(),

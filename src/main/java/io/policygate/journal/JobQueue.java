@@ -39,7 +39,7 @@ public class JobQueue {
      */
     private static final String VERDICT_ASSIGNMENTS = "verdict = ?, verdict_if_enforced = ?, verdict_detail = ?,"
             + " policy_files = ?, facts = ?, tampered = COALESCE(?, tampered), project_path = COALESCE(?, project_path),"
-            + " mr_title = COALESCE(?, mr_title), check_name = COALESCE(?, check_name), attestation = ?";
+            + " mr_title = COALESCE(?, mr_title), check_name = COALESCE(?, check_name), waivers = ?, attestation = ?";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -347,6 +347,7 @@ public class JobQueue {
                 truncate(verdict.names().projectPath()),
                 truncate(verdict.names().title()),
                 truncate(verdict.names().checkName()),
+                verdict.waiversColumn(),
                 verdict.attestation()));
     }
 

@@ -1,6 +1,7 @@
 package io.policygate.journal;
 
 import io.policygate.policy.VerdictStatus;
+import java.util.List;
 
 /**
  * A verdict reached in this step of a job, not yet in the journal: stored with the step's report attempt
@@ -8,7 +9,7 @@ import io.policygate.policy.VerdictStatus;
  * {@code detail} is the JSON of the verdict, {@code policyFiles} the JSON list of the policy files (path and
  * SHA-256) that decided it, {@code facts} the JSON of the merge request's facts it was computed from, and
  * {@code names} what those facts call the merge request; {@code tampered} says what GitLab showed that
- * policy-gate had not given (null: nothing); {@code attestation} is the verdict's signed decision record (a DSSE
+ * policy-gate had not given (null: nothing); {@code waivers} the ids of the waivers that excused a rule; {@code attestation} is the verdict's signed decision record (a DSSE
  * envelope, JSON).
  */
 public record NewVerdict(
@@ -19,4 +20,18 @@ public record NewVerdict(
         String facts,
         MergeRequestNames names,
         String tampered,
-        String attestation) {}
+        List<String> waivers,
+        String attestation) {
+
+    public NewVerdict {
+        waivers = List.copyOf(waivers);
+    }
+
+    /**
+     * The waivers as the journal keeps them, each between commas (",W-1,W-2,") so that one is found by a LIKE on
+     * ",ID,"; null when none.
+     */
+    String waiversColumn() {
+        return waivers.isEmpty() ? null : "," + String.join(",", waivers) + ",";
+    }
+}

@@ -179,7 +179,13 @@ public class NoteWriter {
                 verdict,
                 paths.address("/evaluations/" + due.id()));
         MergeRequestNotes.Outcome outcome = notes.write(
-                due.key(), body, report.comment().creates(verdict.status() == VerdictStatus.FAILED, tampered));
+                due.key(),
+                body,
+                report.comment()
+                        .creates(
+                                verdict.status() == VerdictStatus.FAILED,
+                                tampered,
+                                !verdict.waiverIds().isEmpty()));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);
         } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {

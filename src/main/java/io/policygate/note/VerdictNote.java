@@ -6,6 +6,7 @@ import io.policygate.policy.PolicyResult;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
+import io.policygate.policy.WaiverUse;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,6 +54,7 @@ public class VerdictNote {
             String failingCount,
             List<Line> enforced,
             List<Line> audit,
+            List<WaivedLine> waived,
             String detailsUrl,
             String evaluationId,
             String decidedAt) {}
@@ -60,6 +62,9 @@ public class VerdictNote {
     /** One rule that fails, or would fail when enforced. {@code expected} is null when there is nothing to say. */
     record Line(
             String policy, String type, boolean error, String message, List<Evidence.Fact> facts, String expected) {}
+
+    /** A rule whose failure a waiver excused: what it found, and who excused it until when, and why. */
+    record WaivedLine(String policy, String type, String message, WaiverUse waiver) {}
 
     /** @param detailsUrl the evaluation's page; none without policy-gate.public-url */
     public String markdown(Subject subject, Verdict verdict, Optional<URI> detailsUrl) {
@@ -78,6 +83,12 @@ public class VerdictNote {
                         failing == 0 ? null : count(failing, "fails", "fail"),
                         lines(verdict.policies(), RuleResult::failsCheck),
                         lines(verdict.policies(), RuleResult::failsWhenEnforced),
+                        verdict.policies().stream()
+                                .flatMap(policy -> policy.rules().stream()
+                                        .filter(rule -> rule.waiver() != null)
+                                        .map(rule -> new WaivedLine(
+                                                policy.policy(), rule.type(), rule.message(), rule.waiver())))
+                                .toList(),
                         detailsUrl.map(URI::toString).orElse(null),
                         subject.evaluationId(),
                         TIME.format(subject.decidedAt())))

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.PoliciesConfig;
 import io.policygate.config.ServiceConfig;
+import io.policygate.config.WaiversConfig;
 import io.policygate.policy.rules.RuleTypes;
 import io.policygate.policy.rules.SecretGrants;
 import io.quarkus.runtime.StartupEvent;
@@ -14,7 +15,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -42,14 +46,23 @@ public class ActivePolicies {
     private final PolicyEngine engine;
     private final PolicyLoader loader;
     private final Clock clock;
+    private final int warnDays;
     private final Counter reloaded;
     private final Counter rejected;
 
     @Inject
-    public ActivePolicies(PoliciesConfig config, ServiceConfig service, Clock clock, MeterRegistry metrics) {
+    public ActivePolicies(
+            PoliciesConfig config, WaiversConfig waivers, ServiceConfig service, Clock clock, MeterRegistry metrics) {
+        if (waivers.maxDays() < 1) {
+            throw new IllegalStateException("policy-gate.waivers.max-days (POLICY_GATE_WAIVERS_MAX_DAYS) is "
+                    + waivers.maxDays() + ": a waiver must be allowed to last at least a day");
+        }
         this.config = config;
+        this.warnDays = waivers.warnDays();
         this.loader = new PolicyLoader(
-                RuleTypes.installed(), SecretGrants.of(config.allowedSecrets().orElse(List.of())));
+                        RuleTypes.installed(),
+                        SecretGrants.of(config.allowedSecrets().orElse(List.of())))
+                .withWaiverMaxDays(waivers.maxDays());
         this.engine =
                 new PolicyEngine(VerdictStatus.valueOf(service.noPolicyVerdict().name()));
         this.clock = clock;
@@ -71,8 +84,11 @@ public class ActivePolicies {
             LOG.warnf("No policy found in %s: every merge request gets the no-policy verdict", config.dir());
         } else {
             LOG.infof(
-                    "Loaded %d policies from %d files in %s",
-                    loaded.policies().size(), loaded.files().size(), config.dir());
+                    "Loaded %d policies and %d waivers from %d files in %s",
+                    loaded.policies().size(),
+                    loaded.waivers().size(),
+                    loaded.files().size(),
+                    config.dir());
         }
     }
 
@@ -95,8 +111,11 @@ public class ActivePolicies {
             status = new LoadStatus(clock.instant(), loaded.files(), List.of());
             reloaded.increment();
             LOG.infof(
-                    "Reloaded %d policies from %d files in %s",
-                    loaded.policies().size(), loaded.files().size(), config.dir());
+                    "Reloaded %d policies and %d waivers from %d files in %s",
+                    loaded.policies().size(),
+                    loaded.waivers().size(),
+                    loaded.files().size(),
+                    config.dir());
         } catch (PolicyLoadException e) {
             status = new LoadStatus(clock.instant(), files, e.errors());
             rejected.increment();
@@ -106,6 +125,16 @@ public class ActivePolicies {
         }
         lastLoad.set(status);
         return status;
+    }
+
+    /**
+     * A candidate set from files given by name and content, loaded as the set in force is (same secrets, same
+     * waiver limit), and refused any call to another service that {@code live} does not make.
+     *
+     * @throws PolicyLoadException listing every error in every file
+     */
+    public PolicySet loadCandidate(Map<String, byte[]> files, PolicySet live) {
+        return loader.restrictedTo(live.outboundCalls()).load(files);
     }
 
     public PolicySet current() {
@@ -120,8 +149,28 @@ public class ActivePolicies {
         return evaluate(current.get(), mergeRequest, data);
     }
 
-    /** Evaluates with a set taken earlier from {@link #current()}, so the caller knows which files decided. */
+    /**
+     * Evaluates with a set taken earlier from {@link #current()}, so the caller knows which files decided; the
+     * waivers in force are today's (UTC).
+     */
     public Verdict evaluate(PolicySet set, MergeRequestContext mergeRequest, MergeRequestData data) {
-        return engine.evaluate(set, mergeRequest, data);
+        return engine.evaluate(set, mergeRequest, data, today());
+    }
+
+    /** Every waiver of the set in force as it stands today, soonest to expire first. */
+    public List<WaiverStanding> waiverStandings() {
+        return current().waiverStandings(today(), warnDays);
+    }
+
+    /** The waivers in force today whose last day is within policy-gate.waivers.warn-days. */
+    public List<WaiverStanding> waiversExpiringSoon() {
+        return waiverStandings().stream()
+                .filter(w -> w.state().equals("expiring"))
+                .toList();
+    }
+
+    /** The day (UTC) that decides which waivers are in force. */
+    public LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 }

@@ -41,6 +41,20 @@ public record AppliesTo(
         return projectIds.contains(mr.projectId()) || projectPaths.stream().anyMatch(g -> g.matches(mr.projectPath()));
     }
 
+    /**
+     * False only when no project of {@code ids} and {@code paths} can be one this selects: offline, an id and a path
+     * glob may name the same project, so only ids against ids and globs against globs can rule one out.
+     */
+    boolean mayShareProjects(List<Long> ids, List<Glob> paths) {
+        if (projectIds.isEmpty() && projectPaths.isEmpty()) {
+            return true;
+        }
+        return ids.stream().anyMatch(projectIds::contains)
+                || paths.stream().anyMatch(g -> projectPaths.stream().anyMatch(g::overlaps))
+                || (!ids.isEmpty() && !projectPaths.isEmpty())
+                || (!paths.isEmpty() && !projectIds.isEmpty());
+    }
+
     private static boolean matchesAny(List<Glob> globs, String value) {
         return globs.isEmpty() || globs.stream().anyMatch(g -> g.matches(value));
     }

@@ -1,9 +1,11 @@
 package io.policygate.policy;
 
 import io.policygate.policy.cel.ConditionEvaluationException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** Evaluates a policy set against one merge request. Pure: it reads nothing but its arguments. */
 public final class PolicyEngine {
@@ -16,8 +18,10 @@ public final class PolicyEngine {
 
     /**
      * @param data where facts beyond the payload (changes, commits, author) are read from, on demand
+     * @param today the day (UTC) that decides which waivers are in force
      */
-    public Verdict evaluate(PolicySet policies, MergeRequestContext mergeRequest, MergeRequestData data) {
+    public Verdict evaluate(
+            PolicySet policies, MergeRequestContext mergeRequest, MergeRequestData data, LocalDate today) {
         RuleContext context = new RuleContext(mergeRequest, data);
         List<PolicyResult> results = new ArrayList<>();
         for (Policy policy : policies.policies()) {
@@ -26,20 +30,28 @@ public final class PolicyEngine {
                 applies = policy.appliesTo().selects(context);
             } catch (ConditionEvaluationException e) {
                 // A `when` that cannot be decided must not silently exempt a merge request.
-                results.add(PolicyResult.of(
-                        policy,
-                        List.of(RuleResult.error(
-                                "appliesTo.when",
-                                "could not decide whether this policy applies: " + e.getMessage(),
-                                new Evidence(
-                                        Map.of("error", e.getMessage()),
-                                        policy.appliesTo().when().expression())))));
+                RuleResult undecided = RuleResult.error(
+                        "appliesTo.when",
+                        "could not decide whether this policy applies: " + e.getMessage(),
+                        new Evidence(
+                                Map.of("error", e.getMessage()),
+                                policy.appliesTo().when().expression()));
+                results.add(
+                        PolicyResult.of(policy, List.of(policies.excused(policy, -1, mergeRequest, today, undecided))));
                 continue;
             }
             if (applies) {
+                List<PolicyRule> rules = policy.rules();
                 results.add(PolicyResult.of(
                         policy,
-                        policy.rules().stream().map(r -> r.evaluate(context)).toList()));
+                        IntStream.range(0, rules.size())
+                                .mapToObj(i -> policies.excused(
+                                        policy,
+                                        i,
+                                        mergeRequest,
+                                        today,
+                                        rules.get(i).evaluate(context)))
+                                .toList()));
             }
         }
         return Verdict.of(results, noPolicyVerdict);

@@ -26,6 +26,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -33,8 +35,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -59,26 +63,41 @@ public final class PolicyLoader {
 
     private static final List<String> RULE_COMMON_FIELDS = List.of("type", "message", "onError", "mode");
 
+    /** The folder, inside the policy folder, that holds waiver files. */
+    public static final String WAIVERS_FOLDER = "waivers";
+
+    /** How long a waiver may last by default, in days after its approval (policy-gate.waivers.max-days). */
+    public static final int DEFAULT_WAIVER_MAX_DAYS = 90;
+
     private final RuleTypes ruleTypes;
     /** The calls to other services a rule may make; null when any is allowed. */
     private final List<OutboundCall> allowedCalls;
     /** The environment variables a rule may send, and where. */
     private final SecretGrants secrets;
+    /** The most days a waiver may run past the day it was approved. */
+    private final int waiverMaxDays;
 
     /** A loader for the command line: any call, any variable (the service's environment is not there). */
     public PolicyLoader(RuleTypes ruleTypes) {
-        this(ruleTypes, null, SecretGrants.ANY);
+        this(ruleTypes, null, SecretGrants.ANY, DEFAULT_WAIVER_MAX_DAYS);
     }
 
     /** A loader for the service: a rule may send only the variables {@code secrets} grants, where it grants them. */
     public PolicyLoader(RuleTypes ruleTypes, SecretGrants secrets) {
-        this(ruleTypes, null, secrets);
+        this(ruleTypes, null, secrets, DEFAULT_WAIVER_MAX_DAYS);
     }
 
-    private PolicyLoader(RuleTypes ruleTypes, List<OutboundCall> allowedCalls, SecretGrants secrets) {
+    private PolicyLoader(
+            RuleTypes ruleTypes, List<OutboundCall> allowedCalls, SecretGrants secrets, int waiverMaxDays) {
         this.ruleTypes = ruleTypes;
         this.allowedCalls = allowedCalls;
         this.secrets = secrets;
+        this.waiverMaxDays = waiverMaxDays;
+    }
+
+    /** This loader, refusing waivers that expire more than {@code days} after the day they were approved. */
+    public PolicyLoader withWaiverMaxDays(int days) {
+        return new PolicyLoader(ruleTypes, allowedCalls, secrets, days);
     }
 
     /**
@@ -87,7 +106,7 @@ public final class PolicyLoader {
      * environment but were not reviewed like the set in force.
      */
     public PolicyLoader restrictedTo(List<OutboundCall> calls) {
-        return new PolicyLoader(ruleTypes, List.copyOf(calls), secrets);
+        return new PolicyLoader(ruleTypes, List.copyOf(calls), secrets, waiverMaxDays);
     }
 
     /** The fields of a policy document; rules stay trees until their type is known. */
@@ -96,6 +115,19 @@ public final class PolicyLoader {
 
     record AppliesToDocument(
             List<JsonNode> projects, List<String> targetBranches, List<String> statusChecks, String when) {}
+
+    /** The fields of a waiver document; dates stay text so that a bad one gets its own message. */
+    record WaiverDocument(
+            String id,
+            String policy,
+            JsonNode rule,
+            List<JsonNode> projects,
+            Long mergeRequest,
+            String sourceBranch,
+            String reason,
+            String approvedBy,
+            String approvedOn,
+            String expires) {}
 
     /**
      * @throws PolicyLoadException listing every error in every file
@@ -116,7 +148,8 @@ public final class PolicyLoader {
     }
 
     /**
-     * The policy files of a folder, by the name errors give them (the path), in name order.
+     * The policy files of a folder and the waiver files of its {@code waivers/} folder, by the name errors give
+     * them (the path), in name order.
      *
      * @throws PolicyLoadException when the folder does not exist
      */
@@ -126,7 +159,7 @@ public final class PolicyLoader {
                     dir.toString(), 0, null, "policy directory does not exist (set policy-gate.policies.dir)")));
         }
         Map<String, byte[]> files = new TreeMap<>();
-        for (Path file : policyFiles(dir, errors)) {
+        for (Path file : setFiles(dir, errors)) {
             try {
                 files.put(file.toString(), Files.readAllBytes(file));
             } catch (IOException e) {
@@ -139,15 +172,33 @@ public final class PolicyLoader {
     private PolicySet load(Map<String, byte[]> files, List<PolicyError> errors) {
         List<Policy> policies = new ArrayList<>();
         List<PolicySet.PolicyFile> hashes = new ArrayList<>();
+        Map<String, String> waiverFiles = new TreeMap<>();
         for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
             hashes.add(new PolicySet.PolicyFile(file.getKey(), Sha256.hex(file.getValue())));
-            policies.addAll(parse(file.getKey(), new String(file.getValue(), StandardCharsets.UTF_8), errors));
+            String text = new String(file.getValue(), StandardCharsets.UTF_8);
+            if (isWaiverFile(file.getKey())) {
+                waiverFiles.put(file.getKey(), text);
+            } else {
+                policies.addAll(parse(file.getKey(), text, errors));
+            }
         }
         checkUniqueNames(policies, errors);
+        // Waivers after every policy: a waiver is checked against the policy and rule it names.
+        Map<String, Policy> byName = new HashMap<>();
+        policies.forEach(p -> byName.putIfAbsent(p.name(), p));
+        List<Waiver> waivers = new ArrayList<>();
+        waiverFiles.forEach((file, text) -> waivers.addAll(parseWaivers(file, text, byName, errors)));
+        checkUniqueIds(waivers, errors);
         if (!errors.isEmpty()) {
             throw new PolicyLoadException(errors);
         }
-        return new PolicySet(policies, hashes);
+        return new PolicySet(policies, waivers, hashes);
+    }
+
+    /** A file given as {@code waivers/NAME.yaml} (a candidate) or found in a policy folder's waivers/ folder. */
+    private static boolean isWaiverFile(String name) {
+        Path parent = Path.of(name).getParent();
+        return parent != null && parent.getFileName().toString().equals(WAIVERS_FOLDER);
     }
 
     /**
@@ -156,7 +207,7 @@ public final class PolicyLoader {
      */
     public static List<PolicySet.PolicyFile> fingerprint(Path dir) {
         List<PolicySet.PolicyFile> files = new ArrayList<>();
-        for (Path file : policyFiles(dir, new ArrayList<>())) {
+        for (Path file : setFiles(dir, new ArrayList<>())) {
             try {
                 files.add(new PolicySet.PolicyFile(file.toString(), Sha256.hex(Files.readAllBytes(file))));
             } catch (IOException e) {
@@ -166,8 +217,18 @@ public final class PolicyLoader {
         return files;
     }
 
-    /** Policy files directly in {@code dir}; hidden entries (ConfigMap's ..data) and *.test.yaml are not policies. */
-    private static List<Path> policyFiles(Path dir, List<PolicyError> errors) {
+    /** The policy files of {@code dir}, then the waiver files of its waivers/ folder when it has one. */
+    private static List<Path> setFiles(Path dir, List<PolicyError> errors) {
+        List<Path> files = new ArrayList<>(yamlFiles(dir, errors));
+        Path waivers = dir.resolve(WAIVERS_FOLDER);
+        if (Files.isDirectory(waivers)) {
+            files.addAll(yamlFiles(waivers, errors));
+        }
+        return files;
+    }
+
+    /** YAML files directly in {@code dir}; hidden entries (ConfigMap's ..data) and *.test.yaml are not policies. */
+    private static List<Path> yamlFiles(Path dir, List<PolicyError> errors) {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> {
                         String name = p.getFileName().toString();
@@ -187,6 +248,18 @@ public final class PolicyLoader {
 
     /** Parses one file's text; errors are added to {@code errors}, valid policies returned. */
     public List<Policy> parse(String file, String text, List<PolicyError> errors) {
+        return readDocuments(file, text, errors, DocumentReader::read);
+    }
+
+    /** Parses one waiver file's text against the policies by name; errors are added to {@code errors}. */
+    private List<Waiver> parseWaivers(
+            String file, String text, Map<String, Policy> policies, List<PolicyError> errors) {
+        return readDocuments(file, text, errors, reader -> reader.readWaiver(policies));
+    }
+
+    /** Each document of a file as {@code read} makes it, leaving out those it added an error for. */
+    private <T> List<T> readDocuments(
+            String file, String text, List<PolicyError> errors, Function<DocumentReader, T> read) {
         List<YamlDocument> documents;
         try {
             documents = YamlDocument.readAll(text);
@@ -194,27 +267,42 @@ public final class PolicyLoader {
             errors.add(new PolicyError(file, e.line, null, e.getMessage()));
             return List.of();
         }
-        List<Policy> policies = new ArrayList<>();
+        List<T> items = new ArrayList<>();
         for (YamlDocument document : documents) {
             int before = errors.size();
-            Policy policy = new DocumentReader(file, document, errors).read();
+            T item = read.apply(new DocumentReader(file, document, errors));
             if (errors.size() == before) {
-                policies.add(policy);
+                items.add(item);
             }
         }
-        return policies;
+        return items;
+    }
+
+    private static void checkUniqueIds(List<Waiver> waivers, List<PolicyError> errors) {
+        checkUnique(waivers, Waiver::id, Waiver::source, "id", "waiver id", errors);
     }
 
     private static void checkUniqueNames(List<Policy> policies, List<PolicyError> errors) {
-        Map<String, Policy> seen = new HashMap<>();
-        for (Policy policy : policies) {
-            Policy first = seen.putIfAbsent(policy.name(), policy);
+        checkUnique(policies, Policy::name, Policy::source, "name", "policy name", errors);
+    }
+
+    /** An error at every item whose {@code key} an earlier one has, naming where the first is. */
+    private static <T> void checkUnique(
+            List<T> items,
+            Function<T, String> key,
+            Function<T, PolicySource> source,
+            String field,
+            String what,
+            List<PolicyError> errors) {
+        Map<String, T> seen = new HashMap<>();
+        for (T item : items) {
+            T first = seen.putIfAbsent(key.apply(item), item);
             if (first != null) {
                 errors.add(new PolicyError(
-                        policy.source().file(),
-                        policy.source().line(),
-                        "name",
-                        "duplicate policy name '" + policy.name() + "', first defined at " + first.source()));
+                        source.apply(item).file(),
+                        source.apply(item).line(),
+                        field,
+                        "duplicate " + what + " '" + key.apply(item) + "', first defined at " + source.apply(first)));
             }
         }
     }
@@ -260,10 +348,134 @@ public final class PolicyLoader {
             return new Policy(doc.name(), mode, description, appliesTo, rules, new PolicySource(file, document.line()));
         }
 
-        private AppliesTo appliesTo(AppliesToDocument doc) {
+        Waiver readWaiver(Map<String, Policy> policies) {
+            if (!document.root().isObject()) {
+                error(
+                        "",
+                        "a waiver document must be a mapping with id, policy, projects, reason, approvedBy,"
+                                + " approvedOn and expires");
+                return null;
+            }
+            WaiverDocument doc = bind(document.root(), "", WaiverDocument.class);
+            if (doc == null) {
+                return null;
+            }
+            String id = required("/id", doc.id(), "a waiver id unique across all waiver files, e.g. W-2026-014");
+            if (id != null && !Waiver.isValidId(id)) {
+                // Ids go into metrics' labels, URLs and the journal's comma-separated list of waivers used.
+                error("/id", "'" + id + "' must be letters, digits, '.', '_' or '-', at most 64, e.g. W-2026-014");
+            }
+            String reason = required("/reason", doc.reason(), "why the rule cannot be met, for the reviewer");
+            String approvedBy = required("/approvedBy", doc.approvedBy(), "who approved the waiver");
+            Policy policy = null;
+            if (required("/policy", doc.policy(), "the name of the policy it waives") != null) {
+                policy = policies.get(doc.policy());
+                if (policy == null) {
+                    error(
+                            "/policy",
+                            "no policy is named '" + doc.policy() + "'; policies: " + new TreeSet<>(policies.keySet()));
+                }
+            }
+            Integer rule = policy == null || doc.rule() == null ? null : ruleIndex(policy, doc.rule());
             List<Long> ids = new ArrayList<>();
             List<Glob> paths = new ArrayList<>();
-            List<JsonNode> projects = doc.projects() == null ? List.of() : doc.projects();
+            if (doc.projects() == null || doc.projects().isEmpty()) {
+                error("/projects", "is required: the project ids or path globs it applies to (\"**\" for all)");
+            } else {
+                projects(doc.projects(), "/projects", ids, paths);
+            }
+            if (doc.mergeRequest() != null && doc.mergeRequest() <= 0) {
+                error("/mergeRequest", "must be a merge request iid (a positive number)");
+            }
+            if (doc.sourceBranch() != null && doc.sourceBranch().isBlank()) {
+                error("/sourceBranch", "must be a branch name or glob");
+            }
+            LocalDate approvedOn = date("/approvedOn", doc.approvedOn());
+            LocalDate expires = date("/expires", doc.expires());
+            if (approvedOn != null && expires != null) {
+                if (expires.isBefore(approvedOn)) {
+                    error("/expires", "is before approvedOn (" + approvedOn + ")");
+                } else if (expires.isAfter(approvedOn.plusDays(waiverMaxDays))) {
+                    error(
+                            "/expires",
+                            "is more than " + waiverMaxDays + " days after approvedOn (" + approvedOn
+                                    + "): the latest allowed is " + approvedOn.plusDays(waiverMaxDays)
+                                    + " (policy-gate.waivers.max-days); renew it with a new approval instead");
+                }
+            }
+            return new Waiver(
+                    id,
+                    doc.policy(),
+                    rule,
+                    ids,
+                    paths,
+                    doc.mergeRequest(),
+                    doc.sourceBranch() == null ? null : Glob.of(doc.sourceBranch()),
+                    reason,
+                    approvedBy,
+                    approvedOn,
+                    expires,
+                    new PolicySource(file, document.line()));
+        }
+
+        /** The index of the rule {@code selector} names in {@code policy}: its type when it has one of it, or an index. */
+        private Integer ruleIndex(Policy policy, JsonNode selector) {
+            List<PolicyRule> rules = policy.rules();
+            if (selector.isIntegralNumber()) {
+                int index = selector.intValue();
+                if (index < 0 || index >= rules.size() || !selector.canConvertToInt()) {
+                    error(
+                            "/rule",
+                            "policy '" + policy.name() + "' has rules 0 to " + (rules.size() - 1) + " (0-based)");
+                    return null;
+                }
+                return index;
+            }
+            if (!selector.isTextual()) {
+                error("/rule", "must be a rule type or a rule's index (0-based)");
+                return null;
+            }
+            List<Integer> ofType = IntStream.range(0, rules.size())
+                    .filter(i -> rules.get(i).type().equals(selector.textValue()))
+                    .boxed()
+                    .toList();
+            if (ofType.size() == 1) {
+                return ofType.get(0);
+            }
+            error(
+                    "/rule",
+                    ofType.isEmpty()
+                            ? "policy '" + policy.name() + "' has no rule of type '" + selector.textValue()
+                                    + "'; its rules: "
+                                    + rules.stream().map(PolicyRule::type).toList()
+                            : "policy '" + policy.name() + "' has " + ofType.size() + " rules of type '"
+                                    + selector.textValue() + "' (indexes " + ofType
+                                    + "); name the one you waive by its index");
+            return null;
+        }
+
+        private String required(String pointer, String value, String what) {
+            if (value == null || value.isBlank()) {
+                error(pointer, "is required: " + what);
+                return null;
+            }
+            return value;
+        }
+
+        private LocalDate date(String pointer, String text) {
+            if (required(pointer, text, "a date, YYYY-MM-DD") == null) {
+                return null;
+            }
+            try {
+                return LocalDate.parse(text);
+            } catch (DateTimeParseException e) {
+                error(pointer, "'" + text + "' is not a date as YYYY-MM-DD");
+                return null;
+            }
+        }
+
+        /** Reads project ids and path globs into {@code ids} and {@code paths}, with an error for anything else. */
+        private void projects(List<JsonNode> projects, String pointer, List<Long> ids, List<Glob> paths) {
             for (int i = 0; i < projects.size(); i++) {
                 JsonNode project = projects.get(i);
                 if (project.isIntegralNumber() && project.canConvertToLong() && project.longValue() > 0) {
@@ -271,9 +483,15 @@ public final class PolicyLoader {
                 } else if (project.isTextual() && !project.textValue().isBlank()) {
                     paths.add(Glob.of(project.textValue()));
                 } else {
-                    error("/appliesTo/projects/" + i, "must be a project id (a positive number) or a path glob");
+                    error(pointer + "/" + i, "must be a project id (a positive number) or a path glob");
                 }
             }
+        }
+
+        private AppliesTo appliesTo(AppliesToDocument doc) {
+            List<Long> ids = new ArrayList<>();
+            List<Glob> paths = new ArrayList<>();
+            projects(doc.projects() == null ? List.of() : doc.projects(), "/appliesTo/projects", ids, paths);
             CompiledCondition when = null;
             if (doc.when() != null) {
                 try {

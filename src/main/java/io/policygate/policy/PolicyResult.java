@@ -29,4 +29,32 @@ public record PolicyResult(
     public boolean failsOnlyInAudit() {
         return failed && !blocking;
     }
+
+    /** Some rule's failure was excused by a waiver. */
+    public boolean waived() {
+        return rules.stream().anyMatch(r -> r.outcome() == Outcome.WAIVED);
+    }
+
+    /** The waivers that excused a rule of this policy, by id, each once. */
+    public List<String> waiverIds() {
+        return rules.stream()
+                .filter(r -> r.waiver() != null)
+                .map(r -> r.waiver().id())
+                .distinct()
+                .toList();
+    }
+
+    /**
+     * The policy's result in one word, each kept apart from the others: failed (an enforced rule failed),
+     * audit-failed (only audited rules failed), waived (nothing failed because a waiver excused it), passed.
+     */
+    public String outcomeName() {
+        if (blocking) {
+            return "failed";
+        }
+        if (failed) {
+            return "audit-failed";
+        }
+        return waived() ? "waived" : "passed";
+    }
 }

@@ -1,16 +1,111 @@
 package io.policygate.policy;
 
 import io.policygate.policy.rules.OutboundCall;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-/** Every policy loaded from one directory, in file order, with the files' content hashes. */
-public record PolicySet(List<Policy> policies, List<PolicyFile> files) {
+/**
+ * Every policy loaded from one directory, in file order, the waivers of its {@code waivers/} folder, and the
+ * files' content hashes (waiver files too: a verdict names every file that decided it).
+ */
+public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<PolicyFile> files) {
 
-    public static final PolicySet EMPTY = new PolicySet(List.of(), List.of());
+    public static final PolicySet EMPTY = new PolicySet(List.of(), List.of(), List.of());
 
     public PolicySet {
         policies = List.copyOf(policies);
+        waivers = List.copyOf(waivers);
         files = List.copyOf(files);
+    }
+
+    /**
+     * {@code result} of rule {@code rule} (-1: a result that is no rule's) of {@code policy}, waived by the first
+     * waiver in force that covers it when it failed or erred; as it is otherwise.
+     */
+    RuleResult excused(Policy policy, int rule, MergeRequestContext mr, LocalDate today, RuleResult result) {
+        if (!result.outcome().blocks()) {
+            return result;
+        }
+        return waivers.stream()
+                .filter(w -> w.covers(policy.name(), rule, mr, today))
+                .findFirst()
+                .map(result::waivedBy)
+                .orElse(result);
+    }
+
+    /** A waiver that can change no verdict, and why. */
+    public record IdleWaiver(Waiver waiver, String why) {}
+
+    /**
+     * The waivers that match nothing: expired, or scoped to projects their policy never applies to (as far as can
+     * be told without GitLab: an id against a path glob could be the same project).
+     */
+    public List<IdleWaiver> waiversMatchingNothing(LocalDate today) {
+        List<IdleWaiver> idle = new ArrayList<>();
+        for (Waiver waiver : waivers) {
+            if (today.isAfter(waiver.expires())) {
+                idle.add(new IdleWaiver(waiver, "expired on " + waiver.expires() + "; it waives nothing any more"));
+                continue;
+            }
+            policies.stream()
+                    .filter(p -> p.name().equals(waiver.policy()))
+                    .findFirst()
+                    .filter(p -> !p.appliesTo().mayShareProjects(waiver.projectIds(), waiver.projectPaths()))
+                    .ifPresent(p -> idle.add(new IdleWaiver(
+                            waiver,
+                            "none of its projects " + waiver.projectIds() + " " + waiver.projectPaths()
+                                    + " is among those policy '" + p.name() + "' applies to "
+                                    + p.appliesTo().projectIds() + " "
+                                    + p.appliesTo().projectPaths())));
+        }
+        return idle;
+    }
+
+    /** Every waiver of the set as it stands on {@code today}, soonest to expire first. */
+    public List<WaiverStanding> waiverStandings(LocalDate today, int warnDays) {
+        Map<String, String> idle = waiversMatchingNothing(today).stream()
+                .collect(Collectors.toMap(i -> i.waiver().id(), IdleWaiver::why));
+        return waivers.stream()
+                .sorted(Comparator.comparing(Waiver::expires).thenComparing(Waiver::id))
+                .map(w -> new WaiverStanding(
+                        w.id(),
+                        w.policy(),
+                        ruleLabel(w),
+                        Stream.concat(
+                                        w.projectIds().stream().map(String::valueOf),
+                                        w.projectPaths().stream().map(Glob::toString))
+                                .toList(),
+                        w.mergeRequest(),
+                        w.sourceBranch() == null ? null : w.sourceBranch().toString(),
+                        w.reason(),
+                        w.approvedBy(),
+                        w.approvedOn().toString(),
+                        w.expires().toString(),
+                        w.state(today, warnDays),
+                        ChronoUnit.DAYS.between(today, w.expires()),
+                        w.source().file(),
+                        w.source().line(),
+                        idle.get(w.id())))
+                .toList();
+    }
+
+    /** "every rule", or the waived rule's index and type: "rule 0 (ticket)". */
+    private String ruleLabel(Waiver waiver) {
+        if (waiver.rule() == null) {
+            return "every rule";
+        }
+        return policies.stream()
+                .filter(p -> p.name().equals(waiver.policy()))
+                .findFirst()
+                .map(p -> "rule " + waiver.rule() + " ("
+                        + p.rules().get(waiver.rule()).type() + ")")
+                .orElse("rule " + waiver.rule());
     }
 
     /** Every call the set's rules make to other services, with the secrets they send. */

@@ -18,24 +18,35 @@ public record Verdict(VerdictStatus status, VerdictStatus ifEnforced, String sum
                 : policies.stream().anyMatch(PolicyResult::failed) ? VerdictStatus.FAILED : status;
     }
 
+    /** The waivers that excused a rule of this verdict, by id, each once. */
+    public List<String> waiverIds() {
+        return policies.stream().flatMap(p -> p.waiverIds().stream()).distinct().toList();
+    }
+
     static Verdict of(List<PolicyResult> policies, VerdictStatus noPolicyVerdict) {
         if (policies.isEmpty()) {
             return new Verdict(noPolicyVerdict, noPolicyVerdict, "no policy applies", policies);
         }
         List<String> blocking = names(policies, PolicyResult::blocking);
         List<String> auditFindings = names(policies, PolicyResult::failsOnlyInAudit);
-        String audit = auditFindings.isEmpty() ? "" : "audit only, would fail: " + String.join(", ", auditFindings);
+        String audit = auditFindings.isEmpty() ? "" : "; audit only, would fail: " + String.join(", ", auditFindings);
+        List<String> waivedPolicies = policies.stream()
+                .filter(PolicyResult::waived)
+                .map(p -> p.policy() + " (" + String.join(", ", p.waiverIds()) + ")")
+                .toList();
+        String waived = waivedPolicies.isEmpty() ? "" : "; waived: " + String.join(", ", waivedPolicies);
         VerdictStatus ifEnforced =
                 blocking.isEmpty() && auditFindings.isEmpty() ? VerdictStatus.PASSED : VerdictStatus.FAILED;
         if (!blocking.isEmpty()) {
             return new Verdict(
                     VerdictStatus.FAILED,
                     ifEnforced,
-                    "failed: " + String.join(", ", blocking) + (audit.isEmpty() ? "" : "; " + audit),
+                    "failed: " + String.join(", ", blocking) + audit + waived,
                     policies);
         }
-        String summary =
-                audit.isEmpty() ? "passed: " + String.join(", ", names(policies, p -> true)) : "passed; " + audit;
+        String summary = audit.isEmpty() && waived.isEmpty()
+                ? "passed: " + String.join(", ", names(policies, p -> true))
+                : "passed" + audit + waived;
         return new Verdict(VerdictStatus.PASSED, ifEnforced, summary, policies);
     }
 

@@ -16,12 +16,11 @@ import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
-import io.policygate.policy.PolicyLoader;
+import io.policygate.policy.Outcome;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
-import io.policygate.policy.rules.RuleTypes;
 import io.policygate.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -59,7 +58,6 @@ public class PolicyPreview {
     private final PreviewConfig config;
     private final Clock clock;
     private final ReadableScope readable;
-    private final PolicyLoader loader = new PolicyLoader(RuleTypes.installed());
     private final Semaphore oneAtATime = new Semaphore(1);
 
     @Inject
@@ -99,7 +97,7 @@ public class PolicyPreview {
                         files.put(name, text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8)));
         // One set in force for the whole preview: what the candidate may call and what it is compared with.
         PolicySet live = active.current();
-        PolicySet candidate = loader.restrictedTo(live.outboundCalls()).load(files);
+        PolicySet candidate = active.loadCandidate(files, live);
         if (!oneAtATime.tryAcquire()) {
             throw new ProblemException(
                     429,
@@ -308,24 +306,34 @@ public class PolicyPreview {
                 .collect(Collectors.toMap(PolicyResult::policy, p -> p, (a, b) -> a, LinkedHashMap::new));
     }
 
-    /** What a rule does to the verdict; rules that pass, are skipped or do not apply all do nothing. */
+    /**
+     * What a rule does to the verdict; rules that pass, are skipped or do not apply all do nothing. A waived rule
+     * fails nothing, but is kept apart: a candidate that ends a waiver (or adds one) changes what a reader sees.
+     */
     private enum Effect {
         NOTHING,
+        WAIVED,
         AUDIT_FINDING,
         FAILS
     }
 
     private static Effect effect(RuleResult result) {
+        if (result != null && result.outcome() == Outcome.WAIVED) {
+            return Effect.WAIVED;
+        }
         if (result == null || !result.outcome().blocks()) {
             return Effect.NOTHING;
         }
         return result.failsCheck() ? Effect.FAILS : Effect.AUDIT_FINDING;
     }
 
-    /** A rule's outcome as the preview shows it: an audited failure is marked, a pass is a pass. */
+    /** A rule's outcome as the preview shows it: an audited failure is marked, a waiver named, a pass is a pass. */
     private static String outcome(RuleResult result) {
         if (result == null) {
             return "not applied";
+        }
+        if (result.waiver() != null) {
+            return "waived (" + result.waiver().id() + ")";
         }
         return result.outcome().wireName() + (result.failsWhenEnforced() ? " (audit)" : "");
     }

@@ -2,6 +2,7 @@ package io.policygate.web;
 
 import io.policygate.policy.Evidence;
 import io.policygate.policy.PolicySet;
+import io.policygate.policy.WaiverUse;
 import java.util.List;
 
 /**
@@ -25,11 +26,21 @@ public record EvaluationPage(
         List<PolicySet.PolicyFile> policyFiles,
         String note) {
 
-    /** {@code outcome}: failed (blocks), would-fail (only audited rules fail) or passed. */
+    /**
+     * {@code outcome}: failed (blocks), audit-failed (only audited rules fail), waived (a waiver excused what failed)
+     * or passed.
+     */
     public record PolicyView(String name, String file, String mode, String outcome, List<RuleView> rules) {}
 
+    /** {@code waiver}: the waiver that excused the rule, or null. */
     public record RuleView(
-            String type, String outcome, boolean audit, String message, List<Evidence.Fact> seen, String expected) {}
+            String type,
+            String outcome,
+            boolean audit,
+            String message,
+            List<Evidence.Fact> seen,
+            String expected,
+            WaiverUse waiver) {}
 
     /** {@code posted}: the verdict GitLab took in this attempt, or null. */
     public record AttemptView(

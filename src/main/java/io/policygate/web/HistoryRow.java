@@ -1,9 +1,11 @@
 package io.policygate.web;
 
+import java.util.List;
+
 /**
  * One evaluation as a line of a page. {@code mergeRequestUrl} is null when policy-gate.gitlab.url is not
  * set (links are built from it, never from a payload). {@code tampered}: what GitLab showed that policy-gate had
- * not given, or null.
+ * not given, or null. {@code waivers}: the ids of the waivers that excused a rule of the verdict.
  */
 public record HistoryRow(
         String id,
@@ -18,7 +20,8 @@ public record HistoryRow(
         String state,
         boolean dead,
         String lastError,
-        String tampered) {
+        String tampered,
+        List<String> waivers) {
 
     /** Passed only because a failing policy or rule is audited. */
     public boolean auditFindings() {

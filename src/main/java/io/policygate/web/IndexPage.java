@@ -1,11 +1,12 @@
 package io.policygate.web;
 
 import io.policygate.policy.PolicyError;
+import io.policygate.policy.WaiverStanding;
 import java.util.List;
 
 /**
  * The start page: policy load errors first, then evaluations that could not be reported, then the
- * recent evaluations (filtered as the form says) and the link to older ones.
+ * waivers about to expire, then the recent evaluations (filtered as the form says) and the link to older ones.
  */
 public record IndexPage(
         List<PolicyError> loadErrors,
@@ -17,4 +18,6 @@ public record IndexPage(
         String status,
         String ifEnforced,
         boolean tampered,
-        List<String> statuses) {}
+        String waived,
+        List<String> statuses,
+        List<WaiverStanding> expiringWaivers) {}

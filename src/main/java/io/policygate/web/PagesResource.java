@@ -100,16 +100,26 @@ public class PagesResource {
             @QueryParam("status") String status,
             @QueryParam("ifEnforced") String ifEnforced,
             @QueryParam("tampered") String tampered,
+            @QueryParam("waived") String waived,
             @QueryParam("cursor") String cursor) {
         String projectFilter = blankToNull(project);
         String mrFilter = blankToNull(mr);
         String statusFilter = blankToNull(status);
         String ifEnforcedFilter = blankToNull(ifEnforced);
         String tamperedFilter = blankToNull(tampered);
+        String waivedFilter = blankToNull(waived);
         EvaluationRecords.HistoryQuery query;
         try {
             query = EvaluationHistory.query(
-                    projectFilter, mrFilter, statusFilter, ifEnforcedFilter, tamperedFilter, null, blankToNull(cursor));
+                    projectFilter,
+                    mrFilter,
+                    statusFilter,
+                    ifEnforcedFilter,
+                    tamperedFilter,
+                    waivedFilter,
+                    null,
+                    null,
+                    blankToNull(cursor));
         } catch (ProblemException e) {
             return problem(e);
         }
@@ -130,6 +140,8 @@ public class PagesResource {
                                 ifEnforcedFilter,
                                 "tampered",
                                 tamperedFilter,
+                                "waived",
+                                waivedFilter,
                                 "cursor",
                                 page.nextCursor());
         List<String> statuses = Stream.concat(
@@ -148,7 +160,9 @@ public class PagesResource {
                 statusFilter,
                 ifEnforcedFilter,
                 "true".equals(tamperedFilter),
-                statuses);
+                waivedFilter,
+                statuses,
+                policies.waiversExpiringSoon());
         return html(200, Templates.index(view));
     }
 
@@ -205,9 +219,10 @@ public class PagesResource {
                     rule.mode() == PolicyMode.AUDIT,
                     rule.message(),
                     rule.evidence() == null ? List.of() : rule.evidence().facts(EVIDENCE_SHOWN),
-                    rule.evidence() == null ? null : rule.evidence().expected()));
+                    rule.evidence() == null ? null : rule.evidence().expected(),
+                    rule.waiver()));
         }
-        String outcome = result.blocking() ? "failed" : result.failed() ? "would-fail" : "passed";
+        String outcome = result.outcomeName();
         return new EvaluationPage.PolicyView(
                 result.policy(), result.file(), result.mode().wireName(), outcome, rules);
     }
@@ -238,7 +253,8 @@ public class PagesResource {
                 summary.state(),
                 JobState.DEAD.dbName().equals(summary.state()),
                 summary.lastError(),
-                summary.tampered());
+                summary.tampered(),
+                summary.waivers());
     }
 
     /** Built from policy-gate.gitlab.url, never from a payload's URL. */

@@ -91,10 +91,19 @@ public class Evaluator {
                                 "policy",
                                 p.policy(),
                                 "result",
-                                p.blocking() ? "failed" : p.failsOnlyInAudit() ? "audit-failed" : "passed",
+                                p.outcomeName(),
                                 "mode",
                                 p.mode().wireName())
                         .increment());
+        verdict.policies()
+                .forEach(p -> p.rules().stream()
+                        .filter(r -> r.waiver() != null)
+                        .forEach(r -> Counter.builder("policy_gate_waived")
+                                .description("rule results a waiver excused: failures that did not fail the check")
+                                .tag("policy", p.policy())
+                                .tag("waiver", r.waiver().id())
+                                .register(metrics)
+                                .increment()));
         return Optional.of(new Evaluated(set, verdict));
     }
 
@@ -111,6 +120,7 @@ public class Evaluator {
                     json.writeValueAsString(current.mergeRequest()),
                     MergeRequestNames.of(current.mergeRequest()),
                     tamperedWith,
+                    verdict.waiverIds(),
                     decisions.sign(
                             current.mergeRequest().url(),
                             job.sha(),

@@ -95,7 +95,8 @@ public class StepRecorder {
                         .noteDue(
                                 verdict.status() == VerdictStatus.FAILED,
                                 verdict.tampered() != null,
-                                () -> records.failedBefore(job.key(), job.id()));
+                                !verdict.waivers().isEmpty(),
+                                () -> records.mayHaveNote(job.key(), job.id()));
         Instant again = started.plus(coalesce).isAfter(finished) ? started.plus(coalesce) : finished;
         JobQueue.Recorded recorded = jobs.recordReport(
                 job.id(), owner, job.generation(), attempt, finalState, transition.retryAt(), noteDue, verdict, again);

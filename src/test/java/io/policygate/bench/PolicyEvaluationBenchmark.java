@@ -15,6 +15,7 @@ import io.policygate.policy.rules.RuleTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,6 @@ public class PolicyEvaluationBenchmark {
 
     @Benchmark
     public Verdict evaluate() {
-        return engine.evaluate(policies, event, data);
+        return engine.evaluate(policies, event, data, LocalDate.of(2026, 12, 3));
     }
 }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class CommandLineTest {
     void shippedPoliciesValidateAndTheirTestsPass() {
         Run validate = run("validate", "policies");
         assertEquals(0, validate.exit(), validate.output());
-        assertEquals("OK: 3 policies in 3 files in policies\n", validate.output());
+        assertEquals("OK: 3 policies and 0 waivers in 3 files in policies\n", validate.output());
 
         Run test = run("test", "policies");
         assertEquals(0, test.exit(), test.output());
@@ -93,6 +94,118 @@ class CommandLineTest {
         assertTrue(run.output().endsWith("1 passed, 1 failed\n"), run.output());
     }
 
+    private void waivedTicketPolicy() throws IOException {
+        payload();
+        write("ticket.yaml", "name: jira-ticket\nrules:\n  - type: ticket\n    in: [title]\n");
+        Files.createDirectories(dir.resolve("waivers"));
+        write("waivers/vendor.yaml", """
+                id: W-2026-014
+                policy: jira-ticket
+                rule: ticket
+                projects: ["flightjs/*"]
+                reason: Vendor import; the ticket is tracked in PAY-900.
+                approvedBy: jane.doe
+                approvedOn: 2026-12-01
+                expires: 2027-01-31
+                """);
+    }
+
+    @Test
+    void aCaseAssertsWhatAWaiverExcusesOnTheDayItIsJudged() throws IOException {
+        waivedTicketPolicy();
+        write("ticket.test.yaml", """
+                cases:
+                  - name: the waiver excuses the missing ticket while in force
+                    payload: sample.json
+                    date: 2026-12-10
+                    expect:
+                      verdict: passed
+                      policies: {jira-ticket: waived}
+                      waivers: [W-2026-014]
+                  - name: after its last day the rule fails again
+                    payload: sample.json
+                    date: 2027-02-01
+                    expect:
+                      verdict: failed
+                      policies: {jira-ticket: failed}
+                  - name: this expectation is wrong
+                    payload: sample.json
+                    date: 2027-01-31
+                    expect:
+                      verdict: passed
+                      policies: {jira-ticket: passed}
+                """);
+
+        Run run = run("test", dir.toString());
+
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(
+                run.output().contains("PASS " + dir.resolve("ticket.test.yaml") + ":2: the waiver excuses"),
+                run.output());
+        assertTrue(
+                run.output().contains("PASS " + dir.resolve("ticket.test.yaml") + ":9: after its last day"),
+                run.output());
+        assertTrue(run.output().contains("expected policy jira-ticket passed, got waived"), run.output());
+        assertTrue(
+                run.output().contains("jira-ticket / ticket: waived by W-2026-014 (failed): no ticket"), run.output());
+        assertTrue(run.output().endsWith("2 passed, 1 failed\n"), run.output());
+
+        Map<String, String> refused = Map.of(
+                "    expect: {verdict: passed, policies: {jira-ticket: excused}}\n",
+                "cases[0].expect.policies.jira-ticket: must be one of [passed, failed, waived, not-applicable]",
+                "    date: 31.01.2027\n    expect: {verdict: passed}\n",
+                "cases[0].date: '31.01.2027' is not a date as YYYY-MM-DD");
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            write("ticket.test.yaml", "cases:\n  - name: n\n    payload: sample.json\n" + bad.getKey());
+            Run refusal = run("test", dir.toString());
+            assertEquals(1, refusal.exit());
+            assertTrue(refusal.output().contains(bad.getValue()), refusal.output());
+        }
+    }
+
+    @Test
+    void validateReportsWaiversThatMatchNothingAndRefusesBadOnes() throws IOException {
+        waivedTicketPolicy();
+        write("scoped.yaml", "name: scoped\nappliesTo:\n  projects: [\"payments/*\"]\nrules:\n  - type: draft\n");
+        write("waivers/old.yaml", """
+                id: W-2020-001
+                policy: jira-ticket
+                projects: ["**"]
+                reason: An old exception.
+                approvedBy: jane.doe
+                approvedOn: 2020-01-01
+                expires: 2020-03-01
+                ---
+                id: W-TYPO
+                policy: scoped
+                projects: ["paymnets/*"]
+                reason: A typo in the scope.
+                approvedBy: jane.doe
+                approvedOn: 2026-12-01
+                expires: 2027-01-31
+                """);
+
+        Run run = run("validate", dir.toString());
+
+        assertEquals(0, run.exit(), run.output());
+        Path old = dir.resolve("waivers/old.yaml");
+        assertTrue(
+                run.output()
+                        .contains("WARNING " + old + ":1: waiver W-2020-001 matches nothing: expired on 2020-03-01"),
+                run.output());
+        assertTrue(
+                run.output().contains("WARNING " + old + ":9: waiver W-TYPO matches nothing: none of its projects"),
+                run.output());
+        assertTrue(run.output().endsWith("OK: 2 policies and 3 waivers in 4 files in " + dir + "\n"), run.output());
+
+        Run strict = run("validate", "--waiver-max-days", "30", dir.toString());
+        assertEquals(1, strict.exit(), strict.output());
+        assertTrue(
+                strict.output().contains(dir.resolve("waivers/vendor.yaml") + ":8: expires: is more than 30 days"),
+                strict.output());
+        assertTrue(strict.output().contains(old + ":7: expires: is more than 30 days"), strict.output());
+    }
+
     @Test
     void aCaseThatNeedsGitLabDataItDoesNotGiveSaysSo() throws IOException {
         payload();
@@ -131,7 +244,8 @@ class CommandLineTest {
         Run validate = run("validate", "--help");
         assertEquals(0, validate.exit());
         assertTrue(
-                validate.output().startsWith("Usage: java -jar policy-gate.jar validate [-hV] [DIR]"),
+                validate.output()
+                        .startsWith("Usage: java -jar policy-gate.jar validate [-hV] [--waiver-max-days=DAYS] [DIR]"),
                 validate.output());
         assertTrue(validate.output().contains("the policy folder (default: policies)"), validate.output());
         Run preview = run("help", "preview");

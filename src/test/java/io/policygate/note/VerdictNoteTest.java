@@ -69,7 +69,8 @@ class VerdictNoteTest extends ServiceTest {
                                         Outcome.ERROR,
                                         "could not read the changes",
                                         new Evidence(Map.of("error", "GitLab answered 500"), "the changes"),
-                                        PolicyMode.AUDIT)))));
+                                        PolicyMode.AUDIT,
+                                        null)))));
 
         assertEquals(
                 """

@@ -14,6 +14,7 @@ import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
 import io.policygate.policy.rules.RuleType;
 import io.policygate.policy.rules.RuleTypes;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,11 +28,16 @@ class JavaPluginTest {
         List<PolicyError> errors = new ArrayList<>();
         PolicySet set = new PolicySet(
                 loader.parse("p.yaml", "name: described\nrules:\n  - type: description\n    minLength: 30\n", errors),
+                List.of(),
                 List.of());
         assertEquals(List.of(), errors);
 
         Verdict verdict = new PolicyEngine(VerdictStatus.PASSED)
-                .evaluate(set, FakeMergeRequest.sample().withDescription("Too short."), MergeRequestData.NONE);
+                .evaluate(
+                        set,
+                        FakeMergeRequest.sample().withDescription("Too short."),
+                        MergeRequestData.NONE,
+                        LocalDate.of(2026, 12, 3));
 
         assertEquals(VerdictStatus.FAILED, verdict.status());
         assertEquals(

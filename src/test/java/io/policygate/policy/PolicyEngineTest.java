@@ -3,6 +3,7 @@ package io.policygate.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.policygate.policy.rules.RuleTypes;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,6 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyEngineTest {
 
+    private static final LocalDate TODAY = LocalDate.of(2026, 12, 3);
+
     private static final String FAILING_RULES =
             "rules:\n  - type: expression\n    expr: 'false'\n    message: always fails\n";
 
@@ -20,11 +23,11 @@ class PolicyEngineTest {
         List<PolicyError> errors = new ArrayList<>();
         List<Policy> parsed = new PolicyLoader(RuleTypes.builtIn()).parse("t.yaml", yaml, errors);
         assertEquals(List.of(), errors);
-        return new PolicySet(parsed, List.of());
+        return new PolicySet(parsed, List.of(), List.of());
     }
 
     private static Verdict evaluate(String yaml, MergeRequestContext mr) {
-        return new PolicyEngine(VerdictStatus.PASSED).evaluate(policies(yaml), mr, MergeRequestData.NONE);
+        return new PolicyEngine(VerdictStatus.PASSED).evaluate(policies(yaml), mr, MergeRequestData.NONE, TODAY);
     }
 
     static Stream<Arguments> selection() {
@@ -81,9 +84,9 @@ class PolicyEngineTest {
         assertEquals(
                 VerdictStatus.PASSED,
                 new PolicyEngine(VerdictStatus.PASSED)
-                        .evaluate(none, mr, MergeRequestData.NONE)
+                        .evaluate(none, mr, MergeRequestData.NONE, TODAY)
                         .status());
-        Verdict failed = new PolicyEngine(VerdictStatus.FAILED).evaluate(none, mr, MergeRequestData.NONE);
+        Verdict failed = new PolicyEngine(VerdictStatus.FAILED).evaluate(none, mr, MergeRequestData.NONE, TODAY);
         assertEquals(VerdictStatus.FAILED, failed.status());
         assertEquals("no policy applies", failed.summary());
     }
@@ -157,14 +160,18 @@ class PolicyEngineTest {
         FakeMergeRequestData gitLabDown = FakeMergeRequestData.of(null, null);
         String rule = "rules:\n  - type: size\n    maxFiles: 10\n    message: Split it.\n";
         Verdict closed = new PolicyEngine(VerdictStatus.PASSED)
-                .evaluate(policies("name: p\n" + rule), FakeMergeRequest.sample(), gitLabDown);
+                .evaluate(policies("name: p\n" + rule), FakeMergeRequest.sample(), gitLabDown, TODAY);
         RuleResult error = closed.policies().get(0).rules().get(0);
         assertEquals(VerdictStatus.FAILED, closed.status());
         assertEquals(Outcome.ERROR, error.outcome());
         assertEquals("could not read what this rule needs: GitLab answered 503 three times", error.message());
 
         Verdict skipped = new PolicyEngine(VerdictStatus.PASSED)
-                .evaluate(policies("name: p\n" + rule + "    onError: skip\n"), FakeMergeRequest.sample(), gitLabDown);
+                .evaluate(
+                        policies("name: p\n" + rule + "    onError: skip\n"),
+                        FakeMergeRequest.sample(),
+                        gitLabDown,
+                        TODAY);
         assertEquals(VerdictStatus.PASSED, skipped.status());
         assertEquals(Outcome.SKIPPED, skipped.policies().get(0).rules().get(0).outcome());
     }
@@ -196,7 +203,8 @@ class PolicyEngineTest {
                                 "name: p\nrules:\n  - type: size\n    maxFiles: 1\n"
                                         + "  - type: paths\n    forbid: [x]\n  - type: expression\n    expr: size(changes) < 5\n"),
                         FakeMergeRequest.sample(),
-                        counted);
+                        counted,
+                        TODAY);
         assertEquals(1, reads[0]);
     }
 

@@ -2,6 +2,7 @@ package io.policygate.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,10 +16,13 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.policygate.policy.rules.RuleTypes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -35,12 +39,13 @@ class PolicySchemaTest {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Schema SCHEMA;
+    private static final Schema SCHEMA = schema("docs/policy.schema.json");
+    private static final Schema WAIVER_SCHEMA = schema("docs/waiver.schema.json");
 
-    static {
+    private static Schema schema(String file) {
         try {
-            SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-                    .getSchema(Files.readString(Path.of("docs/policy.schema.json")), InputFormat.JSON);
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(Files.readString(Path.of(file)), InputFormat.JSON);
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -48,6 +53,62 @@ class PolicySchemaTest {
 
     private static List<Error> validate(JsonNode document) throws IOException {
         return SCHEMA.validate(JSON.writeValueAsString(document), InputFormat.JSON);
+    }
+
+    private static List<Error> validateWaiver(JsonNode document) throws IOException {
+        return WAIVER_SCHEMA.validate(JSON.writeValueAsString(document), InputFormat.JSON);
+    }
+
+    /** The example waivers of docs/examples/waivers, loaded beside the shipped policies they name. */
+    @Test
+    void exampleWaiversValidateAndLoadBesideTheShippedPolicies() throws IOException {
+        Map<String, byte[]> files = new TreeMap<>();
+        List<Path> waivers;
+        try (Stream<Path> list = Files.list(Path.of("docs/examples/waivers"))) {
+            waivers = list.sorted().toList();
+        }
+        assertFalse(waivers.isEmpty());
+        for (Path waiver : waivers) {
+            for (JsonNode document : YAML.readValues(YAML.createParser(waiver.toFile()), JsonNode.class)
+                    .readAll()) {
+                assertEquals(List.of(), validateWaiver(document), waiver.toString());
+            }
+            files.put("waivers/" + waiver.getFileName(), Files.readAllBytes(waiver));
+        }
+        for (String policy : List.of("jira-ticket.yaml", "compliance-review.yaml", "protected-paths.yaml")) {
+            files.put(policy, Files.readAllBytes(Path.of("policies", policy)));
+        }
+        assertEquals(
+                waivers.size(),
+                new PolicyLoader(RuleTypes.builtIn()).load(files).waivers().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "id: W-1\npolicy: jira-ticket\nprojects: [\"**\"]\nreason: r\napprovedBy: j\napprovedOn: 2026-12-01\n",
+                "id: W-1\npolicy: jira-ticket\nprojects: []\nreason: r\napprovedBy: j\napprovedOn: 2026-12-01\n"
+                        + "expires: 2026-12-31\n",
+                "id: W 1\npolicy: jira-ticket\nprojects: [\"**\"]\nreason: r\napprovedBy: j\napprovedOn: 2026-12-01\n"
+                        + "expires: 2026-12-31\n",
+                "id: W-1\npolicy: jira-ticket\nprojects: [\"**\"]\nreason: r\napprovedBy: j\napprovedOn: 2026-12-01\n"
+                        + "expires: 31.12.2026\n",
+                "id: W-1\npolicy: jira-ticket\nprojects: [\"**\"]\nreason: r\napprovedBy: j\napprovedOn: 2026-12-01\n"
+                        + "expires: 2026-12-31\napprover: k\n",
+                "id: W-1\npolicy: jira-ticket\nrule: -1\nprojects: [\"**\"]\nreason: r\napprovedBy: j\n"
+                        + "approvedOn: 2026-12-01\nexpires: 2026-12-31\n",
+                "id: W-1\npolicy: jira-ticket\nprojects: [\"**\"]\nreason: \" \"\napprovedBy: j\napprovedOn: 2026-12-01\n"
+                        + "expires: 2026-12-31\n"
+            })
+    void waiverSchemaRefusesWhatTheLoaderRefuses(String yaml) throws IOException {
+        assertFalse(validateWaiver(YAML.readTree(yaml)).isEmpty(), "schema accepted:\n" + yaml);
+        Map<String, byte[]> files = Map.of(
+                "jira-ticket.yaml", Files.readAllBytes(Path.of("policies/jira-ticket.yaml")),
+                "waivers/w.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+        assertThrows(
+                PolicyLoadException.class,
+                () -> new PolicyLoader(RuleTypes.builtIn()).load(files),
+                "loader accepted:\n" + yaml);
     }
 
     static Stream<Path> policyFiles() throws IOException {
@@ -87,6 +148,11 @@ class PolicySchemaTest {
                     JsonNode node = YAML.readTree(matcher.group(1));
                     if (node.has("cases") || node.findValue("script") != null) {
                         // A policy test file (CommandLineTest covers that format) or a GitLab CI job, not a policy.
+                        continue;
+                    }
+                    if (node.has("approvedOn")) {
+                        assertEquals(List.of(), validateWaiver(node), doc + ":\n" + matcher.group(1));
+                        checked++;
                         continue;
                     }
                     if (node.isArray()) {

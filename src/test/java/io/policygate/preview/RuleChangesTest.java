@@ -2,15 +2,20 @@ package io.policygate.preview;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.policygate.policy.Outcome;
 import io.policygate.policy.PolicyMode;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
+import io.policygate.policy.WaiverUse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which rules a preview says differ, when a candidate adds, removes or moves rules within a policy. */
+/**
+ * Which rules a preview says differ, when a candidate adds, removes or moves rules within a policy, or ends or adds a
+ * waiver.
+ */
 class RuleChangesTest {
 
     private static final RuleResult NO_TICKET = RuleResult.failed("ticket", "Reference a ticket", null);
@@ -52,5 +57,23 @@ class RuleChangesTest {
         assertEquals(
                 List.of("release[2] labels: not applied -> failed"),
                 changes(release(NO_TICKET, LABELLED), release(NO_TICKET, LABELLED, secondLabels)));
+    }
+
+    @Test
+    void aCandidateThatEndsOrAddsAWaiverShowsTheRuleItExcused() {
+        RuleResult waived = new RuleResult(
+                "ticket",
+                Outcome.WAIVED,
+                "Reference a ticket",
+                null,
+                PolicyMode.ENFORCE,
+                new WaiverUse("W-2026-014", "Vendor import", "jane.doe", "2027-01-31", Outcome.FAILED));
+        assertEquals(
+                List.of("release[0] ticket: waived (W-2026-014) -> failed"),
+                changes(release(waived, LABELLED), release(NO_TICKET, LABELLED)));
+        assertEquals(
+                List.of("release[0] ticket: failed -> waived (W-2026-014)"),
+                changes(release(NO_TICKET, LABELLED), release(waived, LABELLED)));
+        assertEquals(List.of(), changes(release(waived, LABELLED), release(waived, LABELLED)));
     }
 }

@@ -45,17 +45,21 @@ public class ConfigMapPolicies implements QuarkusTestResourceLifecycleManager {
             Path version = dir.resolve("..2026_11_24_" + (++generation));
             Files.createDirectory(version);
             for (Map.Entry<String, String> file : files.entrySet()) {
-                Files.writeString(version.resolve(file.getKey()), file.getValue());
+                Path written = version.resolve(file.getKey());
+                Files.createDirectories(written.getParent());
+                Files.writeString(written, file.getValue());
             }
             Path next = dir.resolve("..data_tmp");
             Files.deleteIfExists(next);
             Files.createSymbolicLink(next, version.getFileName());
             Files.move(
                     next, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // A file in a folder (a ConfigMap item's path "waivers/w.yaml") is seen through a link to the folder.
             for (String name : files.keySet()) {
-                Path visible = dir.resolve(name);
+                String top = name.split("/", 2)[0];
+                Path visible = dir.resolve(top);
                 if (!Files.isSymbolicLink(visible)) {
-                    Files.createSymbolicLink(visible, Path.of("..data", name));
+                    Files.createSymbolicLink(visible, Path.of("..data", top));
                 }
             }
         } catch (IOException e) {
