@@ -375,6 +375,30 @@ class KubernetesManifestsTest {
         }
     }
 
+    @Test
+    void waiversComeFromTheirOwnConfigMapMountedAsThePolicyFoldersWaivers() {
+        Deployment deployment = find(base, Deployment.class, "policy-gate");
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        String waiversVolume = pod.getVolumes().stream()
+                .filter(v -> v.getConfigMap() != null
+                        && v.getConfigMap()
+                                .getName()
+                                .equals(generated(base, ConfigMap.class, "policy-gate-waivers")
+                                        .getMetadata()
+                                        .getName()))
+                .findFirst()
+                .orElseThrow()
+                .getName();
+        assertEquals(
+                env(container, "POLICY_GATE_POLICIES_DIR").getValue() + "/waivers",
+                container.getVolumeMounts().stream()
+                        .filter(m -> m.getName().equals(waiversVolume))
+                        .findFirst()
+                        .orElseThrow()
+                        .getMountPath());
+    }
+
     private static String password(List<HasMetadata> objects) {
         Secret secret = generated(objects, Secret.class, "policy-gate-db");
         return new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8);
