@@ -114,6 +114,21 @@ final class VerifyAttestationCommand implements Callable<Integer> {
                 .forEach(f -> out.printf(
                         "policy file %s sha256 %s%n",
                         f.path("uri").asText(), f.at("/digest/sha256").asText()));
+        for (JsonNode policy : statement.at("/predicate/policyResults")) {
+            for (JsonNode rule : policy.path("rules")) {
+                JsonNode waiver = rule.path("waiver");
+                if (waiver.isObject()) {
+                    out.printf(
+                            "waived %s/%s by %s (approved by %s, until %s): %s%n",
+                            policy.path("policy").asText(),
+                            rule.path("type").asText(),
+                            waiver.path("id").asText(),
+                            waiver.path("approvedBy").asText(),
+                            waiver.path("expires").asText(),
+                            waiver.path("reason").asText());
+                }
+            }
+        }
         failures.forEach(f -> out.println("MISMATCH: " + f));
         out.println(failures.isEmpty() ? "VERIFIED" : "NOT VERIFIED");
         return failures.isEmpty() ? 0 : 1;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobState;
+import io.policygate.testing.CommandLineRun;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
@@ -173,7 +174,7 @@ class DecisionRecordsTest extends ServiceTest {
                         .at("/keys/0/publicKeyPem")
                         .asText());
 
-        Cli verified = cli(
+        CommandLineRun verified = CommandLineRun.run(
                 "verify-attestation",
                 record.toString(),
                 "--key",
@@ -182,13 +183,15 @@ class DecisionRecordsTest extends ServiceTest {
                 sha,
                 "--result",
                 "failed");
-        assertEquals(0, verified.exit(), verified.out());
-        assertTrue(verified.out().contains("commit " + sha) && verified.out().endsWith("VERIFIED\n"), verified.out());
+        assertEquals(0, verified.exit(), verified.output());
+        assertTrue(
+                verified.output().contains("commit " + sha) && verified.output().endsWith("VERIFIED\n"),
+                verified.output());
 
-        Cli otherCommit =
-                cli("verify-attestation", record.toString(), "--key", key.toString(), "--commit", Payloads.sha(1));
-        assertEquals(1, otherCommit.exit(), otherCommit.out());
-        assertTrue(otherCommit.out().contains("MISMATCH: the record is about commit " + sha), otherCommit.out());
+        CommandLineRun otherCommit = CommandLineRun.run(
+                "verify-attestation", record.toString(), "--key", key.toString(), "--commit", Payloads.sha(1));
+        assertEquals(1, otherCommit.exit(), otherCommit.output());
+        assertTrue(otherCommit.output().contains("MISMATCH: the record is about commit " + sha), otherCommit.output());
 
         // One byte of the signed payload changed.
         JsonNode envelope = JSON.readTree(Files.readString(record));
@@ -197,18 +200,9 @@ class DecisionRecordsTest extends ServiceTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) envelope)
                 .put("payload", Base64.getEncoder().encodeToString(payload));
         Files.writeString(record, envelope.toString());
-        Cli altered = cli("verify-attestation", record.toString(), "--key", key.toString());
-        assertEquals(1, altered.exit(), altered.out());
-        assertTrue(altered.out().startsWith("NOT VERIFIED: no signature of key"), altered.out());
-    }
-
-    private record Cli(int exit, String out) {}
-
-    private static Cli cli(String... args) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        int exit = io.policygate.cli.PolicyGateMain.run(
-                args, new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return new Cli(exit, bytes.toString(StandardCharsets.UTF_8));
+        CommandLineRun altered = CommandLineRun.run("verify-attestation", record.toString(), "--key", key.toString());
+        assertEquals(1, altered.exit(), altered.output());
+        assertTrue(altered.output().startsWith("NOT VERIFIED: no signature of key"), altered.output());
     }
 
     @Test

@@ -1,12 +1,11 @@
 package io.policygate.cli;
 
+import static io.policygate.testing.CommandLineRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import io.policygate.testing.CommandLineRun;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,14 +18,6 @@ class CommandLineTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String output) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int exit = PolicyGateMain.run(args, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
-    }
-
     private void write(String name, String text) throws IOException {
         Files.writeString(dir.resolve(name), text);
     }
@@ -37,11 +28,11 @@ class CommandLineTest {
 
     @Test
     void shippedPoliciesValidateAndTheirTestsPass() {
-        Run validate = run("validate", "policies");
+        CommandLineRun validate = run("validate", "policies");
         assertEquals(0, validate.exit(), validate.output());
         assertEquals("OK: 3 policies and 0 waivers in 3 files in policies\n", validate.output());
 
-        Run test = run("test", "policies");
+        CommandLineRun test = run("test", "policies");
         assertEquals(0, test.exit(), test.output());
         assertTrue(test.output().matches("(?s).*\\n[1-9][0-9]* passed, 0 failed\\n"), test.output());
     }
@@ -51,7 +42,7 @@ class CommandLineTest {
         write("a.yaml", "name: a\nrules:\n  - type: ticket\n    pattern: '[A-Z'\n");
         write("b.yaml", "name: b\nrules:\n  - type: nope\n");
 
-        Run run = run("validate", dir.toString());
+        CommandLineRun run = run("validate", dir.toString());
 
         assertEquals(1, run.exit());
         assertTrue(
@@ -80,7 +71,7 @@ class CommandLineTest {
                       messages: [something else]
                 """);
 
-        Run run = run("test", dir.toString());
+        CommandLineRun run = run("test", dir.toString());
 
         assertEquals(1, run.exit(), run.output());
         assertTrue(
@@ -136,7 +127,7 @@ class CommandLineTest {
                       policies: {jira-ticket: passed}
                 """);
 
-        Run run = run("test", dir.toString());
+        CommandLineRun run = run("test", dir.toString());
 
         assertEquals(1, run.exit(), run.output());
         assertTrue(
@@ -157,7 +148,7 @@ class CommandLineTest {
                 "cases[0].date: '31.01.2027' is not a date as YYYY-MM-DD");
         for (Map.Entry<String, String> bad : refused.entrySet()) {
             write("ticket.test.yaml", "cases:\n  - name: n\n    payload: sample.json\n" + bad.getKey());
-            Run refusal = run("test", dir.toString());
+            CommandLineRun refusal = run("test", dir.toString());
             assertEquals(1, refusal.exit());
             assertTrue(refusal.output().contains(bad.getValue()), refusal.output());
         }
@@ -185,7 +176,7 @@ class CommandLineTest {
                 expires: 2027-01-31
                 """);
 
-        Run run = run("validate", dir.toString());
+        CommandLineRun run = run("validate", dir.toString());
 
         assertEquals(0, run.exit(), run.output());
         Path old = dir.resolve("waivers/old.yaml");
@@ -198,7 +189,7 @@ class CommandLineTest {
                 run.output());
         assertTrue(run.output().endsWith("OK: 2 policies and 3 waivers in 4 files in " + dir + "\n"), run.output());
 
-        Run strict = run("validate", "--waiver-max-days", "30", dir.toString());
+        CommandLineRun strict = run("validate", "--waiver-max-days", "30", dir.toString());
         assertEquals(1, strict.exit(), strict.output());
         assertTrue(
                 strict.output().contains(dir.resolve("waivers/vendor.yaml") + ":8: expires: is more than 30 days"),
@@ -212,7 +203,7 @@ class CommandLineTest {
         write("size.yaml", "name: small\nrules:\n  - type: size\n    maxFiles: 1\n");
         write("size.test.yaml", "cases:\n  - name: n\n    payload: sample.json\n    expect: {verdict: passed}\n");
 
-        Run run = run("test", dir.toString());
+        CommandLineRun run = run("test", dir.toString());
 
         assertEquals(1, run.exit());
         assertTrue(run.output().contains("the test case gives no changes (add changes: to it)"), run.output());
@@ -221,12 +212,12 @@ class CommandLineTest {
     @Test
     void malformedTestFilesAndMissingTestsFail() throws IOException {
         write("p.yaml", "name: p\nrules:\n  - type: draft\n");
-        Run none = run("test", dir.toString());
+        CommandLineRun none = run("test", dir.toString());
         assertEquals(1, none.exit());
         assertTrue(none.output().contains("no *.test.yaml files in " + dir), none.output());
 
         write("p.test.yaml", "cases:\n  - name: n\n    payload: x.json\n    expct: {verdict: passed}\n");
-        Run bad = run("test", dir.toString());
+        CommandLineRun bad = run("test", dir.toString());
         assertEquals(1, bad.exit());
         assertTrue(
                 bad.output()
@@ -236,19 +227,19 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasItsHelp() {
-        Run all = run("--help");
+        CommandLineRun all = run("--help");
         assertEquals(0, all.exit(), all.output());
         for (String command : new String[] {"validate", "test", "register", "preview", "help"}) {
             assertTrue(all.output().contains("  " + command), command + " in\n" + all.output());
         }
-        Run validate = run("validate", "--help");
+        CommandLineRun validate = run("validate", "--help");
         assertEquals(0, validate.exit());
         assertTrue(
                 validate.output()
                         .startsWith("Usage: java -jar policy-gate.jar validate [-hV] [--waiver-max-days=DAYS] [DIR]"),
                 validate.output());
         assertTrue(validate.output().contains("the policy folder (default: policies)"), validate.output());
-        Run preview = run("help", "preview");
+        CommandLineRun preview = run("help", "preview");
         assertEquals(0, preview.exit());
         assertTrue(
                 preview.output().contains("--policies=DIR") && preview.output().contains("--timeout=SECONDS"),

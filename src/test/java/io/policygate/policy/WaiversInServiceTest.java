@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.journal.JobState;
+import io.policygate.testing.CommandLineRun;
 import io.policygate.testing.ConfigMapPolicies;
 import io.policygate.testing.InjectPolicyDir;
 import io.policygate.testing.Payloads;
@@ -27,6 +28,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -40,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * Waivers end to end: a waiver in force turns a failing rule into a waived one that GitLab hears as passed, and says
  * so, apart from audit findings, in the API, the note, the pages, the metrics, the history's filters, the export and
  * the signed decision record; an expired one no longer applies; the pages list those about to expire; a bad waiver
- * file is refused and the last good set stays. Dates are relative to today, as the service's clock is.
+ * file is refused and the last good set stays. The decision record's waiver is read back by verify-attestation. Dates are relative to today, as the service's clock is.
  */
 @QuarkusTest
 @TestProfile(WritablePolicies.class)
@@ -175,6 +178,21 @@ class WaiversInServiceTest extends ServiceTest {
                 statement.at("/predicate/inputAttestations").findValuesAsText("uri").stream()
                         .anyMatch(uri -> uri.endsWith("waivers/vendor.yaml")),
                 statement.toString());
+
+        Path record = Files.writeString(Files.createTempFile("waived", ".json"), envelope.toString());
+        Path key = Files.writeString(
+                Files.createTempFile("key", ".pem"),
+                JSON.readTree(given().get("/api/v1/keys").then().extract().asString())
+                        .at("/keys/0/publicKeyPem")
+                        .asText());
+        CommandLineRun verified = CommandLineRun.run(
+                "verify-attestation", record.toString(), "--key", key.toString(), "--result", "passed");
+        assertEquals(0, verified.exit(), verified.output());
+        assertTrue(
+                verified.output()
+                        .contains("waived jira-ticket/ticket by W-IN (approved by jane.doe, until " + expires
+                                + "): Vendor import; the ticket is tracked in PAY-900."),
+                verified.output());
 
         String export = api().get("/api/v1/evaluations/export?format=jsonl&from=" + TODAY + "&to=" + TODAY)
                 .then()
