@@ -40,6 +40,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -299,6 +301,30 @@ class PolicyPreviewTest extends ServiceTest {
                 "mergeRequests.find { it.projectPath == '" + project + "' && it.iid == " + iid + " }.rules");
         rules.forEach(r -> changes.add(r.get("policy") + ": " + r.get("live") + " -> " + r.get("candidate")));
         return changes;
+    }
+
+    @Test
+    void aCandidateWaiverShowsTheMergeRequestItWouldExcuseAndTheRuleItWaives() throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String name : List.of("jira-ticket.yaml", "protected-paths.yaml", "compliance-review.yaml")) {
+            files.put(name, Files.readString(Path.of("policies", name)));
+        }
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        files.put(
+                "waivers/ledger.yaml",
+                "id: W-LEDGER-5\npolicy: jira-ticket\nrule: ticket\nprojects: [\"payments/ledger\"]\nmergeRequest: 5\n"
+                        + "reason: Migrated from the old tracker.\napprovedBy: jane.doe\napprovedOn: " + today
+                        + "\nexpires: " + today.plusDays(30) + "\n");
+
+        JsonPath preview = preview(Map.of("files", files, "projects", List.of(103)))
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+
+        assertEquals(Set.of("payments/ledger!5"), flipped(preview, "to-passed"));
+        assertEquals(Set.of(), flipped(preview, "to-failed"));
+        assertEquals(List.of("jira-ticket: failed -> waived (W-LEDGER-5)"), ruleChanges(preview, "payments/ledger", 5));
+        assertNothingWasPosted();
     }
 
     @Test
