@@ -441,6 +441,16 @@ public class EvaluationRecords {
                 id);
     }
 
+    /** The waivers that excused a rule of the latest verdict on the commit; empty when none did or there is none. */
+    public List<String> waiversOfLatestVerdict(CheckKey key, String sha) {
+        return waivers(firstOfCommit(
+                        "SELECT waivers FROM evaluation_job WHERE project_id = ? AND mr_iid = ? AND check_id = ?"
+                                + " AND sha = ? AND verdict IS NOT NULL ORDER BY created_at DESC LIMIT 1",
+                        key,
+                        sha)
+                .orElse(null));
+    }
+
     /** The first row's text of a query on one key (project, merge request, check) and SHA, in that order. */
     private Optional<String> firstOfCommit(String query, CheckKey key, String sha) {
         return jdbc.first(query, rs -> rs.getString(1), key.projectId(), key.mergeRequestIid(), key.checkId(), sha);

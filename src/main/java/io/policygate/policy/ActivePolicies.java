@@ -169,6 +169,12 @@ public class ActivePolicies {
                 .toList();
     }
 
+    /** True when the set in force has a waiver of this id that applies today. */
+    public boolean waiverInForce(String id) {
+        LocalDate today = today();
+        return current().waivers().stream().anyMatch(w -> w.id().equals(id) && w.inForce(today));
+    }
+
     /** The day (UTC) that decides which waivers are in force. */
     public LocalDate today() {
         return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);

@@ -14,6 +14,7 @@ import io.policygate.journal.ClusterLease;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
 import io.policygate.journal.WorkDue;
+import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.worker.EvaluationQueue;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,8 +39,10 @@ import org.jboss.logging.Logger;
  * The level-triggered safety net: for every project policy-gate knows, list the open merge requests, read their
  * status checks at the current HEAD (every page), and queue an evaluation for each of our checks whose status
  * is not the verdict policy-gate gave for that SHA: pending or failed without an evaluation of ours (the webhook
- * was lost, or GitLab's 2-minute pending timeout fired), or a status someone else posted, passed included. One
- * replica at a time runs it (a lease in the journal); its period bounds how long a forged status goes unseen.
+ * was lost, or GitLab's 2-minute pending timeout fired), a status someone else posted, passed included, or a verdict
+ * a waiver excused a rule of when that waiver no longer applies (it expired or was removed). One replica at a time
+ * runs it (a lease in the journal); its period bounds how long a forged status goes unseen, and how long a merge
+ * request keeps a pass its waiver no longer gives.
  */
 @ApplicationScoped
 public class ReconciliationSweep {
@@ -61,6 +64,7 @@ public class ReconciliationSweep {
     private final GitLabConfig gitlab;
     private final ServiceConfig service;
     private final StatusPosting posting;
+    private final ActivePolicies policies;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
     private final AtomicInteger sweeping = new AtomicInteger();
     private volatile boolean stopping;
@@ -75,7 +79,9 @@ public class ReconciliationSweep {
             ReconcileConfig config,
             GitLabConfig gitlab,
             ServiceConfig service,
-            StatusPosting posting) {
+            StatusPosting posting,
+            ActivePolicies policies) {
+        this.policies = policies;
         this.leases = leases;
         this.records = records;
         this.reads = reads;
@@ -179,7 +185,8 @@ public class ReconciliationSweep {
      * Why GitLab's status of one of our checks at HEAD needs an evaluation, if it does: the webhook never came
      * (pending, or failed by GitLab's 2-minute timeout, with no verdict of ours for the commit), or GitLab shows
      * another status than the verdict policy-gate last posted for the commit (someone posted it: GitLab lets any
-     * Developer do that), passed included. The evaluation reads GitLab again and decides; it records a pass
+     * Developer do that), passed included, or the latest verdict on the commit leaned on a waiver that no longer
+     * applies. The evaluation reads GitLab again and decides; it records a pass
      * policy-gate had not given as tampered. A commit with an unfinished job is left to it; one whose job is dead
      * waits for the fix its page names.
      */
@@ -187,6 +194,14 @@ public class ReconciliationSweep {
         Optional<JobState> standing = records.standing(key, sha);
         if (standing.isPresent() && standing.get() != JobState.REPORTED) {
             return Optional.empty();
+        }
+        List<String> lapsed = standing.isEmpty()
+                ? List.of()
+                : records.waiversOfLatestVerdict(key, sha).stream()
+                        .filter(w -> !policies.waiverInForce(w))
+                        .toList();
+        if (!lapsed.isEmpty()) {
+            return Optional.of("the verdict was excused by waivers no longer in force: " + String.join(", ", lapsed));
         }
         if (!comparesStatuses()) {
             return standing.isEmpty() && NEEDS_US.contains(status)

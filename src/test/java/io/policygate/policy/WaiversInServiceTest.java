@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.journal.JobState;
+import io.policygate.reconcile.ReconciliationSweep;
 import io.policygate.testing.CommandLineRun;
 import io.policygate.testing.ConfigMapPolicies;
 import io.policygate.testing.InjectPolicyDir;
@@ -27,6 +28,7 @@ import io.policygate.testing.WritablePolicies;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,7 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * Waivers end to end: a waiver in force turns a failing rule into a waived one that GitLab hears as passed, and says
  * so, apart from audit findings, in the API, the note, the pages, the metrics, the history's filters, the export and
  * the signed decision record; an expired one no longer applies; the pages list those about to expire; a bad waiver
- * file is refused and the last good set stays. The decision record's waiver is read back by verify-attestation. Dates are relative to today, as the service's clock is.
+ * file is refused and the last good set stays; the reconciliation sweep evaluates again a pass whose waiver ended. The decision record's waiver is read back by verify-attestation. Dates are relative to today, as the service's clock is.
  */
 @QuarkusTest
 @TestProfile(WritablePolicies.class)
@@ -75,6 +78,9 @@ class WaiversInServiceTest extends ServiceTest {
 
     @InjectPolicyDir
     ConfigMapPolicies configMap;
+
+    @Inject
+    ReconciliationSweep sweep;
 
     @BeforeEach
     void policiesWithWaivers() {
@@ -272,6 +278,32 @@ class WaiversInServiceTest extends ServiceTest {
         assertTrue(inForce > 0, overview);
         assertTrue(overview.indexOf("W-SOON", inForce) > 0 && overview.indexOf("W-IN", inForce) > 0, overview);
         assertTrue(!overview.contains("W-OLD"), overview);
+    }
+
+    @Test
+    void theSweepEvaluatesAgainAMergeRequestWhosePassLeanedOnAWaiverThatEnded() {
+        configMap.publishAndAwait(Map.of(
+                "policies.yaml",
+                POLICIES,
+                "waivers/lapse.yaml",
+                waiver("W-LAPSE", 7804, TODAY.minusDays(10), TODAY.plusDays(30))));
+        evaluate(7804);
+        assertPosted(7804, "passed");
+        assertEquals(0, sweep.sweep(Map.of(6L, Set.of(1L))).queued(), "nothing to do while the waiver applies");
+
+        // The policy repository ends the waiver (here: its last day moved to yesterday).
+        configMap.publishAndAwait(Map.of(
+                "policies.yaml",
+                POLICIES,
+                "waivers/lapse.yaml",
+                waiver("W-LAPSE", 7804, TODAY.minusDays(10), TODAY.minusDays(1))));
+        assertEquals(1, sweep.sweep(Map.of(6L, Set.of(1L))).queued());
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertPosted(7804, "failed"));
+        api().get("/api/v1/evaluations?mr=7804&limit=1")
+                .then()
+                .body("evaluations[0].verdict", equalTo("failed"))
+                .body("evaluations[0].waivers", equalTo(List.of()));
     }
 
     @Test
