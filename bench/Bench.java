@@ -234,6 +234,7 @@ public final class Bench {
                     "p50_ms", verdicts.latencyMs(50), "p90_ms", verdicts.latencyMs(90),
                     "p99_ms", verdicts.latencyMs(99), "max_ms", verdicts.latencyMs(100),
                     "ack_p50_ms", acks.p50(), "ack_p99_ms", acks.p99(), "ack_errors", acks.errors(),
+                    "last_after_last_webhook_s", verdicts.lastAfterLastWebhookSeconds(),
                     "rss_peak_mib", mib(session.peakRss.peakKb()));
             System.out.println("GitLab calls: " + session.gitlab.calls());
             int burst = options.integer("burst-events", 0);
@@ -895,13 +896,16 @@ public final class Bench {
     }
 
     /** Accepted webhooks joined with their verdicts by HEAD SHA; times on this JVM's clock. */
-    record Verdicts(int accepted, long[] latencies, long firstArrival, long lastArrival, int duplicates) {
+    record Verdicts(
+            int accepted, long[] latencies, long firstArrival, long lastArrival, long lastDue, int duplicates) {
 
         static Verdicts of(Map<String, Long> due, FakeGitLab gitlab) {
             List<Long> latencies = new ArrayList<>();
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
+            long lastDue = Long.MIN_VALUE;
             for (Map.Entry<String, Long> entry : due.entrySet()) {
+                lastDue = Math.max(lastDue, entry.getValue());
                 Long arrival = gitlab.verdictAt(entry.getKey());
                 if (arrival != null) {
                     latencies.add(arrival - entry.getValue());
@@ -910,7 +914,7 @@ public final class Bench {
                 }
             }
             return new Verdicts(due.size(), latencies.stream().mapToLong(Long::longValue).sorted().toArray(), first,
-                    last, gitlab.repeated(due.keySet()));
+                    last, lastDue, gitlab.repeated(due.keySet()));
         }
 
         int received() {
@@ -932,6 +936,11 @@ public final class Bench {
 
         double perSecondSinceStart(long start) {
             return latencies.length == 0 ? 0 : latencies.length / ((lastArrival - start) / 1e9);
+        }
+
+        /** From when the last webhook was due to when the last verdict arrived: how long the tail waits. */
+        double lastAfterLastWebhookSeconds() {
+            return latencies.length == 0 ? -1 : (lastArrival - lastDue) / 1e9;
         }
 
         double secondsToFirst(long since) {

@@ -9,8 +9,10 @@
 #   PG=auto      PostgreSQL rows when Debian's postgresql is installed; PG=1 requires them, PG=0 skips them
 #   JVM_OPTS=    JVM options for policy-gate and the baseline alike, e.g. -Xmx512m (none by default)
 #   SERVICE_JAR=target/quarkus-app/quarkus-run.jar   the policy-gate to measure, e.g. an earlier build for an A/B
-#   SCENARIOS="startup ack e2e policies backlog"   which scenarios to run
-#   E2E_LATENCIES="0 200"   end to end once per GitLab latency (ms the fake GitLab waits before each answer)
+#   SCENARIOS="startup ack e2e bot policies backlog"   which scenarios to run
+#   E2E_LATENCIES="0 250"   end to end once per GitLab latency (ms the fake GitLab waits before each answer)
+#   BOT_EVENTS=500 BOT_SECONDS=10 BOT_LATENCY_MS=250   a bot's burst: that many merge requests in that time, GitLab
+#                that slow; the figure is how long after the last webhook the last verdict arrives
 #   sizes: ACK_RATES, ACK_SECONDS, WARMUP_SECONDS, MAX_START, MAX_CEILING, MAX_P99_MS, STEP_SECONDS,
 #          E2E_EVENTS, E2E_RATE, POLICY_COUNTS, POLICY_EVENTS, POLICY_RATE, BACKLOGS, BACKLOG_RATE,
 #          BACKLOG_SECONDS, IDLE_SECONDS (defaults below)
@@ -22,14 +24,16 @@ cd "$(dirname "$0")/.."
 if [ "${QUICK:-0}" = 1 ]; then
   : "${RUNS:=1}" "${ACK_RATES:=50 100}" "${ACK_SECONDS:=2}" "${WARMUP_SECONDS:=1}" "${IDLE_SECONDS:=2}" \
     "${MAX_START:=50}" "${MAX_CEILING:=150}" "${STEP_SECONDS:=2}" "${E2E_EVENTS:=200}" "${E2E_RATE:=50}" \
-    "${POLICY_EVENTS:=100}" "${POLICY_RATE:=50}" "${BACKLOGS:=1000}" "${BACKLOG_RATE:=50}" "${BACKLOG_SECONDS:=2}"
+    "${POLICY_EVENTS:=100}" "${POLICY_RATE:=50}" "${BACKLOGS:=1000}" "${BACKLOG_RATE:=50}" "${BACKLOG_SECONDS:=2}" \
+    "${BOT_EVENTS:=50}" "${BOT_SECONDS:=5}"
 else
   : "${RUNS:=3}" "${ACK_RATES:=200 500 1000}" "${ACK_SECONDS:=20}" "${WARMUP_SECONDS:=10}" "${IDLE_SECONDS:=5}" \
     "${MAX_START:=250}" "${MAX_CEILING:=20000}" "${STEP_SECONDS:=10}" "${E2E_EVENTS:=20000}" "${E2E_RATE:=1000}" \
     "${POLICY_EVENTS:=10000}" "${POLICY_RATE:=500}" "${BACKLOGS:=1000 100000}" "${BACKLOG_RATE:=200}" "${BACKLOG_SECONDS:=20}"
 fi
-: "${PG:=auto}" "${JVM_OPTS:=}" "${MAX_P99_MS:=100}" "${POLICY_COUNTS:=1 10 100}" "${E2E_LATENCIES:=0 200}" \
-  "${SCENARIOS:=startup ack e2e policies backlog}" \
+: "${PG:=auto}" "${JVM_OPTS:=}" "${MAX_P99_MS:=100}" "${POLICY_COUNTS:=1 10 100}" "${E2E_LATENCIES:=0 250}" \
+  "${BOT_EVENTS:=500}" "${BOT_SECONDS:=10}" "${BOT_LATENCY_MS:=250}" \
+  "${SCENARIOS:=startup ack e2e bot policies backlog}" \
   "${SERVICE_PORT:=18380}" "${GITLAB_PORT:=18381}" "${BASELINE_PORT:=18390}" "${PG_PORT:=18432}"
 SECRET=bench-webhook-secret
 
@@ -258,6 +262,15 @@ if has e2e; then
   done
 fi
 
+if has bot; then
+  for journal in $JOURNALS; do
+    for run in $(seq "$RUNS"); do
+      on_service "bot-$journal-$run" "$journal" -- e2e --events "$BOT_EVENTS" --rate $((BOT_EVENTS / BOT_SECONDS)) \
+        --warmup-events 0 --gitlab-latency-ms "$BOT_LATENCY_MS"
+    done
+  done
+fi
+
 # Policies that all apply and pass for the compliant payload (a failing one would add a merge request note
 # per event), of every kind; paths, size, commits and author read the merge request from GitLab, as real
 # sets do.
@@ -398,6 +411,22 @@ if has e2e; then
     fi
     row "| $(journal_name "$journal") | $latency | $(f "$(median_of "$e2e" e2e verdicts_per_s)") | $(ms "$(median_of "$e2e" e2e p50_ms)") / $(ms "$(median_of "$e2e" e2e p99_ms)") | $(sum_of "$e2e" e2e refused), $(sum_of "$e2e" e2e lost), $(sum_of "$e2e" e2e duplicates) | $(f "$(median_of "$e2e" burst events_per_s)") | $(sum_of "$e2e" burst refused), $(sum_of "$e2e" burst lost) | $(f "$(median_of "$e2e" burst rss_peak_mib)") |"
   done
+  done
+  row ""
+fi
+
+if has bot; then
+  row "## A bot's burst"
+  row ""
+  row "$(f "$BOT_EVENTS") merge request events in $BOT_SECONDS s (a Renovate-style bot rebasing its merge requests), the fake GitLab"
+  row "answering every call after $BOT_LATENCY_MS ms, on a fresh service and journal. Target (issue 19): the last verdict"
+  row "reaches GitLab within 30 s of the last webhook, nothing lost or posted twice. Medians of $RUNS run(s), counts summed."
+  row ""
+  row "| journal | last verdict after the last webhook (s) | verdicts/s | webhook-to-report p50 / p99 (ms) | refused, lost, duplicates | within 30 s |"
+  row "|---|---|---|---|---|---|"
+  for journal in $JOURNALS; do
+    tail_s=$(median_of "bot-$journal" e2e last_after_last_webhook_s)
+    row "| $(journal_name "$journal") | $(f "$tail_s" 1) | $(f "$(median_of "bot-$journal" e2e verdicts_per_s)" 1) | $(ms "$(median_of "bot-$journal" e2e p50_ms)") / $(ms "$(median_of "bot-$journal" e2e p99_ms)") | $(sum_of "bot-$journal" e2e refused), $(sum_of "bot-$journal" e2e lost), $(sum_of "bot-$journal" e2e duplicates) | $(met "$tail_s" "<=" 30) |"
   done
   row ""
 fi
