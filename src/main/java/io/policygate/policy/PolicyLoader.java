@@ -195,10 +195,13 @@ public final class PolicyLoader {
         return new PolicySet(policies, waivers, hashes);
     }
 
-    /** A file given as {@code waivers/NAME.yaml} (a candidate) or found in a policy folder's waivers/ folder. */
+    /**
+     * A file given as {@code waivers/NAME.yaml} (a candidate) or found in a policy folder's waivers/ folder. Read from
+     * the name as text: a candidate's name comes from a request, and is no path this service opens.
+     */
     private static boolean isWaiverFile(String name) {
-        Path parent = Path.of(name).getParent();
-        return parent != null && parent.getFileName().toString().equals(WAIVERS_FOLDER);
+        String parent = name.substring(0, Math.max(0, name.lastIndexOf('/')));
+        return parent.equals(WAIVERS_FOLDER) || parent.endsWith("/" + WAIVERS_FOLDER);
     }
 
     /**

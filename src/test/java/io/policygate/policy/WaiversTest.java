@@ -282,6 +282,23 @@ class WaiversTest {
     }
 
     @Test
+    void aCandidatesFileNamesAreLabelsNotPaths() {
+        PolicySet set = load(Map.of(
+                "..\u0000odd.yaml",
+                POLICY,
+                "sub/waivers/w.yaml",
+                WAIVER,
+                "waiversx/w.yaml",
+                POLICY.replace("jira-ticket", "other")));
+
+        assertEquals(
+                List.of("jira-ticket", "other"),
+                set.policies().stream().map(Policy::name).sorted().toList());
+        assertEquals(
+                List.of("W-2026-014"), set.waivers().stream().map(Waiver::id).toList());
+    }
+
+    @Test
     void waiverIdsAreUniqueAcrossFiles() {
         List<PolicyError> errors = assertThrows(
                         PolicyLoadException.class,
