@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -53,16 +54,15 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
                 idle.add(new IdleWaiver(waiver, "expired on " + waiver.expires() + "; it waives nothing any more"));
                 continue;
             }
-            policies.stream()
-                    .filter(p -> p.name().equals(waiver.policy()))
-                    .findFirst()
+            policyNamed(waiver.policy())
                     .filter(p -> !p.appliesTo().mayShareProjects(waiver.projectIds(), waiver.projectPaths()))
                     .ifPresent(p -> idle.add(new IdleWaiver(
                             waiver,
-                            "none of its projects " + waiver.projectIds() + " " + waiver.projectPaths()
+                            "none of its projects " + projects(waiver.projectIds(), waiver.projectPaths())
                                     + " is among those policy '" + p.name() + "' applies to "
-                                    + p.appliesTo().projectIds() + " "
-                                    + p.appliesTo().projectPaths())));
+                                    + projects(
+                                            p.appliesTo().projectIds(),
+                                            p.appliesTo().projectPaths()))));
         }
         return idle;
     }
@@ -77,10 +77,7 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
                         w.id(),
                         w.policy(),
                         ruleLabel(w),
-                        Stream.concat(
-                                        w.projectIds().stream().map(String::valueOf),
-                                        w.projectPaths().stream().map(Glob::toString))
-                                .toList(),
+                        projects(w.projectIds(), w.projectPaths()),
                         w.mergeRequest(),
                         w.sourceBranch() == null ? null : w.sourceBranch().toString(),
                         w.reason(),
@@ -100,12 +97,20 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
         if (waiver.rule() == null) {
             return "every rule";
         }
-        return policies.stream()
-                .filter(p -> p.name().equals(waiver.policy()))
-                .findFirst()
+        return policyNamed(waiver.policy())
                 .map(p -> "rule " + waiver.rule() + " ("
                         + p.rules().get(waiver.rule()).type() + ")")
                 .orElse("rule " + waiver.rule());
+    }
+
+    private Optional<Policy> policyNamed(String name) {
+        return policies.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** Project ids and path globs as one list, as a policy file writes them. */
+    private static List<String> projects(List<Long> ids, List<Glob> paths) {
+        return Stream.concat(ids.stream().map(String::valueOf), paths.stream().map(Glob::toString))
+                .toList();
     }
 
     /** Every call the set's rules make to other services, with the secrets they send. */

@@ -337,7 +337,8 @@ class WaiversTest {
         assertTrue(
                 idle.get(0)
                         .why()
-                        .contains("[fligthjs/*] is among those policy 'jira-ticket' applies to [] [flightjs/*]"),
+                        .contains(
+                                "none of its projects [fligthjs/*] is among those policy 'jira-ticket' applies to [flightjs/*]"),
                 idle.get(0).why());
         List<PolicySet.IdleWaiver> later = set.waiversMatchingNothing(LocalDate.of(2027, 2, 1));
         assertEquals(5, later.size());
