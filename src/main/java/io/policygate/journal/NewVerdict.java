@@ -27,11 +27,21 @@ public record NewVerdict(
         waivers = List.copyOf(waivers);
     }
 
+    /** The waivers column's size (V15). */
+    private static final int WAIVERS_COLUMN = 8000;
+
     /**
      * The waivers as the journal keeps them, each between commas (",W-1,W-2,") so that one is found by a LIKE on
-     * ",ID,"; null when none.
+     * ",ID,"; null when none. Past the column's 8,000 characters (more than a hundred waivers excusing rules of one
+     * verdict) the list ends with "…": the verdict's JSON keeps every one.
      */
     String waiversColumn() {
-        return waivers.isEmpty() ? null : "," + String.join(",", waivers) + ",";
+        if (waivers.isEmpty()) {
+            return null;
+        }
+        String all = "," + String.join(",", waivers) + ",";
+        return all.length() <= WAIVERS_COLUMN
+                ? all
+                : all.substring(0, all.lastIndexOf(',', WAIVERS_COLUMN - 3) + 1) + "…,";
     }
 }
