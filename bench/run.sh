@@ -10,7 +10,8 @@
 #   JVM_OPTS=    JVM options for policy-gate and the baseline alike, e.g. -Xmx512m (none by default)
 #   SERVICE_JAR=target/quarkus-app/quarkus-run.jar   the policy-gate to measure, e.g. an earlier build for an A/B
 #   SCENARIOS="startup ack e2e bot policies backlog"   which scenarios to run
-#   E2E_LATENCIES="0 250"   end to end once per GitLab latency (ms the fake GitLab waits before each answer)
+#   E2E_LATENCIES="0 250"   end to end once per GitLab latency (ms the fake GitLab waits before each answer); the
+#                runs with a latency send E2E_SLOW_EVENTS at E2E_SLOW_RATE (a slow GitLab takes longer per event)
 #   BOT_EVENTS=500 BOT_SECONDS=10 BOT_LATENCY_MS=250   a bot's burst: that many merge requests in that time, GitLab
 #                that slow; the figure is how long after the last webhook the last verdict arrives
 #   sizes: ACK_RATES, ACK_SECONDS, WARMUP_SECONDS, MAX_START, MAX_CEILING, MAX_P99_MS, STEP_SECONDS,
@@ -25,14 +26,14 @@ if [ "${QUICK:-0}" = 1 ]; then
   : "${RUNS:=1}" "${ACK_RATES:=50 100}" "${ACK_SECONDS:=2}" "${WARMUP_SECONDS:=1}" "${IDLE_SECONDS:=2}" \
     "${MAX_START:=50}" "${MAX_CEILING:=150}" "${STEP_SECONDS:=2}" "${E2E_EVENTS:=200}" "${E2E_RATE:=50}" \
     "${POLICY_EVENTS:=100}" "${POLICY_RATE:=50}" "${BACKLOGS:=1000}" "${BACKLOG_RATE:=50}" "${BACKLOG_SECONDS:=2}" \
-    "${BOT_EVENTS:=50}" "${BOT_SECONDS:=5}"
+    "${BOT_EVENTS:=50}" "${BOT_SECONDS:=5}" "${E2E_SLOW_EVENTS:=100}" "${E2E_SLOW_RATE:=50}"
 else
   : "${RUNS:=3}" "${ACK_RATES:=200 500 1000}" "${ACK_SECONDS:=20}" "${WARMUP_SECONDS:=10}" "${IDLE_SECONDS:=5}" \
     "${MAX_START:=250}" "${MAX_CEILING:=20000}" "${STEP_SECONDS:=10}" "${E2E_EVENTS:=20000}" "${E2E_RATE:=1000}" \
     "${POLICY_EVENTS:=10000}" "${POLICY_RATE:=500}" "${BACKLOGS:=1000 100000}" "${BACKLOG_RATE:=200}" "${BACKLOG_SECONDS:=20}"
 fi
 : "${PG:=auto}" "${JVM_OPTS:=}" "${MAX_P99_MS:=100}" "${POLICY_COUNTS:=1 10 100}" "${E2E_LATENCIES:=0 250}" \
-  "${BOT_EVENTS:=500}" "${BOT_SECONDS:=10}" "${BOT_LATENCY_MS:=250}" \
+  "${BOT_EVENTS:=500}" "${BOT_SECONDS:=10}" "${BOT_LATENCY_MS:=250}" "${E2E_SLOW_EVENTS:=2000}" "${E2E_SLOW_RATE:=200}" \
   "${SCENARIOS:=startup ack e2e bot policies backlog}" \
   "${SERVICE_PORT:=18380}" "${GITLAB_PORT:=18381}" "${BASELINE_PORT:=18390}" "${PG_PORT:=18432}"
 SECRET=bench-webhook-secret
@@ -224,6 +225,9 @@ fi
 journal_name() { if [ "$1" = pg ]; then echo "PostgreSQL $PG_VERSION"; else echo "H2 (embedded)"; fi; }
 # e2e_name JOURNAL LATENCY: the runs of one end-to-end row; the targets are checked on the first latency's.
 e2e_name() { if [ "$2" = 0 ]; then echo "e2e-$1"; else echo "e2e-$1-gitlab-$2ms"; fi; }
+# e2e_events LATENCY, e2e_rate LATENCY: the sizes of an end-to-end run against a GitLab that slow.
+e2e_events() { if [ "$1" = 0 ]; then echo "$E2E_EVENTS"; else echo "$E2E_SLOW_EVENTS"; fi; }
+e2e_rate() { if [ "$1" = 0 ]; then echo "$E2E_RATE"; else echo "$E2E_SLOW_RATE"; fi; }
 first_word() { echo "$1"; }
 
 # ---------------------------------------------------------------- measure
@@ -255,8 +259,9 @@ if has e2e; then
   for latency in $E2E_LATENCIES; do
     for journal in $JOURNALS; do
       for run in $(seq "$RUNS"); do
-        on_service "$(e2e_name "$journal" "$latency")-$run" "$journal" -- e2e --events "$E2E_EVENTS" --rate "$E2E_RATE" \
-          --warmup-events $((E2E_RATE * WARMUP_SECONDS)) --burst-events "$E2E_EVENTS" --gitlab-latency-ms "$latency"
+        on_service "$(e2e_name "$journal" "$latency")-$run" "$journal" -- e2e --events "$(e2e_events "$latency")" \
+          --rate "$(e2e_rate "$latency")" --warmup-events $(($(e2e_rate "$latency") * WARMUP_SECONDS)) \
+          --burst-events "$(e2e_events "$latency")" --gitlab-latency-ms "$latency"
       done
     done
   done
@@ -390,17 +395,17 @@ fi
 if has e2e; then
   row "## End to end"
   row ""
-  row "$(f "$E2E_EVENTS") distinct merge request events at $(f "$E2E_RATE")/s after a warm-up. Each evaluation reads the merge"
+  row "$(f "$E2E_EVENTS") distinct merge request events at $(f "$E2E_RATE")/s after a warm-up ($(f "$E2E_SLOW_EVENTS") at $(f "$E2E_SLOW_RATE")/s when GitLab is slow). Each evaluation reads the merge"
   row "request and its status checks from the fake GitLab (and the project, cached), then posts the verdict; the fake"
   row "GitLab answers every call after the latency of the row (0: at once) and records when each SHA's verdict"
   row "arrives. Latency: webhook due → verdict received, on one clock. Verdicts/s:"
-  row "the pace they came at, first to last (at most the sending rate). Burst: $(f "$E2E_EVENTS") more as fast as 32"
+  row "the pace they came at, first to last (at most the sending rate). Burst: as many more as fast as 32"
   row "connections send them; events/s = verdicts / (last verdict − first send), the capacity. Refused: webhooks not"
   row "answered 202; lost: answered 202 but no verdict; duplicates: a second 201 for one SHA. A fresh service and"
   row "journal per run; medians of $RUNS run(s), counts summed."
   row ""
-  row "| journal | GitLab latency (ms) | verdicts/s at $(f "$E2E_RATE")/s | webhook-to-report p50 / p99 (ms) | refused, lost, duplicates | burst events/s | burst refused, lost | RSS peak (MiB) |"
-  row "|---|---|---|---|---|---|---|---|"
+  row "| journal | GitLab latency (ms) | verdicts/s (sending rate) | webhook-to-report p50 / p99 (ms) | refused, lost, duplicates | burst events/s | burst × instant | burst refused, lost | RSS peak (MiB) |"
+  row "|---|---|---|---|---|---|---|---|---|"
   for latency in $E2E_LATENCIES; do
   for journal in $JOURNALS; do
     e2e=$(e2e_name "$journal" "$latency")
@@ -409,7 +414,10 @@ if has e2e; then
       eval "e2e_p99_$journal=$(median_of "$e2e" e2e p99_ms)"
       eval "e2e_lost_$journal=$(add "$(sum_of "$e2e" e2e lost)" "$(sum_of "$e2e" burst lost)" "$(sum_of "$e2e" e2e refused)" "$(sum_of "$e2e" burst refused)")"
     fi
-    row "| $(journal_name "$journal") | $latency | $(f "$(median_of "$e2e" e2e verdicts_per_s)") | $(ms "$(median_of "$e2e" e2e p50_ms)") / $(ms "$(median_of "$e2e" e2e p99_ms)") | $(sum_of "$e2e" e2e refused), $(sum_of "$e2e" e2e lost), $(sum_of "$e2e" e2e duplicates) | $(f "$(median_of "$e2e" burst events_per_s)") | $(sum_of "$e2e" burst refused), $(sum_of "$e2e" burst lost) | $(f "$(median_of "$e2e" burst rss_peak_mib)") |"
+    burst=$(median_of "$e2e" burst events_per_s)
+    instant=$(median_of "$(e2e_name "$journal" 0)" burst events_per_s)
+    if [ "$latency" != 0 ]; then eval "e2e_slow_share_$journal=$(ratio "$burst" "$instant")"; fi
+    row "| $(journal_name "$journal") | $latency | $(f "$(median_of "$e2e" e2e verdicts_per_s)" 1) ($(f "$(e2e_rate "$latency")")/s) | $(ms "$(median_of "$e2e" e2e p50_ms)") / $(ms "$(median_of "$e2e" e2e p99_ms)") | $(sum_of "$e2e" e2e refused), $(sum_of "$e2e" e2e lost), $(sum_of "$e2e" e2e duplicates) | $(f "$burst") | $(ratio "$burst" "$instant") | $(sum_of "$e2e" burst refused), $(sum_of "$e2e" burst lost) | $(f "$(median_of "$e2e" burst rss_peak_mib)") |"
   done
   done
   row ""
@@ -463,7 +471,7 @@ if has backlog; then
   row ""
 fi
 
-row "## Targets (issue 7)"
+row "## Targets (issues 7 and 19)"
 row ""
 row "| target | measured | met |"
 row "|---|---|---|"
@@ -481,6 +489,12 @@ for journal in $JOURNALS; do
     row "| end to end ≥ 1,000 events/s (burst), $(journal_name "$journal") | $(f "$rate") | $(met "$rate" ">=" 1000) |"
     row "| end to end p99 ≤ 1 s at $(f "$E2E_RATE")/s, $(journal_name "$journal") | $(ms "$p99") ms | $(met "$p99" "<=" 1000) |"
     row "| end to end: 0 lost (refused + lost), $(journal_name "$journal") | $lost | $(met "$lost" "==" 0) |"
+    eval "share=\${e2e_slow_share_$journal:-—}"
+    row "| issue 19: burst with a slow GitLab ≥ 0.8× the instant one, $(journal_name "$journal") | $share | $(met "$share" ">=" 0.8) |"
+  fi
+  if has bot; then
+    tail_s=$(median_of "bot-$journal" e2e last_after_last_webhook_s)
+    row "| issue 19: a bot's last verdict ≤ 30 s after its last webhook, $(journal_name "$journal") | $(f "$tail_s" 1) s | $(met "$tail_s" "<=" 30) |"
   fi
 done
 if has startup; then
