@@ -160,6 +160,11 @@ class WaiversInServiceTest extends ServiceTest {
                 .body(containsString("Waived until " + expires + " by jane.doe"))
                 .body(containsString("would fail when enforced"));
 
+        pages().get("/overview")
+                .then()
+                .statusCode(200)
+                .body(containsString("/?waived=true\">"))
+                .body(containsString("passed a rule only through a waiver"));
         String metrics =
                 given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("policy_gate_waived_total{policy=\"jira-ticket\",waiver=\"W-IN\"}"), metrics);
