@@ -43,6 +43,15 @@ public interface GitLabConfig {
     @WithDefault("8M")
     MemorySize maxAnswerSize();
 
+    /**
+     * The most calls to GitLab in progress at once, from every part of this replica (workers, notes, the sweep,
+     * previews, register); a call beyond it waits for one to finish. 8 calls at a GitLab answering in 250 ms is
+     * about 32 requests a second, under GitLab.com's 2,000 a minute for one user: raise it with
+     * policy-gate.worker.threads for a GitLab whose rate limits allow more.
+     */
+    @WithDefault("8")
+    int maxConcurrentCalls();
+
     /** Transient failures in a row (no answer, 429, 5xx) after which reports pause (circuit breaker). */
     @WithDefault("5")
     int breakerFailures();

@@ -1,5 +1,6 @@
 package io.policygate.gitlab;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.GitLabConfig;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +18,8 @@ public class GitLabClientProducer {
 
     @Produces
     @ApplicationScoped
-    GitLabApi gitLabApi(GitLabConfig config) {
-        return QuarkusRestClientBuilder.newBuilder()
+    GitLabApi gitLabApi(GitLabConfig config, MeterRegistry metrics) {
+        GitLabApi client = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(config.url()
                         .orElseThrow(() -> new IllegalStateException(
                                 "policy-gate.gitlab.url (POLICY_GATE_GITLAB_URL) is not set")))
@@ -31,5 +32,6 @@ public class GitLabClientProducer {
                         .filter(t -> !t.isEmpty())
                         .ifPresent(token -> request.getHeaders().putSingle("PRIVATE-TOKEN", token)))
                 .build(GitLabApi.class);
+        return GitLabCallLimit.around(client, config.maxConcurrentCalls(), metrics);
     }
 }
