@@ -4,13 +4,23 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** The threads that take jobs from the journal. */
+/** How this process takes jobs from the journal and works on them. */
 @ConfigMapping(prefix = "policy-gate.worker")
 public interface WorkerConfig {
 
-    /** Jobs processed in parallel by this process. */
+    /**
+     * Threads that do the jobs' work: parsing, evaluating, signing, writing the journal. A job waiting for GitLab
+     * holds none of them, so this follows the CPUs, not GitLab's latency.
+     */
     @WithDefault("4")
     int threads();
+
+    /**
+     * Jobs this process has claimed and not finished at once: while one waits for GitLab, others go on. Jobs
+     * beyond it wait in the journal. Calls to GitLab are limited apart, by policy-gate.gitlab.max-concurrent-calls.
+     */
+    @WithDefault("32")
+    int jobsInFlight();
 
     /** How often an idle worker looks for due jobs (new jobs wake it at once). */
     @WithDefault("1s")

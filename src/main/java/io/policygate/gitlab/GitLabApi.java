@@ -1,5 +1,6 @@
 package io.policygate.gitlab;
 
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
@@ -13,7 +14,10 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The GitLab REST calls policy-gate makes. Built by {@link GitLabClientProducer} from config only, which also sends
- * the token with every call.
+ * the token with every call. The calls a verdict makes (reads and the status report) answer with a {@link Uni}: a
+ * job waiting for GitLab then holds no thread (the client's I/O runs on Vert.x's event loops), so a replica can have
+ * many jobs in flight (policy-gate.worker.jobs-in-flight) while GitLab takes its time. The others (start-up check,
+ * notes) are blocking.
  */
 @Path("/api/v4")
 public interface GitLabApi {
@@ -29,12 +33,12 @@ public interface GitLabApi {
     /** {@code id}: a project id, or its full path URL-encoded (payments%2Fapi) as GitLab takes it. */
     @GET
     @Path("/projects/{id}")
-    Response project(@Encoded @PathParam("id") String id);
+    Uni<Response> project(@Encoded @PathParam("id") String id);
 
     /** {@code id}: a group id, or its full path URL-encoded; subgroups' projects included, archived ones not. */
     @GET
     @Path("/groups/{id}/projects")
-    Response groupProjects(
+    Uni<Response> groupProjects(
             @Encoded @PathParam("id") String id,
             @QueryParam("include_subgroups") boolean subgroups,
             @QueryParam("archived") boolean archived,
@@ -43,7 +47,7 @@ public interface GitLabApi {
 
     @GET
     @Path("/projects/{id}/merge_requests")
-    Response openMergeRequests(
+    Uni<Response> openMergeRequests(
             @PathParam("id") long projectId,
             @QueryParam("state") String state,
             @QueryParam("page") int page,
@@ -52,7 +56,7 @@ public interface GitLabApi {
     /** The checks that apply to the merge request's target branch, with their status at its HEAD; paginated. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/status_checks")
-    Response statusChecks(
+    Uni<Response> statusChecks(
             @PathParam("id") long projectId,
             @PathParam("iid") long mergeRequestIid,
             @QueryParam("page") int page,
@@ -60,12 +64,12 @@ public interface GitLabApi {
 
     @GET
     @Path("/projects/{id}/merge_requests/{iid}")
-    Response mergeRequest(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid);
+    Uni<Response> mergeRequest(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid);
 
     /** The merge request's diff versions, newest first, each with the {@code head_commit_sha} it was made for. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions")
-    Response versions(
+    Uni<Response> versions(
             @PathParam("id") long projectId,
             @PathParam("iid") long mergeRequestIid,
             @QueryParam("page") int page,
@@ -74,7 +78,7 @@ public interface GitLabApi {
     /** One diff version with all its {@code diffs} and {@code commits} (lib/api/merge_request_diffs.rb). */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions/{versionId}")
-    Response version(
+    Uni<Response> version(
             @PathParam("id") long projectId,
             @PathParam("iid") long mergeRequestIid,
             @PathParam("versionId") long versionId);
@@ -82,7 +86,7 @@ public interface GitLabApi {
     @POST
     @Path("/projects/{id}/merge_requests/{iid}/status_check_responses")
     @Consumes(MediaType.APPLICATION_JSON)
-    Response postStatusCheckResponse(
+    Uni<Response> postStatusCheckResponse(
             @PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid, StatusCheckResponseBody body);
 
     @GET

@@ -1,14 +1,18 @@
 package io.policygate.gitlab;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.policygate.async.Stages;
 import io.policygate.config.GitLabConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -49,6 +53,8 @@ public class GitLabCircuitBreaker {
                 .when(Failed.class::isInstance)
                 .onStateChange(this::changed)
                 .done()
+                // Steps are asynchronous already (see call): nothing to move to another thread.
+                .withThreadOffload(false)
                 .build();
         metrics.gauge("policy_gate_gitlab_circuit_open", this, b -> b.isOpen() ? 1 : 0);
     }
@@ -69,33 +75,45 @@ public class GitLabCircuitBreaker {
 
     /**
      * Runs {@code step}, which talks to GitLab, through the breaker; a result that is {@code failed} (no answer,
-     * 429, 5xx) counts towards opening it, any other result closes it.
+     * 429, 5xx) counts towards opening it, any other result closes it. The step's result is counted when it comes:
+     * the step holds no thread while it waits for GitLab.
      *
-     * @throws Blocked when the breaker is open, or its one probe is out
+     * @return the step's result; failed with {@link Blocked} when the breaker is open, or its one probe is out
      */
     @SuppressWarnings("unchecked")
-    public <T> T call(Supplier<T> step, Predicate<T> failed) throws Blocked {
-        try {
-            return (T) guard.get(
-                    () -> {
-                        if (state == CircuitBreakerState.HALF_OPEN) {
-                            probing = true;
-                        }
-                        T result = step.get();
-                        if (failed.test(result)) {
-                            throw new Failed(result);
-                        }
-                        return result;
-                    },
-                    Object.class);
-        } catch (Failed e) {
-            return (T) e.result;
-        } catch (CircuitBreakerOpenException e) {
-            Instant now = clock.instant();
-            Instant reopens = openedAt.plus(config.breakerOpenFor());
-            // Half-open with its probe out: the others look again shortly.
-            throw new Blocked(state == CircuitBreakerState.OPEN && reopens.isAfter(now) ? reopens : now.plusSeconds(1));
-        }
+    public <T> CompletionStage<T> call(Supplier<CompletionStage<T>> step, Predicate<T> failed) {
+        return guard.get(
+                        () -> {
+                            if (state == CircuitBreakerState.HALF_OPEN) {
+                                probing = true;
+                            }
+                            return step.get().thenApply(result -> {
+                                if (failed.test(result)) {
+                                    throw new Failed(result);
+                                }
+                                return (Object) result;
+                            });
+                        },
+                        new TypeLiteral<CompletionStage<Object>>() {})
+                .handle((result, error) -> {
+                    if (error == null) {
+                        return (T) result;
+                    }
+                    Throwable cause = Stages.cause(error);
+                    if (cause instanceof Failed f) {
+                        return (T) f.result;
+                    }
+                    if (cause instanceof CircuitBreakerOpenException) {
+                        Instant now = clock.instant();
+                        Instant reopens = openedAt.plus(config.breakerOpenFor());
+                        // Half-open with its probe out: the others look again shortly.
+                        throw new CompletionException(new Blocked(
+                                state == CircuitBreakerState.OPEN && reopens.isAfter(now)
+                                        ? reopens
+                                        : now.plusSeconds(1)));
+                    }
+                    throw new CompletionException(cause);
+                });
     }
 
     /**

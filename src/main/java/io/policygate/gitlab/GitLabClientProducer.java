@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import java.util.concurrent.TimeUnit;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 /**
  * Builds the GitLab client from configuration alone. Built in code rather than through
@@ -27,11 +28,15 @@ public class GitLabClientProducer {
                 .readTimeout(config.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 // Every status is classified by ReportOutcome; the default mapper would throw on 4xx/5xx.
                 .disableDefaultMapper(true)
+                // A connection for each call the limit lets through (the client's default pool is 50: past it,
+                // calls would wait for a connection however high max-concurrent-calls is set).
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE, config.maxConcurrentCalls())
                 // The token goes with every call, to policy-gate.gitlab.url only: one place, not a parameter each.
                 .register((ClientRequestFilter) request -> config.token()
                         .filter(t -> !t.isEmpty())
                         .ifPresent(token -> request.getHeaders().putSingle("PRIVATE-TOKEN", token)))
                 .build(GitLabApi.class);
-        return GitLabCallLimit.around(client, config.maxConcurrentCalls(), metrics);
+        return GitLabCallLimit.around(
+                client, config.maxConcurrentCalls(), config.connectTimeout().plus(config.readTimeout()), metrics);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.policygate.async.Stages;
 import io.policygate.config.GitLabConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.policy.Change;
@@ -13,7 +14,9 @@ import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
 import io.policygate.policy.TooLargeToJudgeException;
 import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -28,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -39,6 +44,10 @@ import java.util.function.Supplier;
  * which show the merge request's latest version whatever SHA was asked about. What a commit fixes is cached
  * per SHA and version; verdicts and trials (dry runs, previews) have caches of their own, so nothing a trial
  * is given can reach a verdict.
+ *
+ * <p>Every read is asynchronous underneath (the {@code …Later} methods; a job waiting for GitLab holds no thread);
+ * the blocking methods wait for the same reads, for callers that run on a thread of their own (previews, dry runs,
+ * the reconciliation sweep).
  */
 @ApplicationScoped
 public class MergeRequestReads {
@@ -71,6 +80,8 @@ public class MergeRequestReads {
             .done()
             .retryOn(TransientRead.class)
             .done()
+            // The reads are asynchronous already: the guard's next try is started from its timer, no thread waits.
+            .withThreadOffload(false)
             .build();
     private final Cache<String, Object> forVerdicts = shaCache();
     private final Cache<String, Object> forTrials = shaCache();
@@ -107,29 +118,33 @@ public class MergeRequestReads {
 
     /**
      * The merge request as GitLab shows it now; never cached (labels, title and draft change without a push).
-     *
-     * @throws DataUnavailableException when GitLab cannot be read ({@link GitLabRefusal} when it refuses)
+     * Fails with {@link DataUnavailableException} when GitLab cannot be read ({@link GitLabRefusal} when it refuses).
      */
-    public MergeRequest mergeRequest(long projectId, long iid) {
-        JsonNode body =
-                read("merge request", () -> api.mergeRequest(projectId, iid)).body();
-        return typed(body, MergeRequest.class, "merge request");
+    public CompletionStage<MergeRequest> mergeRequestLater(long projectId, long iid) {
+        return read("merge request", () -> api.mergeRequest(projectId, iid))
+                .thenApply(page -> typed(page.body(), MergeRequest.class, "merge request"));
     }
 
     /** A project's full path (path_with_namespace), cached for a few minutes. */
-    public String projectPath(long projectId) {
-        return projectPaths.get(
-                projectId,
-                id -> typed(
-                                read("project", () -> api.project(String.valueOf(id)))
-                                        .body(),
-                                Project.class,
-                                "project")
-                        .path());
+    public CompletionStage<String> projectPathLater(long projectId) {
+        String cached = projectPaths.getIfPresent(projectId);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return read("project", () -> api.project(String.valueOf(projectId))).thenApply(page -> {
+            String path = typed(page.body(), Project.class, "project").path();
+            projectPaths.put(projectId, path);
+            return path;
+        });
     }
 
     /** The status checks GitLab applies to a merge request, with their status at its HEAD: every page. */
     public List<StatusCheck> statusChecks(long projectId, long iid) {
+        return Stages.join(statusChecksLater(projectId, iid));
+    }
+
+    /** {@link #statusChecks}, without waiting. */
+    public CompletionStage<List<StatusCheck>> statusChecksLater(long projectId, long iid) {
         return readAllPages(
                 "status checks",
                 page -> api.statusChecks(projectId, iid, page, PER_PAGE),
@@ -137,12 +152,14 @@ public class MergeRequestReads {
     }
 
     /**
-     * The changes and commits of the merge request at {@code sha}, for a verdict, read on first use; the first
-     * read that fails is kept ({@link VerdictData#failure()}), so that the caller can tell a verdict built on
-     * an unreadable GitLab from one built on its facts.
+     * The changes and commits of the merge request at {@code sha}, for a verdict: what the cache holds of them.
+     * A rule that asks for them before they are read fails, and the verdict waits ({@link VerdictData#unread()}):
+     * the caller reads them ({@link VerdictData#read()}) and evaluates again. The first read that fails is kept
+     * ({@link VerdictData#failure()}), so that the caller can tell a verdict built on an unreadable GitLab from one
+     * built on its facts.
      */
     public VerdictData forVerdict(CheckKey key, String sha, String authorUsername) {
-        return new VerdictData(key, sha, authorUsername);
+        return new VerdictData(key, sha, authorUsername, null);
     }
 
     /** The same reads for a dry run or a preview: what they are given, in a cache that verdicts never read. */
@@ -150,47 +167,80 @@ public class MergeRequestReads {
         return new MergeRequestData() {
             @Override
             public List<Change> changes() {
-                return version(forTrials, key, sha).changes();
+                return Stages.join(version(forTrials, key, sha)).changes();
             }
 
             @Override
             public List<Commit> commits() {
-                return version(forTrials, key, sha).commits();
+                return Stages.join(version(forTrials, key, sha)).commits();
             }
 
             @Override
             public String authorUsername() {
-                return cached(
+                return Stages.join(cached(
                         forTrials,
                         prefix(key, sha) + "author",
-                        () -> mergeRequest(key.projectId(), key.mergeRequestIid())
-                                .author()
-                                .username());
+                        () -> mergeRequestLater(key.projectId(), key.mergeRequestIid())
+                                .thenApply(mergeRequest -> mergeRequest.author().username())));
             }
         };
     }
 
-    /** The reads of one verdict. Used by one thread, like the evaluation it serves. */
+    /** The reads of one verdict. Used by one thread at a time, like the evaluation it serves. */
     public final class VerdictData implements MergeRequestData {
         private final CheckKey key;
         private final String sha;
         private final String authorUsername;
-        private DataUnavailableException failure;
+        /** The version's read: its content, or the exception it failed with; null before it was read. */
+        private final CompletableFuture<Version> version;
 
-        private VerdictData(CheckKey key, String sha, String authorUsername) {
+        private DataUnavailableException failure;
+        private boolean unread;
+
+        private VerdictData(CheckKey key, String sha, String authorUsername, CompletableFuture<Version> version) {
             this.key = key;
             this.sha = sha;
             this.authorUsername = authorUsername;
+            this.version = version;
         }
 
         @Override
         public List<Change> changes() {
-            return remembered(() -> version(forVerdicts, key, sha).changes());
+            return remembered(() -> readVersion().changes());
         }
 
         @Override
         public List<Commit> commits() {
-            return remembered(() -> version(forVerdicts, key, sha).commits());
+            return remembered(() -> readVersion().commits());
+        }
+
+        /** True when a rule asked for changes or commits that were not read yet: the evaluation is not a verdict. */
+        public boolean unread() {
+            return unread;
+        }
+
+        /** The same facts with the version read from GitLab (or its read's failure), for another evaluation. */
+        public CompletionStage<VerdictData> read() {
+            return version(forVerdicts, key, sha)
+                    .handle((read, failed) -> new VerdictData(
+                            key,
+                            sha,
+                            authorUsername,
+                            failed == null
+                                    ? CompletableFuture.completedFuture(read)
+                                    : CompletableFuture.failedFuture(Stages.cause(failed))));
+        }
+
+        private Version readVersion() {
+            if (version != null) {
+                return Stages.join(version);
+            }
+            Optional<Version> cached = cachedVersion(forVerdicts, key, sha);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
+            unread = true;
+            throw new DataUnavailableException("the merge request's changes at " + sha + " are not read yet");
         }
 
         @Override
@@ -236,31 +286,42 @@ public class MergeRequestReads {
     }
 
     /** The diff version GitLab made for {@code sha}: its id is cached under the SHA, its content under both. */
-    private Version version(Cache<String, Object> cache, CheckKey key, String sha) {
-        long versionId = cached(cache, prefix(key, sha) + "version", () -> versionIdFor(key, sha));
-        return cached(cache, prefix(key, sha) + "version/" + versionId, () -> readVersion(key, sha, versionId));
+    private CompletionStage<Version> version(Cache<String, Object> cache, CheckKey key, String sha) {
+        return this.<Long>cached(cache, prefix(key, sha) + "version", () -> versionIdFor(key, sha))
+                .thenCompose(versionId -> cached(
+                        cache, prefix(key, sha) + "version/" + versionId, () -> versionContent(key, sha, versionId)));
     }
 
-    private long versionIdFor(CheckKey key, String sha) {
-        List<DiffVersion> versions = readPages(
-                "diff versions",
-                page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE),
-                node -> typed(node, DiffVersion.class, "diff versions"),
-                version -> version.isOf(sha));
-        if (versions.isEmpty() || !versions.get(versions.size() - 1).isOf(sha)) {
-            // GitLab makes a merge request's diff version after a push, in the background: it may come.
-            throw new DataUnavailableException("GitLab has no diff version of the merge request for commit " + sha
-                    + " (yet: GitLab makes one after each push)");
-        }
-        return versions.get(versions.size() - 1).id();
+    /** What {@link #version} would give without asking GitLab, if the cache holds it. */
+    private static Optional<Version> cachedVersion(Cache<String, Object> cache, CheckKey key, String sha) {
+        Object versionId = cache.getIfPresent(prefix(key, sha) + "version");
+        return Optional.ofNullable(
+                        versionId == null ? null : cache.getIfPresent(prefix(key, sha) + "version/" + versionId))
+                .map(Version.class::cast);
     }
 
-    private Version readVersion(CheckKey key, String sha, long versionId) {
-        DiffVersion version = typed(
-                read("diff version", () -> api.version(key.projectId(), key.mergeRequestIid(), versionId))
-                        .body(),
-                DiffVersion.class,
-                "diff version");
+    private CompletionStage<Long> versionIdFor(CheckKey key, String sha) {
+        return readPages(
+                        "diff versions",
+                        page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE),
+                        node -> typed(node, DiffVersion.class, "diff versions"),
+                        version -> version.isOf(sha))
+                .thenApply(versions -> {
+                    if (versions.isEmpty() || !versions.get(versions.size() - 1).isOf(sha)) {
+                        // GitLab makes a merge request's diff version after a push, in the background: it may come.
+                        throw new DataUnavailableException("GitLab has no diff version of the merge request for commit "
+                                + sha + " (yet: GitLab makes one after each push)");
+                    }
+                    return versions.get(versions.size() - 1).id();
+                });
+    }
+
+    private CompletionStage<Version> versionContent(CheckKey key, String sha, long versionId) {
+        return read("diff version", () -> api.version(key.projectId(), key.mergeRequestIid(), versionId))
+                .thenApply(page -> content(typed(page.body(), DiffVersion.class, "diff version"), sha, versionId));
+    }
+
+    private static Version content(DiffVersion version, String sha, long versionId) {
         // The version was found by its SHA; one that says otherwise must not stand in for it.
         if (!version.isOf(sha)) {
             throw new DataUnavailableException("GitLab's diff version " + versionId + " is of commit "
@@ -285,10 +346,10 @@ public class MergeRequestReads {
      * @throws DataUnavailableException when GitLab cannot be read
      */
     public List<JsonNode> openMergeRequests(long projectId) {
-        return readAllPages(
+        return Stages.join(readAllPages(
                 "open merge requests",
                 page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE),
-                node -> node);
+                node -> node));
     }
 
     /**
@@ -297,7 +358,11 @@ public class MergeRequestReads {
      * @throws GitLabRefusal when the token's user cannot see it or it does not exist
      */
     public Project project(String idOrPath) {
-        return typed(read("project", () -> api.project(encoded(idOrPath))).body(), Project.class, "project");
+        return typed(
+                Stages.join(read("project", () -> api.project(encoded(idOrPath))))
+                        .body(),
+                Project.class,
+                "project");
     }
 
     /**
@@ -306,10 +371,10 @@ public class MergeRequestReads {
      * @throws GitLabRefusal when the token's user cannot see the group or it does not exist
      */
     public List<Project> groupProjects(String group) {
-        return readAllPages(
+        return Stages.join(readAllPages(
                 "group projects",
                 page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE),
-                node -> typed(node, Project.class, "group projects"));
+                node -> typed(node, Project.class, "group projects")));
     }
 
     private static String encoded(String idOrPath) {
@@ -317,9 +382,16 @@ public class MergeRequestReads {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> T cached(Cache<String, Object> cache, String key, Supplier<T> read) {
+    private <T> CompletionStage<T> cached(Cache<String, Object> cache, String key, Supplier<CompletionStage<T>> read) {
+        Object hit = cache.getIfPresent(key);
+        if (hit != null) {
+            return CompletableFuture.completedFuture((T) hit);
+        }
         // Failures are not cached: the next evaluation tries GitLab again.
-        return (T) cache.get(key, k -> read.get());
+        return read.get().thenApply(value -> {
+            cache.put(key, value);
+            return value;
+        });
     }
 
     private <T> T typed(JsonNode node, Class<T> type, String what) {
@@ -330,18 +402,30 @@ public class MergeRequestReads {
         }
     }
 
-    private <T> List<T> readAllPages(String what, Function<Integer, Response> call, Function<JsonNode, T> item) {
+    private <T> CompletionStage<List<T>> readAllPages(
+            String what, Function<Integer, Uni<Response>> call, Function<JsonNode, T> item) {
         return readPages(what, call, item, node -> false);
     }
 
     /** Reads page after page until the last, or until an item is {@code enough}; the items read, in order. */
-    private <T> List<T> readPages(
-            String what, Function<Integer, Response> call, Function<JsonNode, T> item, Predicate<T> enough) {
-        List<T> all = new ArrayList<>();
-        int page = 1;
-        for (int pages = 0; pages < MAX_PAGES; pages++) {
-            int current = page;
-            Page result = read(what, () -> call.apply(current));
+    private <T> CompletionStage<List<T>> readPages(
+            String what, Function<Integer, Uni<Response>> call, Function<JsonNode, T> item, Predicate<T> enough) {
+        return readPagesFrom(1, 0, new ArrayList<>(), what, call, item, enough);
+    }
+
+    private <T> CompletionStage<List<T>> readPagesFrom(
+            int page,
+            int pagesRead,
+            List<T> all,
+            String what,
+            Function<Integer, Uni<Response>> call,
+            Function<JsonNode, T> item,
+            Predicate<T> enough) {
+        if (pagesRead == MAX_PAGES) {
+            return CompletableFuture.failedFuture(new DataUnavailableException("GitLab lists more " + what
+                    + " than policy-gate reads (" + MAX_PAGES + " pages of " + PER_PAGE + ")"));
+        }
+        return read(what, () -> call.apply(page)).thenCompose(result -> {
             if (!result.body().isArray()) {
                 throw new DataUnavailableException("GitLab's " + what + " answer is not a list");
             }
@@ -349,38 +433,46 @@ public class MergeRequestReads {
                 T read = item.apply(node);
                 all.add(read);
                 if (enough.test(read)) {
-                    return all;
+                    return CompletableFuture.completedFuture(all);
                 }
             }
             if (result.nextPage() == null) {
-                return all;
+                return CompletableFuture.completedFuture(all);
             }
-            page = result.nextPage();
-        }
-        throw new DataUnavailableException(
-                "GitLab lists more " + what + " than policy-gate reads (" + MAX_PAGES + " pages of " + PER_PAGE + ")");
+            return readPagesFrom(result.nextPage(), pagesRead + 1, all, what, call, item, enough);
+        });
     }
 
     private record Page(JsonNode body, Integer nextPage) {}
 
-    private Page read(String what, Supplier<Response> call) {
+    private CompletionStage<Page> read(String what, Supplier<Uni<Response>> call) {
         if (config.url().isEmpty()) {
-            throw new DataUnavailableException(
-                    "policy-gate.gitlab.url is not set, so the merge request's " + what + " cannot be read");
+            return CompletableFuture.failedFuture(new DataUnavailableException(
+                    "policy-gate.gitlab.url is not set, so the merge request's " + what + " cannot be read"));
         }
-        try {
-            return retries.get(() -> attempt(what, call), Page.class);
-        } catch (TransientRead e) {
-            throw new DataUnavailableException(e.getMessage() + " (" + ATTEMPTS + " attempts)");
-        }
+        return retries.get(() -> attempt(what, call), new TypeLiteral<CompletionStage<Page>>() {})
+                .exceptionallyCompose(failed -> {
+                    Throwable cause = Stages.cause(failed);
+                    return CompletableFuture.failedFuture(
+                            cause instanceof TransientRead
+                                    ? new DataUnavailableException(cause.getMessage() + " (" + ATTEMPTS + " attempts)")
+                                    : cause);
+                });
     }
 
-    /** One try; a transient answer is thrown as {@link TransientRead}, which {@link #retries} retries. */
-    private Page attempt(String what, Supplier<Response> call) {
-        GitLabAnswer answer;
-        try (Response response = call.get()) {
+    /** One try; a transient answer fails it with {@link TransientRead}, which {@link #retries} retries. */
+    private CompletionStage<Page> attempt(String what, Supplier<Uni<Response>> call) {
+        return Uni.createFrom()
+                .deferred(call::get)
+                .subscribeAsCompletionStage()
+                .handle((response, failed) -> failed == null ? answer(what, response) : unanswered(what, failed))
+                .thenApply(answer -> page(what, answer));
+    }
+
+    private GitLabAnswer answer(String what, Response response) {
+        try (response) {
             calls.count(what.replace(' ', '_'), response.getStatus());
-            answer = GitLabAnswer.of(
+            return GitLabAnswer.of(
                     GitLabAnswer.Request.READ,
                     "the " + what + " read",
                     response.getStatus(),
@@ -391,11 +483,19 @@ public class MergeRequestReads {
         } catch (TooLargeToJudgeException e) {
             throw e;
         } catch (RuntimeException e) {
-            calls.count(what.replace(' ', '_'), null);
-            answer = GitLabAnswer.unanswered("request to GitLab", e);
+            return unanswered(what, e);
         }
+    }
+
+    private GitLabAnswer unanswered(String what, Throwable failed) {
+        calls.count(what.replace(' ', '_'), null);
+        return GitLabAnswer.unanswered("request to GitLab", Stages.cause(failed));
+    }
+
+    /** The page GitLab's answer holds; a refusal or a transient answer fails the try. */
+    private Page page(String what, GitLabAnswer answer) {
         if (answer instanceof GitLabAnswer.Success success) {
-            return page(what, success);
+            return parsed(what, success);
         }
         if (answer instanceof GitLabAnswer.Refused refused) {
             throw new GitLabRefusal(
@@ -440,7 +540,7 @@ public class MergeRequestReads {
         }
     }
 
-    private Page page(String what, GitLabAnswer.Success success) {
+    private Page parsed(String what, GitLabAnswer.Success success) {
         try {
             return new Page(
                     json.readTree(success.body()),

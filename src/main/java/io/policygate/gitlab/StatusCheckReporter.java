@@ -1,16 +1,21 @@
 package io.policygate.gitlab;
 
+import io.policygate.async.Stages;
 import io.policygate.config.ServiceConfig;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
 /**
  * Gives GitLab a verdict: POST /projects/:id/merge_requests/:iid/status_check_responses. The only
  * place that posts statuses, and the one that honours dry-run. The circuit breaker is the caller's: a job's
- * whole step (its reads and this post) is one probe of GitLab.
+ * whole step (its reads and this post) is one probe of GitLab. Asynchronous: the job waiting for GitLab's answer
+ * holds no thread.
  */
 @ApplicationScoped
 public class StatusCheckReporter {
@@ -33,10 +38,10 @@ public class StatusCheckReporter {
         this.posting = posting;
     }
 
-    public ReportOutcome report(StatusReport report) {
+    public CompletionStage<ReportOutcome> report(StatusReport report) {
         StatusPosting.Posting posting = this.posting.postingFor(report.verdict());
         if (posting instanceof StatusPosting.Skip skip) {
-            return new ReportOutcome.NotPosted(skip.reason());
+            return CompletableFuture.completedFuture(new ReportOutcome.NotPosted(skip.reason()));
         }
         String status = ((StatusPosting.Post) posting).status();
         StatusCheckResponseBody body =
@@ -46,23 +51,32 @@ public class StatusCheckReporter {
                     + report.key().projectId() + " MR !" + report.key().mergeRequestIid() + " check "
                     + report.key().checkId();
             LOG.info(would);
-            return new ReportOutcome.NotPosted(would);
+            return CompletableFuture.completedFuture(new ReportOutcome.NotPosted(would));
         }
-        return post(report, body);
+        return Uni.createFrom()
+                .deferred(() -> api.postStatusCheckResponse(
+                        report.key().projectId(), report.key().mergeRequestIid(), body))
+                .subscribeAsCompletionStage()
+                .handle((response, failed) -> failed == null ? outcome(response) : noAnswer(failed));
     }
 
-    private ReportOutcome post(StatusReport report, StatusCheckResponseBody body) {
-        try (Response response = api.postStatusCheckResponse(
-                report.key().projectId(), report.key().mergeRequestIid(), body)) {
+    private ReportOutcome outcome(Response response) {
+        try (response) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
             calls.count("status_check_responses", response.getStatus());
             return ReportOutcome.fromResponse(
                     response.getStatus(), text, response.getHeaderString("Retry-After"), clock.instant());
         } catch (RuntimeException e) {
-            // ProcessingException for refused connections and timeouts; anything else the client throws
-            // is equally "no answer from GitLab" and worth another try.
-            calls.count("status_check_responses", null);
-            return ReportOutcome.fromFailure(e);
+            return noAnswer(e);
         }
+    }
+
+    /**
+     * ProcessingException for refused connections and timeouts; anything else the client throws is equally "no
+     * answer from GitLab" and worth another try.
+     */
+    private ReportOutcome noAnswer(Throwable failed) {
+        calls.count("status_check_responses", null);
+        return ReportOutcome.fromFailure(Stages.cause(failed));
     }
 }

@@ -1,5 +1,6 @@
 package io.policygate.worker;
 
+import io.policygate.async.Stages;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.event.CheckKey;
@@ -15,7 +16,11 @@ import io.policygate.policy.MergeRequestData;
 import io.policygate.web.WebhookUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What GitLab says about a job's merge request and status check, read when the job is evaluated. A webhook's
@@ -39,6 +44,18 @@ class GitLabFacts {
         /** The first read of changes or commits that failed during the evaluation, if one did. */
         Optional<DataUnavailableException> unreadable() {
             return data instanceof MergeRequestReads.VerdictData reads ? reads.failure() : Optional.empty();
+        }
+
+        /** True when a rule asked for changes or commits that were not read yet: see {@link #read()}. */
+        boolean unread() {
+            return data instanceof MergeRequestReads.VerdictData reads && reads.unread();
+        }
+
+        /** These facts with the changes and commits read from GitLab (or why they could not be), to evaluate again. */
+        CompletionStage<Current> read() {
+            return ((MergeRequestReads.VerdictData) data)
+                    .read()
+                    .thenApply(read -> new Current(mergeRequest, read, status));
         }
     }
 
@@ -71,47 +88,54 @@ class GitLabFacts {
     }
 
     /**
-     * Reads the merge request (fresh: labels and title change without a push), the project's full path (cached)
-     * and the merge request's status checks (every page). Changes and commits are read later, only if a rule
-     * asks, for the job's commit.
+     * Reads the merge request (fresh: labels and title change without a push), then its status checks (every
+     * page) and the project's full path (cached), one after the other, each only if the one before leaves
+     * something to judge. Changes and commits are read later, only if a rule asks, for the job's commit
+     * ({@link Current#read()}). Nothing here waits on a thread.
      */
-    Reading read(Job job, MergeRequestEvent trigger) {
+    CompletionStage<Reading> read(Job job, MergeRequestEvent trigger) {
         if (bodyStandsIn) {
-            return new Current(trigger, MergeRequestData.NONE, Optional.empty());
+            return CompletableFuture.completedFuture(new Current(trigger, MergeRequestData.NONE, Optional.empty()));
         }
         CheckKey key = job.key();
-        try {
-            MergeRequest mergeRequest = reads.mergeRequest(key.projectId(), key.mergeRequestIid());
-            if (!mergeRequest.open()) {
-                return new Finished(mergeRequest.state());
-            }
-            Optional<StatusCheck> check = reads.statusChecks(key.projectId(), key.mergeRequestIid()).stream()
-                    .filter(c -> c.id() == key.checkId())
-                    .findFirst();
-            if (check.isEmpty()) {
-                return new NotOurs("status check " + key.checkId() + " is not among the checks GitLab applies to"
-                        + " this merge request (target branch " + mergeRequest.targetBranch() + "). Fix: check the"
-                        + " status check's id in the project's settings, and the protected branches it is limited to");
-            }
-            if (!check.get().externalUrl().isEmpty()
-                    && !ourUrls.all().isEmpty()
-                    && !ourUrls.isOurs(check.get().externalUrl())) {
-                return new NotOurs(
-                        "status check " + key.checkId() + " (" + check.get().name() + ") sends to "
-                                + check.get().externalUrl() + ", which is not policy-gate's (" + ourUrls.all()
-                                + "): policy-gate posts only to its own checks. Fix: point the check at policy-gate, or add"
-                                + " its address to policy-gate.webhook.urls");
-            }
-            if (mergeRequest.sha() == null || !mergeRequest.sha().equalsIgnoreCase(job.sha())) {
-                return new Moved(mergeRequest, check.get());
-            }
-            return new Current(
-                    MergeRequestFacts.of(
-                            key.projectId(), reads.projectPath(key.projectId()), mergeRequest, check.get()),
-                    reads.forVerdict(key, job.sha(), mergeRequest.author().username()),
-                    Optional.of(check.get().status()));
-        } catch (DataUnavailableException e) {
-            return new Unreadable(e);
+        return reads.mergeRequestLater(key.projectId(), key.mergeRequestIid())
+                .thenCompose(mergeRequest -> mergeRequest.open()
+                        ? reads.statusChecksLater(key.projectId(), key.mergeRequestIid())
+                                .thenCompose(checks -> judged(job, mergeRequest, checks))
+                        : CompletableFuture.completedFuture(new Finished(mergeRequest.state())))
+                .exceptionally(failed -> {
+                    if (Stages.cause(failed) instanceof DataUnavailableException unavailable) {
+                        return new Unreadable(unavailable);
+                    }
+                    throw new CompletionException(Stages.cause(failed));
+                });
+    }
+
+    private CompletionStage<Reading> judged(Job job, MergeRequest mergeRequest, List<StatusCheck> checks) {
+        CheckKey key = job.key();
+        Optional<StatusCheck> check =
+                checks.stream().filter(c -> c.id() == key.checkId()).findFirst();
+        if (check.isEmpty()) {
+            return CompletableFuture.completedFuture(new NotOurs("status check " + key.checkId()
+                    + " is not among the checks GitLab applies to this merge request (target branch "
+                    + mergeRequest.targetBranch() + "). Fix: check the status check's id in the project's settings,"
+                    + " and the protected branches it is limited to"));
         }
+        if (!check.get().externalUrl().isEmpty()
+                && !ourUrls.all().isEmpty()
+                && !ourUrls.isOurs(check.get().externalUrl())) {
+            return CompletableFuture.completedFuture(new NotOurs("status check " + key.checkId() + " ("
+                    + check.get().name() + ") sends to " + check.get().externalUrl() + ", which is not policy-gate's ("
+                    + ourUrls.all() + "): policy-gate posts only to its own checks. Fix: point the check at"
+                    + " policy-gate, or add its address to policy-gate.webhook.urls"));
+        }
+        if (mergeRequest.sha() == null || !mergeRequest.sha().equalsIgnoreCase(job.sha())) {
+            return CompletableFuture.completedFuture(new Moved(mergeRequest, check.get()));
+        }
+        return reads.projectPathLater(key.projectId())
+                .thenApply(path -> new Current(
+                        MergeRequestFacts.of(key.projectId(), path, mergeRequest, check.get()),
+                        reads.forVerdict(key, job.sha(), mergeRequest.author().username()),
+                        Optional.of(check.get().status())));
     }
 }

@@ -1,6 +1,7 @@
 package io.policygate.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.policygate.async.Stages;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
@@ -21,13 +22,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
  * Takes one leased job one step further. Every step judges GitLab's facts as they are now: it reads the merge
  * request, its status checks and (when a rule asks) the changes of the job's commit, evaluates, and posts that
- * verdict. A report that GitLab did not take is retried by a later step, which evaluates again: a verdict is
+ * verdict. The step is a chain of stages: its work runs on the worker threads, and between them it waits for
+ * GitLab holding none, so that many jobs can be in flight while GitLab takes its time. A report that GitLab did not take is retried by a later step, which evaluates again: a verdict is
  * only ever posted in the step that computed it. The verdict is stored with the outcome of its report, in one
  * write of the job: a crash in between leaves the job unfinished, and its next step does it again.
  */
@@ -74,13 +80,27 @@ public class JobStep {
         this.clock = clock;
     }
 
-    void process(Job job, String owner) {
-        // Every log line of this job says which evaluation, project and merge request it is about.
+    /**
+     * Takes {@code job} one step further. Its work (parsing, evaluating, writing the journal) runs on {@code work};
+     * while it waits for GitLab it holds no thread. The stage completes once the step is recorded.
+     */
+    CompletionStage<Void> process(Job job, String owner, Executor work) {
+        Executor inJob = task -> work.execute(() -> logged(job, task));
+        return CompletableFuture.supplyAsync(
+                        () -> trigger(job, owner)
+                                .map(trigger -> step(job, owner, trigger, inJob))
+                                .orElse(CompletableFuture.completedFuture(null)),
+                        inJob)
+                .thenCompose(step -> step);
+    }
+
+    /** Every log line of the job's work says which evaluation, project and merge request it is about. */
+    private static void logged(Job job, Runnable task) {
         MDC.put("evaluationId", job.id());
         MDC.put("project", String.valueOf(job.key().projectId()));
         MDC.put("mergeRequest", String.valueOf(job.key().mergeRequestIid()));
         try {
-            step(job, owner);
+            task.run();
         } finally {
             MDC.remove("evaluationId");
             MDC.remove("project");
@@ -98,36 +118,38 @@ public class JobStep {
         }
     }
 
-    private void step(Job job, String owner) {
-        Optional<MergeRequestEvent> trigger = trigger(job, owner);
-        if (trigger.isEmpty()) {
-            return;
-        }
+    private CompletionStage<Void> step(Job job, String owner, MergeRequestEvent trigger, Executor inJob) {
         Instant started = clock.instant();
-        Step step;
-        if (facts.readsGitLab()) {
-            // The whole step is one call through the breaker: while it holds, the job waits without counting an
-            // attempt.
-            try {
-                step = breaker.call(
-                        () -> judge(job, owner, trigger.get()),
-                        judged -> judged != null && judged.outcome() instanceof ReportOutcome.Transient);
-            } catch (GitLabCircuitBreaker.Blocked blocked) {
-                // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
-                jobs.postpone(
-                        job.id(), owner, blocked.until().plus(retrySchedule.spread()), blocked.getMessage(), null);
-                return;
-            }
-        } else {
-            step = judge(job, owner, trigger.get());
-        }
-        if (step == null) {
-            return;
-        }
-        recorder.record(job, owner, started, step.outcome(), step.verdict());
-        if (step.moved() != null) {
-            queueHead(job, step.moved());
-        }
+        // The whole step is one call through the breaker: while it holds, the job waits without counting an
+        // attempt.
+        CompletionStage<Step> judged = facts.readsGitLab()
+                ? breaker.call(
+                        () -> judge(job, owner, trigger, inJob),
+                        step -> step != null && step.outcome() instanceof ReportOutcome.Transient)
+                : judge(job, owner, trigger, inJob);
+        return judged.handleAsync(
+                (step, failed) -> {
+                    if (failed != null) {
+                        Throwable cause = Stages.cause(failed);
+                        if (!(cause instanceof GitLabCircuitBreaker.Blocked blocked)) {
+                            throw new CompletionException(cause);
+                        }
+                        // Spread the waiting jobs over the next seconds so they do not all probe GitLab at once.
+                        jobs.postpone(
+                                job.id(),
+                                owner,
+                                blocked.until().plus(retrySchedule.spread()),
+                                blocked.getMessage(),
+                                null);
+                    } else if (step != null) {
+                        recorder.record(job, owner, started, step.outcome(), step.verdict());
+                        if (step.moved() != null) {
+                            queueHead(job, step.moved());
+                        }
+                    }
+                    return null;
+                },
+                inJob);
     }
 
     /** The webhook the job was stored for: which merge request and check to look at. */
@@ -151,23 +173,26 @@ public class JobStep {
      * Reads GitLab's facts, evaluates them ({@link Evaluator}) and posts the verdict; null when the job was
      * superseded meanwhile.
      */
-    private Step judge(Job job, String owner, MergeRequestEvent trigger) {
-        GitLabFacts.Reading reading = facts.read(job, trigger);
+    private CompletionStage<Step> judge(Job job, String owner, MergeRequestEvent trigger, Executor inJob) {
+        return facts.read(job, trigger).thenComposeAsync(reading -> judged(job, owner, reading, inJob), inJob);
+    }
+
+    private CompletionStage<Step> judged(Job job, String owner, GitLabFacts.Reading reading, Executor inJob) {
         if (reading instanceof GitLabFacts.Unreadable unreadable) {
-            return new Step(ReportOutcome.fromReadFailure(unreadable.failure()));
+            return done(new Step(ReportOutcome.fromReadFailure(unreadable.failure())));
         }
         if (reading instanceof GitLabFacts.Finished finished) {
-            return new Step(new ReportOutcome.Superseded(
+            return done(new Step(new ReportOutcome.Superseded(
                     null,
                     "the merge request is " + finished.state()
-                            + " in GitLab: nothing is left to judge, nothing is posted"));
+                            + " in GitLab: nothing is left to judge, nothing is posted")));
         }
         if (reading instanceof GitLabFacts.NotOurs notOurs) {
-            return new Step(new ReportOutcome.Rejected(null, notOurs.reason()));
+            return done(new Step(new ReportOutcome.Rejected(null, notOurs.reason())));
         }
         if (reading instanceof GitLabFacts.Moved moved) {
             String head = moved.mergeRequest().sha();
-            return new Step(
+            return done(new Step(
                     new ReportOutcome.Superseded(
                             null,
                             head == null
@@ -176,16 +201,28 @@ public class JobStep {
                                             + ", not this commit: nothing is posted for it,"
                                             + " the HEAD is evaluated instead"),
                     null,
-                    head == null ? null : moved);
+                    head == null ? null : moved));
         }
-        GitLabFacts.Current current = (GitLabFacts.Current) reading;
+        return verdictOn(job, owner, (GitLabFacts.Current) reading, inJob);
+    }
+
+    /**
+     * Evaluates {@code current} and posts the verdict. When a rule asked for the commit's changes or commits and
+     * they were not read yet, they are read now and the facts evaluated again: what a job reads follows from what
+     * its rules ask, and it waits for the reads without a thread.
+     */
+    private CompletionStage<Step> verdictOn(Job job, String owner, GitLabFacts.Current current, Executor inJob) {
         Optional<Evaluator.Evaluated> evaluated = evaluator.evaluate(current);
         if (evaluated.isEmpty()) {
-            return new Step(ReportOutcome.fromReadFailure(current.unreadable().get()));
+            if (current.unread()) {
+                return current.read().thenComposeAsync(read -> verdictOn(job, owner, read, inJob), inJob);
+            }
+            return done(
+                    new Step(ReportOutcome.fromReadFailure(current.unreadable().get())));
         }
         if (!jobs.stillHeld(job.id(), owner)) {
             LOG.infof("Evaluation %s for %s was superseded while it was evaluated", job.id(), job.key());
-            return null;
+            return done(null);
         }
         NewVerdict verdict = evaluator.record(job, current, evaluated.get());
         LOG.infof(
@@ -195,7 +232,12 @@ public class JobStep {
                 job.sha(),
                 verdict.status().wireName(),
                 evaluated.get().verdict().summary());
-        return new Step(reporter.report(new StatusReport(job.key(), job.sha(), verdict.status())), verdict, null);
+        return reporter.report(new StatusReport(job.key(), job.sha(), verdict.status()))
+                .thenApply(outcome -> new Step(outcome, verdict, null));
+    }
+
+    private static CompletionStage<Step> done(Step step) {
+        return CompletableFuture.completedFuture(step);
     }
 
     /** The job's commit is not GitLab's HEAD: the HEAD gets a job, unless one exists (finished or not). */

@@ -1,5 +1,7 @@
 package io.policygate.worker;
 
+import io.policygate.async.Stages;
+import io.policygate.async.WorkThreads;
 import io.policygate.config.WorkerConfig;
 import io.policygate.gitlab.GitLabCircuitBreaker;
 import io.policygate.journal.ClusterLease;
@@ -13,18 +15,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The worker threads: each claims a due job from the journal and runs its next step ({@link JobStep}). Intake wakes them; otherwise they poll, which also picks
- * up retries that come due and jobs left behind by a process that stopped.
+ * Claims due jobs from the journal and takes each one step further ({@link JobStep}): one dispatcher claims while
+ * fewer than policy-gate.worker.jobs-in-flight of its jobs are in flight, and the worker threads do their work.
+ * A job waiting for GitLab holds no thread, so GitLab's latency does not set how many jobs move at once. Intake
+ * wakes the dispatcher; otherwise it polls, which also picks up retries that come due and jobs left behind by a
+ * process that stopped.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -40,22 +43,35 @@ public class WorkerPool {
     private final GitLabCircuitBreaker breaker;
     private final String owner;
     private final Semaphore wakeUps = new Semaphore(0);
+    private final Semaphore inFlight;
+    private final WorkThreads threads;
     private volatile boolean running;
-    private ExecutorService threads;
+    private Thread dispatcher;
 
     @Inject
     public WorkerPool(
-            JobQueue jobs, ClusterLease leases, JobStep step, WorkerConfig config, GitLabCircuitBreaker breaker) {
+            JobQueue jobs,
+            ClusterLease leases,
+            JobStep step,
+            WorkerConfig config,
+            GitLabCircuitBreaker breaker,
+            WorkThreads threads) {
+        this.threads = threads;
         this.jobs = jobs;
         this.leases = leases;
         this.step = step;
         this.config = config;
         this.breaker = breaker;
+        this.inFlight = new Semaphore(config.jobsInFlight());
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
                 + UUID.randomUUID().toString().substring(0, 8);
     }
 
     void onStart(@Observes @Priority(START_PRIORITY) StartupEvent start) {
+        if (config.jobsInFlight() < 1) {
+            throw new IllegalStateException("policy-gate.worker.jobs-in-flight (POLICY_GATE_WORKER_JOBS_IN_FLIGHT) is "
+                    + config.jobsInFlight() + ": at least one job must be allowed in flight");
+        }
         if (leases.exclusive()) {
             int released = leases.releaseEvery();
             if (released > 0) {
@@ -63,29 +79,28 @@ public class WorkerPool {
             }
         }
         running = true;
-        AtomicInteger number = new AtomicInteger();
-        threads = Executors.newFixedThreadPool(config.threads(), task -> {
-            Thread thread = new Thread(task, "policy-gate-worker-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        for (int i = 0; i < config.threads(); i++) {
-            threads.execute(this::work);
-        }
+        dispatcher = new Thread(this::dispatch, "policy-gate-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
     }
 
     /** Graceful stop: let in-flight jobs finish their step, then hand back any lease still held. */
     void onStop(@Observes ShutdownEvent stop) {
         running = false;
-        if (threads == null) {
+        if (dispatcher == null) {
             return;
         }
-        wakeUps.release(config.threads());
-        threads.shutdown();
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        wakeUps.release();
         try {
-            if (!threads.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                threads.shutdownNow();
+            dispatcher.join(config.shutdownGrace().toMillis());
+            // Every slot back means every job in flight has finished its step.
+            if (!inFlight.tryAcquire(config.jobsInFlight(), remaining(deadline), TimeUnit.NANOSECONDS)) {
+                LOG.infof(
+                        "%d jobs were still in flight after policy-gate.worker.shutdown-grace",
+                        config.jobsInFlight() - inFlight.availablePermits());
             }
+            threads.shutdown(Duration.ofNanos(remaining(deadline)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -95,29 +110,60 @@ public class WorkerPool {
         }
     }
 
-    /** A new job is in the journal: an idle worker takes it now rather than at the next poll. */
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    /** A new job is in the journal: the dispatcher takes it now rather than at the next poll. */
     void onWorkDue(@Observes WorkDue due) {
         if (due == WorkDue.JOB) {
             wakeUps.release();
         }
     }
 
-    private void work() {
+    private void dispatch() {
+        long poll = config.pollInterval().toMillis();
         while (running) {
             try {
+                // Never interrupted: an interrupt in the middle of a claim would close H2's file.
+                if (!inFlight.tryAcquire(poll, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                // Jobs in flight are for waiting on GitLab, not for the worker threads.
+                threads.awaitRoom(config.pollInterval());
                 // While GitLab is down, jobs wait in the journal: nothing is claimed, nothing busy-loops.
-                Optional<Job> job = breaker.holding() ? Optional.empty() : jobs.claimNext(owner, config.lease());
+                Optional<Job> job =
+                        breaker.holding() || !running ? Optional.empty() : jobs.claimNext(owner, config.lease());
                 if (job.isPresent()) {
-                    step.process(job.get(), owner);
+                    step.process(job.get(), owner, threads)
+                            .toCompletableFuture()
+                            // Past its lease the job is another claimer's to take: its place here is given back.
+                            .orTimeout(config.lease().toMillis(), TimeUnit.MILLISECONDS)
+                            .whenComplete((done, failed) -> {
+                                inFlight.release();
+                                if (failed != null) {
+                                    // The job keeps its lease until it expires and is then retried.
+                                    LOG.error(
+                                            "Worker step failed; the job will be retried when its lease expires",
+                                            Stages.cause(failed));
+                                }
+                            });
                 } else {
-                    wakeUps.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    inFlight.release();
+                    wakeUps.tryAcquire(poll, TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // The job keeps its lease until it expires and is then retried; the worker must live on.
-                LOG.error("Worker step failed; the job will be retried when its lease expires", e);
+                // A claim the journal refused, or a step the worker threads no longer take: the dispatcher lives on.
+                inFlight.release();
+                LOG.error("Claiming a job failed; trying again shortly", e);
                 pause();
             }
         }

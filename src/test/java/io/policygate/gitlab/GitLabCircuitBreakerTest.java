@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.policygate.async.Stages;
 import io.policygate.config.GitLabConfig;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.ServiceTest;
@@ -15,6 +16,9 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +49,19 @@ class GitLabCircuitBreakerTest extends ServiceTest {
     }
 
     private String step(String answer) throws GitLabCircuitBreaker.Blocked {
-        return breaker.call(() -> answer, FAILED::equals);
+        return result(breaker.call(() -> CompletableFuture.completedFuture(answer), FAILED::equals));
+    }
+
+    /** The step's result, or the {@link GitLabCircuitBreaker.Blocked} its stage failed with. */
+    private static String result(CompletionStage<String> step) throws GitLabCircuitBreaker.Blocked {
+        try {
+            return step.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (Stages.cause(e) instanceof GitLabCircuitBreaker.Blocked blocked) {
+                throw blocked;
+            }
+            throw e;
+        }
     }
 
     @Test
@@ -62,13 +78,13 @@ class GitLabCircuitBreakerTest extends ServiceTest {
                 "blocked until it may probe: " + blocked.until());
 
         awaitProbe();
-        String probe = breaker.call(
+        String probe = result(breaker.call(
                 () -> {
                     assertTrue(breaker.holding(), "while the probe is out, nothing else starts");
                     assertThrows(GitLabCircuitBreaker.Blocked.class, () -> step(ANSWERED), "a second caller waits");
-                    return FAILED;
+                    return CompletableFuture.completedFuture(FAILED);
                 },
-                FAILED::equals);
+                FAILED::equals));
         assertEquals(FAILED, probe);
         assertTrue(breaker.holding(), "a failed probe opens it again");
 
