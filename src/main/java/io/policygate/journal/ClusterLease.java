@@ -16,6 +16,13 @@ import java.time.Instant;
 @ApplicationScoped
 public class ClusterLease {
 
+    /**
+     * Hands leases back. A leased job is due at the end of its lease (JobQueue#claimNext): handed back, it is due
+     * now. A finished job's note lease leaves its due time NULL.
+     */
+    private static final String RELEASE = "UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL,"
+            + " next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN next_attempt_at ELSE ? END";
+
     private final Jdbc jdbc;
     private final Clock clock;
 
@@ -76,8 +83,7 @@ public class ClusterLease {
     /** Gives back this process's leases (graceful shutdown) so another process need not wait for them. */
     public int releaseAll(String owner) {
         jdbc.update("DELETE FROM scheduler_lease WHERE owner = ?", owner);
-        return jdbc.update(
-                "UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", owner);
+        return jdbc.update(RELEASE + " WHERE lease_owner = ?", timestamp(clock.instant()), owner);
     }
 
     /**
@@ -86,8 +92,7 @@ public class ClusterLease {
      */
     public int releaseEvery() {
         jdbc.update("DELETE FROM scheduler_lease");
-        return jdbc.update(
-                "UPDATE evaluation_job SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL");
+        return jdbc.update(RELEASE + " WHERE lease_owner IS NOT NULL", timestamp(clock.instant()));
     }
 
     /**

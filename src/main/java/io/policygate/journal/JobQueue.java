@@ -183,6 +183,9 @@ public class JobQueue {
     /**
      * Leases one due, unfinished job to {@code owner}; a queued job becomes evaluating. Every step evaluates, so
      * the claim says when this evaluation began. Jobs whose lease expired (their process died) are due again.
+     * The claim moves the job's due time to the end of its lease, which is when it is due again if its step never
+     * records an outcome: a leased job then lies outside the range a claim scans. Otherwise every claim would pass
+     * over every job in flight (policy-gate.worker.jobs-in-flight per replica), on H2 under its store's lock.
      */
     public Optional<Job> claimNext(String owner, Duration lease) {
         Instant now = clock.instant();
@@ -193,9 +196,14 @@ public class JobQueue {
                                     + " OR lease_until < ?) AND state IN " + UNFINISHED_STATES,
                             "next_attempt_at",
                             List.of(timestamp(Instant.EPOCH), timestamp(now), timestamp(now)),
-                            "lease_owner = ?, lease_until = ?, updated_at = ?, evaluated_at = ?,"
+                            "lease_owner = ?, lease_until = ?, next_attempt_at = ?, updated_at = ?, evaluated_at = ?,"
                                     + " state = CASE WHEN state = 'queued' THEN 'evaluating' ELSE state END",
-                            List.of(owner, timestamp(now.plus(lease)), timestamp(now), timestamp(now)))
+                            List.of(
+                                    owner,
+                                    timestamp(now.plus(lease)),
+                                    timestamp(now.plus(lease)),
+                                    timestamp(now),
+                                    timestamp(now)))
                     .take(c, jdbc.dialect());
             return id.isEmpty() ? Optional.<Job>empty() : find(c, id.get());
         });
