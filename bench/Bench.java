@@ -983,9 +983,13 @@ public final class Bench {
         static FakeGitLab start(int port, int latencyMs, double errorRate, String checkUrl) throws IOException {
             // Without TCP_NODELAY the JDK server's small answers wait for delayed ACKs: 40 ms per call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
+            // The JDK server closes idle connections beyond 200 (its default), which a client keeping a larger pool
+            // meets as "connection was closed" on its next call; policy-gate keeps one per call it may have in flight.
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "2048");
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-            // Enough threads that an injected latency delays answers rather than queueing them.
-            ExecutorService threads = Executors.newFixedThreadPool(256);
+            // Enough threads that an injected latency delays answers rather than queueing them: more than the
+            // calls policy-gate has in flight in the suite's runs (IN_FLIGHT in run.sh, 512).
+            ExecutorService threads = Executors.newFixedThreadPool(1024);
             FakeGitLab gitlab = new FakeGitLab(server, threads, latencyMs, errorRate, checkUrl);
             server.createContext("/", gitlab::handle);
             server.setExecutor(threads);
