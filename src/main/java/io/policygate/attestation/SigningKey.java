@@ -17,14 +17,18 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.jboss.logging.Logger;
 
 /**
- * The Ed25519 key that signs decision records (the JDK's own EdDSA, no library). Configured (a private and a
+ * The Ed25519 key that signs decision records. Bouncy Castle signs (ten times the JDK 17 provider's speed, see
+ * docs/performance.md); the JDK's own EdDSA makes and reads the keys and checks, at start, that what is signed
+ * verifies. Configured (a private and a
  * public PEM file, e.g. a mounted Secret, the same for every replica), or created at first start in
  * policy-gate.attestations.key-dir and logged with its id, so that records are signed from the first day. Its id
  * is the hex SHA-256 of its public key (SubjectPublicKeyInfo), the same on every machine that has the key.
@@ -38,7 +42,7 @@ public class SigningKey {
     static final String PRIVATE_FILE = "attestation-key.pem";
     static final String PUBLIC_FILE = "attestation-key.pub.pem";
 
-    private final PrivateKey privateKey;
+    private final Ed25519PrivateKeyParameters privateKey;
     private final PublicKey publicKey;
     private final String keyId;
 
@@ -47,7 +51,7 @@ public class SigningKey {
         KeyPair pair = config.privateKey().isPresent() || config.publicKey().isPresent()
                 ? configured(config)
                 : kept(config.keyDir());
-        this.privateKey = pair.getPrivate();
+        this.privateKey = signingKey(pair.getPrivate());
         this.publicKey = pair.getPublic();
         this.keyId = Signatures.keyId(publicKey);
         if (!Signatures.verify(publicKey, sign(new byte[] {1, 2, 3}), new byte[] {1, 2, 3})) {
@@ -76,13 +80,18 @@ public class SigningKey {
     }
 
     private byte[] sign(byte[] data) {
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, privateKey);
+        signer.update(data, 0, data.length);
+        return signer.generateSignature();
+    }
+
+    /** The JDK's Ed25519 private key as Bouncy Castle's signer takes it, from its PKCS#8 encoding. */
+    private static Ed25519PrivateKeyParameters signingKey(PrivateKey key) {
         try {
-            Signature signer = Signature.getInstance(ALGORITHM);
-            signer.initSign(privateKey);
-            signer.update(data);
-            return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java 15+ runtime signs with Ed25519", e);
+            return (Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(key.getEncoded());
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalStateException("an Ed25519 PKCS#8 key the JDK reads is one Bouncy Castle reads", e);
         }
     }
 
