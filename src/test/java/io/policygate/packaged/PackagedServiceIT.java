@@ -9,8 +9,10 @@ import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
 import io.policygate.testing.Webhooks;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -245,6 +247,49 @@ class PackagedServiceIT {
             assertTrue(service.terminate(30), "SIGTERM should stop the service");
         }
         assertTrue(Files.exists(work.resolve("data/policy-gate.mv.db")), "the H2 journal lives under ./data");
+    }
+
+    @Test
+    void theImagesTrainingStartWritesAnArchiveTheServiceStartsWithAndLeavesNoKeyBehind() throws Exception {
+        Path app = ServiceProcess.JAR.toAbsolutePath().getParent();
+        Path archive = app.resolve("app-cds.jsa");
+        ProcessBuilder training = new ProcessBuilder(
+                        "bash",
+                        Path.of("src/main/docker/app-cds.sh").toAbsolutePath().toString(),
+                        app.toString())
+                .redirectErrorStream(true);
+        training.environment().keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
+        training.environment()
+                .put(
+                        "POLICY_GATE_POLICIES_DIR",
+                        Path.of("policies").toAbsolutePath().toString());
+        Process trained = training.start();
+        String out = new String(trained.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(trained.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, trained.exitValue(), out);
+        assertTrue(out.startsWith("app-cds.jsa: ") && Files.size(archive) > 10_000_000, out);
+        try (var files = Files.walk(app)) {
+            assertEquals(
+                    List.of(),
+                    files.filter(f -> f.getFileName().toString().startsWith("attestation-key")
+                                    || f.getFileName().toString().endsWith(".mv.db"))
+                            .toList(),
+                    "the training start's signing key and journal must not stay in the image");
+        }
+
+        // -Xshare:on: a JVM that cannot use the archive refuses to start. From another folder, by the jar's path,
+        // as the image's ENTRYPOINT starts it.
+        try (ServiceProcess service = ServiceProcess.start(
+                work,
+                "with-archive",
+                List.of("-Xmx256m", "-Xshare:on", "-XX:SharedArchiveFile=" + archive),
+                Map.of("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET, "POLICY_GATE_DRY_RUN", "true"))) {
+            System.out.printf(
+                    "packaged start-up with the AppCDS archive until /q/health/ready answered 200: %d ms%n",
+                    service.awaitReady(System.nanoTime()));
+            assertFalse(service.log().contains("[cds"), service.log());
+            assertTrue(service.terminate(30), "SIGTERM should stop the service");
+        }
     }
 
     private static void awaitLog(ServiceProcess service, String text) throws Exception {
