@@ -24,13 +24,14 @@ if ! buildah inspect localhost/debian-jre17 > /dev/null 2>&1; then
 fi
 
 buildah build --from localhost/debian-jre17 -f src/main/docker/Dockerfile.jvm -t localhost/policy-gate:0.1.0 .
-buildah images --format '{{.Name}}:{{.Tag}} {{.Size}}' localhost/policy-gate
+buildah images --format '{{.Name}}:{{.Tag}} {{.Size}}' localhost/policy-gate:0.1.0
 
-# Start it (host network, dry run) and wait for readiness.
+# Start it (host network, dry run) and wait for readiness; -Xshare:on refuses to start if the image's AppCDS
+# archive could not be used by the image's JVM.
 port=18080
 ctr=$(buildah from localhost/policy-gate:0.1.0)
 buildah run --env QUARKUS_HTTP_PORT=$port --env POLICY_GATE_DRY_RUN=true --env POLICY_GATE_WEBHOOK_SECRET=check \
-  --env POLICY_GATE_DB_URL=jdbc:h2:mem:image "$ctr" -- java -jar /deployments/quarkus-run.jar > "$work/run.log" 2>&1 &
+  --env POLICY_GATE_DB_URL=jdbc:h2:mem:image "$ctr" -- java -Xshare:on -XX:SharedArchiveFile=/deployments/app-cds.jsa -jar /deployments/quarkus-run.jar > "$work/run.log" 2>&1 &
 runner=$!
 for _ in $(seq 1 60); do
   if curl -sf "http://localhost:$port/q/health/ready" > /dev/null; then
