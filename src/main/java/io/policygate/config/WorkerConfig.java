@@ -22,7 +22,10 @@ public interface WorkerConfig {
     @WithDefault("32")
     int jobsInFlight();
 
-    /** How often an idle worker looks for due jobs (new jobs wake it at once). */
+    /**
+     * How often an idle worker looks for due jobs (new jobs wake it at once), and the longest it waits, before a
+     * claim, for a moment when no webhook is being answered: intake goes first.
+     */
     @WithDefault("1s")
     Duration pollInterval();
 

@@ -1,6 +1,7 @@
 package io.policygate.webhook;
 
 import io.policygate.api.ApiDescription;
+import io.policygate.async.WebhooksInProgress;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.WebhookConfig;
 import io.policygate.event.InvalidPayloadException;
@@ -50,6 +51,7 @@ public class GitLabWebhookResource {
     private final JobQueue jobs;
     private final Event<WorkDue> due;
     private final WebhookMetrics metrics;
+    private final WebhooksInProgress inProgress;
 
     @Inject
     public GitLabWebhookResource(
@@ -58,7 +60,9 @@ public class GitLabWebhookResource {
             GitLabConfig gitlab,
             JobQueue jobs,
             Event<WorkDue> due,
-            WebhookMetrics metrics) {
+            WebhookMetrics metrics,
+            WebhooksInProgress inProgress) {
+        this.inProgress = inProgress;
         this.signature = signature;
         this.config = config;
         this.gitlab = gitlab;
@@ -78,79 +82,84 @@ public class GitLabWebhookResource {
             @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("webhook-timestamp") String webhookTimestamp,
             @HeaderParam("webhook-signature") String webhookSignature) {
-        long limit = config.maxBodySize().asLongValue();
-        if (contentLength != null && WebhookBody.tooLargeToDrain(contentLength, limit)) {
-            throw tooLarge(limit, true);
-        }
-        WebhookSignature.Check check = signature.begin(new WebhookSignature.Credentials(
-                gitlabSignature, gitlabToken, webhookId, webhookTimestamp, webhookSignature));
-        WebhookBody body = new WebhookBody(stream, check, limit);
-        ParsedEvent parsed = null;
-        InvalidPayloadException invalid = null;
+        inProgress.began();
         try {
-            parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
-        } catch (InvalidPayloadException e) {
-            invalid = e;
-        } catch (UncheckedIOException e) {
-            if (!body.tooLarge()) {
-                throw new ProblemException(
-                        400, "unreadable-body", "Bad Request", "the body could not be read to its" + " end", null);
+            long limit = config.maxBodySize().asLongValue();
+            if (contentLength != null && WebhookBody.tooLargeToDrain(contentLength, limit)) {
+                throw tooLarge(limit, true);
             }
+            WebhookSignature.Check check = signature.begin(new WebhookSignature.Credentials(
+                    gitlabSignature, gitlabToken, webhookId, webhookTimestamp, webhookSignature));
+            WebhookBody body = new WebhookBody(stream, check, limit);
+            ParsedEvent parsed = null;
+            InvalidPayloadException invalid = null;
+            try {
+                parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
+            } catch (InvalidPayloadException e) {
+                invalid = e;
+            } catch (UncheckedIOException e) {
+                if (!body.tooLarge()) {
+                    throw new ProblemException(
+                            400, "unreadable-body", "Bad Request", "the body could not be read to its" + " end", null);
+                }
+            }
+            try {
+                body.drain();
+            } catch (IOException e) {
+                throw new ProblemException(
+                        400, "unreadable-body", "Bad Request", "the body could not be read to its end", null);
+            }
+            if (body.tooLarge()) {
+                throw tooLarge(limit, false);
+            }
+            // The signature decides before anything the body says: an unsigned body gets 401 whatever it holds.
+            WebhookSignature.Decision decision = check.decision();
+            if (decision instanceof WebhookSignature.Refused refused) {
+                metrics.count("unauthorized");
+                throw new ProblemException(401, "unauthenticated", "Unauthorized", refused.reason(), null);
+            }
+            if (invalid != null) {
+                metrics.count("invalid");
+                throw invalid;
+            }
+            Optional<String> deliveryId = ((WebhookSignature.Accepted) decision).deliveryId();
+            if (parsed instanceof ParsedEvent.Ignored ignored) {
+                metrics.count("ignored");
+                return Response.ok(Map.of("state", "ignored", "reason", ignored.reason()))
+                        .build();
+            }
+            ParsedEvent.Actionable actionable = (ParsedEvent.Actionable) parsed;
+            Enqueued enqueued;
+            try {
+                enqueued = jobs.enqueue(actionable.event(), actionable.payload(), deliveryId);
+            } catch (JournalUnavailableException e) {
+                metrics.count("unavailable");
+                throw e;
+            } catch (RepeatedDeliveryException e) {
+                metrics.count("replayed");
+                throw new ProblemException(
+                        409,
+                        "replayed",
+                        "Conflict",
+                        e.getMessage() + ": a signed webhook is accepted"
+                                + " once (GitLab sends the same webhook-id when it retries a delivery policy-gate has already"
+                                + " stored)",
+                        null);
+            }
+            metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
+            if (!enqueued.duplicate()) {
+                due.fire(WorkDue.JOB);
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("evaluationId", enqueued.id());
+            answer.put("state", enqueued.state().dbName());
+            if (enqueued.duplicate()) {
+                answer.put("duplicate", true);
+            }
+            return Response.accepted(answer).build();
+        } finally {
+            inProgress.ended();
         }
-        try {
-            body.drain();
-        } catch (IOException e) {
-            throw new ProblemException(
-                    400, "unreadable-body", "Bad Request", "the body could not be read to its end", null);
-        }
-        if (body.tooLarge()) {
-            throw tooLarge(limit, false);
-        }
-        // The signature decides before anything the body says: an unsigned body gets 401 whatever it holds.
-        WebhookSignature.Decision decision = check.decision();
-        if (decision instanceof WebhookSignature.Refused refused) {
-            metrics.count("unauthorized");
-            throw new ProblemException(401, "unauthenticated", "Unauthorized", refused.reason(), null);
-        }
-        if (invalid != null) {
-            metrics.count("invalid");
-            throw invalid;
-        }
-        Optional<String> deliveryId = ((WebhookSignature.Accepted) decision).deliveryId();
-        if (parsed instanceof ParsedEvent.Ignored ignored) {
-            metrics.count("ignored");
-            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason()))
-                    .build();
-        }
-        ParsedEvent.Actionable actionable = (ParsedEvent.Actionable) parsed;
-        Enqueued enqueued;
-        try {
-            enqueued = jobs.enqueue(actionable.event(), actionable.payload(), deliveryId);
-        } catch (JournalUnavailableException e) {
-            metrics.count("unavailable");
-            throw e;
-        } catch (RepeatedDeliveryException e) {
-            metrics.count("replayed");
-            throw new ProblemException(
-                    409,
-                    "replayed",
-                    "Conflict",
-                    e.getMessage() + ": a signed webhook is accepted"
-                            + " once (GitLab sends the same webhook-id when it retries a delivery policy-gate has already"
-                            + " stored)",
-                    null);
-        }
-        metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
-        if (!enqueued.duplicate()) {
-            due.fire(WorkDue.JOB);
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("evaluationId", enqueued.id());
-        answer.put("state", enqueued.state().dbName());
-        if (enqueued.duplicate()) {
-            answer.put("duplicate", true);
-        }
-        return Response.accepted(answer).build();
     }
 
     /** 413, counted; {@code closing}: the body is not even drained, so the connection ends with the answer. */

@@ -1,6 +1,7 @@
 package io.policygate.worker;
 
 import io.policygate.async.Stages;
+import io.policygate.async.WebhooksInProgress;
 import io.policygate.async.WorkThreads;
 import io.policygate.config.WorkerConfig;
 import io.policygate.gitlab.GitLabCircuitBreaker;
@@ -25,6 +26,8 @@ import org.jboss.logging.Logger;
 /**
  * Claims due jobs from the journal and takes each one step further ({@link JobStep}): one dispatcher claims while
  * fewer than policy-gate.worker.jobs-in-flight of its jobs are in flight, and the worker threads do their work.
+ * It claims at a moment when no webhook is being answered ({@link WebhooksInProgress}), waiting at most a poll
+ * interval for one.
  * A job waiting for GitLab holds no thread, so GitLab's latency does not set how many jobs move at once. Intake
  * wakes the dispatcher; otherwise it polls, which also picks up retries that come due and jobs left behind by a
  * process that stopped.
@@ -45,6 +48,7 @@ public class WorkerPool {
     private final Semaphore wakeUps = new Semaphore(0);
     private final Semaphore inFlight;
     private final WorkThreads threads;
+    private final WebhooksInProgress webhooks;
     private volatile boolean running;
     private Thread dispatcher;
 
@@ -55,8 +59,10 @@ public class WorkerPool {
             JobStep step,
             WorkerConfig config,
             GitLabCircuitBreaker breaker,
-            WorkThreads threads) {
+            WorkThreads threads,
+            WebhooksInProgress webhooks) {
         this.threads = threads;
+        this.webhooks = webhooks;
         this.jobs = jobs;
         this.leases = leases;
         this.step = step;
@@ -136,6 +142,8 @@ public class WorkerPool {
             try {
                 // Jobs in flight are for waiting on GitLab, not for the worker threads.
                 threads.awaitRoom(config.pollInterval());
+                // Webhooks first: GitLab waits for their answers, a job in the journal waits for nothing.
+                // X                webhooks.awaitNone(config.pollInterval());
                 // While GitLab is down, jobs wait in the journal: nothing is claimed, nothing busy-loops.
                 Optional<Job> job =
                         breaker.holding() || !running ? Optional.empty() : jobs.claimNext(owner, config.lease());
