@@ -9,7 +9,6 @@ import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
 import io.policygate.testing.Webhooks;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -253,19 +252,18 @@ class PackagedServiceIT {
     void theImagesTrainingStartWritesAnArchiveTheServiceStartsWithAndLeavesNoKeyBehind() throws Exception {
         Path app = ServiceProcess.JAR.toAbsolutePath().getParent();
         Path archive = app.resolve("app-cds.jsa");
-        ProcessBuilder training = new ProcessBuilder(
-                        "bash",
-                        Path.of("src/main/docker/app-cds.sh").toAbsolutePath().toString(),
-                        app.toString())
-                .redirectErrorStream(true);
-        training.environment().keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
-        training.environment()
-                .put(
-                        "POLICY_GATE_POLICIES_DIR",
-                        Path.of("policies").toAbsolutePath().toString());
-        Process trained = training.start();
-        String out = new String(trained.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(trained.waitFor(120, TimeUnit.SECONDS));
+        Path output = work.resolve("training.out");
+        Process trained = ServiceProcess.withShippedPolicies(new ProcessBuilder(
+                                "bash",
+                                Path.of("src/main/docker/app-cds.sh")
+                                        .toAbsolutePath()
+                                        .toString(),
+                                app.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile()))
+                .start();
+        assertTrue(trained.waitFor(150, TimeUnit.SECONDS), "the training start should end within its own 120 s");
+        String out = Files.readString(output);
         assertEquals(0, trained.exitValue(), out);
         assertTrue(out.startsWith("app-cds.jsa: ") && Files.size(archive) > 10_000_000, out);
         try (var files = Files.walk(app)) {

@@ -59,13 +59,22 @@ public final class ServiceProcess implements AutoCloseable {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
+        Map<String, String> environment = withShippedPolicies(builder).environment();
         environment.put("QUARKUS_HTTP_PORT", "0");
-        environment.put(
-                "POLICY_GATE_POLICIES_DIR", Path.of("policies").toAbsolutePath().toString());
         environment.putAll(env);
         return new ServiceProcess(builder.start(), log);
+    }
+
+    /**
+     * {@code builder} for a process that reads policy-gate's configuration: none of this JVM's {@code POLICY_GATE_*}
+     * or {@code QUARKUS_*} variables, the shipped policies.
+     */
+    public static ProcessBuilder withShippedPolicies(ProcessBuilder builder) {
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(k -> k.startsWith("POLICY_GATE_") || k.startsWith("QUARKUS_"));
+        environment.put(
+                "POLICY_GATE_POLICIES_DIR", Path.of("policies").toAbsolutePath().toString());
+        return builder;
     }
 
     /** The environment of a service that reports to {@code gitlabUrl} with the test secrets. */
