@@ -7,11 +7,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The webhooks being answered at this moment, which the worker waits for before it claims a job: intake has
  * priority over evaluation. GitLab waits for each webhook's answer and does not send it again after a timeout or
- * an error, while a job waits in the journal at no cost. On two cores with an instant GitLab, jobs claimed freely
- * took the CPU that intake needed: at 500 webhooks/s on PostgreSQL the acknowledgement p99 went from 46–69 ms to
- * 135–148 ms when jobs stopped holding a thread each; claims that wait for a moment with no webhook in progress
- * brought it to 31 ms, and on H2 at 1,000/s the verdict rate rose with it (337 → 351/s, the burst 537 → 600/s),
- * since intake and evaluation no longer contend for the journal's locks (docs/performance.md, issue 19).
+ * an error, while a job waits in the journal at no cost. Once jobs stopped holding a thread each while GitLab
+ * answered, evaluation took CPU that intake had had: on two cores with an instant GitLab at
+ * 1,000 webhooks/s on H2, claims that wait for such a moment brought the acknowledgement's p50 from 30–95 ms to
+ * 9–37 ms, and the verdict rate did not fall (docs/performance.md, "Webhooks before evaluation").
  */
 @ApplicationScoped
 public class WebhooksInProgress {
