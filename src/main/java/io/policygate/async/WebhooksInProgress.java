@@ -1,6 +1,9 @@
 package io.policygate.async;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +20,18 @@ public class WebhooksInProgress {
 
     private final Object lock = new Object();
     private int inProgress;
+
+    /** policy_gate_webhooks_in_progress: the webhooks being answered now. */
+    @Inject
+    public WebhooksInProgress(MeterRegistry registry) {
+        Gauge.builder("policy_gate_webhooks_in_progress", this, w -> w.count()).register(registry);
+    }
+
+    private int count() {
+        synchronized (lock) {
+            return inProgress;
+        }
+    }
 
     /** A webhook is being read, checked and stored; {@link #ended} must follow, whatever its answer. */
     public void began() {

@@ -143,7 +143,7 @@ public class WorkerPool {
                 // Jobs in flight are for waiting on GitLab, not for the worker threads.
                 threads.awaitRoom(config.pollInterval());
                 // Webhooks first: GitLab waits for their answers, a job in the journal waits for nothing.
-                // X                webhooks.awaitNone(config.pollInterval());
+                webhooks.awaitNone(config.pollInterval());
                 // While GitLab is down, jobs wait in the journal: nothing is claimed, nothing busy-loops.
                 Optional<Job> job =
                         breaker.holding() || !running ? Optional.empty() : jobs.claimNext(owner, config.lease());

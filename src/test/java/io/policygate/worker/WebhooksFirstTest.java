@@ -1,5 +1,7 @@
 package io.policygate.worker;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +40,8 @@ class WebhooksFirstTest extends ServiceTest {
 
     public static class LongPolls extends ConfigOverrides {
         public LongPolls() {
-            super("policy-gate.worker.poll-interval", POLL.toMillis() + "ms");
+            // %test: application.properties sets the test profile's 100 ms, which a key without it would not replace.
+            super("%test.policy-gate.worker.poll-interval", POLL.toMillis() + "ms");
         }
     }
 
@@ -48,6 +51,7 @@ class WebhooksFirstTest extends ServiceTest {
     @Test
     void aJobWaitsWhileAWebhookIsBeingAnsweredAndGoesOnWhenItIs() throws Exception {
         try (WebhookInProgress slow = new WebhookInProgress(webhooks, merge(8601))) {
+            awaitWebhooksInProgress(1);
             String waiting = Webhooks.accept(merge(8602));
 
             Thread.sleep(POLL.toMillis() / 4);
@@ -64,12 +68,21 @@ class WebhooksFirstTest extends ServiceTest {
     @Test
     void aWebhookThatNeverEndsHoldsClaimsBackNoLongerThanAPollInterval() throws Exception {
         try (WebhookInProgress stuck = new WebhookInProgress(webhooks, merge(8603))) {
+            awaitWebhooksInProgress(1);
             String waiting = Webhooks.accept(merge(8604));
 
             journal.awaitState(waiting, JobState.REPORTED);
             assertTrue(stuck.unanswered(), "the first webhook was still being sent");
             assertEquals(202, stuck.finish());
         }
+    }
+
+    /** What an operator scrapes: the half-sent webhook is being answered, not waiting to be. */
+    private static void awaitWebhooksInProgress(int count) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> given().get("/q/metrics")
+                        .asString()
+                        .contains("policy_gate_webhooks_in_progress " + count + ".0"));
     }
 
     private static String merge(int iid) {
