@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
  * The webhooks being answered at this moment, which the worker waits for before it claims a job: intake has
  * priority over evaluation. GitLab waits for each webhook's answer and does not send it again after a timeout or
  * an error, while a job waits in the journal at no cost. Once jobs stopped holding a thread each while GitLab
- * answered, evaluation took CPU that intake had had: on two cores with an instant GitLab at
- * 1,000 webhooks/s on H2, claims that wait for such a moment brought the acknowledgement's p50 from 30–95 ms to
- * 9–37 ms, and the verdict rate did not fall (docs/performance.md, "Webhooks before evaluation").
+ * answered, evaluation took CPU that intake had had: on two cores at 500 webhooks/s the acknowledgement's p50
+ * went from 4.8–5.1 ms to 10.4–13.1 ms on PostgreSQL (8–19 to 21–25 ms on H2); claims that wait for such a moment
+ * brought it to 3.9–4.3 ms (8.3–8.4 ms), and the verdict rate did not fall (docs/performance.md, "Webhooks before
+ * evaluation").
  */
 @ApplicationScoped
 public class WebhooksInProgress {

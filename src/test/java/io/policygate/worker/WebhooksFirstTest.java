@@ -40,8 +40,7 @@ class WebhooksFirstTest extends ServiceTest {
 
     public static class LongPolls extends ConfigOverrides {
         public LongPolls() {
-            // %test: application.properties sets the test profile's 100 ms, which a key without it would not replace.
-            super("%test.policy-gate.worker.poll-interval", POLL.toMillis() + "ms");
+            super("policy-gate.worker.poll-interval", POLL.toMillis() + "ms");
         }
     }
 
