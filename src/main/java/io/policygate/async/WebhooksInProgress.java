@@ -5,14 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The webhooks being answered at this moment, which the worker waits for before it claims a job: intake has
  * priority over evaluation. GitLab waits for each webhook's answer and does not send it again after a timeout or
  * an error, while a job waits in the journal at no cost. Once jobs stopped holding a thread each while GitLab
  * answered, evaluation took CPU that intake had had: on two cores at 500 webhooks/s the acknowledgement's p50
- * went from 4.8–5.1 ms to 10.4–13.1 ms on PostgreSQL (8–19 to 21–25 ms on H2); claims that wait for such a moment
+ * went from 4.8–5.1 ms to 10.4–13.1 ms on PostgreSQL (10–19 to 21–25 ms on H2); claims that wait for such a moment
  * brought it to 3.9–4.3 ms (8.3–8.4 ms), and the verdict rate did not fall (docs/performance.md, "Webhooks before
  * evaluation").
  */
@@ -55,12 +54,6 @@ public class WebhooksInProgress {
      * moving under an unbroken stream of webhooks, by one claim per {@code longest}.
      */
     public void awaitNone(Duration longest) throws InterruptedException {
-        long deadline = System.nanoTime() + longest.toNanos();
-        synchronized (lock) {
-            long left;
-            while (inProgress > 0 && (left = deadline - System.nanoTime()) > 0) {
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-        }
+        Monitors.awaitWhile(lock, () -> inProgress > 0, longest);
     }
 }

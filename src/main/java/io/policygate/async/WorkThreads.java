@@ -55,13 +55,7 @@ public class WorkThreads implements Executor {
 
     /** Waits, at most {@code longest}, until less work is waiting than there are threads to take it. */
     public void awaitRoom(Duration longest) throws InterruptedException {
-        long deadline = System.nanoTime() + longest.toNanos();
-        synchronized (room) {
-            long left;
-            while (waiting.get() >= threads && (left = deadline - System.nanoTime()) > 0) {
-                TimeUnit.NANOSECONDS.timedWait(room, left);
-            }
-        }
+        Monitors.awaitWhile(room, () -> waiting.get() >= threads, longest);
     }
 
     /** Stops taking work; what was handed over runs to its end, or is interrupted after {@code grace}. */

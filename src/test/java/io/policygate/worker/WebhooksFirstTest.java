@@ -68,10 +68,14 @@ class WebhooksFirstTest extends ServiceTest {
     void aWebhookThatNeverEndsHoldsClaimsBackNoLongerThanAPollInterval() throws Exception {
         try (WebhookInProgress stuck = new WebhookInProgress(webhooks, merge(8603))) {
             awaitWebhooksInProgress(1);
+            long accepted = System.nanoTime();
             String waiting = Webhooks.accept(merge(8604));
 
             journal.awaitState(waiting, JobState.REPORTED);
+            Duration after = Duration.ofNanos(System.nanoTime() - accepted);
             assertTrue(stuck.unanswered(), "the first webhook was still being sent");
+            // One poll interval of waiting, then the step: well under two.
+            assertTrue(after.compareTo(POLL.multipliedBy(2)) < 0, "reported " + after + " after it was accepted");
             assertEquals(202, stuck.finish());
         }
     }
