@@ -13,6 +13,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -100,6 +103,8 @@ public final class Bench {
                 common: --url http://127.0.0.1:8080/webhooks/gitlab, --ready URL (wait for 200 first), --secret S,
                   --payload FILE (src/test/resources/payloads/status-check-compliant.json), --connections 100,
                   --first-iid 1, --gitlab-port P [--gitlab-latency-ms N] [--gitlab-error-rate R] (play GitLab here),
+                  --gitlab-stats URL (a fake-gitlab of its own process, fresh for this command: its GET /_bench/stats,
+                  read to wait for verdicts between runs instead),
                   --log FILE (the launched service's output), --pause-seconds 2, --quiesce-seconds 60""");
         System.exit(2);
         return new IllegalStateException();
@@ -297,6 +302,8 @@ public final class Bench {
         private final Payloads payloads;
         private final Service service;
         private final List<String> unreported = new ArrayList<>();
+        /** Webhooks accepted and settled so far, each for a SHA of its own: a fresh fake-gitlab's verdict count. */
+        private int settled;
         private long nextIid;
 
         private Session(Options options, FakeGitLab gitlab, Service service, long readyMillis) throws IOException {
@@ -353,7 +360,7 @@ public final class Bench {
         }
 
         private void remember(Load load) {
-            if (gitlab != null) {
+            if (gitlab != null || options.has("gitlab-stats")) {
                 load.accepted().forEach(i -> unreported.add(load.sha(i)));
             }
         }
@@ -377,8 +384,35 @@ public final class Bench {
                     System.out.printf("settle: %d verdicts still due after %s%n", unreported.size() - received, limit);
                 }
                 unreported.clear();
+            } else if (!unreported.isEmpty()) {
+                settled += unreported.size();
+                unreported.clear();
+                int received = awaitRemoteVerdicts(URI.create(options.text("gitlab-stats", "")), settled,
+                        Duration.ofSeconds(options.integer("quiesce-seconds", 60)));
+                if (received < settled) {
+                    System.out.printf("settle: %d verdicts still due after the quiesce time%n", settled - received);
+                }
             }
             Thread.sleep(options.integer("pause-seconds", 2) * 1000L);
+        }
+
+        /** Polls a fake-gitlab's stats until it has taken {@code count} verdicts or {@code limit} passed. */
+        private static int awaitRemoteVerdicts(URI stats, int count, Duration limit) throws InterruptedException {
+            HttpClient client = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + limit.toNanos();
+            int received = 0;
+            while (received < count && System.nanoTime() < deadline) {
+                try {
+                    Matcher verdicts = Pattern.compile("verdicts (\\d+)").matcher(
+                            client.send(HttpRequest.newBuilder(stats).build(), HttpResponse.BodyHandlers.ofString())
+                                    .body());
+                    received = verdicts.find() ? Integer.parseInt(verdicts.group(1)) : 0;
+                } catch (IOException e) {
+                    System.out.println("settle: " + stats + " did not answer: " + e);
+                }
+                Thread.sleep(received < count ? 100 : 0);
+            }
+            return received;
         }
 
         /** Waits for the verdicts of these loads' accepted webhooks (--timeout-seconds, --stall-seconds). */

@@ -108,9 +108,8 @@ fi
 # JVM_OPTS is split into words on purpose. The service by its absolute path, as the image's ENTRYPOINT starts it:
 # the archive records the class path its training start had.
 # shellcheck disable=SC2206
-SERVICE=(java $JVM_OPTS "${SERVICE_CDS[@]}" -jar "$SERVICE_DIR/$(basename "$SERVICE_JAR")")
-# shellcheck disable=SC2206
 SERVICE_WITHOUT_CDS=(java $JVM_OPTS -jar "$SERVICE_DIR/$(basename "$SERVICE_JAR")")
+SERVICE=("${SERVICE_WITHOUT_CDS[0]}" "${SERVICE_CDS[@]}" "${SERVICE_WITHOUT_CDS[@]:1}")
 # shellcheck disable=SC2206
 BASELINE=(java $JVM_OPTS -jar bench/baseline/target/quarkus-app/quarkus-run.jar)
 SERVICE_ENV=(POLICY_GATE_GITLAB_URL="http://127.0.0.1:$GITLAB_PORT" POLICY_GATE_GITLAB_TOKEN=bench-gitlab-token
@@ -159,8 +158,30 @@ journal_env() { # h2|pg sequence-number
   fi
 }
 
+# The fake GitLab the service reports to: in the JVM of each Bench command (--gitlab-port), where the end-to-end
+# scenarios count its verdicts, unless own_gitlab started one in a process of its own.
+OWN_GITLAB=
+# own_gitlab: a fresh fake GitLab on GITLAB_PORT in a process of its own until no_own_gitlab; Bench reads its
+# verdict count (--gitlab-stats) to let the service drain between runs, and every command numbers its merge
+# requests from 1, so each command needs a fresh one. For the scenarios that measure the webhook's latency: in
+# Bench's JVM it would also answer the service's five GitLab calls a verdict, and the load generator's own lag,
+# which counts in every figure, would grow with them.
+own_gitlab() {
+  java -cp "$WORK/classes" Bench fake-gitlab --port "$GITLAB_PORT" \
+    --check-url "http://127.0.0.1:$SERVICE_PORT/webhooks/gitlab" >> "$LOGS/fake-gitlab.out" 2>&1 &
+  OWN_GITLAB=$!
+  echo "$OWN_GITLAB" >> "$BENCH_PIDS"
+  for _ in $(seq 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$GITLAB_PORT") 2>/dev/null; then return; fi
+    sleep 0.1
+  done
+  log "the fake GitLab did not listen on port $GITLAB_PORT within 10 s; see $LOGS/fake-gitlab.out"
+  exit 1
+}
+no_own_gitlab() { kill "$OWN_GITLAB"; wait "$OWN_GITLAB" 2>/dev/null || true; OWN_GITLAB=; }
+
 # on_service NAME h2|pg [VAR=value...] -- COMMAND [ARGS...]: a Bench command against a policy-gate it launches
-# on a fresh journal, reporting to the fake GitLab in Bench's JVM.
+# on a fresh journal, reporting to the fake GitLab (see OWN_GITLAB).
 on_service() {
   local name=$1 journal=$2; shift 2
   SEQ=$((SEQ + 1))
@@ -170,8 +191,10 @@ on_service() {
   while [ "$1" != -- ]; do envs+=("$1"); shift; done
   shift
   local command=$1; shift
+  local gitlab=(--gitlab-port "$GITLAB_PORT")
+  if [ -n "$OWN_GITLAB" ]; then gitlab=(--gitlab-stats "http://127.0.0.1:$GITLAB_PORT/_bench/stats"); fi
   bench "$name" "${envs[@]}" "$command" --url "http://127.0.0.1:$SERVICE_PORT/webhooks/gitlab" \
-    --ready "http://127.0.0.1:$SERVICE_PORT/q/health/ready" --gitlab-port "$GITLAB_PORT" --secret "$SECRET" \
+    --ready "http://127.0.0.1:$SERVICE_PORT/q/health/ready" "${gitlab[@]}" --secret "$SECRET" \
     --log "$LOGS/$name.log" "$@" -- "${SERVICE[@]}"
 }
 
@@ -285,8 +308,8 @@ if has ack; then
     on_durable_baseline max-durable max-rate "${MAX_ARGS[@]}"
   fi
   for journal in $JOURNALS; do
-    on_service "ack-$journal" "$journal" -- ack "${ACK_ARGS[@]}"
-    on_service "max-$journal" "$journal" -- max-rate "${MAX_ARGS[@]}"
+    own_gitlab; on_service "ack-$journal" "$journal" -- ack "${ACK_ARGS[@]}"; no_own_gitlab
+    own_gitlab; on_service "max-$journal" "$journal" -- max-rate "${MAX_ARGS[@]}"; no_own_gitlab
   done
 fi
 
