@@ -301,6 +301,8 @@ public final class Bench {
         private final Target target;
         private final Payloads payloads;
         private final Service service;
+        /** The verdict count in a fake-gitlab's {@code /_bench/stats} answer. */
+        private static final Pattern VERDICT_COUNT = Pattern.compile("verdicts (\\d+)");
         private final List<String> unreported = new ArrayList<>();
         /** Webhooks accepted and settled so far, each for a SHA of its own: a fresh fake-gitlab's verdict count. */
         private int settled;
@@ -401,16 +403,19 @@ public final class Bench {
             HttpClient client = HttpClient.newHttpClient();
             long deadline = System.nanoTime() + limit.toNanos();
             int received = 0;
-            while (received < count && System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline) {
                 try {
-                    Matcher verdicts = Pattern.compile("verdicts (\\d+)").matcher(
+                    Matcher verdicts = VERDICT_COUNT.matcher(
                             client.send(HttpRequest.newBuilder(stats).build(), HttpResponse.BodyHandlers.ofString())
                                     .body());
                     received = verdicts.find() ? Integer.parseInt(verdicts.group(1)) : 0;
                 } catch (IOException e) {
                     System.out.println("settle: " + stats + " did not answer: " + e);
                 }
-                Thread.sleep(received < count ? 100 : 0);
+                if (received >= count) {
+                    break;
+                }
+                Thread.sleep(100);
             }
             return received;
         }

@@ -179,6 +179,8 @@ own_gitlab() {
   exit 1
 }
 no_own_gitlab() { kill "$OWN_GITLAB"; wait "$OWN_GITLAB" 2>/dev/null || true; OWN_GITLAB=; }
+# with_own_gitlab COMMAND [ARGS...]: the command while a fresh fake GitLab of its own answers (own_gitlab).
+with_own_gitlab() { own_gitlab; "$@"; no_own_gitlab; }
 
 # on_service NAME h2|pg [VAR=value...] -- COMMAND [ARGS...]: a Bench command against a policy-gate it launches
 # on a fresh journal, reporting to the fake GitLab (see OWN_GITLAB).
@@ -308,8 +310,8 @@ if has ack; then
     on_durable_baseline max-durable max-rate "${MAX_ARGS[@]}"
   fi
   for journal in $JOURNALS; do
-    own_gitlab; on_service "ack-$journal" "$journal" -- ack "${ACK_ARGS[@]}"; no_own_gitlab
-    own_gitlab; on_service "max-$journal" "$journal" -- max-rate "${MAX_ARGS[@]}"; no_own_gitlab
+    with_own_gitlab on_service "ack-$journal" "$journal" -- ack "${ACK_ARGS[@]}"
+    with_own_gitlab on_service "max-$journal" "$journal" -- max-rate "${MAX_ARGS[@]}"
   done
 fi
 
