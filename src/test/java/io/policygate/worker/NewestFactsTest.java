@@ -74,6 +74,13 @@ class NewestFactsTest extends ServiceTest {
         assertEquals(
                 id, Webhooks.sendSigned(LABEL_REMOVED).statusCode(202).extract().path("evaluationId"));
         Instant edited = Instant.now();
+        // A retry already under way may have read GitLab before the edit (the test profile retries within tens of
+        // milliseconds): it must meet the refusal too, so GitLab refuses until a step begun after the edit was
+        // refused. Only the waiting verdict, not one a step had in hand, is what this test is about.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> journal.attemptsOf(id).stream()
+                        .anyMatch(attempt -> attempt.startedAt().isAfter(edited)));
         gitlab.removeStub(refusing);
 
         Job job = journal.awaitState(id, JobState.REPORTED);
