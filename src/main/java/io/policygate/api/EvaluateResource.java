@@ -4,7 +4,7 @@ import io.policygate.access.Roles;
 import io.policygate.config.GitLabConfig;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
+import io.policygate.event.Parsed;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Verdict;
@@ -51,12 +51,12 @@ public class EvaluateResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response evaluate(byte[] body) {
-        ParsedEvent parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
-        if (parsed instanceof ParsedEvent.Ignored ignored) {
+        Parsed<MergeRequestEvent> parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
+        if (parsed instanceof Parsed.Ignored<MergeRequestEvent> ignored) {
             return Response.ok(Map.of("state", "ignored", "reason", ignored.reason()))
                     .build();
         }
-        MergeRequestEvent event = ((ParsedEvent.Actionable) parsed).event();
+        MergeRequestEvent event = ((Parsed.Actionable<MergeRequestEvent>) parsed).value();
         // The body names the project; only its id, checked against what policy-gate has seen, decides the reads.
         readable.checkProject(String.valueOf(event.projectId()), "project.id");
         Verdict verdict = policies.evaluate(event, reads.forTrial(event.key(), event.sha()));

@@ -3,6 +3,7 @@ package io.policygate.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.access.Roles;
+import io.policygate.event.Origin;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.problem.ProblemException;
 import io.policygate.reconcile.DryRunOrNoGitLab;
@@ -87,7 +88,7 @@ public class RegisteredChecksResource {
         records.recordRegisteredChecks(checks);
         executor.runAsync(() -> {
             try {
-                sweep.sweep(checks);
+                sweep.sweep(checks, Origin.REGISTER);
             } catch (RuntimeException e) {
                 LOG.warnf(
                         "The sweep of the registered checks stopped (%s); the next reconciliation covers them",

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.event.InvalidPayloadException;
+import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
+import io.policygate.event.Parsed;
 import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
@@ -120,7 +121,7 @@ final class TestCommand implements Callable<Integer> {
     }
 
     private List<String> run(PolicyEngine engine, PolicySet policies, Path file, PolicyTestFile.Case testCase) {
-        ParsedEvent parsed;
+        Parsed<MergeRequestEvent> parsed;
         try {
             parsed = MergeRequestEventParser.parse(payload(file, testCase), TEST_CHECK_ID);
         } catch (IOException e) {
@@ -128,12 +129,12 @@ final class TestCommand implements Callable<Integer> {
         } catch (InvalidPayloadException e) {
             return List.of("payload is invalid: " + e.field() + " " + e.getMessage());
         }
-        if (parsed instanceof ParsedEvent.Ignored ignored) {
+        if (parsed instanceof Parsed.Ignored<MergeRequestEvent> ignored) {
             return List.of("policy-gate ignores this payload: " + ignored.reason());
         }
         LocalDate on = testCase.date() == null ? LocalDate.now(ZoneOffset.UTC) : testCase.date();
-        Verdict verdict =
-                engine.evaluate(policies, ((ParsedEvent.Actionable) parsed).event(), new CaseData(testCase), on);
+        Verdict verdict = engine.evaluate(
+                policies, ((Parsed.Actionable<MergeRequestEvent>) parsed).value(), new CaseData(testCase), on);
         return compare(testCase.expect(), verdict);
     }
 

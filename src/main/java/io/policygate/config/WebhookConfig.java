@@ -44,6 +44,22 @@ public interface WebhookConfig {
     MemorySize maxBodySize();
 
     /**
+     * The longest a webhook's body may take to arrive; then its connection is closed. GitLab's HTTP client gives
+     * itself 30 seconds to write a request (Gitlab::HTTP's write_timeout), so a body from GitLab is in well before.
+     */
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /**
+     * The slowest a webhook's body may arrive, in bytes per second on average, once it has taken more than two
+     * seconds: a slower one is answered 408 and its connection closed. A client that trickles a body holds a thread
+     * while it does, so it is cut off long before {@link #bodyTimeout()}; a body that arrives whole, however late,
+     * is never refused for it.
+     */
+    @WithDefault("16K")
+    MemorySize minBodyRate();
+
+    /**
      * A merge request's status check is evaluated at most once in this time, however many webhooks for it arrive:
      * replays of one body, or bursts of edits, cost one evaluation per period.
      */

@@ -339,17 +339,15 @@ public class MergeRequestReads {
     }
 
     /**
-     * The open merge requests of a project, all pages (GET /projects/:id/merge_requests?state=opened). Kept as
-     * GitLab's JSON: each becomes the stored trigger of a job (see worker.EvaluationQueue), which is parsed by the
-     * same parser as a webhook's body.
+     * The open merge requests of a project, all pages (GET /projects/:id/merge_requests?state=opened).
      *
      * @throws DataUnavailableException when GitLab cannot be read
      */
-    public List<JsonNode> openMergeRequests(long projectId) {
+    public List<MergeRequest> openMergeRequests(long projectId) {
         return Stages.join(readAllPages(
                 "open merge requests",
                 page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE),
-                node -> node));
+                node -> typed(node, MergeRequest.class, "open merge requests")));
     }
 
     /**

@@ -2,14 +2,10 @@ package io.policygate.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.policygate.event.InvalidPayloadException;
-import io.policygate.event.MergeRequestEvent;
-import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
+import io.policygate.event.Trigger;
 import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
-import io.policygate.journal.MergeRequestNames;
 import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.MergeRequestContext;
 import io.policygate.policy.Waiver;
@@ -24,7 +20,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The history as the API and the pages show it: filters read from request parameters (each bad one
@@ -65,8 +60,10 @@ public class EvaluationHistory {
 
     /**
      * The merge request as the verdict saw it: {@code factsFrom} is "gitlab" when the facts are GitLab's answers
-     * read for the evaluation, "webhook" when the webhook's body stood in (a dry run without GitLab, or an
-     * evaluation not reached yet). {@code triggeredBy} and {@code action} are always the webhook's: who sent what.
+     * read for the evaluation, "webhook" when only the names the trigger kept of the webhook are known (a dry run
+     * without GitLab, or an evaluation not reached yet). {@code triggeredBy} and {@code action} are always the
+     * webhook's: who did what. {@code origin}: what asked for the evaluation (webhook, reconciliation, register,
+     * head-of-merge-request).
      */
     public record MergeRequestSummary(
             String projectPath,
@@ -77,6 +74,7 @@ public class EvaluationHistory {
             String triggeredBy,
             List<String> labels,
             String action,
+            String origin,
             String statusCheckName,
             String factsFrom) {}
 
@@ -190,7 +188,7 @@ public class EvaluationHistory {
         return journal.evaluation(id).map(e -> {
             MergeRequestSummary mergeRequest = mergeRequest(e);
             return new Detail(
-                    summary(e, mergeRequest),
+                    summary(e),
                     mergeRequest,
                     tree(e.verdictDetail()),
                     tree(e.policyFiles()),
@@ -199,20 +197,9 @@ public class EvaluationHistory {
         });
     }
 
-    /** A row of a list: named by what the journal stored, without reading its payload (rows since V13). */
+    /** A row of a list: named by what the journal stored, GitLab's names once a verdict was reached. */
     private Summary summary(EvaluationRecords.Evaluation e) {
-        MergeRequestNames names = e.names();
-        if (names.projectPath() == null) {
-            return summary(e, mergeRequest(e));
-        }
-        return summary(e, names.projectPath(), names.title());
-    }
-
-    private Summary summary(EvaluationRecords.Evaluation e, MergeRequestSummary mergeRequest) {
-        return summary(
-                e,
-                mergeRequest == null ? null : mergeRequest.projectPath(),
-                mergeRequest == null ? null : mergeRequest.title());
+        return summary(e, e.trigger().names().projectPath(), e.trigger().names().title());
     }
 
     private Summary summary(EvaluationRecords.Evaluation e, String projectPath, String title) {
@@ -238,29 +225,21 @@ public class EvaluationHistory {
     }
 
     private MergeRequestSummary mergeRequest(EvaluationRecords.Evaluation e) {
-        ParsedEvent parsed;
-        try {
-            parsed = MergeRequestEventParser.parse(
-                    e.payload().getBytes(StandardCharsets.UTF_8),
-                    OptionalLong.of(e.key().checkId()));
-        } catch (InvalidPayloadException invalid) {
-            return null;
-        }
-        if (!(parsed instanceof ParsedEvent.Actionable actionable)) {
-            return null;
-        }
-        MergeRequestEvent trigger = actionable.event();
+        Trigger trigger = e.trigger();
+        String origin = trigger.origin().dbName();
         if (e.facts() == null) {
+            Trigger.Names names = trigger.names();
             return new MergeRequestSummary(
-                    trigger.projectPath(),
-                    trigger.title(),
-                    trigger.sourceBranch(),
-                    trigger.targetBranch(),
-                    trigger.url(),
-                    trigger.username(),
-                    trigger.labels(),
+                    names.projectPath(),
+                    names.title(),
+                    names.sourceBranch(),
+                    names.targetBranch(),
+                    null,
+                    names.triggeredBy(),
+                    List.of(),
                     trigger.action(),
-                    trigger.statusCheckName(),
+                    origin,
+                    names.checkName(),
                     "webhook");
         }
         MergeRequestContext judged;
@@ -275,9 +254,10 @@ public class EvaluationHistory {
                 judged.sourceBranch(),
                 judged.targetBranch(),
                 judged.url(),
-                trigger.username(),
+                trigger.names().triggeredBy(),
                 judged.labels(),
                 trigger.action(),
+                origin,
                 judged.statusCheckName(),
                 "gitlab");
     }

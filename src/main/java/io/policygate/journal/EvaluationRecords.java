@@ -4,6 +4,7 @@ import static io.policygate.journal.Jdbc.instant;
 import static io.policygate.journal.Jdbc.timestamp;
 
 import io.policygate.event.CheckKey;
+import io.policygate.event.Trigger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -30,9 +31,9 @@ import java.util.TreeSet;
 public class EvaluationRecords {
 
     /** The columns {@link #evaluation(ResultSet)} reads, in its order. */
-    private static final String EVALUATION_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, verdict,"
-            + " verdict_detail, policy_files, attempts, last_error, created_at, finished_at, payload, note_result,"
-            + " verdict_if_enforced, facts, tampered, project_path, mr_title, check_name, waivers";
+    private static final String EVALUATION_COLUMNS = "id, state, verdict, verdict_detail, policy_files, attempts,"
+            + " last_error, created_at, finished_at, note_result, verdict_if_enforced, facts, tampered, waivers, "
+            + Triggers.COLUMNS;
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -46,11 +47,13 @@ public class EvaluationRecords {
     /** One page of the history, newest first. */
     public record HistoryPage(List<Evaluation> evaluations, String nextCursor) {}
 
-    /** A journal row as the history shows it. */
+    /**
+     * A journal row as the history shows it. The trigger's names are GitLab's once a verdict was reached (the
+     * verdict stores them), the webhook's before.
+     */
     public record Evaluation(
             String id,
-            CheckKey key,
-            String sha,
+            Trigger trigger,
             JobState state,
             String verdict,
             String verdictDetail,
@@ -59,13 +62,20 @@ public class EvaluationRecords {
             String lastError,
             Instant createdAt,
             Instant finishedAt,
-            String payload,
             String noteResult,
             String verdictIfEnforced,
             String facts,
             String tampered,
-            MergeRequestNames names,
-            List<String> waivers) {}
+            List<String> waivers) {
+
+        public CheckKey key() {
+            return trigger.key();
+        }
+
+        public String sha() {
+            return trigger.sha();
+        }
+    }
 
     /**
      * Filters of the history; null means any. {@code tampered}: only evaluations that found a status policy-gate
@@ -159,23 +169,20 @@ public class EvaluationRecords {
     private static Evaluation evaluation(ResultSet rs) throws SQLException {
         return new Evaluation(
                 rs.getString(1),
-                new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
+                Triggers.read(rs, 15),
+                JobState.fromDb(rs.getString(2)),
+                rs.getString(3),
+                rs.getString(4),
                 rs.getString(5),
-                JobState.fromDb(rs.getString(6)),
+                rs.getInt(6),
                 rs.getString(7),
-                rs.getString(8),
-                rs.getString(9),
-                rs.getInt(10),
+                instant(rs, 8),
+                instant(rs, 9),
+                rs.getString(10),
                 rs.getString(11),
-                instant(rs, 12),
-                instant(rs, 13),
-                rs.getString(14),
-                rs.getString(15),
-                rs.getString(16),
-                rs.getString(17),
-                rs.getString(18),
-                new MergeRequestNames(rs.getString(19), rs.getString(20), rs.getString(21)),
-                waivers(rs.getString(22)));
+                rs.getString(12),
+                rs.getString(13),
+                waivers(rs.getString(14)));
     }
 
     /** The waivers column (",W-1,W-2,") as a list; empty when null. */

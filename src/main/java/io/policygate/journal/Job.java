@@ -1,19 +1,18 @@
 package io.policygate.journal;
 
 import io.policygate.event.CheckKey;
+import io.policygate.event.Trigger;
 import java.time.Instant;
 
 /**
- * A journal row: one evaluation of one SHA for one status check, and how far it got. {@code generation} counts the
- * webhooks for this SHA that arrived while the job was unfinished; {@code tampered} is set once the job found a
- * status in GitLab that policy-gate had not given.
+ * A journal row: one evaluation of one SHA for one status check, what triggered it, and how far it got.
+ * {@code generation} counts the webhooks for this SHA that arrived while the job was unfinished; {@code tampered}
+ * is set once the job found a status in GitLab that policy-gate had not given.
  */
 public record Job(
         String id,
-        CheckKey key,
-        String sha,
+        Trigger trigger,
         JobState state,
-        String payload,
         String verdict,
         String verdictDetail,
         int attempts,
@@ -21,4 +20,13 @@ public record Job(
         String lastError,
         Instant createdAt,
         int generation,
-        String tampered) {}
+        String tampered) {
+
+    public CheckKey key() {
+        return trigger.key();
+    }
+
+    public String sha() {
+        return trigger.sha();
+    }
+}

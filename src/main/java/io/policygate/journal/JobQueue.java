@@ -6,7 +6,7 @@ import static io.policygate.journal.Jdbc.truncate;
 
 import io.policygate.config.WebhookConfig;
 import io.policygate.event.CheckKey;
-import io.policygate.event.MergeRequestEvent;
+import io.policygate.event.Trigger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -30,8 +30,8 @@ public class JobQueue {
     /** The unfinished states, as SQL. */
     static final String UNFINISHED_STATES = "('queued','evaluating','reporting')";
 
-    private static final String JOB_COLUMNS = "id, project_id, mr_iid, check_id, sha, state, payload, verdict,"
-            + " verdict_detail, attempts, next_attempt_at, last_error, created_at, generation, tampered";
+    private static final String JOB_COLUMNS = "id, state, verdict, verdict_detail, attempts, next_attempt_at,"
+            + " last_error, created_at, generation, tampered, " + Triggers.COLUMNS;
 
     /**
      * The columns of a {@link NewVerdict}, in the order of {@link #verdictValues}. A job once found tampered with
@@ -55,33 +55,42 @@ public class JobQueue {
     }
 
     /**
-     * Stores a job for the event unless an unfinished one exists for the same key and SHA: then that one's id
+     * Stores a job for the trigger unless an unfinished one exists for the same key and SHA: then that one's id
      * comes back, and its generation is bumped, so that a step of it that began before this webhook evaluates it
      * again rather than finishing it. An unfinished job for another SHA of the key is superseded. A new job is
      * due no sooner than {@code policy-gate.webhook.coalesce} after the key's latest evaluation began: however
-     * many webhooks arrive, a key is evaluated at most once in that time. A {@code deliveryId} (a signed webhook's
-     * webhook-id) is stored with the job, in the same transaction: one that was stored before is a replay.
+     * many webhooks arrive, a key is evaluated at most once in that time. A trigger's delivery id (a signed
+     * webhook's webhook-id) is stored in the same transaction: one that was stored before is a repeated delivery.
      *
      * @throws JournalUnavailableException when the job could not be made durable
      * @throws RepeatedDeliveryException when the delivery id was stored before; nothing is stored
      */
-    public Enqueued enqueue(MergeRequestEvent event, String payload, Optional<String> deliveryId) {
-        Enqueued result = committed(event, payload, deliveryId);
+    public Enqueued enqueue(Trigger trigger) {
+        Enqueued result = committed(trigger);
         // After the connection is back in the pool: the checkpoint that writes this commit needs one.
         durable.awaitWritten();
         return result;
     }
 
-    private Enqueued committed(MergeRequestEvent event, String payload, Optional<String> deliveryId) {
+    private Enqueued committed(Trigger trigger) {
         JournalUnavailableException last = null;
         // A concurrent intake for the same key can win the unique active_key; the retry then sees its row.
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 return jdbc.inTransaction("cannot store the evaluation job", c -> {
-                    if (deliveryId.isPresent()) {
-                        received(c, deliveryId.get());
+                    if (trigger.deliveryId() != null) {
+                        notReceivedBefore(c, trigger.deliveryId());
                     }
-                    return enqueueIn(c, event, payload);
+                    Enqueued enqueued = enqueueIn(c, trigger);
+                    if (trigger.deliveryId() != null) {
+                        Jdbc.update(
+                                c,
+                                "INSERT INTO webhook_delivery (id, received_at, job_id) VALUES (?, ?, ?)",
+                                trigger.deliveryId(),
+                                timestamp(clock.instant()),
+                                enqueued.id());
+                    }
+                    return enqueued;
                 });
             } catch (JournalUnavailableException e) {
                 if (!(e.getCause() instanceof SQLException cause
@@ -94,20 +103,21 @@ public class JobQueue {
         throw last;
     }
 
-    /** Records a delivery id; a concurrent twin fails the unique key and is retried, then found here. */
-    private void received(Connection c, String deliveryId) throws SQLException {
-        if (Jdbc.exists(c, "SELECT 1 FROM webhook_delivery WHERE id = ?", deliveryId)) {
-            throw new RepeatedDeliveryException(deliveryId);
-        }
-        Jdbc.update(
+    /** A delivery id stored before: a concurrent twin fails the unique key and is retried, then found here. */
+    private static void notReceivedBefore(Connection c, String deliveryId) throws SQLException {
+        Optional<Optional<String>> job = Jdbc.first(
                 c,
-                "INSERT INTO webhook_delivery (id, received_at) VALUES (?, ?)",
-                deliveryId,
-                timestamp(clock.instant()));
+                "SELECT job_id FROM webhook_delivery WHERE id = ?",
+                rs -> Optional.ofNullable(rs.getString(1)),
+                deliveryId);
+        if (job.isPresent()) {
+            throw new RepeatedDeliveryException(deliveryId, job.get());
+        }
     }
 
-    private Enqueued enqueueIn(Connection c, MergeRequestEvent event, String payload) throws SQLException {
-        String activeKey = event.key().toString();
+    private Enqueued enqueueIn(Connection c, Trigger trigger) throws SQLException {
+        CheckKey key = trigger.key();
+        String activeKey = key.toString();
         Instant now = clock.instant();
         record Active(String id, String sha, JobState state) {}
         Optional<Active> active = Jdbc.first(
@@ -116,40 +126,46 @@ public class JobQueue {
                 rs -> new Active(rs.getString(1), rs.getString(2), JobState.fromDb(rs.getString(3))),
                 activeKey);
         if (active.isPresent()) {
-            if (active.get().sha().equalsIgnoreCase(event.sha())) {
+            if (active.get().sha().equalsIgnoreCase(trigger.sha())) {
                 Jdbc.update(
                         c,
                         "UPDATE evaluation_job SET generation = generation + 1 WHERE id = ?",
                         active.get().id());
                 return new Enqueued(active.get().id(), active.get().state(), true);
             }
-            supersede(c, active.get().id(), event.sha(), now);
+            supersede(c, active.get().id(), trigger.sha(), now);
         }
         Instant due = now;
-        Optional<Instant> lastEvaluated = lastEvaluated(c, event.key());
+        Optional<Instant> lastEvaluated = lastEvaluated(c, key);
         if (lastEvaluated.isPresent() && lastEvaluated.get().plus(coalesce).isAfter(now)) {
             due = lastEvaluated.get().plus(coalesce);
         }
         String id = EvaluationIds.next(now);
-        MergeRequestNames names = MergeRequestNames.of(event);
+        Trigger.Names names = trigger.names();
         Jdbc.update(
                 c,
-                "INSERT INTO evaluation_job (id, project_id, mr_iid, check_id, sha, active_key, state, payload,"
-                        + " next_attempt_at, created_at, updated_at, project_path, mr_title, check_name)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO evaluation_job (id, project_id, mr_iid, check_id, sha, active_key, state, origin,"
+                        + " trigger_action, delivery_id, project_path, mr_title, check_name, source_branch,"
+                        + " target_branch, triggered_by, next_attempt_at, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 id,
-                event.projectId(),
-                event.iid(),
-                event.statusCheckId(),
-                event.sha(),
+                key.projectId(),
+                key.mergeRequestIid(),
+                key.checkId(),
+                trigger.sha(),
                 activeKey,
-                payload,
+                trigger.origin().dbName(),
+                trigger.action(),
+                trigger.deliveryId(),
+                names.projectPath(),
+                names.title(),
+                names.checkName(),
+                names.sourceBranch(),
+                names.targetBranch(),
+                names.triggeredBy(),
                 timestamp(due),
                 timestamp(now),
-                timestamp(now),
-                truncate(names.projectPath()),
-                truncate(names.title()),
-                truncate(names.checkName()));
+                timestamp(now));
         return new Enqueued(id, JobState.QUEUED, false);
     }
 
@@ -221,7 +237,7 @@ public class JobQueue {
                 owner);
     }
 
-    /** Ends a job that cannot be evaluated at all (its stored payload is unusable). */
+    /** Ends a job that cannot be evaluated at all. */
     public boolean abandon(String id, String owner, String reason) {
         Instant now = clock.instant();
         return jdbc.update(
@@ -408,18 +424,16 @@ public class JobQueue {
                 "SELECT " + JOB_COLUMNS + " FROM evaluation_job WHERE id = ?",
                 rs -> new Job(
                         rs.getString(1),
-                        new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
-                        rs.getString(5),
-                        JobState.fromDb(rs.getString(6)),
+                        Triggers.read(rs, 11),
+                        JobState.fromDb(rs.getString(2)),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getInt(5),
+                        instant(rs, 6),
                         rs.getString(7),
-                        rs.getString(8),
-                        rs.getString(9),
-                        rs.getInt(10),
-                        instant(rs, 11),
-                        rs.getString(12),
-                        instant(rs, 13),
-                        rs.getInt(14),
-                        rs.getString(15)),
+                        instant(rs, 8),
+                        rs.getInt(9),
+                        rs.getString(10)),
                 id);
     }
 }

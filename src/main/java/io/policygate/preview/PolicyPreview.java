@@ -2,15 +2,14 @@ package io.policygate.preview;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.policygate.config.PreviewConfig;
-import io.policygate.event.InvalidPayloadException;
-import io.policygate.event.MergeRequestEvent;
-import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
+import io.policygate.event.CheckKey;
 import io.policygate.gitlab.GitLabRefusal;
-import io.policygate.gitlab.MergeRequestPayloads;
+import io.policygate.gitlab.MergeRequest;
+import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.Project;
 import io.policygate.gitlab.RequestPace;
+import io.policygate.gitlab.StatusCheck;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
@@ -32,8 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -48,9 +45,6 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class PolicyPreview {
-
-    /** Previews evaluate as a status check no policy can tell from another by id; only its name is seen. */
-    private static final long PREVIEW_CHECK_ID = 1;
 
     private final ActivePolicies active;
     private final MergeRequestReads reads;
@@ -120,7 +114,7 @@ public class PolicyPreview {
         List<Preview.NotEvaluated> notEvaluated = new ArrayList<>();
         int seen = 0;
         for (Map.Entry<Long, String> project : projects.entrySet()) {
-            List<JsonNode> open;
+            List<MergeRequest> open;
             try {
                 pace.await();
                 open = reads.openMergeRequests(project.getKey());
@@ -140,14 +134,18 @@ public class PolicyPreview {
                                 + " policy-gate.preview.max-merge-requests",
                         "projects");
             }
-            for (JsonNode mr : open) {
-                impact(project.getKey(), mr, request.statusCheck(), live, candidate, pace)
-                        .ifPresentOrElse(
-                                impacts::add,
-                                () -> notEvaluated.add(new Preview.NotEvaluated(
-                                        project.getValue() + "!"
-                                                + mr.path("iid").asLong(),
-                                        "GitLab's answer has no HEAD" + " commit (an empty merge request)")));
+            for (MergeRequest mr : open) {
+                if (mr.sha() == null) {
+                    notEvaluated.add(new Preview.NotEvaluated(
+                            project.getValue() + "!" + mr.iid(),
+                            "GitLab's answer has no HEAD commit (an empty merge request)"));
+                } else {
+                    impacts.add(impact(
+                            MergeRequestFacts.of(project.getKey(), project.getValue(), mr, previewCheck(request)),
+                            live,
+                            candidate,
+                            pace));
+                }
             }
         }
         int toFailed = (int)
@@ -215,36 +213,31 @@ public class PolicyPreview {
         }
     }
 
-    private Optional<Preview.MergeRequestImpact> impact(
-            long projectId, JsonNode mr, String statusCheck, PolicySet live, PolicySet candidate, RequestPace pace) {
-        MergeRequestEvent event;
-        try {
-            String payload = MergeRequestPayloads.of(projectId, mr, PREVIEW_CHECK_ID, statusCheck, "preview");
-            if (!(MergeRequestEventParser.parse(payload.getBytes(StandardCharsets.UTF_8), OptionalLong.empty())
-                    instanceof ParsedEvent.Actionable actionable)) {
-                return Optional.empty();
-            }
-            event = actionable.event();
-        } catch (InvalidPayloadException e) {
-            return Optional.empty();
-        }
-        MergeRequestData data = new PacedData(reads.forTrial(event.key(), event.sha()), pace);
-        Verdict before = active.evaluate(live, event, data);
-        Verdict after = active.evaluate(candidate, event, data);
+    /** Previews evaluate as a status check no policy can tell from another by id; only its name is seen. */
+    private static StatusCheck previewCheck(PreviewRequest request) {
+        return new StatusCheck(1, request.statusCheck(), "", "pending");
+    }
+
+    private Preview.MergeRequestImpact impact(
+            MergeRequestFacts mr, PolicySet live, PolicySet candidate, RequestPace pace) {
+        MergeRequestData data = new PacedData(
+                reads.forTrial(new CheckKey(mr.projectId(), mr.iid(), mr.statusCheckId()), mr.sha()), pace);
+        Verdict before = active.evaluate(live, mr, data);
+        Verdict after = active.evaluate(candidate, mr, data);
         String change = before.status() == after.status()
                 ? "unchanged"
                 : "to-" + after.status().wireName();
-        return Optional.of(new Preview.MergeRequestImpact(
-                projectId,
-                event.projectPath(),
-                event.iid(),
-                event.title(),
-                event.url(),
-                event.sha(),
+        return new Preview.MergeRequestImpact(
+                mr.projectId(),
+                mr.projectPath(),
+                mr.iid(),
+                mr.title(),
+                mr.url(),
+                mr.sha(),
                 before.status().wireName(),
                 after.status().wireName(),
                 change,
-                ruleChanges(before, after)));
+                ruleChanges(before, after));
     }
 
     /**

@@ -13,7 +13,10 @@ public class ProblemResponses {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return of(e.problem());
+        Response answer = of(e.problem());
+        return e.closing()
+                ? Response.fromResponse(answer).header("Connection", "close").build()
+                : answer;
     }
 
     @ServerExceptionMapper

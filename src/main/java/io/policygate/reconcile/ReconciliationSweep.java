@@ -1,11 +1,12 @@
 package io.policygate.reconcile;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ReconcileConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.config.StatusMode;
 import io.policygate.event.CheckKey;
+import io.policygate.event.Origin;
+import io.policygate.gitlab.MergeRequest;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RequestPace;
 import io.policygate.gitlab.StatusCheck;
@@ -110,17 +111,19 @@ public class ReconciliationSweep {
         Map<Long, Set<Long>> checks = new TreeMap<>(records.checksSeen());
         config.projects().orElse(List.of()).forEach(p -> checks.computeIfAbsent(p, k -> new HashSet<>()));
         gitlab.defaultCheckId().ifPresent(id -> checks.values().forEach(ids -> ids.add(id)));
-        return sweep(checks);
+        return sweep(checks, Origin.RECONCILIATION);
     }
 
     /**
      * These projects, for these of their status checks (project id to check ids), paced as every sweep is. A sweep
      * stops between two merge requests when the service stops: what it has not looked at, the next sweep will.
+     *
+     * @param origin what the jobs it queues say asked for them
      */
-    public Result sweep(Map<Long, Set<Long>> checks) {
+    public Result sweep(Map<Long, Set<Long>> checks, Origin origin) {
         sweeping.incrementAndGet();
         try {
-            return sweepWhileRunning(checks);
+            return sweepWhileRunning(checks, origin);
         } finally {
             sweeping.decrementAndGet();
         }
@@ -138,18 +141,18 @@ public class ReconciliationSweep {
         }
     }
 
-    private Result sweepWhileRunning(Map<Long, Set<Long>> checks) {
+    private Result sweepWhileRunning(Map<Long, Set<Long>> checks, Origin origin) {
         int mergeRequests = 0;
         int queued = 0;
         RequestPace pace = new RequestPace(config.requestsPerSecond());
         for (Map.Entry<Long, Set<Long>> project : checks.entrySet()) {
             try {
-                for (JsonNode mr : reads.openMergeRequests(project.getKey())) {
+                for (MergeRequest mr : reads.openMergeRequests(project.getKey())) {
                     mergeRequests++;
                     if (stopping || !pace.await()) {
                         return new Result(checks.size(), mergeRequests, queued);
                     }
-                    queued += reconcile(project.getKey(), mr, project.getValue());
+                    queued += reconcile(project.getKey(), mr, project.getValue(), origin);
                 }
             } catch (DataUnavailableException e) {
                 LOG.warnf("Reconciliation skipped project %d: %s", project.getKey(), e.getMessage());
@@ -164,16 +167,16 @@ public class ReconciliationSweep {
         return new Result(checks.size(), mergeRequests, queued);
     }
 
-    private int reconcile(long projectId, JsonNode mr, Set<Long> ours) {
-        long iid = mr.path("iid").asLong();
-        String sha = mr.path("sha").asText("");
+    private int reconcile(long projectId, MergeRequest mr, Set<Long> ours, Origin origin) {
+        long iid = mr.iid();
+        String sha = mr.sha() == null ? "" : mr.sha();
         int queued = 0;
         for (StatusCheck check : reads.statusChecks(projectId, iid)) {
             if (!ours.contains(check.id())) {
                 continue;
             }
             Optional<String> why = whyEvaluate(new CheckKey(projectId, iid, check.id()), sha, check.status());
-            if (why.isPresent() && queue.queue(projectId, mr, check.id(), check.name(), "reconciliation")) {
+            if (why.isPresent() && queue.queue(projectId, mr, check.id(), check.name(), origin)) {
                 queued++;
                 LOG.infof("Reconciliation queued %d!%d#%d at %s: %s", projectId, iid, check.id(), sha, why.get());
             }

@@ -7,14 +7,15 @@ import java.util.List;
 
 /**
  * One evaluation explained: the merge request, every policy's rules with evidence, and GitLab's answers.
- * {@code factsFrom}: "gitlab" when the merge request's facts are GitLab's, "webhook" when the body stood in.
+ * {@code factsFrom}: "gitlab" when the merge request's facts are GitLab's, "webhook" when only the trigger's names
+ * are known. {@code askedBy}: what asked for the evaluation.
  */
 public record EvaluationPage(
         HistoryRow evaluation,
         String sha,
         String sourceBranch,
         String targetBranch,
-        String triggeredBy,
+        String askedBy,
         String factsFrom,
         String labels,
         String statusCheck,

@@ -187,19 +187,15 @@ public class PagesResource {
         List<EvaluationPage.AttemptView> attempts =
                 detail.reportAttempts().stream().map(PagesResource::attempt).toList();
         String statusCheck = summary.statusCheck()
-                + (mergeRequest == null || mergeRequest.statusCheckName() == null
-                        ? ""
-                        : " (" + mergeRequest.statusCheckName() + ")");
+                + (mergeRequest.statusCheckName() == null ? "" : " (" + mergeRequest.statusCheckName() + ")");
         return new EvaluationPage(
                 row(summary),
                 summary.sha(),
-                mergeRequest == null ? null : mergeRequest.sourceBranch(),
-                mergeRequest == null ? null : mergeRequest.targetBranch(),
-                mergeRequest == null ? null : mergeRequest.triggeredBy(),
-                mergeRequest == null ? null : mergeRequest.factsFrom(),
-                mergeRequest == null || mergeRequest.labels().isEmpty()
-                        ? "none"
-                        : String.join(", ", mergeRequest.labels()),
+                mergeRequest.sourceBranch(),
+                mergeRequest.targetBranch(),
+                askedBy(mergeRequest),
+                mergeRequest.factsFrom(),
+                mergeRequest.labels().isEmpty() ? "none" : String.join(", ", mergeRequest.labels()),
                 statusCheck,
                 time(summary.createdAt()),
                 summary.finishedAt() == null ? "not yet" : time(summary.finishedAt()) + " UTC",
@@ -208,6 +204,19 @@ public class PagesResource {
                 attempts,
                 files,
                 detail.note());
+    }
+
+    /** What asked for the evaluation: a webhook (and whose action it reported), or policy-gate itself and why. */
+    private static String askedBy(EvaluationHistory.MergeRequestSummary mergeRequest) {
+        return switch (mergeRequest.origin()) {
+            case "webhook" ->
+                "a webhook"
+                        + (mergeRequest.action() == null ? "" : " (" + mergeRequest.action() + ")")
+                        + (mergeRequest.triggeredBy() == null ? "" : " for " + mergeRequest.triggeredBy());
+            case "reconciliation" -> "the reconciliation sweep (no webhook came for this commit)";
+            case "register" -> "register, for a merge request opened before its status check existed";
+            default -> "policy-gate: the commit a webhook named was no longer the merge request's HEAD";
+        };
     }
 
     private static EvaluationPage.PolicyView policy(PolicyResult result) {

@@ -5,14 +5,16 @@ import io.policygate.async.WebhooksInProgress;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.WebhookConfig;
 import io.policygate.event.InvalidPayloadException;
-import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
+import io.policygate.event.Parsed;
+import io.policygate.event.Trigger;
+import io.policygate.event.TriggerParser;
 import io.policygate.journal.Enqueued;
 import io.policygate.journal.JobQueue;
 import io.policygate.journal.JournalUnavailableException;
 import io.policygate.journal.RepeatedDeliveryException;
 import io.policygate.journal.WorkDue;
 import io.policygate.problem.ProblemException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -21,21 +23,25 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
- * Intake: authenticate, validate, store, answer. Never evaluates inline: GitLab waits for this answer
- * and does not retry a non-2xx, so the answer must be fast and mean "durably accepted". The body is read as it
- * arrives, through the signature check and a parser that keeps only the fields policy-gate reads: GitLab sends up
- * to 25 MB, and a few such bodies at once must not fill the heap.
+ * Intake: authenticate, validate, store, answer. Never evaluates inline: GitLab waits for this answer and does not
+ * retry a non-2xx, so the answer must be fast and mean "durably accepted". Nothing a sender without the secret
+ * sends costs more than the time to refuse it: a request whose headers cannot be right is refused without reading
+ * its body; a body is read as it arrives, through the signature check and a parser that keeps the few fields of a
+ * trigger (GitLab sends up to 25 MB, and any number of such bodies at once must not fill the heap), within a
+ * deadline and at a minimum rate; and only a signed webhook holds evaluation back while it is answered.
  */
 // Either header authenticates a webhook: the two requirements are alternatives.
 @SecurityRequirement(name = ApiDescription.WEBHOOK_SIGNATURE)
@@ -45,6 +51,15 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @Path("/webhooks/gitlab")
 public class GitLabWebhookResource {
 
+    /** How long a body may take before its rate is held against policy-gate.webhook.min-body-rate. */
+    private static final Duration BODY_RATE_GRACE = Duration.ofSeconds(2);
+
+    /**
+     * What is read of a body whose signature headers are refused whatever it holds: enough for the webhooks GitLab
+     * sends (a few kilobytes) to be answered 401 on a connection that stays usable, nothing like 25 MB.
+     */
+    private static final long UNSIGNED_DRAIN = 64 * 1024;
+
     private final WebhookSignature signature;
     private final WebhookConfig config;
     private final GitLabConfig gitlab;
@@ -52,6 +67,8 @@ public class GitLabWebhookResource {
     private final Event<WorkDue> due;
     private final WebhookMetrics metrics;
     private final WebhooksInProgress inProgress;
+    private final BodyDeadline deadline;
+    private final WebhookBody.BodyPace pace;
 
     @Inject
     public GitLabWebhookResource(
@@ -61,8 +78,12 @@ public class GitLabWebhookResource {
             JobQueue jobs,
             Event<WorkDue> due,
             WebhookMetrics metrics,
-            WebhooksInProgress inProgress) {
+            WebhooksInProgress inProgress,
+            BodyDeadline deadline) {
         this.inProgress = inProgress;
+        this.deadline = deadline;
+        this.pace = new WebhookBody.BodyPace(
+                BODY_RATE_GRACE.toNanos(), config.minBodyRate().asLongValue());
         this.signature = signature;
         this.config = config;
         this.gitlab = gitlab;
@@ -76,93 +97,123 @@ public class GitLabWebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(
             InputStream stream,
+            @Context HttpServerRequest request,
             @HeaderParam("Content-Length") Long contentLength,
             @HeaderParam("X-Gitlab-Signature") String gitlabSignature,
             @HeaderParam("X-Gitlab-Token") String gitlabToken,
             @HeaderParam("webhook-id") String webhookId,
             @HeaderParam("webhook-timestamp") String webhookTimestamp,
             @HeaderParam("webhook-signature") String webhookSignature) {
+        long limit = config.maxBodySize().asLongValue();
+        if (contentLength != null && contentLength > WebhookBody.drainLimit(limit)) {
+            throw tooLarge(limit, true);
+        }
+        WebhookSignature.Check check = signature.begin(new WebhookSignature.Credentials(
+                gitlabSignature, gitlabToken, webhookId, webhookTimestamp, webhookSignature));
+        WebhookBody body = new WebhookBody(stream, contentLength, check, limit, pace);
+        Parsed<Trigger> parsed = null;
+        InvalidPayloadException invalid = null;
+        boolean whole;
+        try (BodyDeadline.Running running = deadline.start(request, config.bodyTimeout())) {
+            if (check.refusedWhateverTheBody()) {
+                // Nothing in the body can change the answer: none of it is read but what lets the sender read it.
+                whole = body.drain(UNSIGNED_DRAIN);
+            } else {
+                try {
+                    parsed = TriggerParser.parse(body, gitlab.defaultCheckId());
+                } catch (InvalidPayloadException e) {
+                    invalid = e;
+                } catch (UncheckedIOException e) {
+                    if (!body.tooLarge() && !body.tooSlow()) {
+                        throw unreadable();
+                    }
+                }
+                whole = body.drain(WebhookBody.drainLimit(limit));
+            }
+        } catch (IOException e) {
+            if (!body.tooSlow()) {
+                throw unreadable();
+            }
+            whole = false;
+        }
+        if (body.tooSlow()) {
+            metrics.count("too-slow");
+            throw new ProblemException(
+                    408,
+                    "too-slow",
+                    "Request Timeout",
+                    "the body came slower than policy-gate.webhook.min-body-rate; the connection is closed",
+                    null);
+        }
+        if (body.tooLarge()) {
+            throw tooLarge(limit, !whole);
+        }
+        // The signature decides before anything the body says: an unsigned body gets 401 whatever it holds.
+        WebhookSignature.Decision decision = check.decision();
+        if (decision instanceof WebhookSignature.Refused refused) {
+            metrics.count("unauthorized");
+            throw new ProblemException(401, "unauthenticated", "Unauthorized", refused.reason(), null, !whole);
+        }
+        // Only a signed webhook counts as being answered: the worker waits for those (WebhooksInProgress), so a
+        // stranger's request, however slow, never holds evaluation back.
         inProgress.began();
         try {
-            long limit = config.maxBodySize().asLongValue();
-            if (contentLength != null && WebhookBody.tooLargeToDrain(contentLength, limit)) {
-                throw tooLarge(limit, true);
-            }
-            WebhookSignature.Check check = signature.begin(new WebhookSignature.Credentials(
-                    gitlabSignature, gitlabToken, webhookId, webhookTimestamp, webhookSignature));
-            WebhookBody body = new WebhookBody(stream, check, limit);
-            ParsedEvent parsed = null;
-            InvalidPayloadException invalid = null;
-            try {
-                parsed = MergeRequestEventParser.parse(body, gitlab.defaultCheckId());
-            } catch (InvalidPayloadException e) {
-                invalid = e;
-            } catch (UncheckedIOException e) {
-                if (!body.tooLarge()) {
-                    throw new ProblemException(
-                            400, "unreadable-body", "Bad Request", "the body could not be read to its" + " end", null);
-                }
-            }
-            try {
-                body.drain();
-            } catch (IOException e) {
-                throw new ProblemException(
-                        400, "unreadable-body", "Bad Request", "the body could not be read to its end", null);
-            }
-            if (body.tooLarge()) {
-                throw tooLarge(limit, false);
-            }
-            // The signature decides before anything the body says: an unsigned body gets 401 whatever it holds.
-            WebhookSignature.Decision decision = check.decision();
-            if (decision instanceof WebhookSignature.Refused refused) {
-                metrics.count("unauthorized");
-                throw new ProblemException(401, "unauthenticated", "Unauthorized", refused.reason(), null);
-            }
-            if (invalid != null) {
-                metrics.count("invalid");
-                throw invalid;
-            }
-            Optional<String> deliveryId = ((WebhookSignature.Accepted) decision).deliveryId();
-            if (parsed instanceof ParsedEvent.Ignored ignored) {
-                metrics.count("ignored");
-                return Response.ok(Map.of("state", "ignored", "reason", ignored.reason()))
-                        .build();
-            }
-            ParsedEvent.Actionable actionable = (ParsedEvent.Actionable) parsed;
-            Enqueued enqueued;
-            try {
-                enqueued = jobs.enqueue(actionable.event(), actionable.payload(), deliveryId);
-            } catch (JournalUnavailableException e) {
-                metrics.count("unavailable");
-                throw e;
-            } catch (RepeatedDeliveryException e) {
-                metrics.count("replayed");
-                throw new ProblemException(
-                        409,
-                        "replayed",
-                        "Conflict",
-                        e.getMessage() + ": a signed webhook is accepted"
-                                + " once (GitLab sends the same webhook-id when it retries a delivery policy-gate has already"
-                                + " stored)",
-                        null);
-            }
-            metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
-            if (!enqueued.duplicate()) {
-                due.fire(WorkDue.JOB);
-            }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("evaluationId", enqueued.id());
-            answer.put("state", enqueued.state().dbName());
-            if (enqueued.duplicate()) {
-                answer.put("duplicate", true);
-            }
-            return Response.accepted(answer).build();
+            return accepted(parsed, invalid, ((WebhookSignature.Accepted) decision).deliveryId());
         } finally {
             inProgress.ended();
         }
     }
 
-    /** 413, counted; {@code closing}: the body is not even drained, so the connection ends with the answer. */
+    private Response accepted(Parsed<Trigger> parsed, InvalidPayloadException invalid, Optional<String> deliveryId) {
+        if (invalid != null) {
+            metrics.count("invalid");
+            throw invalid;
+        }
+        if (parsed instanceof Parsed.Ignored<Trigger> ignored) {
+            metrics.count("ignored");
+            return Response.ok(Map.of("state", "ignored", "reason", ignored.reason()))
+                    .build();
+        }
+        Trigger trigger = ((Parsed.Actionable<Trigger>) parsed).value();
+        Enqueued enqueued;
+        try {
+            enqueued = jobs.enqueue(deliveryId.map(trigger::deliveredAs).orElse(trigger));
+        } catch (JournalUnavailableException e) {
+            metrics.count("unavailable");
+            throw e;
+        } catch (RepeatedDeliveryException e) {
+            // GitLab delivers a webhook again under the same webhook-id (its Idempotency-Key) when it saw no answer
+            // to the first, and counts a refusal as a failed delivery towards disabling the hook: the repeat is
+            // answered 2xx. A stranger's replay of a captured delivery gets the same answer and queues nothing.
+            metrics.count("replayed");
+            Map<String, Object> answer = new LinkedHashMap<>();
+            e.jobId().ifPresent(id -> answer.put("evaluationId", id));
+            answer.put("state", "ignored");
+            answer.put(
+                    "reason",
+                    e.getMessage()
+                            + ": a signed delivery is acted on once, and this one was (nothing is queued again)");
+            return Response.ok(answer).build();
+        }
+        metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
+        if (!enqueued.duplicate()) {
+            due.fire(WorkDue.JOB);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("evaluationId", enqueued.id());
+        answer.put("state", enqueued.state().dbName());
+        if (enqueued.duplicate()) {
+            answer.put("duplicate", true);
+        }
+        return Response.accepted(answer).build();
+    }
+
+    private static ProblemException unreadable() {
+        return new ProblemException(
+                400, "unreadable-body", "Bad Request", "the body could not be read to its end", null);
+    }
+
+    /** 413, counted; {@code closing}: the body is not read to its end, so the connection ends with the answer. */
     private ProblemException tooLarge(long limit, boolean closing) {
         metrics.count("too-large");
         return new ProblemException(
@@ -171,6 +222,7 @@ public class GitLabWebhookResource {
                 "Content Too Large",
                 "the body has more than " + limit + " bytes (policy-gate.webhook.max-body-size)"
                         + (closing ? "; the connection is closed" : ""),
-                null);
+                null,
+                closing);
     }
 }

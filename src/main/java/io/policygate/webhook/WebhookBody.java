@@ -7,22 +7,34 @@ import java.io.InputStream;
 /**
  * A webhook's body as it arrives: every byte goes through the signature check and is counted, so that no body has
  * to sit in memory whole. Past {@code limit} bytes it stops feeding the reader (an {@link IOException} ends the
- * parsing) and {@link #drain} only discards, up to {@code drainLimit}: a client that writes its whole body before
- * it reads the answer then still reads the 413 rather than a reset connection.
+ * parsing) and {@link #drain} only discards, up to a bound: a client that writes its whole body before it reads the
+ * answer then still reads the 413 rather than a reset connection.
+ *
+ * <p>A body must also keep coming: once it has taken longer than {@link BodyPace#graceNanos()}, it must have arrived
+ * at {@link BodyPace#minBytesPerSecond()} on average, or reading ends ({@link #tooSlow}). A client that sends nothing
+ * at all is cut off by the intake's deadline, which closes the connection under a read that waits.
  */
 final class WebhookBody extends FilterInputStream {
 
+    /** How fast a body must come, checked whenever some of it arrives. */
+    record BodyPace(long graceNanos, long minBytesPerSecond) {}
+
     private final WebhookSignature.Check check;
     private final long limit;
-    private final long drainLimit;
-    private long count;
+    private final BodyPace pace;
+    private final long started = System.nanoTime();
+    /** The body's Content-Length; as good as endless when it is not announced (chunked). */
+    private final long announced;
 
-    WebhookBody(InputStream in, WebhookSignature.Check check, long limit) {
+    private long count;
+    private boolean tooSlow;
+
+    WebhookBody(InputStream in, Long contentLength, WebhookSignature.Check check, long limit, BodyPace pace) {
         super(in);
+        this.announced = contentLength == null ? Long.MAX_VALUE : contentLength;
         this.check = check;
         this.limit = limit;
-        // Draining costs the bandwidth of the body only: twice the limit, at least 1 MiB, then the connection goes.
-        this.drainLimit = Math.max(2 * limit, 1L << 20);
+        this.pace = pace;
     }
 
     /** True once the body had more than {@code limit} bytes. */
@@ -30,9 +42,18 @@ final class WebhookBody extends FilterInputStream {
         return count > limit;
     }
 
-    /** True when a body that long is not even drained: its answer closes the connection. */
-    static boolean tooLargeToDrain(long contentLength, long limit) {
-        return contentLength > Math.max(2 * limit, 1L << 20);
+    /** True once the body came slower than its pace allows: nothing more of it is read. */
+    boolean tooSlow() {
+        return tooSlow;
+    }
+
+    /**
+     * The most that is read of a body to let its sender read the answer: twice the limit, at least 1 MiB (what
+     * draining costs is the bandwidth of the body only). A body announced longer is answered at once and its
+     * connection closed.
+     */
+    static long drainLimit(long limit) {
+        return Math.max(2 * limit, 1L << 20);
     }
 
     @Override
@@ -47,9 +68,8 @@ final class WebhookBody extends FilterInputStream {
         if (tooLarge()) {
             throw new IOException("the body is larger than " + limit + " bytes");
         }
-        int n = super.read(buffer, offset, length);
+        int n = paced(buffer, offset, length);
         if (n > 0) {
-            count += n;
             if (tooLarge()) {
                 throw new IOException("the body is larger than " + limit + " bytes");
             }
@@ -65,18 +85,41 @@ final class WebhookBody extends FilterInputStream {
         return Math.max(read, 0);
     }
 
-    /** Reads what the reader left: through the check while within the limit, discarded beyond it. */
-    void drain() throws IOException {
+    /**
+     * Reads what the reader left, at most {@code upTo} bytes in all: through the check while within the limit,
+     * discarded beyond it. Returns false when the body did not end there (the answer then closes the connection).
+     */
+    boolean drain(long upTo) throws IOException {
         byte[] buffer = new byte[8192];
-        while (count <= drainLimit) {
-            int n = in.read(buffer, 0, buffer.length);
+        while (count <= upTo) {
+            int n = paced(buffer, 0, buffer.length);
             if (n < 0) {
-                return;
+                return true;
             }
-            count += n;
             if (!tooLarge()) {
                 check.update(buffer, 0, n);
             }
         }
+        return false;
+    }
+
+    /**
+     * Reads, unless the body is behind its pace before the read: a body that has all its announced bytes is never
+     * behind (the read only finds its end), so that one that came late but whole is not refused.
+     */
+    private int paced(byte[] buffer, int offset, int length) throws IOException {
+        long elapsed = System.nanoTime() - started;
+        if (tooSlow
+                || (count < announced
+                        && elapsed > pace.graceNanos()
+                        && count * 1_000_000_000.0 / elapsed < pace.minBytesPerSecond())) {
+            tooSlow = true;
+            throw new IOException("the body came too slowly");
+        }
+        int n = in.read(buffer, offset, length);
+        if (n > 0) {
+            count += n;
+        }
+        return n;
     }
 }

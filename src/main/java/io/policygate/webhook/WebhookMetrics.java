@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** policy_gate_webhooks_total{outcome}: accepted, duplicate, ignored, invalid, unauthorized, unavailable. */
+/**
+ * policy_gate_webhooks_total{outcome}: accepted, duplicate, replayed, ignored, invalid, unauthorized, too-large,
+ * too-slow, unavailable.
+ */
 @ApplicationScoped
 public class WebhookMetrics {
 

@@ -139,6 +139,14 @@ public class WebhookSignature {
             }
         }
 
+        /**
+         * True when the answer is a refusal whatever the body holds (no signature to compute, and the headers are
+         * missing or wrong): the body need not be read.
+         */
+        public boolean refusedWhateverTheBody() {
+            return mac == null && decide.apply(null) instanceof Refused;
+        }
+
         /** Once the whole body went through {@link #update}. */
         public Decision decision() {
             return decide.apply(mac == null ? null : mac.doFinal());

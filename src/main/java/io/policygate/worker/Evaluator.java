@@ -117,7 +117,8 @@ public class Evaluator {
                     verdict.ifEnforced(),
                     json.writeValueAsString(verdict),
                     json.writeValueAsString(evaluated.set().files()),
-                    json.writeValueAsString(current.mergeRequest()),
+                    // Only GitLab's answers are facts; where the trigger stood in (a dry run without GitLab), none.
+                    current.status().isPresent() ? json.writeValueAsString(current.mergeRequest()) : null,
                     MergeRequestNames.of(current.mergeRequest()),
                     tamperedWith,
                     verdict.waiverIds(),

@@ -4,7 +4,7 @@ import io.policygate.async.Stages;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.event.CheckKey;
-import io.policygate.event.MergeRequestEvent;
+import io.policygate.event.Trigger;
 import io.policygate.gitlab.MergeRequest;
 import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.gitlab.MergeRequestReads;
@@ -23,9 +23,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What GitLab says about a job's merge request and status check, read when the job is evaluated. A webhook's
- * body only names which merge request and check to look at: anyone holding the shared secret can write one, so
- * none of its facts decide anything. Only in a dry run without a GitLab to ask does the body stand in.
+ * What GitLab says about a job's merge request and status check, read when the job is evaluated. A webhook only
+ * names which merge request and check to look at: anyone holding the shared secret can write one, so nothing it
+ * says decides anything. Only in a dry run without a GitLab to ask do the trigger's names stand in.
  */
 @ApplicationScoped
 class GitLabFacts {
@@ -35,8 +35,8 @@ class GitLabFacts {
 
     /**
      * The merge request's HEAD is the job's commit and the check is policy-gate's: judge these facts.
-     * {@code status} is GitLab's status of the check at HEAD (passed, failed, pending); empty when the body
-     * stood in for GitLab.
+     * {@code status} is GitLab's status of the check at HEAD (passed, failed, pending); empty when the
+     * trigger stood in for GitLab.
      */
     record Current(MergeRequestContext mergeRequest, MergeRequestData data, Optional<String> status)
             implements Reading {
@@ -73,18 +73,18 @@ class GitLabFacts {
 
     private final MergeRequestReads reads;
     private final WebhookUrls ourUrls;
-    private final boolean bodyStandsIn;
+    private final boolean triggerStandsIn;
 
     @Inject
     GitLabFacts(MergeRequestReads reads, WebhookUrls ourUrls, ServiceConfig service, GitLabConfig gitlab) {
         this.reads = reads;
         this.ourUrls = ourUrls;
-        this.bodyStandsIn = service.dryRun() && gitlab.url().isEmpty();
+        this.triggerStandsIn = service.dryRun() && gitlab.url().isEmpty();
     }
 
-    /** False in a dry run without a GitLab, where the body stands in and nothing is read. */
+    /** False in a dry run without a GitLab, where the trigger stands in and nothing is read. */
     boolean readsGitLab() {
-        return !bodyStandsIn;
+        return !triggerStandsIn;
     }
 
     /**
@@ -93,9 +93,10 @@ class GitLabFacts {
      * something to judge. Changes and commits are read later, only if a rule asks, for the job's commit
      * ({@link Current#read()}). Nothing here waits on a thread.
      */
-    CompletionStage<Reading> read(Job job, MergeRequestEvent trigger) {
-        if (bodyStandsIn) {
-            return CompletableFuture.completedFuture(new Current(trigger, MergeRequestData.NONE, Optional.empty()));
+    CompletionStage<Reading> read(Job job) {
+        if (triggerStandsIn) {
+            return CompletableFuture.completedFuture(
+                    new Current(standIn(job.trigger()), MergeRequestData.NONE, Optional.empty()));
         }
         CheckKey key = job.key();
         return reads.mergeRequestLater(key.projectId(), key.mergeRequestIid())
@@ -109,6 +110,29 @@ class GitLabFacts {
                     }
                     throw new CompletionException(Stages.cause(failed));
                 });
+    }
+
+    /**
+     * What a dry run without GitLab judges: the names the trigger kept (title, branches, the project's path and the
+     * check's name), an open merge request without description, labels or draft flag.
+     */
+    private static MergeRequestFacts standIn(Trigger trigger) {
+        Trigger.Names names = trigger.names();
+        StatusCheck check = new StatusCheck(trigger.key().checkId(), names.checkName(), "", "pending");
+        MergeRequest mergeRequest = new MergeRequest(
+                trigger.key().mergeRequestIid(),
+                names.title(),
+                "",
+                "opened",
+                trigger.sha(),
+                names.sourceBranch(),
+                names.targetBranch(),
+                false,
+                false,
+                List.of(),
+                new MergeRequest.Author(0, names.triggeredBy()),
+                "");
+        return MergeRequestFacts.of(trigger.key().projectId(), names.projectPath(), mergeRequest, check);
     }
 
     private CompletionStage<Reading> judged(Job job, MergeRequest mergeRequest, List<StatusCheck> checks) {

@@ -1,11 +1,7 @@
 package io.policygate.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.async.Stages;
-import io.policygate.event.InvalidPayloadException;
-import io.policygate.event.MergeRequestEvent;
-import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
+import io.policygate.event.Origin;
 import io.policygate.gitlab.GitLabCircuitBreaker;
 import io.policygate.gitlab.ReportOutcome;
 import io.policygate.gitlab.StatusCheckReporter;
@@ -17,11 +13,9 @@ import io.policygate.journal.NewVerdict;
 import io.policygate.journal.RetrySchedule;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -51,7 +45,6 @@ public class JobStep {
     private final StepRecorder recorder;
     private final EvaluationQueue queue;
     private final RetrySchedule retrySchedule;
-    private final ObjectMapper json;
     private final Clock clock;
 
     @Inject
@@ -65,7 +58,6 @@ public class JobStep {
             StepRecorder recorder,
             EvaluationQueue queue,
             RetrySchedule retrySchedule,
-            ObjectMapper json,
             Clock clock) {
         this.jobs = jobs;
         this.records = records;
@@ -76,7 +68,6 @@ public class JobStep {
         this.recorder = recorder;
         this.queue = queue;
         this.retrySchedule = retrySchedule;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -86,11 +77,7 @@ public class JobStep {
      */
     CompletionStage<Void> process(Job job, String owner, Executor work) {
         Executor inJob = task -> work.execute(() -> logged(job, task));
-        return CompletableFuture.supplyAsync(
-                        () -> trigger(job, owner)
-                                .map(trigger -> step(job, owner, trigger, inJob))
-                                .orElse(CompletableFuture.completedFuture(null)),
-                        inJob)
+        return CompletableFuture.supplyAsync(() -> step(job, owner, inJob), inJob)
                 .thenCompose(step -> step);
     }
 
@@ -118,15 +105,15 @@ public class JobStep {
         }
     }
 
-    private CompletionStage<Void> step(Job job, String owner, MergeRequestEvent trigger, Executor inJob) {
+    private CompletionStage<Void> step(Job job, String owner, Executor inJob) {
         Instant started = clock.instant();
         // The whole step is one call through the breaker: while it holds, the job waits without counting an
         // attempt.
         CompletionStage<Step> judged = facts.readsGitLab()
                 ? breaker.call(
-                        () -> judge(job, owner, trigger, inJob),
+                        () -> judge(job, owner, inJob),
                         step -> step != null && step.outcome() instanceof ReportOutcome.Transient)
-                : judge(job, owner, trigger, inJob);
+                : judge(job, owner, inJob);
         return judged.handleAsync(
                 (step, failed) -> {
                     if (failed != null) {
@@ -152,29 +139,12 @@ public class JobStep {
                 inJob);
     }
 
-    /** The webhook the job was stored for: which merge request and check to look at. */
-    private Optional<MergeRequestEvent> trigger(Job job, String owner) {
-        try {
-            ParsedEvent parsed = MergeRequestEventParser.parse(
-                    job.payload().getBytes(StandardCharsets.UTF_8),
-                    OptionalLong.of(job.key().checkId()));
-            if (parsed instanceof ParsedEvent.Actionable actionable) {
-                return Optional.of(actionable.event());
-            }
-            abandon(job, owner, "stored payload is no longer actionable: " + ((ParsedEvent.Ignored) parsed).reason());
-        } catch (InvalidPayloadException e) {
-            // Intake validated this payload; only a change of parser between versions can get here.
-            abandon(job, owner, "stored payload no longer valid: " + e.field() + " " + e.getMessage());
-        }
-        return Optional.empty();
-    }
-
     /**
      * Reads GitLab's facts, evaluates them ({@link Evaluator}) and posts the verdict; null when the job was
      * superseded meanwhile.
      */
-    private CompletionStage<Step> judge(Job job, String owner, MergeRequestEvent trigger, Executor inJob) {
-        return facts.read(job, trigger).thenComposeAsync(reading -> judged(job, owner, reading, inJob), inJob);
+    private CompletionStage<Step> judge(Job job, String owner, Executor inJob) {
+        return facts.read(job).thenComposeAsync(reading -> judged(job, owner, reading, inJob), inJob);
     }
 
     private CompletionStage<Step> judged(Job job, String owner, GitLabFacts.Reading reading, Executor inJob) {
@@ -246,16 +216,11 @@ public class JobStep {
         if (records.standing(job.key(), head).isEmpty()
                 && queue.queue(
                         job.key().projectId(),
-                        json.valueToTree(moved.mergeRequest()),
+                        moved.mergeRequest(),
                         job.key().checkId(),
                         moved.check().name(),
-                        "head-of-merge-request")) {
+                        Origin.HEAD_OF_MERGE_REQUEST)) {
             LOG.infof("Queued %s at GitLab's HEAD %s", job.key(), head);
         }
-    }
-
-    private void abandon(Job job, String owner, String reason) {
-        LOG.errorf("Evaluation %s for %s is dead: %s", job.id(), job.key(), reason);
-        jobs.abandon(job.id(), owner, reason);
     }
 }

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
@@ -21,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** /api/v1: the dry-run evaluation and the policies in force, behind the API token. */
@@ -100,15 +102,26 @@ class ApiTest extends ServiceTest {
         gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
 
-    @Test
-    void evaluateRefusesBadPayloadsLikeTheWebhook() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "project.id missing, /project/id, , project.id",
+        // What policies read of a payload in a dry run (a webhook's job reads GitLab's answers instead).
+        "labels an object, /object_attributes/labels, '{\"title\":\"x\"}', object_attributes.labels",
+        "label without title, /object_attributes/labels, '[{}]', object_attributes.labels[0].title",
+        "draft a string, /object_attributes/work_in_progress, '\"yes\"', object_attributes.work_in_progress"
+    })
+    void evaluateRefusesBadPayloadsNamingTheField(String name, String pointer, String json, String field)
+            throws Exception {
+        String body = json == null
+                ? Payloads.without(Payloads.SAMPLE, pointer)
+                : Payloads.with(Payloads.SAMPLE, pointer, new ObjectMapper().readTree(json));
         api().contentType("application/json")
-                .body(Payloads.without(Payloads.SAMPLE, "/project/id"))
+                .body(body)
                 .post("/api/v1/evaluate")
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("field", equalTo("project.id"));
+                .body("field", equalTo(field));
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.policygate.bench;
 
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
-import io.policygate.event.ParsedEvent;
+import io.policygate.event.Parsed;
 import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
 import io.policygate.policy.MergeRequestData;
@@ -52,7 +52,8 @@ public class PolicyEvaluationBenchmark {
         engine = new PolicyEngine(VerdictStatus.PASSED);
         String file = payload.equals("sample") ? "status-check-sample.json" : "status-check-compliant.json";
         byte[] body = Files.readAllBytes(Path.of("src/test/resources/payloads", file));
-        event = ((ParsedEvent.Actionable) MergeRequestEventParser.parse(body, OptionalLong.empty())).event();
+        event = ((Parsed.Actionable<MergeRequestEvent>) MergeRequestEventParser.parse(body, OptionalLong.empty()))
+                .value();
         List<Change> changes =
                 List.of(new Change("README.md", "README.md", false, false, false, "@@ -1 +1 @@\n-a\n+b\n"));
         List<Commit> commits = List.of(new Commit(

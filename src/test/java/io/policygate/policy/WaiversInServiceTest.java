@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.policygate.event.Origin;
 import io.policygate.journal.JobState;
 import io.policygate.reconcile.ReconciliationSweep;
 import io.policygate.testing.CommandLineRun;
@@ -294,7 +295,10 @@ class WaiversInServiceTest extends ServiceTest {
                 waiver("W-LAPSE", 7804, TODAY.minusDays(10), TODAY.plusDays(30))));
         evaluate(7804);
         assertPosted(7804, "passed");
-        assertEquals(0, sweep.sweep(Map.of(6L, Set.of(1L))).queued(), "nothing to do while the waiver applies");
+        assertEquals(
+                0,
+                sweep.sweep(Map.of(6L, Set.of(1L)), Origin.RECONCILIATION).queued(),
+                "nothing to do while the waiver applies");
 
         // The policy repository ends the waiver (here: its last day moved to yesterday).
         configMap.publishAndAwait(Map.of(
@@ -302,7 +306,8 @@ class WaiversInServiceTest extends ServiceTest {
                 POLICIES,
                 "waivers/lapse.yaml",
                 waiver("W-LAPSE", 7804, TODAY.minusDays(10), TODAY.minusDays(1))));
-        assertEquals(1, sweep.sweep(Map.of(6L, Set.of(1L))).queued());
+        assertEquals(
+                1, sweep.sweep(Map.of(6L, Set.of(1L)), Origin.RECONCILIATION).queued());
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertPosted(7804, "failed"));
         api().get("/api/v1/evaluations?mr=7804&limit=1")

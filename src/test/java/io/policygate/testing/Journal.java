@@ -2,6 +2,7 @@ package io.policygate.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.policygate.event.Trigger;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.Job;
 import io.policygate.journal.JobQueue;
@@ -43,7 +44,13 @@ public class Journal {
 
     /** What the journal stored to name the job's merge request. */
     public MergeRequestNames namesOf(String id) {
-        return records.evaluation(id).orElseThrow().names();
+        Trigger.Names names = records.evaluation(id).orElseThrow().trigger().names();
+        return new MergeRequestNames(names.projectPath(), names.title(), names.checkName());
+    }
+
+    /** How many jobs still hold a webhook body (before V16 every job did; none since). */
+    public long countOfJobsWithAPayload() {
+        return count("SELECT COUNT(*) FROM evaluation_job WHERE payload IS NOT NULL");
     }
 
     public java.util.List<io.policygate.journal.ReportAttempt> attemptsOf(String id) {

@@ -100,11 +100,6 @@ class HostileInputTest extends ServiceTest {
                 "sha of 65 hex",
                 Payloads.with(
                         S, "/object_attributes/last_commit/id", Payloads.SAMPLE_SHA + "0123456789abcdef012345678")));
-        bodies.add(Arguments.of(
-                "labels an object", Payloads.with(S, "/object_attributes/labels", java.util.Map.of("title", "x"))));
-        bodies.add(Arguments.of(
-                "label without title", Payloads.with(S, "/object_attributes/labels", List.of(java.util.Map.of()))));
-        bodies.add(Arguments.of("draft a string", Payloads.with(S, "/object_attributes/work_in_progress", "yes")));
         bodies.add(Arguments.of("object_attributes an array", Payloads.with(S, "/object_attributes", List.of())));
         bodies.add(Arguments.of("external_approval_rule a string", Payloads.with(S, "/external_approval_rule", "1")));
         bodies.add(Arguments.of("project a string", Payloads.with(S, "/project", "flightjs/Flight")));
