@@ -1,6 +1,7 @@
 package io.policygate.journal;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,12 +27,30 @@ public class Jdbc {
     /** SQLSTATE of a unique key violation, the same on H2 and PostgreSQL. */
     static final String UNIQUE_VIOLATION = "23505";
 
+    /** The SQLSTATE class of integrity constraint violations (SQL standard). */
+    private static final String INTEGRITY_CONSTRAINT_CLASS = "23";
+
     private final DataSource dataSource;
+    private final Event<JournalFailure> failures;
     private volatile JournalDialect dialect;
 
     @Inject
-    public Jdbc(@JournalDataSource.Journal DataSource dataSource) {
+    public Jdbc(@JournalDataSource.Journal DataSource dataSource, Event<JournalFailure> failures) {
         this.dataSource = dataSource;
+        this.failures = failures;
+    }
+
+    /**
+     * A journal operation failed for a reason of the database's own (not a constraint of the journal's, which a
+     * caller expects and handles): {@link JournalHealth} learns of it at once.
+     */
+    public record JournalFailure(SQLException cause) {}
+
+    private JournalUnavailableException unavailable(String failure, SQLException e) {
+        if (e.getSQLState() == null || !e.getSQLState().startsWith(INTEGRITY_CONSTRAINT_CLASS)) {
+            failures.fire(new JournalFailure(e));
+        }
+        return new JournalUnavailableException(failure, e);
     }
 
     /** Work on one connection, which may throw SQLException. */
@@ -71,7 +90,7 @@ public class Jdbc {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new JournalUnavailableException(failure, e);
+            throw unavailable(failure, e);
         }
     }
 
@@ -80,7 +99,7 @@ public class Jdbc {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new JournalUnavailableException(failure, e);
+            throw unavailable(failure, e);
         }
     }
 

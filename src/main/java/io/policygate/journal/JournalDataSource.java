@@ -11,7 +11,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import javax.sql.DataSource;
 
 /** The journal's datasource: whichever of the two built-in ones {@link JournalDatabaseConfigSource} activated. */
 @ApplicationScoped
@@ -23,10 +22,11 @@ public class JournalDataSource {
     @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD})
     public @interface Journal {}
 
+    /** Typed as Agroal's pool, which {@link JournalHealth} flushes to open a closed embedded store again. */
     @Produces
     @ApplicationScoped
     @Journal
-    DataSource journal(DatabaseConfig config) {
+    AgroalDataSource journal(DatabaseConfig config) {
         String name = JournalDialect.of(config.url()).datasource();
         return Arc.container()
                 .instance(AgroalDataSource.class, new DataSourceLiteral(name))

@@ -3,13 +3,11 @@ package io.policygate.journal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.FaultyDisk;
+import io.policygate.testing.OnFaultyDisk;
 import io.policygate.testing.Payloads;
-import io.policygate.testing.PowerLossDisk;
 import io.policygate.testing.Webhooks;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +17,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -29,27 +26,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A 202 on the embedded H2 journal survives a power loss: the journal file runs on a disk that keeps only what
- * was forced to the device ({@link PowerLossDisk}), the power is cut right after the last 202, and what
+ * was forced to the device ({@link FaultyDisk}), the power is cut right after the last 202, and what
  * survives on that disk is opened as a journal again.
  */
 @QuarkusTest
-@TestProfile(PowerLossTest.Profile.class)
-@WithTestResource(GitLabWireMock.class)
+@TestProfile(OnFaultyDisk.class)
 class PowerLossTest {
 
-    static final String FILE = "target/power-loss-" + UUID.randomUUID() + "/policy-gate";
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("policy-gate.db.url", "jdbc:h2:" + PowerLossDisk.SCHEME + ":./" + FILE);
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PowerLossDisk.Installed.class));
-        }
-    }
+    private static final String FILE = OnFaultyDisk.FILE;
 
     @Test
     void everyWebhookAnswered202IsInTheJournalAfterAPowerLoss() throws Exception {
@@ -67,7 +51,7 @@ class PowerLossTest {
         senders.shutdown();
 
         Path image = Path.of("target", "power-loss-image-" + UUID.randomUUID(), "policy-gate.mv.db");
-        PowerLossDisk.afterPowerLoss(FILE + ".mv.db", image);
+        FaultyDisk.afterPowerLoss(FILE + ".mv.db", image);
 
         Set<String> survived = new HashSet<>();
         // An image that was never forced is empty: H2 opens it as a new database without the journal's table.

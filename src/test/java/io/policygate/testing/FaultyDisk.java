@@ -15,17 +15,19 @@ import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
 
 /**
- * A disk for H2 that remembers what a power loss would leave: the content of each file as it was when it was
- * last forced to the device ({@code FileChannel.force}). Whatever was written after that lives only in the
- * operating system's cache and is lost with the power. H2 opens files through it for URLs of the form
- * {@code jdbc:h2:powerloss:./path}; {@link #afterPowerLoss} writes the surviving image of a database to a new
- * file that plain H2 can open.
+ * A disk for H2 that fails as real ones do. It remembers what a power loss would leave: the content of each file as
+ * it was when it was last forced to the device ({@code FileChannel.force}). Whatever was written after that lives
+ * only in the operating system's cache and is lost with the power; {@link #afterPowerLoss} writes the surviving
+ * image of a database to a new file that plain H2 can open. And it can be full ({@link #fill}): every write fails
+ * as it would with no space left, until {@link #free}. H2 opens files through it for URLs of the form
+ * {@code jdbc:h2:faulty:./path}.
  *
  * <p>{@link Installed}, a test resource, registers the scheme before the service opens its journal.
  */
-public final class PowerLossDisk extends FilePathWrapper {
+public final class FaultyDisk extends FilePathWrapper {
 
-    public static final String SCHEME = "powerloss";
+    public static final String SCHEME = "faulty";
+    private static volatile boolean full;
     /** File name (as H2 names it, without the scheme) to its content when last forced. */
     private static final Map<String, byte[]> FORCED = new ConcurrentHashMap<>();
 
@@ -33,13 +35,30 @@ public final class PowerLossDisk extends FilePathWrapper {
     public static final class Installed implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            FilePath.register(new PowerLossDisk());
+            FilePath.register(new FaultyDisk());
             return Map.of();
         }
 
         @Override
         public void stop() {
             FORCED.clear();
+            full = false;
+        }
+    }
+
+    /** From now on every write fails: no space is left. */
+    public static void fill() {
+        full = true;
+    }
+
+    /** Writes succeed again. */
+    public static void free() {
+        full = false;
+    }
+
+    private static void noSpaceLeft() throws IOException {
+        if (full) {
+            throw new IOException("No space left on device");
         }
     }
 
@@ -97,11 +116,13 @@ public final class PowerLossDisk extends FilePathWrapper {
 
         @Override
         public synchronized int write(ByteBuffer src) throws IOException {
+            noSpaceLeft();
             return channel.write(src);
         }
 
         @Override
         public synchronized int write(ByteBuffer src, long position) throws IOException {
+            noSpaceLeft();
             return channel.write(src, position);
         }
 
