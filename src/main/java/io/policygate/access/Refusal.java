@@ -6,6 +6,8 @@ import io.policygate.problem.Problem;
 import io.policygate.web.ProblemPage;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * How policy-gate says no, the same for a missing sign-in (401) and a missing role (403) wherever the refusal is
@@ -16,9 +18,21 @@ record Refusal(int status, String contentType, String body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** /api/* and /q/* are read by programs; every other path is a page. */
+    /**
+     * The pages a visitor may read under policy-gate.web.open: an allow-list, so that nothing else (the API, in any
+     * spelling) is ever taken for a page.
+     */
+    private static final Pattern PAGES = Pattern.compile("/|/evaluations/[^/]+|/preview|/preview/[^/]+|/overview");
+
+    /** /api and /q paths (in any case) are read by programs; every other path is a page. */
     static boolean isForPrograms(String path) {
-        return path.startsWith("/api/") || path.startsWith("/q/");
+        String lower = path.toLowerCase(Locale.ROOT);
+        return lower.startsWith("/api") || lower.startsWith("/q/");
+    }
+
+    /** One of the pages ({@link #PAGES}). */
+    static boolean isPage(String path) {
+        return PAGES.matcher(path).matches();
     }
 
     static Refusal of(String path, int status, String detail) {
@@ -30,11 +44,12 @@ record Refusal(int status, String contentType, String body) {
                     ProblemPage.html(status == 401 ? "Sign in" : "Not allowed", detail));
         }
         String type = status == 401 ? "urn:policy-gate:problem:unauthenticated" : "urn:policy-gate:problem:forbidden";
+        return new Refusal(status, Problem.MEDIA_TYPE, problemJson(new Problem(type, title, status, detail, null)));
+    }
+
+    static String problemJson(Problem problem) {
         try {
-            return new Refusal(
-                    status,
-                    Problem.MEDIA_TYPE,
-                    JSON.writeValueAsString(new Problem(type, title, status, detail, null)));
+            return JSON.writeValueAsString(problem);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a Problem always serialises", e);
         }

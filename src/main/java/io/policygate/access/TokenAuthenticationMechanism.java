@@ -105,12 +105,15 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
                 : "send Authorization: Bearer <token> with a token configured in policy-gate.api.tokens";
     }
 
-    /** A GET or HEAD of a page while policy-gate.web.open: anyone may read. */
+    /**
+     * A GET or HEAD of a page while policy-gate.web.open: anyone may read. Decided on the path as sent, which
+     * CanonicalPaths has made sure the router reads the same way.
+     */
     private boolean isOpenPage(RoutingContext context) {
         HttpMethod method = context.request().method();
         return web.open()
                 && (method == HttpMethod.GET || method == HttpMethod.HEAD)
-                && !Refusal.isForPrograms(context.normalizedPath());
+                && Refusal.isPage(context.request().path());
     }
 
     /** The token in {@code Bearer <token>}, or, on a page, the password of {@code Basic}. */
