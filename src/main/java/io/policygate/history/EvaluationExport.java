@@ -173,9 +173,19 @@ public class EvaluationExport {
             String text = value == null
                     ? ""
                     : value instanceof List<?> list ? String.join(";", (List<String>) list) : value.toString();
+            text = inert(text);
             cells.add(text.matches("[^\",\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"");
         }
         return String.join(",", cells) + "\r\n";
+    }
+
+    /**
+     * A cell a spreadsheet shows as text, never runs as a formula: one that starts with = + - @, a tab or a carriage
+     * return gets a leading ' (OWASP, CSV injection). Some cells hold what a webhook named (a project's path before
+     * GitLab was read) or what GitLab's users wrote; an auditor opens the export in a spreadsheet.
+     */
+    static String inert(String cell) {
+        return !cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0 ? "'" + cell : cell;
     }
 
     private String jsonLine(EvaluationRecords.ExportRow row) throws JsonProcessingException {

@@ -88,6 +88,37 @@ class EvaluationExportTest extends ServiceTest {
     }
 
     @Test
+    void aCellThatASpreadsheetWouldRunIsExportedAsText() {
+        Instant before = Instant.now().minus(1, ChronoUnit.SECONDS);
+        // A signed body GitLab did not build, for a merge request GitLab does not know: the job dies, and the
+        // project's path it keeps is the body's.
+        com.fasterxml.jackson.databind.node.ObjectNode event = Payloads.json(Payloads.SAMPLE);
+        event.withObject("/object_attributes").put("iid", 7799);
+        event.withObject("/object_attributes/last_commit").put("id", Payloads.sha(7799));
+        event.withObject("/project").put("path_with_namespace", "=HYPERLINK(\"https://evil.example\",\"open\")");
+        String body = Payloads.write(event);
+        String id = Webhooks.forged(body)
+                .post("/webhooks/gitlab")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("evaluationId");
+        journal.awaitState(id, JobState.DEAD);
+
+        String line = java.util.Arrays.stream(
+                        export("from=" + before + "&to=" + Instant.now().plus(1, ChronoUnit.SECONDS))
+                                .split("\r\n"))
+                .filter(l -> l.startsWith(id))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(line.contains(",\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"open\"\")\","), line);
+        for (String risky : List.of("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx")) {
+            assertEquals("'" + risky, EvaluationExport.inert(risky));
+        }
+        assertEquals("payments/api", EvaluationExport.inert("payments/api"));
+    }
+
+    @Test
     void aWindowThatIsNotOneIsRefusedNamingTheParameter() {
         for (String[] bad : new String[][] {
             {"", "from"},
