@@ -101,9 +101,9 @@ public final class PolicyLoader {
     }
 
     /**
-     * A loader that refuses, as an error at the rule, any call to another service that is not one of
-     * {@code calls} (same origin, same secrets): for candidate sets, which run with policy-gate's
-     * environment but were not reviewed like the set in force.
+     * A loader that refuses, as an error at the rule, any call to another service that none of {@code calls} covers
+     * (same rule type, same origin, the same path or one below it, same secrets): for candidate sets, which run with
+     * policy-gate's environment but were not reviewed like the set in force.
      */
     public PolicyLoader restrictedTo(List<OutboundCall> calls) {
         return new PolicyLoader(ruleTypes, List.copyOf(calls), secrets, waiverMaxDays);
@@ -542,7 +542,7 @@ public final class PolicyLoader {
             }
             try {
                 Rule rule = type.create(bound);
-                checkAllowed(rule);
+                checkAllowed(type.name(), rule);
                 return new PolicyRule(
                         type.name(), messageNode == null ? null : messageNode.textValue(), onError, mode, rule);
             } catch (InvalidRuleException e) {
@@ -551,15 +551,16 @@ public final class PolicyLoader {
             }
         }
 
-        private void checkAllowed(Rule rule) {
-            for (OutboundCall call : rule.outboundCalls()) {
+        private void checkAllowed(String typeName, Rule rule) {
+            for (OutboundCall call :
+                    rule.outboundCalls().stream().map(c -> c.madeBy(typeName)).toList()) {
                 secrets.refusal(call).ifPresent(why -> {
                     throw new InvalidRuleException(call.field(), why);
                 });
-                if (allowedCalls != null && allowedCalls.stream().noneMatch(call::sameAs)) {
+                if (allowedCalls != null && allowedCalls.stream().noneMatch(call::coveredBy)) {
                     throw new InvalidRuleException(
                             call.field(),
-                            "calls " + call + ", which no policy in force calls"
+                            "calls " + call + ", which no " + typeName + " rule in force calls (at that path or above)"
                                     + (call.secrets().isEmpty() ? "" : " with these variables")
                                     + "; a preview runs with"
                                     + " policy-gate's credentials, so a candidate may call only what the set in force does."

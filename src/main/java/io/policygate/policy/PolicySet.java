@@ -113,11 +113,11 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
                 .toList();
     }
 
-    /** Every call the set's rules make to other services, with the secrets they send. */
+    /** Every call the set's rules make to other services, with the secrets they send and the rule type. */
     public List<OutboundCall> outboundCalls() {
         return policies.stream()
                 .flatMap(p -> p.rules().stream())
-                .flatMap(r -> r.rule().outboundCalls().stream())
+                .flatMap(r -> r.rule().outboundCalls().stream().map(call -> call.madeBy(r.type())))
                 .toList();
     }
 

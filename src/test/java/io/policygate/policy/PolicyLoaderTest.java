@@ -210,15 +210,19 @@ class PolicyLoaderTest {
     void aRestrictedLoaderRefusesCallsTheSetInForceDoesNotMake() {
         String jira = "name: tickets\nrules:\n  - type: ticket\n    jira:\n      url: https://jira.example.com\n"
                 + "      tokenEnv: JIRA_TOKEN\n";
-        String http = "name: checks\nrules:\n  - type: http\n    url: https://checks.example.com/verdict\n";
+        String http = "name: checks\nrules:\n  - type: http\n    url: https://checks.example.com/verdict\n"
+                + "    tokenEnv: CHECKS_TOKEN\n";
         PolicySet inForce = loader.load(Map.of("live.yaml", (jira + "---\n" + http).getBytes(StandardCharsets.UTF_8)));
         assertEquals(
-                List.of("https://jira.example.com:443 with JIRA_TOKEN", "https://checks.example.com:443"),
+                List.of(
+                        "https://jira.example.com:443 with JIRA_TOKEN",
+                        "https://checks.example.com:443/verdict with CHECKS_TOKEN"),
                 inForce.outboundCalls().stream().map(Object::toString).toList());
         PolicyLoader candidates = loader.restrictedTo(inForce.outboundCalls());
 
+        // The same rule type, origin and variables, at the same path or below it.
         String sameCalls = jira.replace("jira.example.com", "JIRA.example.com:443/browse") + "---\n"
-                + http.replace("/verdict", "/other");
+                + http.replace("/verdict", "/verdict/v2");
         assertEquals(
                 2,
                 candidates
@@ -227,22 +231,33 @@ class PolicyLoaderTest {
                         .size());
 
         String otherCalls = jira.replace("JIRA_TOKEN", "DEPLOY_KEY") + "---\n"
-                + http.replace("checks.example.com", "collector.example.net") + "    tokenEnv: JIRA_TOKEN\n";
+                + http.replace("checks.example.com", "collector.example.net") + "---\n"
+                // Another path of the same host (another tenant of it) may not have the variable the rule sends.
+                + http.replace("/verdict", "/other") + "---\n"
+                // Nor another rule type, which would send the Jira token its own way.
+                + "name: relay\nrules:\n  - type: http\n    url: https://jira.example.com/\n    tokenEnv: JIRA_TOKEN\n";
         PolicyLoadException e = assertThrows(
                 PolicyLoadException.class,
                 () -> candidates.load(Map.of("c.yaml", otherCalls.getBytes(StandardCharsets.UTF_8))));
         List<String> errors = e.errors().stream().map(PolicyError::toString).toList();
-        assertEquals(2, errors.size(), errors.toString());
+        assertEquals(4, errors.size(), errors.toString());
         assertTrue(
                 errors.get(0)
                         .startsWith("c.yaml:5: rules[0].jira.url: calls https://jira.example.com:443 with"
-                                + " DEPLOY_KEY, which no policy in force calls with these variables"),
+                                + " DEPLOY_KEY, which no ticket rule in force calls (at that path or above) with these"
+                                + " variables"),
                 errors.get(0));
         assertTrue(
                 errors.get(1)
-                        .startsWith("c.yaml:11: rules[0].url: calls https://collector.example.net:443 with"
-                                + " JIRA_TOKEN"),
+                        .startsWith("c.yaml:11: rules[0].url: calls https://collector.example.net:443/verdict with"
+                                + " CHECKS_TOKEN"),
                 errors.get(1));
+        assertTrue(
+                errors.get(2).contains("calls https://checks.example.com:443/other with CHECKS_TOKEN, which no http"),
+                errors.get(2));
+        assertTrue(
+                errors.get(3).contains("calls https://jira.example.com:443 with JIRA_TOKEN, which no http"),
+                errors.get(3));
     }
 
     @Test

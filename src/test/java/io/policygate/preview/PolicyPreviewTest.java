@@ -403,7 +403,8 @@ class PolicyPreviewTest extends ServiceTest {
                         .toList());
         assertTrue(
                 ((String) errors.get(0).get("message"))
-                        .startsWith("calls http://localhost:" + gitlab.port() + ", which no policy in force calls"),
+                        .startsWith("calls http://localhost:" + gitlab.port() + "/collect, which no http rule in force"
+                                + " calls"),
                 errors.toString());
         assertTrue(
                 ((String) errors.get(1).get("message"))
