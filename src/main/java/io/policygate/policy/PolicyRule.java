@@ -34,8 +34,16 @@ public record PolicyRule(String type, String message, OnError onError, PolicyMod
                     type,
                     "could not read what this rule needs: " + e.getMessage(),
                     new Evidence(Map.of("error", e.getMessage()), "the merge request's data from GitLab"));
-        } catch (RuntimeException e) {
-            // A rule (possibly a plug-in) that throws must not take the verdict down with it: fail closed.
+        } catch (RuntimeException | StackOverflowError e) {
+            // A rule (possibly a plug-in) that throws must not take the verdict down with it: fail closed. A stack
+            // overflow is the rule's own (its input nested too deep), not the process's.
+            return RuleResult.error(
+                    type, "rule failed: " + e, new Evidence(Map.of("error", String.valueOf(e)), "no error"));
+        } catch (VirtualMachineError e) {
+            // Out of memory, an internal error of the JVM: the process cannot go on (-XX:+ExitOnOutOfMemoryError).
+            throw e;
+        } catch (Error e) {
+            // A plug-in's linkage or assertion error, say: the rule is broken, the verdict fails closed.
             return RuleResult.error(
                     type, "rule failed: " + e, new Evidence(Map.of("error", String.valueOf(e)), "no error"));
         }

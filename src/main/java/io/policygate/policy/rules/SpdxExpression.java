@@ -63,13 +63,19 @@ sealed interface SpdxExpression {
         return ((Any) this).terms().stream().anyMatch(t -> t.satisfiable(acceptable));
     }
 
+    /**
+     * The deepest nesting of parentheses accepted. Real declarations nest two or three deep; the parser and the
+     * checks recurse once per level, and a line nested thousands deep would overflow the stack.
+     */
+    int MAX_DEPTH = 32;
+
     /** @throws IllegalArgumentException with a message saying where the expression is malformed */
     static SpdxExpression parse(String text) {
         Parser parser = new Parser(tokens(text), text);
         SpdxExpression expression = parser.or();
         if (parser.position < parser.tokens.size()) {
             throw new IllegalArgumentException(
-                    "unexpected '" + parser.tokens.get(parser.position) + "' in '" + text + "'");
+                    "unexpected '" + parser.tokens.get(parser.position) + "' in '" + parser.shown() + "'");
         }
         return expression;
     }
@@ -101,6 +107,7 @@ sealed interface SpdxExpression {
         private final List<String> tokens;
         private final String text;
         private int position;
+        private int depth;
 
         private Parser(List<String> tokens, String text) {
             this.tokens = tokens;
@@ -125,15 +132,20 @@ sealed interface SpdxExpression {
 
         private SpdxExpression with() {
             if (accept("(")) {
+                if (++depth > MAX_DEPTH) {
+                    throw new IllegalArgumentException(
+                            "parentheses nested more than " + MAX_DEPTH + " deep in '" + shown() + "'");
+                }
                 SpdxExpression inner = or();
                 if (!accept(")")) {
-                    throw new IllegalArgumentException("missing ')' in '" + text + "'");
+                    throw new IllegalArgumentException("missing ')' in '" + shown() + "'");
                 }
+                depth--;
                 return inner;
             }
             String id = next("a license id");
             if (isOperator(id) || id.equals(")")) {
-                throw new IllegalArgumentException("a license id is missing before '" + id + "' in '" + text + "'");
+                throw new IllegalArgumentException("a license id is missing before '" + id + "' in '" + shown() + "'");
             }
             boolean orLater = id.endsWith("+");
             String bare = orLater ? id.substring(0, id.length() - 1) : id;
@@ -152,9 +164,14 @@ sealed interface SpdxExpression {
 
         private String next(String what) {
             if (position >= tokens.size()) {
-                throw new IllegalArgumentException(what + " is missing at the end of '" + text + "'");
+                throw new IllegalArgumentException(what + " is missing at the end of '" + shown() + "'");
             }
             return tokens.get(position++);
+        }
+
+        /** The expression as messages quote it: its start, when it is long. */
+        private String shown() {
+            return text.length() <= 120 ? text : text.substring(0, 120) + "…";
         }
 
         private static boolean isOperator(String token) {

@@ -73,6 +73,24 @@ class LicenseRuleTest {
     }
 
     @Test
+    void anExpressionNestedThousandsDeepFailsWithAMessageNotAStackOverflow() {
+        String deep = "(".repeat(5000) + "MIT" + ")".repeat(5000);
+        RuleResult result = evaluate(POLICY, added("lib/x.c", "// SPDX-License-Identifier: " + deep));
+        assertEquals(Outcome.FAILED, result.outcome(), result.message());
+        assertTrue(
+                result.message()
+                        .startsWith(
+                                "lib/x.c:1: not an SPDX license expression: parentheses nested more than 32 deep in '"
+                                        + "(".repeat(120) + "…'"),
+                result.message());
+        String nested32 = "(".repeat(32) + "MIT" + ")".repeat(32);
+        assertEquals(
+                Outcome.PASSED,
+                evaluate(POLICY, added("a.c", "// SPDX-License-Identifier: " + nested32))
+                        .outcome());
+    }
+
+    @Test
     void manifestsAreRead() {
         RuleResult result = evaluate(
                 POLICY,
