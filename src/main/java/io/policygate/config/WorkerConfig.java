@@ -33,6 +33,14 @@ public interface WorkerConfig {
     @WithDefault("2m")
     Duration lease();
 
+    /**
+     * How many steps of a job in a row may fail the same unforeseen way (a bug, an error in a plug-in) before the job
+     * ends dead with that failure as its reason; until then each is tried again after a backoff. No job is claimed
+     * for ever.
+     */
+    @WithDefault("5")
+    int maxStepFailures();
+
     /** On shutdown, how long in-flight jobs may take to finish their step before their leases are released. */
     @WithDefault("10s")
     Duration shutdownGrace();

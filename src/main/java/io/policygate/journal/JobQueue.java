@@ -252,6 +252,51 @@ public class JobQueue {
                 == 1;
     }
 
+    /**
+     * How many steps of the job in a row failed as {@code failure} says, this one not counted: 0 when the last
+     * failure was another, or none.
+     */
+    public int stepFailuresLike(String id, String failure) {
+        return jdbc.first(
+                        "SELECT step_failures FROM evaluation_job WHERE id = ? AND step_failure = ?",
+                        rs -> rs.getInt(1),
+                        id,
+                        truncate(failure))
+                .orElse(0);
+    }
+
+    /**
+     * Records a step of a job {@code owner} leased that failed unforeseen, the {@code inARow}-th alike, and hands the
+     * lease back: the job is due again at {@code retryAt}, or ends dead (retryAt null) with the failure as reason.
+     */
+    public boolean recordStepFailure(String id, String owner, String failure, int inARow, Instant retryAt) {
+        Instant now = clock.instant();
+        String finished = retryAt == null ? "state = 'dead', active_key = NULL, finished_at = ?," : "";
+        List<Object> parameters = new ArrayList<>();
+        if (retryAt == null) {
+            parameters.add(timestamp(now));
+        }
+        parameters.addAll(Arrays.asList(
+                truncate(failure),
+                inARow,
+                timestamp(retryAt),
+                truncate(
+                        retryAt == null
+                                ? "its step failed " + inARow + " times in a row the same way (" + failure
+                                        + "); see the log" + " at those times, and policy-gate.worker.max-step-failures"
+                                : "its step failed (" + failure + "); tried again at " + retryAt),
+                timestamp(now),
+                id,
+                owner));
+        return jdbc.update(
+                        "UPDATE evaluation_job SET " + finished + " step_failure = ?, step_failures = ?,"
+                                + " next_attempt_at = ?, last_error = ?, updated_at = ?, lease_owner = NULL,"
+                                + " lease_until = NULL WHERE id = ? AND lease_owner = ? AND state IN "
+                                + UNFINISHED_STATES,
+                        parameters.toArray())
+                == 1;
+    }
+
     /** What became of a job when a step's outcome was recorded. */
     public enum Recorded {
         /** The job is where the outcome put it: finished, or waiting for its next attempt. */
@@ -385,7 +430,7 @@ public class JobQueue {
         List<Object> all = new ArrayList<>(Arrays.asList(parameters));
         StringBuilder sql = new StringBuilder("UPDATE evaluation_job SET ")
                 .append(assignments)
-                .append(", lease_owner = NULL, lease_until = NULL");
+                .append(", lease_owner = NULL, lease_until = NULL, step_failures = 0, step_failure = NULL");
         if (verdict != null) {
             sql.append(", ").append(VERDICT_ASSIGNMENTS);
             all.addAll(verdictValues(verdict));

@@ -53,6 +53,16 @@ record JobTransition(JobState finalState, Instant retryAt, ReportAttempt attempt
         return new JobTransition(JobState.DEAD, null, attempt);
     }
 
+    /**
+     * What a step that failed unforeseen makes of its job: tried again after a backoff, or dead once {@code inARow}
+     * steps failed the same way and that reaches {@code max}. {@code attempt} is null: nothing was asked of GitLab.
+     */
+    static JobTransition ofStepFailure(int inARow, int max, Instant failed, RetrySchedule schedule) {
+        return inARow >= max
+                ? new JobTransition(JobState.DEAD, null, null)
+                : new JobTransition(null, failed.plus(schedule.delayAfter(inARow, null)), null);
+    }
+
     /** Whether the job waits in reporting for another attempt. */
     boolean waits() {
         return finalState == null;

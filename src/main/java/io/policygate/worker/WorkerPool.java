@@ -49,6 +49,7 @@ public class WorkerPool {
     private final Semaphore inFlight;
     private final WorkThreads threads;
     private final WebhooksInProgress webhooks;
+    private final StepFailures failures;
     private volatile boolean running;
     private Thread dispatcher;
 
@@ -60,7 +61,9 @@ public class WorkerPool {
             WorkerConfig config,
             GitLabCircuitBreaker breaker,
             WorkThreads threads,
-            WebhooksInProgress webhooks) {
+            WebhooksInProgress webhooks,
+            StepFailures failures) {
+        this.failures = failures;
         this.threads = threads;
         this.webhooks = webhooks;
         this.jobs = jobs;
@@ -155,10 +158,7 @@ public class WorkerPool {
                             .whenComplete((done, failed) -> {
                                 inFlight.release();
                                 if (failed != null) {
-                                    // The job keeps its lease until it expires and is then retried.
-                                    LOG.error(
-                                            "Worker step failed; the job will be retried when its lease expires",
-                                            Stages.cause(failed));
+                                    failures.record(job.get(), owner, Stages.cause(failed));
                                 }
                             });
                 } else {
