@@ -43,19 +43,20 @@ class StepFailures {
             jobs.recordStepFailure(job.id(), owner, failure, inARow, transition.retryAt());
             if (transition.finalState() == JobState.DEAD) {
                 LOG.errorf(
-                        cause,
                         "Evaluation %s for %s is dead: its step failed %d times in a row (%s)",
                         job.id(),
                         job.key(),
                         inARow,
                         failure);
             } else {
+                // The stack trace once per run of failures alike: the ones after it say only that it repeats.
                 LOG.errorf(
-                        cause,
-                        "Evaluation %s for %s: its step failed (%s); tried again at %s",
+                        inARow == 1 ? cause : null,
+                        "Evaluation %s for %s: its step failed (%s, %d in a row); tried again at %s",
                         job.id(),
                         job.key(),
                         failure,
+                        inARow,
                         transition.retryAt());
             }
         } catch (JournalUnavailableException e) {
