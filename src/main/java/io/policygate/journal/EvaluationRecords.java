@@ -238,18 +238,24 @@ public class EvaluationRecords {
         return checks;
     }
 
-    /** Whether GitLab has sent a webhook from this project, or register recorded one of its checks. */
+    /**
+     * Whether GitLab confirmed this project to policy-gate: a verdict was computed from GitLab's facts of one of its
+     * merge requests (facts are stored only then), or register recorded one of its checks. A webhook alone does not
+     * count: whoever holds the secret can name any project in one.
+     */
     public boolean projectSeen(long projectId) {
         return jdbc.exists(
-                "SELECT 1 FROM evaluation_job WHERE project_id = ?"
+                "SELECT 1 FROM evaluation_job WHERE project_id = ? AND facts IS NOT NULL"
                         + " UNION ALL SELECT 1 FROM registered_check WHERE project_id = ?",
                 projectId,
                 projectId);
     }
 
-    /** Whether an evaluation stored this full path (any case) for its project: GitLab sent webhooks from it. */
+    /** Whether GitLab's facts of a verdict gave this full path (any case): the name a verdict stores is GitLab's. */
     public boolean projectPathSeen(String path) {
-        return jdbc.exists("SELECT 1 FROM evaluation_job WHERE LOWER(project_path) = ?", path.toLowerCase(Locale.ROOT));
+        return jdbc.exists(
+                "SELECT 1 FROM evaluation_job WHERE LOWER(project_path) = ? AND facts IS NOT NULL",
+                path.toLowerCase(Locale.ROOT));
     }
 
     /**

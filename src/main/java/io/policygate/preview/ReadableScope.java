@@ -11,8 +11,10 @@ import java.util.Locale;
 /**
  * What impact previews and dry runs may read with policy-gate's GitLab token, decided before GitLab is asked:
  * the projects and subgroups of the groups the operator listed (policy-gate.preview.allowed-groups), and the
- * projects GitLab has sent webhooks from (or that register handed over). The token can usually read far more;
- * a caller with the previewer role must not be able to read any group's merge requests through it.
+ * projects GitLab has confirmed (a verdict was computed from its facts of one of their merge requests, or register
+ * handed them over). A signed webhook's word is not enough: whoever holds the secret can name any project. The
+ * token can usually read far more; a caller with the previewer role must not be able to read any group's merge
+ * requests through it.
  */
 @ApplicationScoped
 public class ReadableScope {
@@ -37,8 +39,8 @@ public class ReadableScope {
     }
 
     /**
-     * @throws ProblemException 403 naming {@code field} when the project may not be read: by id, one policy-gate has
-     *     seen (an indexed lookup); by path, one inside an allowed group, or one seen
+     * @throws ProblemException 403 naming {@code field} when the project may not be read: by id, one GitLab has
+     *     confirmed (an indexed lookup); by path, one inside an allowed group, or one confirmed
      */
     public void checkProject(String idOrPath, String field) {
         boolean allowed = idOrPath.length() <= 18 && idOrPath.chars().allMatch(Character::isDigit)
@@ -64,8 +66,9 @@ public class ReadableScope {
                 403,
                 "scope-not-allowed",
                 "Forbidden",
-                what + " is outside what previews and dry runs may read: the projects GitLab has sent webhooks"
-                        + " from, and the groups in policy-gate.preview.allowed-groups"
+                what + " is outside what previews and dry runs may read: the projects policy-gate has judged"
+                        + " from GitLab's facts or register handed over, and the groups in"
+                        + " policy-gate.preview.allowed-groups"
                         + (allowedGroups.isEmpty() ? " (none listed)" : " (" + String.join(", ", allowedGroups) + ")")
                         + ". Name a project by its path to have it checked against those groups",
                 field);

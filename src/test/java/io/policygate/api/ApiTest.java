@@ -17,9 +17,12 @@ import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabWireMock;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
+import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,6 +87,38 @@ class ApiTest extends ServiceTest {
 
         assertEquals(jobs, journal.jobCount());
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*/status_check_responses")));
+    }
+
+    @Test
+    void aProjectOnlyASignedBodyNamedIsNotOneADryRunMayRead() {
+        // Signed with the shared secret, but GitLab knows no such project: the job dies without facts from GitLab.
+        com.fasterxml.jackson.databind.node.ObjectNode event = Payloads.json(Payloads.SAMPLE);
+        event.withObject("/project").put("id", 4343).put("path_with_namespace", "vault/keys");
+        String id = Webhooks.forged(Payloads.write(event))
+                .post("/webhooks/gitlab")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("evaluationId");
+        journal.awaitState(id, io.policygate.journal.JobState.DEAD);
+
+        api().contentType("application/json")
+                .body(Payloads.with(Payloads.SAMPLE, "/project/id", 4343))
+                .post("/api/v1/evaluate")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo("urn:policy-gate:problem:scope-not-allowed"));
+        given().header("Authorization", "Bearer test-ci-token")
+                .contentType("application/json")
+                .body(Map.of(
+                        "projects",
+                        List.of("vault/keys"),
+                        "files",
+                        Map.of("a.yaml", "name: a\nrules:\n  - type: expression\n    expr: 'true'\n")))
+                .post("/api/v1/policies/preview")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo("urn:policy-gate:problem:scope-not-allowed"));
     }
 
     @Test
