@@ -1,5 +1,6 @@
 package io.policygate.api;
 
+import io.policygate.attestation.Signatures;
 import io.policygate.attestation.SigningKey;
 import io.policygate.journal.EvaluationRecords;
 import jakarta.annotation.security.PermitAll;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The public keys that sign decision records, the current one first, then every earlier one (rotation keeps old
@@ -21,6 +23,8 @@ import java.util.Map;
 @Path("/api/v1/keys")
 @Produces(MediaType.APPLICATION_JSON)
 public class KeysResource {
+
+    private static final Logger LOG = Logger.getLogger(KeysResource.class);
 
     /** One key as DSSE verifiers name it. */
     public record Key(String keyid, String algorithm, String publicKeyPem) {}
@@ -36,12 +40,29 @@ public class KeysResource {
         this.records = records;
     }
 
+    /**
+     * Each key under the id computed from the key itself, never the id a journal row claims: a row whose id is not
+     * its key's, or whose key is not an Ed25519 public key, is left out, so that nobody who can write the journal
+     * can publish a key under another key's id.
+     */
     @GET
     public Keys keys() {
         Map<String, Key> keys = new LinkedHashMap<>();
         keys.put(current.keyId(), new Key(current.keyId(), "ed25519", current.publicKeyPem()));
-        records.signingKeys()
-                .forEach(k -> keys.putIfAbsent(k.keyId(), new Key(k.keyId(), "ed25519", k.publicKeyPem())));
+        for (EvaluationRecords.SigningKeyRow row : records.signingKeys()) {
+            try {
+                String computed = Signatures.keyId(Signatures.publicKey(Signatures.der(row.publicKeyPem())));
+                if (computed.equals(row.keyId())) {
+                    keys.putIfAbsent(computed, new Key(computed, "ed25519", row.publicKeyPem()));
+                } else {
+                    LOG.warnf(
+                            "The journal's signing key %s is not the key it holds (%s): not published",
+                            row.keyId(), computed);
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.warnf("The journal's signing key %s is not an Ed25519 public key: not published", row.keyId());
+            }
+        }
         return new Keys(List.copyOf(keys.values()));
     }
 }

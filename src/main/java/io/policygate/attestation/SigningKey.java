@@ -23,15 +23,16 @@ import java.util.List;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import org.jboss.logging.Logger;
 
 /**
  * The Ed25519 key that signs decision records. Bouncy Castle signs (ten times the JDK 17 provider's speed, see
- * docs/performance.md); the JDK's own EdDSA makes and reads the keys and checks, at start, that what is signed
- * verifies. Configured (a private and a
- * public PEM file, e.g. a mounted Secret, the same for every replica), or created at first start in
- * policy-gate.attestations.key-dir and logged with its id, so that records are signed from the first day. Its id
- * is the hex SHA-256 of its public key (SubjectPublicKeyInfo), the same on every machine that has the key.
+ * docs/performance.md) and derives the public key; the JDK's own EdDSA makes and reads the keys and checks, at
+ * start, that what is signed verifies. Configured (policy-gate.attestations.key-file, a PEM file such as a mounted
+ * Secret, the same for every replica), or created at first start in policy-gate.attestations.key-dir and logged
+ * with its id, so that records are signed from the first day. Its id is the hex SHA-256 of its public key
+ * (SubjectPublicKeyInfo), the same on every machine that has the key.
  */
 @Startup
 @ApplicationScoped
@@ -48,15 +49,13 @@ public class SigningKey {
 
     @Inject
     public SigningKey(AttestationConfig config) {
-        KeyPair pair = config.privateKey().isPresent() || config.publicKey().isPresent()
-                ? configured(config)
-                : kept(config.keyDir());
-        this.privateKey = signingKey(pair.getPrivate());
-        this.publicKey = pair.getPublic();
+        this.privateKey = signingKey(config.keyFile()
+                .map(file -> privateKey(file, "policy-gate.attestations.key-file"))
+                .orElseGet(() -> kept(config.keyDir())));
+        this.publicKey = Signatures.publicKey(spki(privateKey));
         this.keyId = Signatures.keyId(publicKey);
         if (!Signatures.verify(publicKey, sign(new byte[] {1, 2, 3}), new byte[] {1, 2, 3})) {
-            throw new ConfigurationException("policy-gate cannot start:\n  policy-gate.attestations.private-key and"
-                    + " public-key are not one pair: records signed with the first would not verify with the second");
+            throw new IllegalStateException("an Ed25519 signature verifies with the key derived from its signer");
         }
         LOG.infof("Decision records are signed with Ed25519 key %s", keyId);
     }
@@ -95,25 +94,25 @@ public class SigningKey {
         }
     }
 
-    private static KeyPair configured(AttestationConfig config) {
-        if (config.privateKey().isEmpty() || config.publicKey().isEmpty()) {
-            throw new ConfigurationException("policy-gate cannot start:\n  policy-gate.attestations.private-key and"
-                    + " policy-gate.attestations.public-key go together (openssl genpkey -algorithm ed25519 -out"
-                    + " key.pem; openssl pkey -in key.pem -pubout -out key.pub.pem)");
+    /** The SubjectPublicKeyInfo DER of the public key that goes with {@code key}. */
+    private static byte[] spki(Ed25519PrivateKeyParameters key) {
+        try {
+            return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(key.generatePublicKey())
+                    .getEncoded();
+        } catch (IOException e) {
+            throw new IllegalStateException("an Ed25519 public key always encodes", e);
         }
-        return new KeyPair(
-                Signatures.publicKey(read(config.publicKey().get(), "policy-gate.attestations.public-key")),
-                privateKey(read(config.privateKey().get(), "policy-gate.attestations.private-key")));
     }
 
-    /** The key kept in {@code dir}, created there (readable by this user only) when there is none. */
-    private static KeyPair kept(Path dir) {
+    /**
+     * The key kept in {@code dir}, created there (readable by this user only) when there is none; its public key is
+     * written beside it for those who verify records.
+     */
+    private static PrivateKey kept(Path dir) {
         Path privateFile = dir.resolve(PRIVATE_FILE);
         Path publicFile = dir.resolve(PUBLIC_FILE);
         if (Files.exists(privateFile)) {
-            return new KeyPair(
-                    Signatures.publicKey(read(publicFile, publicFile.toString())),
-                    privateKey(read(privateFile, privateFile.toString())));
+            return privateKey(privateFile, privateFile.toString());
         }
         try {
             KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
@@ -129,9 +128,9 @@ public class SigningKey {
             Files.move(partial, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             LOG.infof(
                     "Created an Ed25519 key for decision records in %s; keep it (and back it up) for as long as"
-                            + " records must verify, or configure policy-gate.attestations.private-key",
+                            + " records must verify, or configure policy-gate.attestations.key-file",
                     privateFile);
-            return pair;
+            return pair.getPrivate();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java 15+ runtime has Ed25519", e);
         } catch (IOException e) {
@@ -139,12 +138,14 @@ public class SigningKey {
         }
     }
 
-    private static PrivateKey privateKey(byte[] der) {
+    private static PrivateKey privateKey(Path file, String what) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(read(file, what)));
         } catch (GeneralSecurityException e) {
             throw new ConfigurationException(
-                    "policy-gate cannot start:\n  the decision records' private key is not an Ed25519 PKCS#8 key", e);
+                    "policy-gate cannot start:\n  " + what + " (" + file + ") is not an Ed25519"
+                            + " private key in a PKCS#8 PEM file (\"BEGIN PRIVATE KEY\": openssl genpkey -algorithm ed25519)",
+                    e);
         }
     }
 

@@ -10,13 +10,11 @@ import java.util.Optional;
 public interface AttestationConfig {
 
     /**
-     * The Ed25519 private key, a PKCS#8 PEM file ("BEGIN PRIVATE KEY"), e.g. a mounted Kubernetes Secret: every
-     * replica must sign with the same key. Without it policy-gate creates one in {@link #keyDir()} at first start.
+     * The Ed25519 private key, a PKCS#8 PEM file ("BEGIN PRIVATE KEY", {@code openssl genpkey -algorithm ed25519}),
+     * e.g. from a mounted Kubernetes Secret: every replica must sign with the same key, and it must outlive the
+     * pods. Its public key is derived from it. Without it policy-gate creates one in {@link #keyDir()} at first start.
      */
-    Optional<Path> privateKey();
-
-    /** The matching public key, an SPKI PEM file ("BEGIN PUBLIC KEY"); required with {@link #privateKey()}. */
-    Optional<Path> publicKey();
+    Optional<Path> keyFile();
 
     /** Where the key policy-gate creates is kept (attestation-key.pem, readable by its user only). */
     @WithDefault("data")

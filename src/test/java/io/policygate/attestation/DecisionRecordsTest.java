@@ -206,6 +206,36 @@ class DecisionRecordsTest extends ServiceTest {
     }
 
     @Test
+    void theKeysPublishedAreNamedByTheirOwnIdsWhateverTheJournalSays() throws Exception {
+        String current = JSON.readTree(
+                        given().get("/api/v1/keys").then().extract().asString())
+                .at("/keys/0/keyid")
+                .asText();
+        java.security.KeyPair other =
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String otherPem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getEncoder().encodeToString(other.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        String otherId = io.policygate.attestation.Signatures.keyId(other.getPublic());
+        // Rows someone with write access to the journal planted: another key under an id not its own, and no key.
+        journal.tamper(
+                "INSERT INTO signing_key (key_id, public_key, first_used) VALUES (?, ?, CURRENT_TIMESTAMP)",
+                "0".repeat(64),
+                otherPem);
+        journal.tamper(
+                "INSERT INTO signing_key (key_id, public_key, first_used) VALUES (?, ?, CURRENT_TIMESTAMP)",
+                "1".repeat(64),
+                "not a key");
+        try {
+            String keys =
+                    given().get("/api/v1/keys").then().statusCode(200).extract().asString();
+            assertTrue(keys.contains(current), keys);
+            assertFalse(keys.contains("0".repeat(64)) || keys.contains("1".repeat(64)) || keys.contains(otherId), keys);
+        } finally {
+            journal.tamper("DELETE FROM signing_key WHERE key_id IN (?, ?)", "0".repeat(64), "1".repeat(64));
+        }
+    }
+
+    @Test
     void anUnknownEvaluationHasNoRecord() {
         given().header("Authorization", "Bearer test-dashboard-token")
                 .get("/api/v1/evaluations/01a00000-0000-7000-8000-000000000000/attestation")

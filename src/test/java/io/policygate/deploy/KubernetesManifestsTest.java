@@ -257,6 +257,21 @@ class KubernetesManifestsTest {
                 .anyMatch(v ->
                         v.getConfigMap() != null && v.getConfigMap().getName().startsWith("policy-gate-policies")));
         assertTrue(env(container, "POLICY_GATE_PUBLIC_URL").getValue().startsWith("https://"));
+        // The decision records' key comes from a Secret, not from the pod's emptyDir, which a restart empties.
+        String keyFile = env(container, "POLICY_GATE_ATTESTATIONS_KEY_FILE").getValue();
+        String mount = container.getVolumeMounts().stream()
+                .filter(m -> keyFile.startsWith(m.getMountPath() + "/"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted where the key file is: " + keyFile))
+                .getName();
+        assertEquals(
+                "policy-gate-attestation",
+                pod.getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSecret()
+                        .getSecretName());
     }
 
     @Test

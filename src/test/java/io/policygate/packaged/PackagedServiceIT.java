@@ -160,26 +160,25 @@ class PackagedServiceIT {
     }
 
     @Test
-    void refusesADecisionRecordKeyPairThatIsNotOne() throws Exception {
-        java.security.KeyPairGenerator ed25519 = java.security.KeyPairGenerator.getInstance("Ed25519");
-        Path privateKey = work.resolve("signing.pem");
-        Path publicKey = work.resolve("other.pub.pem");
+    void refusesADecisionRecordKeyFileThatIsNotAPrivateKey() throws Exception {
+        Path keyFile = work.resolve("signing.pem");
         Files.writeString(
-                privateKey,
-                pem("PRIVATE KEY", ed25519.generateKeyPair().getPrivate().getEncoded()));
-        Files.writeString(
-                publicKey,
-                pem("PUBLIC KEY", ed25519.generateKeyPair().getPublic().getEncoded()));
+                keyFile,
+                pem(
+                        "PUBLIC KEY",
+                        java.security.KeyPairGenerator.getInstance("Ed25519")
+                                .generateKeyPair()
+                                .getPublic()
+                                .getEncoded()));
         String out = refusal(Map.of(
                 "POLICY_GATE_WEBHOOK_SECRET",
                 "s",
                 "POLICY_GATE_DRY_RUN",
                 "true",
-                "POLICY_GATE_ATTESTATIONS_PRIVATE_KEY",
-                privateKey.toString(),
-                "POLICY_GATE_ATTESTATIONS_PUBLIC_KEY",
-                publicKey.toString()));
-        assertTrue(out.contains("policy-gate.attestations.private-key and public-key are not one pair"), out);
+                "POLICY_GATE_ATTESTATIONS_KEY_FILE",
+                keyFile.toString()));
+        assertTrue(
+                out.contains("policy-gate.attestations.key-file (" + keyFile + ") is not an Ed25519 private key"), out);
     }
 
     private static String pem(String type, byte[] der) {
