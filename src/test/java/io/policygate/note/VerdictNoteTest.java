@@ -148,7 +148,10 @@ class VerdictNoteTest extends ServiceTest {
                 "ping @all              | ping @\u2060all",
                 "ping &#64;all &amp;    | ping \\&\\#64;all \\&amp;",
                 "'line\n/approve'       | line /approve",
-                "<img src=x>            | \\<img src=x\\>"
+                "<img src=x>            | \\<img src=x\\>",
+                "see https://evil.example/x | see https:\u2060//evil.example/x",
+                "or WWW.evil.example    | or WWW\u2060.evil.example",
+                "mail a@evil.example    | mail a@\u2060evil.example"
             })
     void messagesAreOneEscapedLine(String text, String expected) {
         assertEquals(expected, MarkdownEscapes.plain(text));
