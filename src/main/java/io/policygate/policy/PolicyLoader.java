@@ -498,7 +498,7 @@ public final class PolicyLoader {
             CompiledCondition when = null;
             if (doc.when() != null) {
                 try {
-                    when = ConditionCompiler.compile(doc.when());
+                    when = ConditionCompiler.compileSelector(doc.when());
                 } catch (InvalidConditionException e) {
                     error("/appliesTo/when", e.getMessage());
                 }

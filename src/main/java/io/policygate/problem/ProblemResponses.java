@@ -2,7 +2,9 @@ package io.policygate.problem;
 
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.journal.JournalUnavailableException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -38,6 +40,26 @@ public class ProblemResponses {
                 "Service Unavailable",
                 503,
                 "the evaluation could not be stored; nothing was accepted, send it again",
+                null));
+    }
+
+    /**
+     * Anything else a resource throws: a 500 in problem+json, with an id to find it in the log, and nothing of the
+     * failure itself (it may hold a query, a path, a payload's text). An exception that carries its own HTTP answer
+     * (404, 405, …) keeps it.
+     */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        if (e instanceof WebApplicationException answered) {
+            return answered.getResponse();
+        }
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure %s; answering 500", id);
+        return of(new Problem(
+                "urn:policy-gate:problem:internal",
+                "Internal Server Error",
+                500,
+                "policy-gate failed unexpectedly (failure " + id + " in its log); nothing was stored or posted",
                 null));
     }
 

@@ -110,6 +110,18 @@ class PolicyLoaderTest {
                         "appliesTo.when",
                         "must be a boolean"),
                 Arguments.of(
+                        "when reads changes",
+                        "name: a\nappliesTo:\n  when: \"changes.exists(c, c.path == 'x')\"\nrules:\n  - type: draft\n",
+                        3,
+                        "appliesTo.when",
+                        "when may not read changes: whether a policy applies is decided from the merge request"),
+                Arguments.of(
+                        "when reads commits",
+                        "name: a\nappliesTo:\n  when: \"size(commits) > 1\"\nrules:\n  - type: draft\n",
+                        3,
+                        "appliesTo.when",
+                        "when may not read commits"),
+                Arguments.of(
                         "bad project",
                         "name: a\nappliesTo:\n  projects: [true]\nrules:\n  - type: expression\n    expr: 'true'\n",
                         3,

@@ -2,6 +2,11 @@ package io.policygate.worker;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A step that fails in a way nothing foresaw (here a plug-in whose evidence cannot be recorded) is tried again after
  * a backoff, and after policy-gate.worker.max-step-failures (5) failures alike its job ends dead saying why: it was
- * claimed again at every lease, for ever.
+ * claimed again at every lease, for ever. A dry run that fails so answers problem+json.
  */
 @QuarkusTest
 @TestProfile(WritablePolicies.class)
@@ -30,6 +35,23 @@ class StepFailuresTest extends ServiceTest {
 
     @InjectPolicyDir
     ConfigMapPolicies configMap;
+
+    @Test
+    void aDryRunThatFailsUnexpectedlyAnswersProblemJsonNotAStackTrace() {
+        configMap.publishAndAwait(Map.of("leaky.yaml", "name: leaky\nrules:\n  - type: leaky-evidence\n"));
+        journal.knowsProjects(6);
+
+        given().header("Authorization", "Bearer test-api-token")
+                .contentType("application/json")
+                .body(Payloads.raw(Payloads.SAMPLE))
+                .post("/api/v1/evaluate")
+                .then()
+                .statusCode(500)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:policy-gate:problem:internal"))
+                .body("detail", startsWith("policy-gate failed unexpectedly (failure "))
+                .body("detail", not(containsString("Connection")));
+    }
 
     @AfterEach
     void harmlessPolicies() {

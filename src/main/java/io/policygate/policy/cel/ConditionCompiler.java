@@ -18,6 +18,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import io.policygate.policy.Glob;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -86,9 +87,26 @@ public final class ConditionCompiler {
     }
 
     /**
+     * A policy's {@code appliesTo.when}: a condition on the merge request, its project and its status check. It may
+     * not read {@code changes} or {@code commits}: whether a policy applies is decided before any of its rules
+     * runs, from the facts read for every merge request, and the changes are read only when a rule needs them
+     * (what a commit changed belongs in a rule: paths, size, an expression rule).
+     *
+     * @throws InvalidConditionException when the text does not compile, cannot be a boolean, or reads changes or
+     *     commits
+     */
+    public static CompiledCondition compileSelector(String expression) {
+        return compile(expression, true);
+    }
+
+    /**
      * @throws InvalidConditionException when the text does not compile or cannot be a boolean
      */
     public static CompiledCondition compile(String expression) {
+        return compile(expression, false);
+    }
+
+    private static CompiledCondition compile(String expression, boolean selector) {
         CelValidationResult result = CEL.compile(expression);
         if (result.hasError()) {
             String error = result.getErrorString();
@@ -100,6 +118,14 @@ public final class ConditionCompiler {
             if (readsMergeRequestAction(ast)) {
                 throw new InvalidConditionException("mergeRequest.action is not available. " + ONLY_IN_BODIES);
             }
+            if (selector) {
+                readChanges(ast).ifPresent(name -> {
+                    throw new InvalidConditionException("when may not read " + name + ": whether a policy applies"
+                            + " is decided from the merge request, its project and its status check, before its rules"
+                            + " run. Check " + name + " in a rule instead (paths, size, commits, or an expression"
+                            + " rule)");
+                });
+            }
             CelKind kind = ast.getResultType().kind();
             // Map fields are dyn, so `mergeRequest.draft` is only known to be boolean at run time.
             if (kind != CelKind.BOOL && kind != CelKind.DYN) {
@@ -110,5 +136,16 @@ public final class ConditionCompiler {
         } catch (dev.cel.common.CelValidationException | CelEvaluationException e) {
             throw new InvalidConditionException("CEL does not compile: " + e.getMessage());
         }
+    }
+
+    /** The first of the variables changes and commits the expression reads, if it reads one. */
+    private static Optional<String> readChanges(CelAbstractSyntaxTree ast) {
+        return CelNavigableAst.fromAst(ast)
+                .getRoot()
+                .allNodes()
+                .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT)
+                .map(node -> node.expr().ident().name())
+                .filter(name -> name.equals("changes") || name.equals("commits"))
+                .findFirst();
     }
 }
