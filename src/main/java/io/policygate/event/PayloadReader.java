@@ -29,7 +29,8 @@ import java.util.Set;
  * ({@code nextToken} past a string, {@code skipChildren} past an array or object); what it does keep is bounded
  * here: field names are not interned (a stranger's keys would fill the symbol table), duplicate keys are not
  * tracked by Jackson (its tracker holds every name of an object) but only among the fields read, and nesting,
- * names, numbers and the strings that are read have limits. The whole body is checked to be UTF-8.
+ * names, numbers, the strings that are read and the number of values have limits. The whole body is checked to be
+ * UTF-8.
  */
 final class PayloadReader {
 
@@ -207,6 +208,11 @@ final class PayloadReader {
                         .maxNameLength(1_000)
                         .maxNumberLength(100)
                         .maxStringLength(maxStringLength)
+                        // GitLab's payloads hold 250 to 350 JSON values (the fixtures under test/resources/payloads),
+                        // some 90 more per label; 200,000 leaves room for a merge request with 2,000 labels. Past it
+                        // the parser stops and the rest of the body only goes through the signature's HMAC: an
+                        // array of millions of empty objects costs what its bytes cost, not a tokenizer's work.
+                        .maxTokenCount(200_000)
                         .build())
                 .build();
     }
