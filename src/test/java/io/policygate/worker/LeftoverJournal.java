@@ -17,8 +17,9 @@ import java.util.Map;
 import org.flywaydb.core.Flyway;
 
 /**
- * An H2 journal file as a process leaves it when it stops mid-work: one job never claimed, one claimed
- * while evaluating, one with a verdict still to report. Written before the service starts on it.
+ * An H2 journal file as a process of the release before typed triggers leaves it when it stops mid-work (its schema
+ * at V15, each job with its webhook's payload): one job never claimed, one claimed while evaluating, one with a
+ * verdict still to report. Written before the service starts on it, which migrates it first.
  */
 public class LeftoverJournal implements QuarkusTestResourceLifecycleManager {
 
@@ -42,6 +43,7 @@ public class LeftoverJournal implements QuarkusTestResourceLifecycleManager {
         Flyway.configure()
                 .dataSource(url, "policygate", "")
                 .locations("classpath:db/migration", "classpath:db/h2")
+                .target("15")
                 .load()
                 .migrate();
         try (Connection c = DriverManager.getConnection(url, "policygate", "")) {
