@@ -19,7 +19,8 @@ public interface PreviewConfig {
 
     /**
      * Paths of the groups whose projects and subgroups previews and dry runs may read with policy-gate's GitLab
-     * token, e.g. {@code bank/payments,bank/platform}. Unset: only the projects GitLab has sent webhooks from.
+     * token, e.g. {@code bank/payments,bank/platform}. Unset: only the projects GitLab has confirmed (judged from its
+     * facts, or handed over by register).
      * Anything else is refused with 403 before GitLab is asked.
      */
     Optional<List<String>> allowedGroups();
