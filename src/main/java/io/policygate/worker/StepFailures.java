@@ -44,10 +44,7 @@ class StepFailures {
             if (transition.finalState() == JobState.DEAD) {
                 LOG.errorf(
                         "Evaluation %s for %s is dead: its step failed %d times in a row (%s)",
-                        job.id(),
-                        job.key(),
-                        inARow,
-                        failure);
+                        job.id(), job.key(), inARow, failure);
             } else {
                 // The stack trace once per run of failures alike: the ones after it say only that it repeats.
                 LOG.errorf(
