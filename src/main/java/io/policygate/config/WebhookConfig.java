@@ -52,9 +52,9 @@ public interface WebhookConfig {
 
     /**
      * The slowest a webhook's body may arrive, in bytes per second on average, once it has taken more than two
-     * seconds: a slower one is answered 408 and its connection closed. A client that trickles a body holds a thread
-     * while it does, so it is cut off long before {@link #bodyTimeout()}; a body that arrives whole, however late,
-     * is never refused for it.
+     * seconds: a slower one is answered 408 and its connection closed (closed at once when nothing more arrives). A
+     * client that trickles a body, or sends none, holds a thread while it does, so it is cut off long before
+     * {@link #bodyTimeout()}; a body that arrives whole, however late, is never refused for it.
      */
     @WithDefault("16K")
     MemorySize minBodyRate();

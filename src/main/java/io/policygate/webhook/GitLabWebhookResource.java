@@ -83,7 +83,9 @@ public class GitLabWebhookResource {
         this.inProgress = inProgress;
         this.deadline = deadline;
         this.pace = new WebhookBody.BodyPace(
-                BODY_RATE_GRACE.toNanos(), config.minBodyRate().asLongValue());
+                BODY_RATE_GRACE.toNanos(),
+                config.minBodyRate().asLongValue(),
+                config.bodyTimeout().toNanos());
         this.signature = signature;
         this.config = config;
         this.gitlab = gitlab;
@@ -114,7 +116,7 @@ public class GitLabWebhookResource {
         Parsed<Trigger> parsed = null;
         InvalidPayloadException invalid = null;
         boolean whole;
-        try (BodyDeadline.Running running = deadline.start(request, config.bodyTimeout())) {
+        try (BodyDeadline.Running running = deadline.start(request, body)) {
             if (check.refusedWhateverTheBody()) {
                 // Nothing in the body can change the answer: none of it is read but what lets the sender read it.
                 whole = body.drain(UNSIGNED_DRAIN);
@@ -142,7 +144,8 @@ public class GitLabWebhookResource {
                     408,
                     "too-slow",
                     "Request Timeout",
-                    "the body came slower than policy-gate.webhook.min-body-rate; the connection is closed",
+                    "the body came slower than policy-gate.webhook.min-body-rate, or not all of it within"
+                            + " policy-gate.webhook.body-timeout; the connection is closed",
                     null);
         }
         if (body.tooLarge()) {

@@ -11,13 +11,14 @@ import java.io.InputStream;
  * answer then still reads the 413 rather than a reset connection.
  *
  * <p>A body must also keep coming: once it has taken longer than {@link BodyPace#graceNanos()}, it must have arrived
- * at {@link BodyPace#minBytesPerSecond()} on average, or reading ends ({@link #tooSlow}). A client that sends nothing
- * at all is cut off by the intake's deadline, which closes the connection under a read that waits.
+ * at {@link BodyPace#minBytesPerSecond()} on average, and all of it within {@link BodyPace#timeoutNanos()}, or
+ * reading ends ({@link #tooSlow}). Checked before each read, and by {@link BodyDeadline} while a read waits for
+ * bytes that do not come: it closes the connection under that read.
  */
 final class WebhookBody extends FilterInputStream {
 
-    /** How fast a body must come, checked whenever some of it arrives. */
-    record BodyPace(long graceNanos, long minBytesPerSecond) {}
+    /** How fast a body must come, and by when all of it. */
+    record BodyPace(long graceNanos, long minBytesPerSecond, long timeoutNanos) {}
 
     private final WebhookSignature.Check check;
     private final long limit;
@@ -26,8 +27,10 @@ final class WebhookBody extends FilterInputStream {
     /** The body's Content-Length; as good as endless when it is not announced (chunked). */
     private final long announced;
 
-    private long count;
-    private boolean tooSlow;
+    /** Written by the reading thread, read by {@link BodyDeadline}'s. */
+    private volatile long count;
+
+    private volatile boolean tooSlow;
 
     WebhookBody(InputStream in, Long contentLength, WebhookSignature.Check check, long limit, BodyPace pace) {
         super(in);
@@ -37,6 +40,11 @@ final class WebhookBody extends FilterInputStream {
         this.pace = pace;
     }
 
+    /** How many bytes of the body have arrived. */
+    long bytesRead() {
+        return count;
+    }
+
     /** True once the body had more than {@code limit} bytes. */
     boolean tooLarge() {
         return count > limit;
@@ -44,6 +52,24 @@ final class WebhookBody extends FilterInputStream {
 
     /** True once the body came slower than its pace allows: nothing more of it is read. */
     boolean tooSlow() {
+        return tooSlow;
+    }
+
+    /**
+     * True, from now on, when the body is behind its pace: not all of it there by the timeout, or, once it has taken
+     * longer than the grace, less of it than the minimum rate would have brought. A body that has all its announced
+     * bytes is never behind (a read would only find its end), so that one that came late but whole is not refused.
+     */
+    boolean behind() {
+        long elapsed = System.nanoTime() - started;
+        long read = count;
+        if (tooSlow
+                || (read < announced
+                        && (elapsed > pace.timeoutNanos()
+                                || (elapsed > pace.graceNanos()
+                                        && read * 1_000_000_000.0 / elapsed < pace.minBytesPerSecond())))) {
+            tooSlow = true;
+        }
         return tooSlow;
     }
 
@@ -103,17 +129,9 @@ final class WebhookBody extends FilterInputStream {
         return false;
     }
 
-    /**
-     * Reads, unless the body is behind its pace before the read: a body that has all its announced bytes is never
-     * behind (the read only finds its end), so that one that came late but whole is not refused.
-     */
+    /** Reads, unless the body is behind its pace ({@link #behind}). */
     private int paced(byte[] buffer, int offset, int length) throws IOException {
-        long elapsed = System.nanoTime() - started;
-        if (tooSlow
-                || (count < announced
-                        && elapsed > pace.graceNanos()
-                        && count * 1_000_000_000.0 / elapsed < pace.minBytesPerSecond())) {
-            tooSlow = true;
+        if (behind()) {
             throw new IOException("the body came too slowly");
         }
         int n = in.read(buffer, offset, length);
