@@ -67,7 +67,7 @@ public class GitLabWebhookResource {
     private final Event<WorkDue> due;
     private final WebhookMetrics metrics;
     private final WebhooksInProgress inProgress;
-    private final BodyDeadline deadline;
+    private final SlowBodyWatch slowBodies;
     private final WebhookBody.BodyPace pace;
 
     @Inject
@@ -79,9 +79,9 @@ public class GitLabWebhookResource {
             Event<WorkDue> due,
             WebhookMetrics metrics,
             WebhooksInProgress inProgress,
-            BodyDeadline deadline) {
+            SlowBodyWatch slowBodies) {
         this.inProgress = inProgress;
-        this.deadline = deadline;
+        this.slowBodies = slowBodies;
         this.pace = new WebhookBody.BodyPace(
                 BODY_RATE_GRACE.toNanos(),
                 config.minBodyRate().asLongValue(),
@@ -116,7 +116,7 @@ public class GitLabWebhookResource {
         Parsed<Trigger> parsed = null;
         InvalidPayloadException invalid = null;
         boolean whole;
-        try (BodyDeadline.Running running = deadline.start(request, body)) {
+        try (SlowBodyWatch.Running watched = slowBodies.start(request, body)) {
             if (check.refusedWhateverTheBody()) {
                 // Nothing in the body can change the answer: none of it is read but what lets the sender read it.
                 whole = body.drain(UNSIGNED_DRAIN);

@@ -12,7 +12,7 @@ import java.io.InputStream;
  *
  * <p>A body must also keep coming: once it has taken longer than {@link BodyPace#graceNanos()}, it must have arrived
  * at {@link BodyPace#minBytesPerSecond()} on average, and all of it within {@link BodyPace#timeoutNanos()}, or
- * reading ends ({@link #tooSlow}). Checked before each read, and by {@link BodyDeadline} while a read waits for
+ * reading ends ({@link #tooSlow}). Checked before each read, and by {@link SlowBodyWatch} while a read waits for
  * bytes that do not come: it closes the connection under that read.
  */
 final class WebhookBody extends FilterInputStream {
@@ -27,7 +27,7 @@ final class WebhookBody extends FilterInputStream {
     /** The body's Content-Length; as good as endless when it is not announced (chunked). */
     private final long announced;
 
-    /** Written by the reading thread, read by {@link BodyDeadline}'s. */
+    /** Written by the reading thread, read by {@link SlowBodyWatch}'s. */
     private volatile long count;
 
     private volatile boolean tooSlow;

@@ -13,16 +13,16 @@ import jakarta.inject.Inject;
  * 2 s grace.
  */
 @ApplicationScoped
-class BodyDeadline {
+class SlowBodyWatch {
 
     private final Vertx vertx;
 
     @Inject
-    BodyDeadline(Vertx vertx) {
+    SlowBodyWatch(Vertx vertx) {
         this.vertx = vertx;
     }
 
-    /** One request's deadline; closing it (the body was read) cancels it. */
+    /** One body being watched; closing it (the body was read) ends the watch. */
     interface Running extends AutoCloseable {
         @Override
         void close();
