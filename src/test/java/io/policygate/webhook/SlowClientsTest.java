@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A webhook counts as being answered (and holds evaluation back, WebhooksInProgress) only once its body is read and
- * its signature accepted: a client that sends its body slowly, signed or not, holds no verdict back. Here the
- * worker's poll interval is long (4 s) and the body's minimum rate is off, so that a trickling client stays
- * connected: if it held claims back, every job would wait that long.
+ * its signature accepted: a client that trickles its body, signed or not, holds no verdict back. Here the worker's
+ * poll interval is long (4 s) and the body's minimum rate is 1 byte a second, so that the trickling client stays
+ * connected throughout: if it held claims back, every job would wait that long.
  */
 @QuarkusTest
 @TestProfile(SlowClientsTest.LongPolls.class)
@@ -57,14 +57,14 @@ class SlowClientsTest extends ServiceTest {
     void aBodyStillArrivingHoldsNoVerdictBackAndIsNotInProgress() throws Exception {
         Duration without = reportAll(8000);
         Duration with;
-        try (HalfSent slow = new HalfSent(webhooks, merge(8601))) {
-            assertTrue(metric("policy_gate_webhooks_in_progress").equals("0.0"), "a half-sent body is not in progress");
+        try (Trickling slow = new Trickling(webhooks, merge(8601))) {
+            assertTrue(metric("policy_gate_webhooks_in_progress").equals("0.0"), "a trickling body is not in progress");
             with = reportAll(8100);
-            assertTrue(slow.unanswered(), "the half-sent webhook was still being sent");
+            assertTrue(slow.unanswered(), "the trickling webhook was still being sent");
             assertEquals(202, slow.finish(), "and is accepted once it is whole");
         }
         System.out.printf(
-                "%d webhooks reported in %d ms alone, %d ms beside a half-sent one%n",
+                "%d webhooks reported in %d ms alone, %d ms beside one trickling a byte every 250 ms%n",
                 WEBHOOKS, without.toMillis(), with.toMillis());
         // Held back, each claim would wait a poll interval: 30 of them, two minutes.
         assertTrue(
@@ -97,25 +97,43 @@ class SlowClientsTest extends ServiceTest {
         return Payloads.forMergeRequest(Payloads.SAMPLE, iid, Payloads.sha(iid));
     }
 
-    /** A signed webhook sent over a socket of its own, its body stopped halfway until {@link #finish}. */
-    private static final class HalfSent implements AutoCloseable {
+    /**
+     * A signed webhook sent over a socket of its own: half its body at once, then a byte every 250 ms (from a thread
+     * of its own) until {@link #finish} sends the rest.
+     */
+    private static final class Trickling implements AutoCloseable {
 
         private final Socket socket;
         private final byte[] body;
-        private final int half;
+        private final Thread trickle;
+        private volatile int sent;
 
-        HalfSent(URL url, String json) throws IOException {
+        Trickling(URL url, String json) throws IOException {
             FakeGitLab.SHARED.sent(json);
             body = json.getBytes(StandardCharsets.UTF_8);
-            half = body.length / 2;
             socket = new Socket(url.getHost(), url.getPort());
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + url.getPath() + " HTTP/1.1\r\nHost: " + url.getHost() + "\r\n"
                             + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
                             + "X-Gitlab-Signature: " + Webhooks.sign(Webhooks.SECRET, body) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            out.write(body, 0, half);
+            sent = body.length / 2;
+            out.write(body, 0, sent);
             out.flush();
+            trickle = new Thread(() -> {
+                try {
+                    while (sent < body.length - 1) {
+                        Thread.sleep(250);
+                        synchronized (out) {
+                            out.write(body[sent++]);
+                            out.flush();
+                        }
+                    }
+                } catch (InterruptedException | IOException stopped) {
+                    // finish() sends the rest
+                }
+            });
+            trickle.start();
         }
 
         /** Whether no byte of an answer has arrived. */
@@ -124,10 +142,14 @@ class SlowClientsTest extends ServiceTest {
         }
 
         /** Sends the rest of the body; the answer's status. */
-        int finish() throws IOException {
+        int finish() throws IOException, InterruptedException {
+            trickle.interrupt();
+            trickle.join();
             OutputStream out = socket.getOutputStream();
-            out.write(body, half, body.length - half);
-            out.flush();
+            synchronized (out) {
+                out.write(body, sent, body.length - sent);
+                out.flush();
+            }
             String status = new BufferedReader(
                             new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
                     .readLine();
@@ -135,7 +157,9 @@ class SlowClientsTest extends ServiceTest {
         }
 
         @Override
-        public void close() throws IOException {
+        public void close() throws IOException, InterruptedException {
+            trickle.interrupt();
+            trickle.join();
             socket.close();
         }
     }
