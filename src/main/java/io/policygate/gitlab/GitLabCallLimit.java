@@ -17,9 +17,9 @@ import java.util.concurrent.ExecutionException;
  * gives it back when GitLab's answer is read (the client reads an answer whole before it returns), whoever makes
  * it. A blocking call waits on its thread; a {@link Uni} call waits without one, in line behind the calls before
  * it (first come, first served), and fails when no answer has come within the client's connect and read timeouts
- * together. That bound is a guard: in two benchmark runs of 20,000 jobs each, one job's step never ended without
- * any call of it reaching the fake GitLab, and waited for its lease (cause not found); a call that hangs must not
- * hold its job in flight.
+ * together. That bound is a guard: a call that hangs must not hold its job in flight. (Steps that never ended
+ * without any call of theirs reaching GitLab, seen in benchmark runs, were permits lost to waiters that had given up:
+ * see {@link Permits#giveBack}.)
  * policy_gate_gitlab_calls_in_flight shows how many are in progress.
  */
 final class GitLabCallLimit {
@@ -44,14 +44,7 @@ final class GitLabCallLimit {
                         return method.invoke(client, args);
                     }
                     if (method.getReturnType() == Uni.class) {
-                        return Uni.createFrom()
-                                .completionStage(permits::take)
-                                .onItem()
-                                .transformToUni(ignored -> invokeHolding(permits, client, method, args)
-                                        .ifNoItem()
-                                        .after(longest)
-                                        .failWith(() -> new ProcessingException(
-                                                "no answer from GitLab within " + longest.toMillis() + " ms")));
+                        return Uni.createFrom().deferred(() -> holding(permits, client, method, args, longest));
                     }
                     awaitPermit(permits);
                     try {
@@ -62,17 +55,37 @@ final class GitLabCallLimit {
                 });
     }
 
-    /** The asynchronous call, with the permit given back once it ends, whichever way. */
+    /**
+     * The asynchronous call, once a permit is its turn, with the permit given back exactly once when it ends,
+     * whichever way: answered, failed, or given up by its subscriber while it waited, before it started or while it
+     * ran. Whether it holds a permit when it ends is what cancelling its turn says: a turn still waiting is
+     * cancelled (and {@link Permits#giveBack} passes over it), one already given cannot be, and its permit is
+     * given back.
+     */
     @SuppressWarnings("unchecked")
-    private static Uni<Object> invokeHolding(Permits permits, GitLabApi client, Method method, Object[] args) {
-        Uni<Object> call;
-        try {
-            call = (Uni<Object>) invoke(client, method, args);
-        } catch (Throwable e) {
-            permits.giveBack();
-            return Uni.createFrom().failure(e);
-        }
-        return call.onTermination().invoke(permits::giveBack);
+    private static Uni<Object> holding(
+            Permits permits, GitLabApi client, Method method, Object[] args, Duration longest) {
+        CompletableFuture<Void> turn = permits.take();
+        return Uni.createFrom()
+                .completionStage(turn)
+                .onItem()
+                .transformToUni(ignored -> {
+                    try {
+                        return ((Uni<Object>) invoke(client, method, args))
+                                .ifNoItem()
+                                .after(longest)
+                                .failWith(() -> new ProcessingException(
+                                        "no answer from GitLab within " + longest.toMillis() + " ms"));
+                    } catch (Throwable e) {
+                        return Uni.createFrom().failure(e);
+                    }
+                })
+                .onTermination()
+                .invoke(() -> {
+                    if (!turn.cancel(false)) {
+                        permits.giveBack();
+                    }
+                });
     }
 
     private static Object invoke(GitLabApi client, Method method, Object[] args) throws Throwable {
@@ -120,18 +133,27 @@ final class GitLabCallLimit {
             return turn;
         }
 
-        /** Hands the permit to the next in line, or back to the pool. */
+        /**
+         * Hands the permit to the next in line that still waits, or back to the pool. A waiter whose subscriber gave
+         * up has had its future cancelled (Mutiny cancels the stage of {@code Uni.createFrom().completionStage} when
+         * its subscription is cancelled): completing it does nothing, and the permit goes on to the next. Handing it
+         * to such a waiter lost it, one permit at a time, until no call could run.
+         */
         void giveBack() {
-            CompletableFuture<Void> next;
-            synchronized (this) {
-                next = waiting.poll();
-                if (next == null) {
-                    available++;
+            while (true) {
+                CompletableFuture<Void> next;
+                synchronized (this) {
+                    next = waiting.poll();
+                    if (next == null) {
+                        available++;
+                        return;
+                    }
+                }
+                // Outside the lock: completing runs the waiter's call on this thread.
+                if (next.complete(null)) {
                     return;
                 }
             }
-            // Outside the lock: completing runs the waiter's call on this thread.
-            next.complete(null);
         }
 
         synchronized int inUse() {
