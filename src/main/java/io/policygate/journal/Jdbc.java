@@ -27,9 +27,6 @@ public class Jdbc {
     /** SQLSTATE of a unique key violation, the same on H2 and PostgreSQL. */
     static final String UNIQUE_VIOLATION = "23505";
 
-    /** The SQLSTATE class of integrity constraint violations (SQL standard). */
-    private static final String INTEGRITY_CONSTRAINT_CLASS = "23";
-
     private final DataSource dataSource;
     private final Event<JournalFailure> failures;
     private volatile JournalDialect dialect;
@@ -41,16 +38,33 @@ public class Jdbc {
     }
 
     /**
-     * A journal operation failed for a reason of the database's own (not a constraint of the journal's, which a
-     * caller expects and handles): {@link JournalHealth} learns of it at once.
+     * A journal operation failed because the database could not do its part: {@link JournalHealth} learns of it at
+     * once. Not for what a busy journal answers (a lock wait that timed out, a serialization failure, a unique key a
+     * concurrent intake took), which its caller handles and which says nothing of whether it can be written.
      */
     public record JournalFailure(SQLException cause) {}
 
     private JournalUnavailableException unavailable(String failure, SQLException e) {
-        if (e.getSQLState() == null || !e.getSQLState().startsWith(INTEGRITY_CONSTRAINT_CLASS)) {
+        if (unavailable(e.getSQLState())) {
             failures.fire(new JournalFailure(e));
         }
         return new JournalUnavailableException(failure, e);
+    }
+
+    /**
+     * SQLSTATEs of a database that cannot do its part: no connection (class 08), out of resources such as disk
+     * (53), shut down by an operator (57), a system or I/O error (58), H2's general error, which is how a failed
+     * write of its store surfaces (HY000), and H2's "database is closed" (90098, 90121).
+     */
+    private static boolean unavailable(String state) {
+        return state == null
+                || state.startsWith("08")
+                || state.startsWith("53")
+                || state.startsWith("57")
+                || state.startsWith("58")
+                || state.equals("HY000")
+                || state.equals("90098")
+                || state.equals("90121");
     }
 
     /** Work on one connection, which may throw SQLException. */
