@@ -17,11 +17,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Whether the journal can be written, as the health checks report it. Known from every journal operation that
- * fails (Jdbc tells at once) and from a probe, a write of one row made durable as a webhook's job is, every
- * policy-gate.db.check-every and at each readiness probe. A pool's connections keep answering "valid" after an
- * embedded H2 store was closed under them (after an OutOfMemoryError inside H2, or a failed write), and every
- * webhook then got 503 for good: on such a failure the pool is flushed, and the next connection opens the store
- * again from its file.
+ * fails because the database could not do its part (Jdbc tells at once) and from a probe, a write of one row made
+ * durable as a webhook's job is, every policy-gate.db.check-every and at each readiness probe. A pool's connections
+ * keep answering "valid" after an embedded H2 store was closed under them (after an OutOfMemoryError inside H2, or
+ * a failed write), and every webhook then got 503 for good: on such a failure the pool is flushed, and the next
+ * connection opens the store again from its file.
  */
 @ApplicationScoped
 public class JournalHealth {
