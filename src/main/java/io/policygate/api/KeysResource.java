@@ -12,6 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,6 +32,9 @@ public class KeysResource {
     public record Key(String keyid, String algorithm, String publicKeyPem) {}
 
     public record Keys(List<Key> keys) {}
+
+    /** The rows already warned about: the endpoint is public, and its log must not grow with its callers. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private final SigningKey current;
     private final EvaluationRecords records;
@@ -54,13 +59,15 @@ public class KeysResource {
                 String computed = Signatures.keyId(Signatures.publicKey(Signatures.der(row.publicKeyPem())));
                 if (computed.equals(row.keyId())) {
                     keys.putIfAbsent(computed, new Key(computed, "ed25519", row.publicKeyPem()));
-                } else {
+                } else if (warned.add(row.keyId())) {
                     LOG.warnf(
                             "The journal's signing key %s is not the key it holds (%s): not published",
                             row.keyId(), computed);
                 }
             } catch (IllegalArgumentException e) {
-                LOG.warnf("The journal's signing key %s is not an Ed25519 public key: not published", row.keyId());
+                if (warned.add(row.keyId())) {
+                    LOG.warnf("The journal's signing key %s is not an Ed25519 public key: not published", row.keyId());
+                }
             }
         }
         return new Keys(List.copyOf(keys.values()));
