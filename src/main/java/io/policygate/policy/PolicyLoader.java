@@ -18,7 +18,6 @@ import io.policygate.policy.cel.ConditionCompiler;
 import io.policygate.policy.cel.InvalidConditionException;
 import io.policygate.policy.rules.InvalidRuleException;
 import io.policygate.policy.rules.OutboundCall;
-import io.policygate.policy.rules.Rule;
 import io.policygate.policy.rules.RuleType;
 import io.policygate.policy.rules.RuleTypes;
 import io.policygate.policy.rules.SecretGrants;
@@ -541,26 +540,30 @@ public final class PolicyLoader {
                 return null;
             }
             try {
-                Rule rule = type.create(bound);
-                checkAllowed(type.name(), rule);
-                return new PolicyRule(
-                        type.name(), messageNode == null ? null : messageNode.textValue(), onError, mode, rule);
+                PolicyRule rule = new PolicyRule(
+                        type.name(),
+                        messageNode == null ? null : messageNode.textValue(),
+                        onError,
+                        mode,
+                        type.create(bound));
+                checkAllowed(rule);
+                return rule;
             } catch (InvalidRuleException e) {
                 error(pointer + "/" + e.field().replaceAll("\\[(\\d+)]", "/$1").replace('.', '/'), e.getMessage());
                 return null;
             }
         }
 
-        private void checkAllowed(String typeName, Rule rule) {
-            for (OutboundCall call :
-                    rule.outboundCalls().stream().map(c -> c.madeBy(typeName)).toList()) {
+        private void checkAllowed(PolicyRule rule) {
+            for (OutboundCall call : rule.outboundCalls()) {
                 secrets.refusal(call).ifPresent(why -> {
                     throw new InvalidRuleException(call.field(), why);
                 });
                 if (allowedCalls != null && allowedCalls.stream().noneMatch(call::coveredBy)) {
                     throw new InvalidRuleException(
                             call.field(),
-                            "calls " + call + ", which no " + typeName + " rule in force calls (at that path or above)"
+                            "calls " + call + ", which no " + rule.type()
+                                    + " rule in force calls (at that path or above)"
                                     + (call.secrets().isEmpty() ? "" : " with these variables")
                                     + "; a preview runs with"
                                     + " policy-gate's credentials, so a candidate may call only what the set in force does."

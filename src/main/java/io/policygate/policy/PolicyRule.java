@@ -1,6 +1,8 @@
 package io.policygate.policy;
 
+import io.policygate.policy.rules.OutboundCall;
 import io.policygate.policy.rules.Rule;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +12,11 @@ import java.util.Map;
  * the author should do); the evidence keeps the detail.
  */
 public record PolicyRule(String type, String message, OnError onError, PolicyMode mode, Rule rule) {
+
+    /** The calls the rule makes to other services, each marked with the rule's type (see OutboundCall#coveredBy). */
+    public List<OutboundCall> outboundCalls() {
+        return rule.outboundCalls().stream().map(call -> call.madeBy(type)).toList();
+    }
 
     RuleResult evaluate(RuleContext context) {
         return explained(outcomeOf(context)).inMode(mode);

@@ -117,7 +117,7 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
     public List<OutboundCall> outboundCalls() {
         return policies.stream()
                 .flatMap(p -> p.rules().stream())
-                .flatMap(r -> r.rule().outboundCalls().stream().map(call -> call.madeBy(r.type())))
+                .flatMap(r -> r.outboundCalls().stream())
                 .toList();
     }
 
