@@ -49,9 +49,9 @@ public final class MergeRequestEventParser {
 
     /** Labels appear on object_attributes in current GitLab and at the top level in older payloads. */
     private static List<String> labels(PayloadReader.Read read) {
-        List<String> labels = read.titles("object_attributes.labels", "labels");
+        List<String> labels = read.titles("object_attributes.labels");
         if (!read.has("object_attributes.labels") && !read.isNull("object_attributes.labels")) {
-            labels = read.titles("labels", "labels");
+            labels = read.titles("labels");
         }
         return labels == null ? List.of() : labels;
     }

@@ -177,14 +177,14 @@ final class PayloadReader {
             return value.token() == JsonToken.VALUE_TRUE;
         }
 
-        /** The titles of a {@link Titles} field; null when absent or null. */
-        List<String> titles(String path, String what) {
+        /** The titles of a {@link Titles} field (labels); null when absent or null. */
+        List<String> titles(String path) {
             Value value = values.get(path);
             if (value == null || value.isNull()) {
                 return null;
             }
             if (value.titles() == null) {
-                throw new InvalidPayloadException(path, "must be a list of " + what);
+                throw new InvalidPayloadException(path, "must be a list of labels");
             }
             return value.titles();
         }

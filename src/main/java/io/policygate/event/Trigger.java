@@ -32,8 +32,6 @@ public record Trigger(CheckKey key, String sha, Origin origin, String action, St
             String targetBranch,
             String triggeredBy) {
 
-        public static final Names NONE = new Names(null, null, null, null, null, null);
-
         public Names {
             projectPath = cut(projectPath);
             title = cut(title);

@@ -1,6 +1,5 @@
 package io.policygate.event;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -49,10 +48,6 @@ public final class TriggerParser {
      */
     public static Parsed<Trigger> parse(InputStream body, OptionalLong defaultCheckId) {
         return trigger(READER.read(body, SHAPE), defaultCheckId);
-    }
-
-    public static Parsed<Trigger> parse(byte[] body, OptionalLong defaultCheckId) {
-        return parse(new ByteArrayInputStream(body), defaultCheckId);
     }
 
     /** The trigger in fields read with (at least) {@link #SHAPE}. */

@@ -199,17 +199,14 @@ public class EvaluationHistory {
 
     /** A row of a list: named by what the journal stored, GitLab's names once a verdict was reached. */
     private Summary summary(EvaluationRecords.Evaluation e) {
-        return summary(e, e.trigger().names().projectPath(), e.trigger().names().title());
-    }
-
-    private Summary summary(EvaluationRecords.Evaluation e, String projectPath, String title) {
+        Trigger.Names names = e.trigger().names();
         JsonNode verdict = tree(e.verdictDetail());
         return new Summary(
                 e.id(),
                 e.key().projectId(),
-                projectPath,
+                names.projectPath(),
                 e.key().mergeRequestIid(),
-                title,
+                names.title(),
                 e.key().checkId(),
                 e.sha(),
                 e.state().dbName(),

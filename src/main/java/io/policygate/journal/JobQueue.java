@@ -237,21 +237,6 @@ public class JobQueue {
                 owner);
     }
 
-    /** Ends a job that cannot be evaluated at all. */
-    public boolean abandon(String id, String owner, String reason) {
-        Instant now = clock.instant();
-        return jdbc.update(
-                        "UPDATE evaluation_job SET state = 'dead', active_key = NULL, next_attempt_at = NULL, lease_owner = NULL,"
-                                + " lease_until = NULL, last_error = ?, finished_at = ?, updated_at = ?"
-                                + " WHERE id = ? AND lease_owner = ? AND state IN " + UNFINISHED_STATES,
-                        truncate(reason),
-                        timestamp(now),
-                        timestamp(now),
-                        id,
-                        owner)
-                == 1;
-    }
-
     /**
      * How many steps of the job in a row failed as {@code failure} says, this one not counted: 0 when the last
      * failure was another, or none.
