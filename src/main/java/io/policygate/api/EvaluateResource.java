@@ -1,7 +1,5 @@
 package io.policygate.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.access.Roles;
 import io.policygate.config.GitLabConfig;
 import io.policygate.event.MergeRequestEvent;
@@ -39,16 +37,10 @@ public class EvaluateResource {
     private final MergeRequestReads reads;
     private final GitLabConfig gitlab;
     private final ReadableScope readable;
-    private final ObjectMapper json;
 
     @Inject
     public EvaluateResource(
-            ActivePolicies policies,
-            MergeRequestReads reads,
-            GitLabConfig gitlab,
-            ReadableScope readable,
-            ObjectMapper json) {
-        this.json = json;
+            ActivePolicies policies, MergeRequestReads reads, GitLabConfig gitlab, ReadableScope readable) {
         this.policies = policies;
         this.reads = reads;
         this.gitlab = gitlab;
@@ -68,15 +60,7 @@ public class EvaluateResource {
         // The body names the project; only its id, checked against what policy-gate has seen, decides the reads.
         readable.checkProject(String.valueOf(event.projectId()), "project.id");
         Verdict verdict = policies.evaluate(event, reads.forTrial(event.key(), event.sha()));
-        Evaluation evaluation =
-                new Evaluation(event.projectId(), event.iid(), event.sha(), event.statusCheckId(), verdict);
-        try {
-            // Written here, not after the method returns: a verdict that cannot be written (a plug-in's evidence)
-            // is then an error this answer names in problem+json, not an empty 500.
-            return Response.ok(json.writeValueAsString(evaluation), MediaType.APPLICATION_JSON_TYPE)
-                    .build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the verdict cannot be written as JSON", e);
-        }
+        return Response.ok(new Evaluation(event.projectId(), event.iid(), event.sha(), event.statusCheckId(), verdict))
+                .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.policygate.problem;
 
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import io.policygate.event.InvalidPayloadException;
 import io.policygate.journal.JournalUnavailableException;
 import jakarta.ws.rs.WebApplicationException;
@@ -61,6 +62,15 @@ public class ProblemResponses {
                 500,
                 "policy-gate failed unexpectedly (failure " + id + " in its log); nothing was stored or posted",
                 null));
+    }
+
+    /**
+     * An answer that cannot be written as JSON (a plug-in's evidence holding an object Jackson cannot write): the
+     * same 500 as any unforeseen failure. Quarkus's own mapper for it answers an empty text/plain 500.
+     */
+    @ServerExceptionMapper
+    public Response unwritable(InvalidDefinitionException e) {
+        return unexpected(new IllegalStateException("the answer cannot be written as JSON", e));
     }
 
     static Response of(Problem problem) {
