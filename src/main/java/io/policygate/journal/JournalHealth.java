@@ -12,13 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * Whether the journal can be written, as the health checks report it. Known from every journal operation that
  * fails because the database could not do its part (Jdbc tells at once) and from a probe, a write of one row made
- * durable as a webhook's job is, every policy-gate.db.check-every and at each readiness probe. A pool's connections
+ * durable as a webhook's job is, every policy-gate.db.check-every and at readiness probes (one a second at most). A pool's connections
  * keep answering "valid" after an embedded H2 store was closed under them (after an OutOfMemoryError inside H2, or
  * a failed write), and every webhook then got 503 for good: on such a failure the pool is flushed, and the next
  * connection opens the store again from its file.
@@ -28,12 +30,20 @@ public class JournalHealth {
 
     private static final Logger LOG = Logger.getLogger(JournalHealth.class);
 
+    /**
+     * At most one probe a second, whoever asks: /q/health/ready is public, a probe forces the journal's file to disk,
+     * and a stranger calling it in a loop must not make the disk work for every call. A failed journal operation is
+     * heard at once anyway (failed()).
+     */
+    private static final long MIN_PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final Jdbc jdbc;
     private final DurableIntake durable;
     private final AgroalDataSource pool;
     private final Clock clock;
     private final Duration unwritableLimit;
     private final AtomicBoolean probing = new AtomicBoolean();
+    private final AtomicLong lastProbe = new AtomicLong(System.nanoTime() - MIN_PROBE_INTERVAL_NANOS);
     private volatile Instant unwritableSince;
     private volatile String problem;
 
@@ -56,10 +66,15 @@ public class JournalHealth {
 
     /**
      * Writes the probe row and waits until it is on disk, as intake does; the state that follows. A probe already
-     * under way (a database that does not answer) is not joined: the state it will leave is the one known now.
+     * under way (a database that does not answer), or one made less than a second ago, is not repeated: the state
+     * known now is the answer.
      */
     public State probe() {
-        if (probing.compareAndSet(false, true)) {
+        long now = System.nanoTime();
+        long last = lastProbe.get();
+        if (now - last >= MIN_PROBE_INTERVAL_NANOS
+                && lastProbe.compareAndSet(last, now)
+                && probing.compareAndSet(false, true)) {
             try {
                 jdbc.inTransaction(
                         "cannot write the journal",

@@ -45,11 +45,14 @@ class JournalHealthTest extends ServiceTest {
 
     @Test
     void aStoreClosedUnderTheServiceIsDownAtOnceAndOpenedAgain() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ready(200));
         String before = Webhooks.accept(merge(9501));
         journal.awaitState(before, JobState.REPORTED);
         // Its merge request note written too: work cut off by the journal waits for its lease to expire.
         journal.awaitIdle();
 
+        // Readiness probes the journal at most once a second (the endpoint is public): the next call must probe.
+        Thread.sleep(1_100);
         // As in a service that has been busy: the pool holds idle connections, all bound to the store that closes.
         List<Connection> pooled = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -76,6 +79,8 @@ class JournalHealthTest extends ServiceTest {
 
     @Test
     void aFullDiskIsNotReadyAtOnceNotLiveWhenItLastsAndBothComeBack() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ready(200));
+        live(200);
         String before = Webhooks.accept(merge(9503));
         journal.awaitState(before, JobState.REPORTED);
         journal.awaitIdle();
@@ -96,6 +101,20 @@ class JournalHealthTest extends ServiceTest {
         journal.awaitState(before, JobState.REPORTED);
         // What a worker had claimed while the disk was full is taken up again once its lease expires.
         journal.awaitIdle();
+    }
+
+    @Test
+    void readinessAskedInALoopWritesTheJournalAtMostOnceASecond() {
+        java.util.Set<String> writes = new java.util.HashSet<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < 40; i++) {
+            ready(200);
+            writes.add(journal.probeWrittenAt());
+        }
+        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        // /q/health/ready is public: forty calls must not force the journal's file to disk forty times.
+        org.junit.jupiter.api.Assertions.assertTrue(
+                writes.size() <= seconds + 2, writes.size() + " probe writes in " + seconds + " s of 40 calls");
     }
 
     private static io.restassured.response.ValidatableResponse ready(int status) {

@@ -113,6 +113,18 @@ public class Journal {
         }
     }
 
+    /** When the journal's health probe last wrote its row. */
+    public String probeWrittenAt() {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT written_at FROM journal_probe WHERE id = 1")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public long jobCount() {
         return count("SELECT COUNT(*) FROM evaluation_job");
     }
