@@ -20,10 +20,10 @@ import org.jboss.logging.Logger;
 /**
  * Whether the journal can be written, as the health checks report it. Known from every journal operation that
  * fails because the database could not do its part (Jdbc tells at once) and from a probe, a write of one row made
- * durable as a webhook's job is, every policy-gate.db.check-every and at readiness probes (one a second at most). A pool's connections
- * keep answering "valid" after an embedded H2 store was closed under them (after an OutOfMemoryError inside H2, or
- * a failed write), and every webhook then got 503 for good: on such a failure the pool is flushed, and the next
- * connection opens the store again from its file.
+ * durable as a webhook's job is, every policy-gate.db.check-every and at readiness probes (one a second at most).
+ * A pool's connections keep answering "valid" after an embedded H2 store was closed under them (after an
+ * OutOfMemoryError inside H2, or a failed write), and every webhook then got 503 for good: on such a failure the
+ * pool is flushed, and the next connection opens the store again from its file.
  */
 @ApplicationScoped
 public class JournalHealth {
