@@ -992,13 +992,16 @@ public final class Bench {
     /**
      * Answers what policy-gate asks of GitLab, each call after the latency: status_check_responses (201, or 503 at
      * the error rate), the merge request (as the compliant sample payload has it, at the HEAD Bench gives its iid:
-     * the SHA is the iid in hex), its project, its one status check, its diff versions (one, for that HEAD, without
-     * changes or commits; /diffs and /commits, which earlier builds read, are empty too), notes, the token's user
-     * and the version. Records when each SHA's first verdict arrived and counts every call.
+     * the SHA is the iid in hex, with its reference and diff_refs), its project, its one status check (as the merge
+     * request and the project list it), the comparison from its merge base and its diff versions (one, for that
+     * HEAD, without changes or commits; /diffs and /commits, which earlier builds read, are empty too), notes, the
+     * token's user and the version. Records when each SHA's first verdict arrived and counts every call.
      */
     static final class FakeGitLab {
         private static final Pattern MERGE_REQUEST = Pattern.compile("/api/v4/projects/(\\d+)/merge_requests/(\\d+)");
         private static final Pattern SHA = Pattern.compile("\"sha\"\\s*:\\s*\"([0-9a-f]{40})\"");
+        /** The merge base of every merge request's diff. */
+        private static final String BASE = "b".repeat(40);
 
         private final HttpServer server;
         private final ExecutorService threads;
@@ -1109,7 +1112,9 @@ public final class Bench {
                             + "\"target_branch\":\"main\",\"draft\":false,\"work_in_progress\":false,"
                             + "\"labels\":[\"compliance-reviewed\"],\"author\":{\"id\":1,\"username\":\"root\"},"
                             + "\"web_url\":\"http://example.com/flightjs/Flight/-/merge_requests/" + mergeRequest.group(2)
-                            + "\"}");
+                            + "\",\"references\":{\"full\":\"flightjs/Flight!" + mergeRequest.group(2) + "\"},"
+                            + "\"diff_refs\":{\"base_sha\":\"" + BASE + "\",\"head_sha\":\"" + sha
+                            + "\",\"start_sha\":\"" + BASE + "\"}}");
                 } else if (ofMergeRequest && rest.equals("/status_checks")) {
                     answer(exchange, "status checks", 200, "[{\"id\":1,\"name\":\"QA\",\"external_url\":\"" + checkUrl
                             + "\",\"status\":\"pending\"}]");
@@ -1122,6 +1127,13 @@ public final class Bench {
                 } else if (ofMergeRequest && (rest.equals("/notes") || rest.equals("/diffs") || rest.equals("/commits"))) {
                     // Builds before the diff versions read /diffs and /commits: none, so that an A/B compares alike.
                     answer(exchange, rest.substring(1), 200, "[]");
+                } else if (method.equals("GET") && path.matches("/api/v4/projects/\\d+/external_status_checks")) {
+                    answer(exchange, "project status checks", 200, "[{\"id\":1,\"name\":\"QA\",\"external_url\":\""
+                            + checkUrl + "\",\"hmac\":true,\"protected_branches\":[]}]");
+                } else if (method.equals("GET") && path.matches("/api/v4/projects/\\d+/repository/compare")) {
+                    String to = query(exchange, "to");
+                    answer(exchange, "comparison", 200, "{\"commit\":{\"id\":\"" + to + "\"},\"commits\":[],"
+                            + "\"diffs\":[],\"compare_timeout\":false,\"compare_same_ref\":false}");
                 } else if (method.equals("GET") && path.matches("/api/v4/projects/\\d+")) {
                     answer(exchange, "project", 200, "{\"id\":" + path.substring(path.lastIndexOf('/') + 1)
                             + ",\"path_with_namespace\":\"flightjs/Flight\"}");
@@ -1138,6 +1150,16 @@ public final class Bench {
                             "{\"message\":\"404 Not Found\"}");
                 }
             }
+        }
+
+        private static String query(HttpExchange exchange, String name) {
+            String query = exchange.getRequestURI().getQuery();
+            for (String pair : query == null ? new String[0] : query.split("&")) {
+                if (pair.startsWith(name + "=")) {
+                    return pair.substring(name.length() + 1);
+                }
+            }
+            return "";
         }
 
         private void status(HttpExchange exchange, String body) throws IOException {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.policygate.gitlab.ExternalStatusCheck;
+import io.policygate.gitlab.ExternalStatusCheck.ProtectedBranch;
 import io.policygate.gitlab.GitLabAnswer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -492,29 +494,6 @@ final class RegisterCommand implements Callable<Integer> {
             String title,
             String sha,
             @JsonProperty("target_branch") String targetBranch) {}
-
-    /** A protected branch (API::Entities::ProtectedBranch). */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record ProtectedBranch(long id, String name) {}
-
-    /**
-     * An external status check's settings (ee/lib/api/entities/external_status_check.rb): GitLab never shows its
-     * secret, only whether it has one ({@code hmac}).
-     */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record ExternalStatusCheck(
-            long id,
-            String name,
-            @JsonProperty("external_url") String externalUrl,
-            boolean hmac,
-            @JsonProperty("protected_branches") List<ProtectedBranch> protectedBranches) {
-
-        ExternalStatusCheck {
-            name = name == null ? "" : name;
-            externalUrl = externalUrl == null ? "" : externalUrl;
-            protectedBranches = protectedBranches == null ? List.of() : protectedBranches;
-        }
-    }
 
     /** GET /version. */
     @JsonIgnoreProperties(ignoreUnknown = true)

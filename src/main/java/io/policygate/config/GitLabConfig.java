@@ -52,6 +52,16 @@ public interface GitLabConfig {
     @WithDefault("8")
     int maxConcurrentCalls();
 
+    /**
+     * How long a project's external status checks (which checks exist, where they send, which branches they are
+     * limited to), read once for every verdict of the project, are taken as GitLab listed them: a verdict then
+     * needs no read of them. A check that is not in the list, or not policy-gate's, is read again before a job is
+     * refused for it; a check re-pointed at another service, or limited to other branches, is seen within this
+     * time. 0s reads them for every verdict.
+     */
+    @WithDefault("5m")
+    Duration checkSettingsFor();
+
     /** Transient failures in a row (no answer, 429, 5xx) after which reports pause (circuit breaker). */
     @WithDefault("5")
     int breakerFailures();

@@ -9,8 +9,12 @@ import java.util.regex.Pattern;
  *
  * @param action the webhook's {@code object_attributes.action} (null when absent, as in GitLab's retries)
  * @param deliveryId a Standard Webhooks delivery's {@code webhook-id}; null for other webhooks and own jobs
+ * @param gitlabStatus the status GitLab showed for the check at {@code sha} when policy-gate queued the job from
+ *     GitLab's own answer (the reconciliation sweep reads it); null for webhooks, which carry none. The
+ *     evaluation holds it against its verdict to find a status someone else posted.
  */
-public record Trigger(CheckKey key, String sha, Origin origin, String action, String deliveryId, Names names) {
+public record Trigger(
+        CheckKey key, String sha, Origin origin, String action, String deliveryId, Names names, String gitlabStatus) {
 
     /** A commit id: 40 hex digits, or 64 in a SHA-256 repository (GitLab's object_format sha256). */
     private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
@@ -53,7 +57,7 @@ public record Trigger(CheckKey key, String sha, Origin origin, String action, St
 
     /** This trigger as a signed delivery with that {@code webhook-id}. */
     public Trigger deliveredAs(String id) {
-        return new Trigger(key, sha, origin, action, id, names);
+        return new Trigger(key, sha, origin, action, id, names, gitlabStatus);
     }
 
     /** A name as it is kept: null when empty, at most {@link #NAME_LENGTH} characters. */

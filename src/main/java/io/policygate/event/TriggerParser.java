@@ -91,7 +91,8 @@ public final class TriggerParser {
                         nested(read, "external_approval_rule", "name"),
                         read.text("object_attributes.source_branch", false),
                         read.text("object_attributes.target_branch", false),
-                        nested(read, "user", "username"))));
+                        nested(read, "user", "username")),
+                null));
     }
 
     private static long projectId(PayloadReader.Read read) {

@@ -62,6 +62,25 @@ public interface GitLabApi {
             @QueryParam("page") int page,
             @QueryParam("per_page") int perPage);
 
+    /**
+     * A project's external status checks with the protected branches each is limited to (none: all branches);
+     * paginated. Needs the read_external_status_check permission, as the merge request's status_checks do.
+     */
+    @GET
+    @Path("/projects/{id}/external_status_checks")
+    Uni<Response> projectStatusChecks(
+            @PathParam("id") long projectId, @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+
+    /**
+     * The commits and diffs between two commits (lib/api/repositories.rb, API::Entities::Compare): from a merge
+     * request's merge base to its HEAD, the changes its diff version shows, in one call. {@code compare_timeout}
+     * says the diffs were cut short.
+     */
+    @GET
+    @Path("/projects/{id}/repository/compare")
+    Uni<Response> compare(
+            @PathParam("id") long projectId, @QueryParam("from") String from, @QueryParam("to") String to);
+
     @GET
     @Path("/projects/{id}/merge_requests/{iid}")
     Uni<Response> mergeRequest(@PathParam("id") long projectId, @PathParam("iid") long mergeRequestIid);

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What policies see of a merge request when a job is judged: GitLab's own answers, read for that evaluation
- * (the merge request, the project's full path, and the status check as GitLab lists it for the merge request),
+ * (the merge request with its project's full path, and the status check as the project lists it),
  * never a webhook body's word. Stored with the verdict, so the history shows what was judged.
  */
 public record MergeRequestFacts(
@@ -31,7 +31,8 @@ public record MergeRequestFacts(
         labels = List.copyOf(labels);
     }
 
-    public static MergeRequestFacts of(long projectId, String projectPath, MergeRequest mr, StatusCheck check) {
+    public static MergeRequestFacts of(
+            long projectId, String projectPath, MergeRequest mr, long checkId, String checkName) {
         return new MergeRequestFacts(
                 projectId,
                 projectPath,
@@ -47,7 +48,8 @@ public record MergeRequestFacts(
                 mr.author().username(),
                 mr.webUrl(),
                 mr.sha(),
-                check.id(),
-                check.name());
+                checkId,
+                // A preview may name no check: policies see an empty name, as for a check without one.
+                checkName == null ? "" : checkName);
     }
 }

@@ -39,11 +39,13 @@ import java.util.function.Supplier;
 
 /**
  * Reads what GitLab says about merge requests: paginated to the end, retried on transient failures within the
- * call. A merge request's changes and commits are read for one exact commit, from the diff version GitLab made
- * for it ({@code GET …/versions}, then {@code …/versions/:id}), never from {@code /diffs} or {@code /changes},
- * which show the merge request's latest version whatever SHA was asked about. What a commit fixes is cached
- * per SHA and version; verdicts and trials (dry runs, previews) have caches of their own, so nothing a trial
- * is given can reach a verdict.
+ * call. A merge request's changes and commits are read for one exact commit, never from {@code /diffs} or
+ * {@code /changes}, which show the merge request's latest version whatever SHA was asked about: for a verdict whose
+ * commit is the one GitLab's latest diff version was made for, in one call from that version's merge base
+ * ({@code repository/compare?from=<diff_refs.base_sha>&to=<sha>}, the same commits and diffs the version holds);
+ * otherwise, or when GitLab cut the comparison short, from the diff version GitLab made for the commit
+ * ({@code GET …/versions}, then {@code …/versions/:id}). What a commit fixes is cached per SHA; verdicts and
+ * trials (dry runs, previews) have caches of their own, so nothing a trial is given can reach a verdict.
  *
  * <p>Every read is asynchronous underneath (the {@code …Later} methods; a job waiting for GitLab holds no thread);
  * the blocking methods wait for the same reads, for callers that run on a thread of their own (previews, dry runs,
@@ -89,6 +91,8 @@ public class MergeRequestReads {
             .maximumSize(10_000)
             .expireAfterWrite(PROJECT_PATH_FOR)
             .build();
+    /** Each project's external status checks, for policy-gate.gitlab.check-settings-for. */
+    private final Cache<Long, List<ExternalStatusCheck>> projectChecks;
 
     @Inject
     public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls) {
@@ -96,6 +100,10 @@ public class MergeRequestReads {
         this.api = api;
         this.json = json;
         this.calls = calls;
+        this.projectChecks = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(config.checkSettingsFor())
+                .build();
         calls.cachedCharacters("verdicts", forVerdicts, MergeRequestReads::characters);
         calls.cachedCharacters("trials", forTrials, MergeRequestReads::characters);
     }
@@ -138,6 +146,26 @@ public class MergeRequestReads {
         });
     }
 
+    /**
+     * A project's external status checks, every page, as GitLab listed them within
+     * policy-gate.gitlab.check-settings-for; {@code fresh} reads them again whatever the cache holds.
+     */
+    public CompletionStage<List<ExternalStatusCheck>> projectChecksLater(long projectId, boolean fresh) {
+        List<ExternalStatusCheck> cached = fresh ? null : projectChecks.getIfPresent(projectId);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return this.<ExternalStatusCheck>readAllPages(
+                        "project status checks",
+                        page -> api.projectStatusChecks(projectId, page, PER_PAGE),
+                        node -> typed(node, ExternalStatusCheck.class, "project status checks"))
+                .thenApply(checks -> {
+                    List<ExternalStatusCheck> read = List.copyOf(checks);
+                    projectChecks.put(projectId, read);
+                    return read;
+                });
+    }
+
     /** The status checks GitLab applies to a merge request, with their status at its HEAD: every page. */
     public List<StatusCheck> statusChecks(long projectId, long iid) {
         return Stages.join(statusChecksLater(projectId, iid));
@@ -152,14 +180,20 @@ public class MergeRequestReads {
     }
 
     /**
-     * The changes and commits of the merge request at {@code sha}, for a verdict: what the cache holds of them.
+     * The changes and commits of the merge request at its HEAD ({@code mergeRequest} as GitLab just answered it), for
+     * a verdict: what the cache holds of them.
      * A rule that asks for them before they are read fails, and the verdict waits ({@link VerdictData#unread()}):
      * the caller reads them ({@link VerdictData#read()}) and evaluates again. The first read that fails is kept
      * ({@link VerdictData#failure()}), so that the caller can tell a verdict built on an unreadable GitLab from one
      * built on its facts.
      */
-    public VerdictData forVerdict(CheckKey key, String sha, String authorUsername) {
-        return new VerdictData(key, sha, authorUsername, null);
+    public VerdictData forVerdict(CheckKey key, MergeRequest mergeRequest) {
+        return new VerdictData(
+                key,
+                mergeRequest.sha(),
+                mergeRequest.diffBaseFor(mergeRequest.sha()),
+                mergeRequest.author().username(),
+                null);
     }
 
     /** The same reads for a dry run or a preview: what they are given, in a cache that verdicts never read. */
@@ -190,6 +224,9 @@ public class MergeRequestReads {
     public final class VerdictData implements MergeRequestData {
         private final CheckKey key;
         private final String sha;
+        /** The merge base of the diff GitLab made for {@link #sha}, when its latest version is of that commit. */
+        private final Optional<String> diffBase;
+
         private final String authorUsername;
         /** The version's read: its content, or the exception it failed with; null before it was read. */
         private final CompletableFuture<Version> version;
@@ -197,9 +234,15 @@ public class MergeRequestReads {
         private DataUnavailableException failure;
         private boolean unread;
 
-        private VerdictData(CheckKey key, String sha, String authorUsername, CompletableFuture<Version> version) {
+        private VerdictData(
+                CheckKey key,
+                String sha,
+                Optional<String> diffBase,
+                String authorUsername,
+                CompletableFuture<Version> version) {
             this.key = key;
             this.sha = sha;
+            this.diffBase = diffBase;
             this.authorUsername = authorUsername;
             this.version = version;
         }
@@ -221,10 +264,11 @@ public class MergeRequestReads {
 
         /** The same facts with the version read from GitLab (or its read's failure), for another evaluation. */
         public CompletionStage<VerdictData> read() {
-            return version(forVerdicts, key, sha)
+            return changesOf(key, sha, diffBase)
                     .handle((read, failed) -> new VerdictData(
                             key,
                             sha,
+                            diffBase,
                             authorUsername,
                             failed == null
                                     ? CompletableFuture.completedFuture(read)
@@ -235,7 +279,7 @@ public class MergeRequestReads {
             if (version != null) {
                 return Stages.join(version);
             }
-            Optional<Version> cached = cachedVersion(forVerdicts, key, sha);
+            Optional<Version> cached = cachedChanges(key, sha);
             if (cached.isPresent()) {
                 return cached.get();
             }
@@ -283,6 +327,54 @@ public class MergeRequestReads {
             }
             return (int) Math.min(Integer.MAX_VALUE, total);
         }
+    }
+
+    /**
+     * A verdict's changes and commits of {@code sha}: compared from {@code diffBase} in one call when there is one,
+     * from the diff version otherwise or when GitLab cut the comparison short. Cached under the SHA either way.
+     */
+    private CompletionStage<Version> changesOf(CheckKey key, String sha, Optional<String> diffBase) {
+        if (diffBase.isEmpty()) {
+            return version(forVerdicts, key, sha);
+        }
+        return cached(
+                forVerdicts,
+                prefix(key, sha) + "changes",
+                () -> compared(key, sha, diffBase.get())
+                        .thenCompose(compared -> compared.isPresent()
+                                ? CompletableFuture.completedFuture(compared.get())
+                                : version(forVerdicts, key, sha)));
+    }
+
+    /** What a verdict's cache holds of {@code sha}'s changes, read either way. */
+    private Optional<Version> cachedChanges(CheckKey key, String sha) {
+        Object compared = forVerdicts.getIfPresent(prefix(key, sha) + "changes");
+        return compared != null ? Optional.of((Version) compared) : cachedVersion(forVerdicts, key, sha);
+    }
+
+    /**
+     * The commits and diffs from {@code base} to {@code sha}; empty when GitLab cut the diffs short (its diff
+     * limits), so that the diff version, which GitLab stores whole, is read instead.
+     */
+    private CompletionStage<Optional<Version>> compared(CheckKey key, String sha, String base) {
+        return read("comparison", () -> api.compare(key.projectId(), base, sha)).thenApply(page -> {
+            Comparison comparison = typed(page.body(), Comparison.class, "comparison");
+            // A comparison that ends elsewhere must not stand in for the commit's changes.
+            if (!comparison.endsAt(sha)) {
+                throw new DataUnavailableException("GitLab's comparison from " + base + " to " + sha + " ends at "
+                        + (comparison.commit() == null
+                                ? "no commit"
+                                : comparison.commit().id()) + ", not " + sha);
+            }
+            if (comparison.cutShort()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Version(
+                    comparison.diffs().stream().map(DiffVersion.Diff::change).toList(),
+                    comparison.commits().stream()
+                            .map(DiffVersion.VersionCommit::commit)
+                            .toList()));
+        });
     }
 
     /** The diff version GitLab made for {@code sha}: its id is cached under the SHA, its content under both. */

@@ -146,8 +146,8 @@ public class JobQueue {
                 c,
                 "INSERT INTO evaluation_job (id, project_id, mr_iid, check_id, sha, active_key, state, origin,"
                         + " trigger_action, delivery_id, project_path, mr_title, check_name, source_branch,"
-                        + " target_branch, triggered_by, next_attempt_at, created_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " target_branch, triggered_by, gitlab_status, next_attempt_at, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 id,
                 key.projectId(),
                 key.mergeRequestIid(),
@@ -163,6 +163,7 @@ public class JobQueue {
                 names.sourceBranch(),
                 names.targetBranch(),
                 names.triggeredBy(),
+                trigger.gitlabStatus(),
                 timestamp(due),
                 timestamp(now),
                 timestamp(now));

@@ -11,7 +11,7 @@ final class Triggers {
 
     /** The trigger's columns, in the order {@link #read} takes them. */
     static final String COLUMNS = "project_id, mr_iid, check_id, sha, origin, trigger_action, delivery_id,"
-            + " project_path, mr_title, check_name, source_branch, target_branch, triggered_by";
+            + " project_path, mr_title, check_name, source_branch, target_branch, triggered_by, gitlab_status";
 
     private Triggers() {}
 
@@ -29,6 +29,7 @@ final class Triggers {
                         rs.getString(first + 9),
                         rs.getString(first + 10),
                         rs.getString(first + 11),
-                        rs.getString(first + 12)));
+                        rs.getString(first + 12)),
+                rs.getString(first + 13));
     }
 }

@@ -9,7 +9,6 @@ import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.Project;
 import io.policygate.gitlab.RequestPace;
-import io.policygate.gitlab.StatusCheck;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
@@ -141,7 +140,9 @@ public class PolicyPreview {
                             "GitLab's answer has no HEAD commit (an empty merge request)"));
                 } else {
                     impacts.add(impact(
-                            MergeRequestFacts.of(project.getKey(), project.getValue(), mr, previewCheck(request)),
+                            // Previews evaluate as a status check no policy can tell from another by id (1): only
+                            // its name is seen.
+                            MergeRequestFacts.of(project.getKey(), project.getValue(), mr, 1, request.statusCheck()),
                             live,
                             candidate,
                             pace));
@@ -211,11 +212,6 @@ public class PolicyPreview {
                     "GitLab could not be asked for " + what + ": " + e.getMessage(),
                     null);
         }
-    }
-
-    /** Previews evaluate as a status check no policy can tell from another by id; only its name is seen. */
-    private static StatusCheck previewCheck(PreviewRequest request) {
-        return new StatusCheck(1, request.statusCheck(), "", "pending");
     }
 
     private Preview.MergeRequestImpact impact(

@@ -176,7 +176,7 @@ public class ReconciliationSweep {
                 continue;
             }
             Optional<String> why = whyEvaluate(new CheckKey(projectId, iid, check.id()), sha, check.status());
-            if (why.isPresent() && queue.queue(projectId, mr, check.id(), check.name(), origin)) {
+            if (why.isPresent() && queue.queue(projectId, mr, check.id(), check.name(), origin, check.status())) {
                 queued++;
                 LOG.infof("Reconciliation queued %d!%d#%d at %s: %s", projectId, iid, check.id(), sha, why.get());
             }

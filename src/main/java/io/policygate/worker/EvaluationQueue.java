@@ -30,9 +30,11 @@ public class EvaluationQueue {
      * Queues the merge request {@code mr} (GitLab's API answer) at its HEAD for one check; an unfinished job for
      * that commit is asked to evaluate again instead (see {@link JobQueue#enqueue}).
      *
+     * @param gitlabStatus the status GitLab showed for the check at the HEAD, when the caller read it; else null
      * @return true when the journal took it
      */
-    public boolean queue(long projectId, MergeRequest mr, long checkId, String checkName, Origin origin) {
+    public boolean queue(
+            long projectId, MergeRequest mr, long checkId, String checkName, Origin origin, String gitlabStatus) {
         if (!Trigger.isCommit(mr.sha())) {
             LOG.warnf(
                     "Cannot queue %d!%d for evaluation: GitLab shows no HEAD commit for it (%s)",
@@ -45,7 +47,14 @@ public class EvaluationQueue {
                 origin,
                 null,
                 null,
-                new Trigger.Names(null, mr.title(), checkName, mr.sourceBranch(), mr.targetBranch(), null)));
+                new Trigger.Names(
+                        mr.projectPath().orElse(null),
+                        mr.title(),
+                        checkName,
+                        mr.sourceBranch(),
+                        mr.targetBranch(),
+                        null),
+                gitlabStatus));
         return true;
     }
 }

@@ -110,7 +110,7 @@ public class Evaluator {
     /** What the journal keeps of the verdict the job's step reached. */
     NewVerdict record(Job job, GitLabFacts.Current current, Evaluated evaluated) {
         Verdict verdict = evaluated.verdict();
-        String tamperedWith = tamperedWith(job, current.status(), verdict.status());
+        String tamperedWith = tamperedWith(job, verdict.status());
         try {
             return new NewVerdict(
                     verdict.status(),
@@ -118,7 +118,7 @@ public class Evaluator {
                     json.writeValueAsString(verdict),
                     json.writeValueAsString(evaluated.set().files()),
                     // Only GitLab's answers are facts; where the trigger stood in (a dry run without GitLab), none.
-                    current.status().isPresent() ? json.writeValueAsString(current.mergeRequest()) : null,
+                    current.fromGitLab() ? json.writeValueAsString(current.mergeRequest()) : null,
                     MergeRequestNames.of(current.mergeRequest()),
                     tamperedWith,
                     verdict.waiverIds(),
@@ -134,15 +134,19 @@ public class Evaluator {
     }
 
     /**
-     * What GitLab showed that policy-gate had not given, or null. GitLab lets any Developer of a project post a
+     * What GitLab showed that policy-gate had not given, or null. The status is the one the reconciliation sweep
+     * read when it queued the job (a verdict itself reads no status: the call is left to the sweep's rotation, see
+     * ReconciliationSweep). GitLab lets any Developer of a project post a
      * status to any check (ee/lib/api/status_checks.rb records no author), so a {@code passed} at this commit is
      * policy-gate's only if the last verdict GitLab took from policy-gate for the commit was {@code passed}. When
      * GitLab took none from it, a {@code passed} counts only against a failing verdict: what policy-gate posted is
      * kept for policy-gate.history.keep, and an older pass of its own may be gone. Only where policy-gate posts
      * passed and failed itself (standard status mode, not a dry run).
      */
-    private String tamperedWith(Job job, Optional<String> status, VerdictStatus verdict) {
-        if (!status.equals(Optional.of("passed")) || service.dryRun() || posting.mode() != StatusMode.STANDARD) {
+    private String tamperedWith(Job job, VerdictStatus verdict) {
+        if (!"passed".equals(job.trigger().gitlabStatus())
+                || service.dryRun()
+                || posting.mode() != StatusMode.STANDARD) {
             return null;
         }
         Optional<String> posted = records.lastPosted(job.key(), job.sha());

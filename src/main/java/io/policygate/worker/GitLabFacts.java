@@ -5,10 +5,10 @@ import io.policygate.config.GitLabConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.event.Trigger;
+import io.policygate.gitlab.ExternalStatusCheck;
 import io.policygate.gitlab.MergeRequest;
 import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.gitlab.MergeRequestReads;
-import io.policygate.gitlab.StatusCheck;
 import io.policygate.journal.Job;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestContext;
@@ -35,11 +35,9 @@ class GitLabFacts {
 
     /**
      * The merge request's HEAD is the job's commit and the check is policy-gate's: judge these facts.
-     * {@code status} is GitLab's status of the check at HEAD (passed, failed, pending); empty when the
-     * trigger stood in for GitLab.
+     * {@code fromGitLab} is false when the trigger stood in for GitLab (a dry run without one).
      */
-    record Current(MergeRequestContext mergeRequest, MergeRequestData data, Optional<String> status)
-            implements Reading {
+    record Current(MergeRequestContext mergeRequest, MergeRequestData data, boolean fromGitLab) implements Reading {
 
         /** The first read of changes or commits that failed during the evaluation, if one did. */
         Optional<DataUnavailableException> unreadable() {
@@ -55,12 +53,12 @@ class GitLabFacts {
         CompletionStage<Current> read() {
             return ((MergeRequestReads.VerdictData) data)
                     .read()
-                    .thenApply(read -> new Current(mergeRequest, read, status));
+                    .thenApply(read -> new Current(mergeRequest, read, fromGitLab));
         }
     }
 
     /** GitLab's HEAD is another commit (or none): the job's commit is no longer the one to judge. */
-    record Moved(MergeRequest mergeRequest, StatusCheck check) implements Reading {}
+    record Moved(MergeRequest mergeRequest, ExternalStatusCheck check) implements Reading {}
 
     /** The merge request is closed, merged, or being merged: nothing is left to judge. */
     record Finished(String state) implements Reading {}
@@ -88,21 +86,20 @@ class GitLabFacts {
     }
 
     /**
-     * Reads the merge request (fresh: labels and title change without a push), then its status checks (every
-     * page) and the project's full path (cached), one after the other, each only if the one before leaves
-     * something to judge. Changes and commits are read later, only if a rule asks, for the job's commit
-     * ({@link Current#read()}). Nothing here waits on a thread.
+     * Reads the merge request (fresh: labels and title change without a push), then, if it is open, checks the job's
+     * status check against the project's checks (cached for policy-gate.gitlab.check-settings-for). The project's
+     * path is the merge request's own {@code references.full}. Changes and commits are read later, only if a rule
+     * asks, for the job's commit ({@link Current#read()}). One call to GitLab for a merge request whose checks are
+     * cached; nothing here waits on a thread.
      */
     CompletionStage<Reading> read(Job job) {
         if (triggerStandsIn) {
-            return CompletableFuture.completedFuture(
-                    new Current(standIn(job.trigger()), MergeRequestData.NONE, Optional.empty()));
+            return CompletableFuture.completedFuture(new Current(standIn(job.trigger()), MergeRequestData.NONE, false));
         }
         CheckKey key = job.key();
         return reads.mergeRequestLater(key.projectId(), key.mergeRequestIid())
                 .thenCompose(mergeRequest -> mergeRequest.open()
-                        ? reads.statusChecksLater(key.projectId(), key.mergeRequestIid())
-                                .thenCompose(checks -> judged(job, mergeRequest, checks))
+                        ? judged(job, mergeRequest)
                         : CompletableFuture.completedFuture(new Finished(mergeRequest.state())))
                 .exceptionally(failed -> {
                     if (Stages.cause(failed) instanceof DataUnavailableException unavailable) {
@@ -118,7 +115,6 @@ class GitLabFacts {
      */
     private static MergeRequestFacts standIn(Trigger trigger) {
         Trigger.Names names = trigger.names();
-        StatusCheck check = new StatusCheck(trigger.key().checkId(), names.checkName(), "", "pending");
         MergeRequest mergeRequest = new MergeRequest(
                 trigger.key().mergeRequestIid(),
                 names.title(),
@@ -131,35 +127,76 @@ class GitLabFacts {
                 false,
                 List.of(),
                 new MergeRequest.Author(0, names.triggeredBy()),
-                "");
-        return MergeRequestFacts.of(trigger.key().projectId(), names.projectPath(), mergeRequest, check);
+                "",
+                null,
+                null);
+        return MergeRequestFacts.of(
+                trigger.key().projectId(),
+                names.projectPath(),
+                mergeRequest,
+                trigger.key().checkId(),
+                names.checkName());
     }
 
-    private CompletionStage<Reading> judged(Job job, MergeRequest mergeRequest, List<StatusCheck> checks) {
+    /**
+     * The job's check as the project lists it, when it is policy-gate's and applies to the merge request's target
+     * branch. What the cache holds decides only for a check it shows as policy-gate's: a refusal is made on a list
+     * read again from GitLab, so that a check created, re-pointed or re-scoped a moment ago is seen.
+     */
+    private CompletionStage<Reading> judged(Job job, MergeRequest mergeRequest) {
+        long projectId = job.key().projectId();
+        return projectPath(projectId, mergeRequest)
+                .thenCompose(path -> reads.projectChecksLater(projectId, false).thenCompose(cached -> {
+                    Reading reading = judged(job, mergeRequest, path, cached);
+                    return reading instanceof NotOurs
+                            ? reads.projectChecksLater(projectId, true)
+                                    .thenApply(fresh -> judged(job, mergeRequest, path, fresh))
+                            : CompletableFuture.completedFuture(reading);
+                }));
+    }
+
+    /** The merge request's {@code references.full} names its project; from a GitLab that sends none, it is read. */
+    private CompletionStage<String> projectPath(long projectId, MergeRequest mergeRequest) {
+        return mergeRequest
+                .projectPath()
+                .<CompletionStage<String>>map(CompletableFuture::completedFuture)
+                .orElseGet(() -> reads.projectPathLater(projectId));
+    }
+
+    private Reading judged(Job job, MergeRequest mergeRequest, String projectPath, List<ExternalStatusCheck> checks) {
         CheckKey key = job.key();
-        Optional<StatusCheck> check =
+        Optional<ExternalStatusCheck> check =
                 checks.stream().filter(c -> c.id() == key.checkId()).findFirst();
-        if (check.isEmpty()) {
-            return CompletableFuture.completedFuture(new NotOurs("status check " + key.checkId()
+        if (check.isEmpty() || !check.get().appliesTo(mergeRequest.targetBranch())) {
+            return new NotOurs("status check " + key.checkId()
                     + " is not among the checks GitLab applies to this merge request (target branch "
                     + mergeRequest.targetBranch() + "). Fix: check the status check's id in the project's settings,"
-                    + " and the protected branches it is limited to"));
+                    + " and the protected branches it is limited to");
         }
-        if (!check.get().externalUrl().isEmpty()
-                && !ourUrls.all().isEmpty()
-                && !ourUrls.isOurs(check.get().externalUrl())) {
-            return CompletableFuture.completedFuture(new NotOurs("status check " + key.checkId() + " ("
-                    + check.get().name() + ") sends to " + check.get().externalUrl() + ", which is not policy-gate's ("
-                    + ourUrls.all() + "): policy-gate posts only to its own checks. Fix: point the check at"
-                    + " policy-gate, or add its address to policy-gate.webhook.urls"));
+        if (!ourUrls.all().isEmpty() && !ourUrls.isOurs(check.get().externalUrl())) {
+            return new NotOurs(
+                    "status check " + key.checkId() + " (" + check.get().name() + ") sends to "
+                            + withoutQuery(check.get().externalUrl()) + ", which is not policy-gate's (" + ourUrls.all()
+                            + "): policy-gate posts only to its own checks. Fix: point the check at policy-gate, or add its"
+                            + " address to policy-gate.webhook.urls");
         }
         if (mergeRequest.sha() == null || !mergeRequest.sha().equalsIgnoreCase(job.sha())) {
-            return CompletableFuture.completedFuture(new Moved(mergeRequest, check.get()));
+            return new Moved(mergeRequest, check.get());
         }
-        return reads.projectPathLater(key.projectId())
-                .thenApply(path -> new Current(
-                        MergeRequestFacts.of(key.projectId(), path, mergeRequest, check.get()),
-                        reads.forVerdict(key, job.sha(), mergeRequest.author().username()),
-                        Optional.of(check.get().status())));
+        return new Current(
+                MergeRequestFacts.of(
+                        key.projectId(),
+                        projectPath,
+                        mergeRequest,
+                        check.get().id(),
+                        check.get().name()),
+                reads.forVerdict(key, mergeRequest),
+                true);
+    }
+
+    /** A check's address without its query, which may hold a token: how it is shown in a refusal. */
+    private static String withoutQuery(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 }

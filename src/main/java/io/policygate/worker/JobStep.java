@@ -25,8 +25,8 @@ import org.jboss.logging.MDC;
 
 /**
  * Takes one leased job one step further. Every step judges GitLab's facts as they are now: it reads the merge
- * request, its status checks and (when a rule asks) the changes of the job's commit, evaluates, and posts that
- * verdict. The step is a chain of stages: its work runs on the worker threads, and between them it waits for
+ * request (the project's status checks from a cache) and, when a rule asks, the changes of the job's commit,
+ * evaluates, and posts that verdict: two calls to GitLab, three when a rule reads the changes. The step is a chain of stages: its work runs on the worker threads, and between them it waits for
  * GitLab holding none, so that many jobs can be in flight while GitLab takes its time. A report that GitLab did not take is retried by a later step, which evaluates again: a verdict is
  * only ever posted in the step that computed it. The verdict is stored with the outcome of its report, in one
  * write of the job: a crash in between leaves the job unfinished, and its next step does it again.
@@ -219,7 +219,8 @@ public class JobStep {
                         moved.mergeRequest(),
                         job.key().checkId(),
                         moved.check().name(),
-                        Origin.HEAD_OF_MERGE_REQUEST)) {
+                        Origin.HEAD_OF_MERGE_REQUEST,
+                        null)) {
             LOG.infof("Queued %s at GitLab's HEAD %s", job.key(), head);
         }
     }

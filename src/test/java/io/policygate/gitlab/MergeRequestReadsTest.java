@@ -30,9 +30,11 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules that need more than the merge request read the changes of the job's own commit from GitLab: the diff
- * version GitLab made for that SHA, only when an applicable rule needs it, once per evaluation and cached per SHA.
- * Without them, nothing is decided: the job waits and tries again. Uses the shipped policies/protected-paths.yaml.
+ * Rules that need more than the merge request read the changes of the job's own commit from GitLab, only when an
+ * applicable rule needs them, once per evaluation and cached per SHA: in one call compared from the merge base of the
+ * diff GitLab made for that SHA, or from that diff version when GitLab's latest is of another commit or it cuts the
+ * comparison short. Without them, nothing is decided: the job waits and tries again. Uses the shipped
+ * policies/protected-paths.yaml.
  */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
@@ -40,6 +42,10 @@ class MergeRequestReadsTest extends ServiceTest {
 
     private static final String MR = "/api/v4/projects/6/merge_requests/4";
     private static final String VERSIONS = MR + "/versions";
+    private static final String COMPARE = "/api/v4/projects/6/repository/compare";
+    /** The merge base FakeGitLab gives merge request 6!4. */
+    private static final String BASE = String.format("%040x", 6 * 100_000 + 4);
+
     private static final String OTHER_SHA = "3333333333333333333333333333333333333333";
 
     private static Map<String, Object> changed(String path) {
@@ -73,11 +79,12 @@ class MergeRequestReadsTest extends ServiceTest {
         assertTrue(job.verdictDetail().contains("deploy/prod.yaml"), job.verdictDetail());
         gitlab.verify(
                 1,
-                getRequestedFor(urlPathEqualTo(VERSIONS))
+                getRequestedFor(urlPathEqualTo(COMPARE))
                         .withHeader("PRIVATE-TOKEN", equalTo("test-gitlab-token"))
-                        .withQueryParam("per_page", equalTo("100")));
-        gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
-        // Never the merge request's latest changes, whatever commit they are of.
+                        .withQueryParam("from", equalTo(BASE))
+                        .withQueryParam("to", equalTo(OTHER_SHA)));
+        // One call: no diff versions, never the merge request's latest changes, whatever commit they are of.
+        gitlab.verify(0, getRequestedFor(urlPathMatching(VERSIONS + ".*")));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(MR + "/(diffs|changes|commits)")));
 
         // GitLab's Retry for the same SHA evaluates again: the merge request afresh, the commit's changes from the
@@ -85,8 +92,68 @@ class MergeRequestReadsTest extends ServiceTest {
         String again = Webhooks.accept(body);
         assertEquals("failed", journal.awaitState(again, JobState.REPORTED).verdict());
         gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR)));
-        gitlab.verify(1, getRequestedFor(urlPathEqualTo(VERSIONS)));
+        gitlab.verify(1, getRequestedFor(urlPathEqualTo(COMPARE)));
+    }
+
+    /** A push of {@code sha} to merge request 6!4 changing deploy/prod.yaml, which GitLab now holds: its webhook. */
+    private static String pushChangingProductionManifests(String sha) {
+        String body = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha);
+        FakeGitLab.SHARED.sent(body);
+        FakeGitLab.SHARED.changes(6, 4, sha, List.of(changed("deploy/prod.yaml")));
+        return body;
+    }
+
+    /** The webhook's verdict fails on the change to deploy/prod.yaml: the changes were read whole. */
+    private void failsOnTheProductionManifests(String body) {
+        Job job = journal.awaitState(Webhooks.accept(body), JobState.REPORTED);
+        assertEquals("failed", job.verdict());
+        assertTrue(job.verdictDetail().contains("deploy/prod.yaml"), job.verdictDetail());
+    }
+
+    @Test
+    void whenGitLabsLatestDiffIsOfAnotherCommitTheCommitsOwnVersionIsRead() {
+        String body = pushChangingProductionManifests(Payloads.sha(4404));
+        FakeGitLab.SHARED.withoutDiffRefs(6, 4);
+
+        failsOnTheProductionManifests(body);
+
+        gitlab.verify(0, getRequestedFor(urlPathEqualTo(COMPARE)));
+        gitlab.verify(1, getRequestedFor(urlPathEqualTo(VERSIONS)).withQueryParam("per_page", equalTo("100")));
         gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
+    }
+
+    @Test
+    void aComparisonGitLabCutShortIsNotTakenForAllTheChanges() {
+        String sha = Payloads.sha(4402);
+        String body = pushChangingProductionManifests(sha);
+        FakeGitLab.SHARED.cutShort(sha);
+
+        failsOnTheProductionManifests(body);
+
+        gitlab.verify(1, getRequestedFor(urlPathEqualTo(COMPARE)));
+        gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
+    }
+
+    @Test
+    void aComparisonThatEndsAtAnotherCommitDecidesNothing() {
+        String sha = Payloads.sha(4403);
+        String body = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha);
+        FakeGitLab.SHARED.sent(body);
+        StubMapping elsewhere = gitlab.stubFor(get(urlPathEqualTo(COMPARE))
+                .willReturn(GitLabStubs.json("{\"commit\":{\"id\":\"" + OTHER_SHA + "\"},\"commits\":[],"
+                        + "\"diffs\":[],\"compare_timeout\":false}")));
+        String id = Webhooks.accept(body);
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> journal.job(id).attempts() >= 1);
+        assertTrue(
+                journal.job(id).lastError().contains("ends at " + OTHER_SHA + ", not " + sha),
+                journal.job(id).lastError());
+        gitlab.verify(0, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)));
+
+        gitlab.removeStub(elsewhere);
+        assertEquals("passed", journal.awaitState(id, JobState.REPORTED).verdict());
     }
 
     @Test
@@ -105,11 +172,11 @@ class MergeRequestReadsTest extends ServiceTest {
         assertEquals("failed", job.verdict());
         assertTrue(
                 job.verdictDetail()
-                        .contains("GitLab's diff version answer is more than policy-gate reads"
+                        .contains("GitLab's comparison answer is more than policy-gate reads"
                                 + " (policy-gate.gitlab.max-answer-size, 2097152 bytes): too large to judge"),
                 job.verdictDetail());
-        // Failed closed at the first evaluation (an unreadable version would keep the job waiting, never reported).
-        gitlab.verify(1, getRequestedFor(urlPathMatching(VERSIONS + "/\\d+")));
+        // Failed closed at the first evaluation (unreadable changes would keep the job waiting, never reported).
+        gitlab.verify(1, getRequestedFor(urlPathEqualTo(COMPARE)));
     }
 
     @Test
@@ -144,6 +211,7 @@ class MergeRequestReadsTest extends ServiceTest {
         String body = Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha);
         FakeGitLab.SHARED.sent(body);
         FakeGitLab.SHARED.changes(6, 4, sha, List.of(changed("deploy/prod.yaml")));
+        FakeGitLab.SHARED.withoutDiffRefs(6, 4);
         // Newer versions (of other commits) fill the first page; the commit's own is on the second.
         gitlab.stubFor(get(urlPathEqualTo(VERSIONS))
                 .withQueryParam("page", equalTo("1"))
@@ -170,13 +238,14 @@ class MergeRequestReadsTest extends ServiceTest {
 
         assertEquals("passed", journal.awaitState(id, JobState.REPORTED).verdict());
         gitlab.verify(0, getRequestedFor(urlPathMatching(VERSIONS + ".*")));
+        gitlab.verify(0, getRequestedFor(urlPathEqualTo(COMPARE)));
     }
 
     @Test
     void unreadableChangesDecideNothingTheJobWaitsUntilGitLabGivesThem() {
         String sha = "4444444444444444444444444444444444444444";
         StubMapping down = gitlab.stubFor(
-                get(urlPathEqualTo(VERSIONS)).willReturn(aResponse().withStatus(503)));
+                get(urlPathEqualTo(COMPARE)).willReturn(aResponse().withStatus(503)));
         String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha));
 
         Awaitility.await()
@@ -185,7 +254,7 @@ class MergeRequestReadsTest extends ServiceTest {
         Job waiting = journal.job(id);
         assertEquals(JobState.REPORTING, waiting.state());
         assertTrue(
-                waiting.lastError().contains("GitLab answered 503 to the diff versions read (3 attempts)"),
+                waiting.lastError().contains("GitLab answered 503 to the comparison read (3 attempts)"),
                 waiting.lastError());
         gitlab.verify(0, postRequestedFor(urlPathEqualTo(GitLabStubs.STATUS_PATH)));
 
@@ -199,9 +268,11 @@ class MergeRequestReadsTest extends ServiceTest {
     @Test
     void aCommitGitLabHasNoDiffVersionForYetWaitsForIt() {
         String sha = "5555555555555555555555555555555555555555";
-        // GitLab makes the diff version of a push in the background: for a moment the list lacks it.
+        // GitLab makes the diff version of a push in the background: for a moment the merge request's diff_refs are
+        // of an older one, and the list of versions lacks it.
         StubMapping notYet = gitlab.stubFor(get(urlPathEqualTo(VERSIONS))
                 .willReturn(GitLabStubs.json("[{\"id\":9001,\"head_commit_sha\":\"" + Payloads.sha(9001) + "\"}]")));
+        FakeGitLab.SHARED.withoutDiffRefs(6, 4);
         String id = Webhooks.accept(Payloads.with(Payloads.COMPLIANT, "/object_attributes/last_commit/id", sha));
 
         Awaitility.await()

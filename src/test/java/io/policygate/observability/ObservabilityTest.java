@@ -56,8 +56,9 @@ class ObservabilityTest extends ServiceTest {
                 .body(containsString(
                         "policy_gate_gitlab_calls_total{endpoint=\"status_check_responses\",status=\"201\"}"))
                 .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"merge_request\",status=\"200\"}"))
-                .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"status_checks\",status=\"200\"}"))
-                .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"diff_version\",status=\"200\"}"))
+                .body(containsString(
+                        "policy_gate_gitlab_calls_total{endpoint=\"project_status_checks\",status=\"200\"}"))
+                .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"comparison\",status=\"200\"}"))
                 .body(containsString("policy_gate_tampered_total 0.0"))
                 .body(containsString("policy_gate_queue_depth"))
                 .body(containsString("policy_gate_queue_oldest_seconds"))

@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -51,9 +53,18 @@ public final class FakeGitLab {
     private static final Pattern VERSIONS = Pattern.compile(MERGE_REQUEST.pattern() + "/versions");
     private static final Pattern VERSION = Pattern.compile(MERGE_REQUEST.pattern() + "/versions/(\\d+)");
     private static final Pattern RESPONSES = Pattern.compile(MERGE_REQUEST.pattern() + "/status_check_responses");
+    private static final Pattern PROJECT_CHECKS = Pattern.compile(PROJECT.pattern() + "/external_status_checks");
+    private static final Pattern COMPARE = Pattern.compile(PROJECT.pattern() + "/repository/compare");
 
-    /** A status check that applies to a merge request. */
-    public record Check(long id, String name, String externalUrl) {}
+    /**
+     * A status check that applies to a merge request. The project lists it (GET …/external_status_checks) limited to
+     * {@code branches} (protected branch names, {@code *} wildcards; none: every branch).
+     */
+    public record Check(long id, String name, String externalUrl, List<String> branches) {
+        public Check(long id, String name, String externalUrl) {
+            this(id, name, externalUrl, List.of());
+        }
+    }
 
     /** One merge request as GitLab holds it. {@code sha} is its HEAD. */
     public record MergeRequest(
@@ -169,6 +180,13 @@ public final class FakeGitLab {
     private final Map<String, MergeRequest> mergeRequests = new ConcurrentHashMap<>();
     private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
+    /** Each project's status checks as its settings list them: the last a merge request of it was put with. */
+    private final Map<Long, Map<Long, Check>> projectChecks = new ConcurrentHashMap<>();
+    /** Merge requests GitLab has not made a diff version for yet: their answer has {@code diff_refs: null}. */
+    private final Set<String> withoutDiffRefs = ConcurrentHashMap.newKeySet();
+    /** Commits whose comparison GitLab cuts short ({@code compare_timeout: true}, some diffs left out). */
+    private final Set<String> cutShort = ConcurrentHashMap.newKeySet();
+
     private final AtomicLong versionIds = new AtomicLong(500);
     /** Paths GitLab began to answer, counted when the answer is made. */
     private final Map<String, AtomicLong> answering = new ConcurrentHashMap<>();
@@ -185,6 +203,9 @@ public final class FakeGitLab {
         mergeRequests.clear();
         versions.clear();
         statuses.clear();
+        projectChecks.clear();
+        withoutDiffRefs.clear();
+        cutShort.clear();
         answering.clear();
         held.values().forEach(CountDownLatch::countDown);
         held.clear();
@@ -264,9 +285,15 @@ public final class FakeGitLab {
                 checks));
     }
 
-    /** Stores a merge request as it now is in GitLab; a HEAD it has no diff version for gets an empty one. */
+    /**
+     * Stores a merge request as it now is in GitLab; a HEAD it has no diff version for gets an empty one. Its checks
+     * become the project's settings for those check ids.
+     */
     public void put(MergeRequest mergeRequest) {
         mergeRequests.put(key(mergeRequest.projectId(), mergeRequest.iid()), mergeRequest);
+        Map<Long, Check> settings =
+                projectChecks.computeIfAbsent(mergeRequest.projectId(), p -> new ConcurrentHashMap<>());
+        mergeRequest.checks().forEach(check -> settings.put(check.id(), check));
         version(mergeRequest.projectId(), mergeRequest.iid(), mergeRequest.sha());
     }
 
@@ -314,6 +341,19 @@ public final class FakeGitLab {
                         commits.stream()
                                 .map(c -> (JsonNode) JSON.valueToTree(c))
                                 .toList()));
+    }
+
+    /**
+     * GitLab shows the merge request without {@code diff_refs}, as before it has made a diff version for a push:
+     * its changes can then only be read from the diff versions.
+     */
+    public void withoutDiffRefs(long projectId, long iid) {
+        withoutDiffRefs.add(key(projectId, iid));
+    }
+
+    /** GitLab cuts the comparison ending at {@code sha} short, as when its diff limits overflow. */
+    public void cutShort(String sha) {
+        cutShort.add(sha.toLowerCase(Locale.ROOT));
     }
 
     /** Someone (policy-gate, or a Developer of the project) posts a status, as GitLab stores it. */
@@ -370,7 +410,9 @@ public final class FakeGitLab {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
             String path = URI.create(event.getRequest().getUrl()).getRawPath();
-            ResponseDefinition answer = answer(event.getRequest(), path);
+            ResponseDefinition answer = without(
+                    answer(event.getRequest(), path),
+                    event.getTransformerParameters().getString("drop", null));
             gitlab.answering.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
             CountDownLatch hold = gitlab.held.get(path);
             if (hold != null) {
@@ -383,11 +425,31 @@ public final class FakeGitLab {
             return answer;
         }
 
+        /** The answer without the field {@code drop} names, as an older GitLab would leave it out. */
+        private static ResponseDefinition without(ResponseDefinition answer, String drop) {
+            if (drop == null) {
+                return answer;
+            }
+            try {
+                ObjectNode node = (ObjectNode) JSON.readTree(answer.getBody());
+                node.remove(drop);
+                return json(answer.getStatus(), node);
+            } catch (IOException e) {
+                throw new IllegalStateException("the fake GitLab's own answer is JSON", e);
+            }
+        }
+
         private ResponseDefinition answer(Request request, String path) {
             Matcher m;
             if (RequestMethod.POST.equals(request.getMethod()) && (m = RESPONSES.matcher(path)).matches()) {
                 return gitlab.respond(
                         Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), request.getBodyAsString());
+            }
+            if ((m = PROJECT_CHECKS.matcher(path)).matches()) {
+                return gitlab.projectChecks(Long.parseLong(m.group(1)));
+            }
+            if ((m = COMPARE.matcher(path)).matches()) {
+                return gitlab.compare(Long.parseLong(m.group(1)), request);
             }
             if ((m = VERSION.matcher(path)).matches()) {
                 return gitlab.version(
@@ -400,9 +462,20 @@ public final class FakeGitLab {
                 return gitlab.checks(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
             }
             if ((m = MERGE_REQUEST.matcher(path)).matches()) {
-                return Optional.ofNullable(
-                                gitlab.mergeRequests.get(key(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))))
-                        .map(mr -> json(200, mergeRequestJson(mr)))
+                String key = key(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+                return Optional.ofNullable(gitlab.mergeRequests.get(key))
+                        .map(mr -> {
+                            ObjectNode node = mergeRequestJson(mr);
+                            if (gitlab.withoutDiffRefs.contains(key)) {
+                                node.putNull("diff_refs");
+                            } else {
+                                node.putObject("diff_refs")
+                                        .put("base_sha", base(mr))
+                                        .put("head_sha", mr.sha())
+                                        .put("start_sha", base(mr));
+                            }
+                            return json(200, node);
+                        })
                         .orElseGet(FakeGitLab::notFound);
             }
             if ((m = OPEN.matcher(path)).matches()) {
@@ -441,6 +514,54 @@ public final class FakeGitLab {
         node.putObject("author").put("id", mr.authorId()).put("username", mr.authorUsername());
         node.putObject("references").put("full", mr.projectPath() + "!" + mr.iid());
         return node;
+    }
+
+    /** The merge base of a merge request's diffs: one commit of its target branch per merge request. */
+    private static String base(MergeRequest mr) {
+        return String.format("%040x", mr.projectId() * 100_000 + mr.iid());
+    }
+
+    /** GET …/external_status_checks: every check the project's merge requests were put with, as last put. */
+    private ResponseDefinition projectChecks(long projectId) {
+        ArrayNode list = JSON.createArrayNode();
+        for (Check check : projectChecks.getOrDefault(projectId, Map.of()).values()) {
+            ObjectNode node = list.addObject()
+                    .put("id", check.id())
+                    .put("name", check.name())
+                    .put("project_id", projectId)
+                    .put("external_url", check.externalUrl())
+                    .put("hmac", true);
+            ArrayNode branches = node.putArray("protected_branches");
+            check.branches().forEach(name -> branches.addObject().put("id", 1).put("name", name));
+        }
+        return json(200, list);
+    }
+
+    /**
+     * GET …/repository/compare from a merge request's merge base to one of its commits: that commit's diff version's
+     * diffs and commits, as GitLab computes them from the repository.
+     */
+    private ResponseDefinition compare(long projectId, Request request) {
+        String from = request.queryParameter("from").firstValue();
+        String to = request.queryParameter("to").firstValue();
+        for (MergeRequest mr : mergeRequests.values()) {
+            if (mr.projectId() != projectId || !base(mr).equals(from)) {
+                continue;
+            }
+            Optional<Version> version = versions.getOrDefault(key(projectId, mr.iid()), List.of()).stream()
+                    .filter(v -> v.sha().equalsIgnoreCase(to))
+                    .findFirst();
+            if (version.isPresent()) {
+                ObjectNode node = JSON.createObjectNode();
+                node.putObject("commit").put("id", to).put("title", "HEAD");
+                node.putArray("commits").addAll(version.get().commits());
+                node.putArray("diffs").addAll(version.get().diffs());
+                node.put("compare_timeout", cutShort.contains(to.toLowerCase(Locale.ROOT)));
+                node.put("compare_same_ref", false);
+                return json(200, node);
+            }
+        }
+        return notFound();
     }
 
     private ResponseDefinition open(long projectId) {

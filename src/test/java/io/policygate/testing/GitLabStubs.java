@@ -39,6 +39,8 @@ public final class GitLabStubs {
         for (String read : List.of(
                 "/api/v4/projects/\\d+",
                 "/api/v4/projects/\\d+/merge_requests",
+                "/api/v4/projects/\\d+/external_status_checks",
+                "/api/v4/projects/\\d+/repository/compare",
                 MR_PATH,
                 MR_PATH + "/status_checks",
                 MR_PATH + "/versions",

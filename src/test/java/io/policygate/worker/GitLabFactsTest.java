@@ -141,18 +141,32 @@ class GitLabFactsTest extends ServiceTest {
     }
 
     @Test
-    void eachEvaluationReadsTheMergeRequestAndItsChecksOnceAndTheProjectFromACache() {
+    void eachEvaluationReadsTheMergeRequestAndNamesTheProjectByItsReference() {
         gitlabHoldsTheSample();
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
         journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
 
         gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR)));
-        gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR + "/status_checks")));
-        assertTrue(
-                gitlab.findAll(getRequestedFor(urlPathEqualTo("/api/v4/projects/6")))
-                                .size()
-                        <= 1,
-                "the project's path is cached");
+        // The project's checks, not each merge request's: the tests read them for every verdict
+        // (check-settings-for=0s); CallsPerVerdictTest counts them cached.
+        gitlab.verify(2, getRequestedFor(urlPathEqualTo("/api/v4/projects/6/external_status_checks")));
+        gitlab.verify(0, getRequestedFor(urlPathEqualTo(MR + "/status_checks")));
+        // The path is the merge request's references.full.
+        gitlab.verify(0, getRequestedFor(urlPathEqualTo("/api/v4/projects/6")));
+    }
+
+    @Test
+    void aGitLabThatSendsNoReferenceHasTheProjectRead() {
+        gitlabHoldsTheSample();
+        gitlab.stubFor(get(urlPathEqualTo(MR))
+                .willReturn(aResponse()
+                        .withTransformers(FakeGitLab.ANSWERS)
+                        .withTransformerParameter("drop", "references")));
+
+        Job job = journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
+
+        assertEquals("failed", job.verdict());
+        assertEquals("flightjs/Flight", journal.namesOf(job.id()).projectPath());
     }
 
     @Test
@@ -170,23 +184,49 @@ class GitLabFactsTest extends ServiceTest {
     }
 
     @Test
-    void everyPageOfTheMergeRequestsChecksIsRead() {
+    void aCheckLimitedToOtherBranchesGetsNothingAndOneWhosePatternMatchesIsJudged() {
         gitlabHoldsTheSample();
-        // GitLab paginates a merge request's status checks too (ee/lib/api/status_checks.rb, paginate).
-        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks"))
+        FakeGitLab.SHARED.update(
+                6,
+                4,
+                mr -> mr.withChecks(
+                        new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL, List.of("release/*", "develop"))));
+
+        Job refused = journal.awaitState(forge(Payloads.raw(Payloads.SAMPLE)), JobState.DEAD);
+
+        assertTrue(
+                refused.lastError()
+                        .contains("status check 1 is not among the checks GitLab applies to this merge request"
+                                + " (target branch main)"),
+                refused.lastError());
+        gitlab.verify(0, postRequestedFor(urlPathMatching(".*/status_check_responses")));
+
+        // GitLab's wildcard stands for any characters (Gitlab::RefMatcher): m*n matches main.
+        FakeGitLab.SHARED.update(
+                6, 4, mr -> mr.withChecks(new FakeGitLab.Check(1, "QA", FakeGitLab.POLICY_GATE_URL, List.of("m*n"))));
+        assertEquals(
+                "failed",
+                journal.awaitState(forge(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED)
+                        .verdict());
+    }
+
+    @Test
+    void everyPageOfTheProjectsChecksIsRead() {
+        gitlabHoldsTheSample();
+        // GitLab paginates a project's status checks (ee/lib/api/status_checks.rb, paginate).
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/6/external_status_checks"))
                 .withQueryParam("page", WireMock.equalTo("1"))
-                .willReturn(
-                        GitLabStubs.json("[{\"id\":90,\"name\":\"SAST\",\"external_url\":\"https://sast.example.com\","
-                                        + "\"status\":\"passed\"}]")
-                                .withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(MR + "/status_checks"))
+                .willReturn(GitLabStubs.json("[{\"id\":90,\"name\":\"SAST\",\"external_url\":"
+                                + "\"https://sast.example.com\",\"protected_branches\":[]}]")
+                        .withHeader("X-Next-Page", "2")));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/6/external_status_checks"))
                 .withQueryParam("page", WireMock.equalTo("2"))
                 .willReturn(aResponse().withTransformers(FakeGitLab.ANSWERS)));
 
         Job job = journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.SAMPLE)), JobState.REPORTED);
 
         assertEquals("failed", job.verdict());
-        gitlab.verify(2, getRequestedFor(urlPathEqualTo(MR + "/status_checks")));
+        gitlab.verify(2, getRequestedFor(urlPathEqualTo("/api/v4/projects/6/external_status_checks")));
     }
 
     @Test
