@@ -5,6 +5,7 @@ import io.policygate.config.GitLabConfig;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.Parsed;
+import io.policygate.gitlab.GitLabPurpose;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Verdict;
@@ -59,7 +60,8 @@ public class EvaluateResource {
         MergeRequestEvent event = ((Parsed.Actionable<MergeRequestEvent>) parsed).value();
         // The body names the project; only its id, checked against what policy-gate has seen, decides the reads.
         readable.checkProject(String.valueOf(event.projectId()), "project.id");
-        Verdict verdict = policies.evaluate(event, reads.forTrial(event.key(), event.sha()));
+        Verdict verdict = GitLabPurpose.during(
+                GitLabPurpose.PREVIEW, () -> policies.evaluate(event, reads.forTrial(event.key(), event.sha())));
         return Response.ok(new Evaluation(event.projectId(), event.iid(), event.sha(), event.statusCheckId(), verdict))
                 .build();
     }

@@ -45,12 +45,21 @@ public interface GitLabConfig {
 
     /**
      * The most calls to GitLab in progress at once, from every part of this replica (workers, notes, the sweep,
-     * previews, register); a call beyond it waits for one to finish. 8 calls at a GitLab answering in 250 ms is
-     * about 32 requests a second, under GitLab.com's 2,000 a minute for one user: raise it with
-     * policy-gate.worker.threads for a GitLab whose rate limits allow more.
+     * previews, register): a ceiling. Within it the limit adapts to how GitLab answers, from 8: it grows while GitLab
+     * answers as fast as when idle, and shrinks when GitLab answers 429, 5xx or nothing, or slows down. A call beyond
+     * it waits, holding no thread, verdicts first. GitLab's rate limit is kept apart
+     * (policy-gate.gitlab.budget-reserve); this bounds the load one replica can put on a GitLab without one.
      */
-    @WithDefault("8")
+    @WithDefault("64")
     int maxConcurrentCalls();
+
+    /**
+     * The share of GitLab's rate limit ({@code RateLimit-Limit}, per user and window) below which policy-gate spreads
+     * the calls left in the window over the rest of it, rather than spending them as fast as GitLab answers: a burst
+     * then slows down before GitLab answers 429. 0 spends the budget to the last call; 1 spreads every window evenly.
+     */
+    @WithDefault("0.25")
+    double budgetReserve();
 
     /**
      * How long a project's external status checks (which checks exist, where they send, which branches they are

@@ -88,7 +88,7 @@ public interface GitLabApi {
     /** The merge request's diff versions, newest first, each with the {@code head_commit_sha} it was made for. */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions")
-    Uni<Response> versions(
+    Uni<Response> diffVersions(
             @PathParam("id") long projectId,
             @PathParam("iid") long mergeRequestIid,
             @QueryParam("page") int page,
@@ -97,7 +97,7 @@ public interface GitLabApi {
     /** One diff version with all its {@code diffs} and {@code commits} (lib/api/merge_request_diffs.rb). */
     @GET
     @Path("/projects/{id}/merge_requests/{iid}/versions/{versionId}")
-    Uni<Response> version(
+    Uni<Response> diffVersion(
             @PathParam("id") long projectId,
             @PathParam("iid") long mergeRequestIid,
             @PathParam("versionId") long versionId);

@@ -3,52 +3,71 @@ package io.policygate.gitlab;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * policy-gate.gitlab.max-concurrent-calls: every call of the GitLab client waits for one of that many permits and
- * gives it back when GitLab's answer is read (the client reads an answer whole before it returns), whoever makes
- * it. A blocking call waits on its thread; a {@link Uni} call waits without one, in line behind the calls before
- * it (first come, first served), and fails when no answer has come within the client's connect and read timeouts
- * together. That bound is a guard: a call that hangs must not hold its job in flight. (Steps that never ended
- * without any call of theirs reaching GitLab, seen in benchmark runs, were permits lost to waiters that had given up:
- * see {@link Permits#giveBack}.)
- * policy_gate_gitlab_calls_in_flight shows how many are in progress.
+ * Every call of the GitLab client, whoever makes it, goes through here: it waits for a permit (at most
+ * {@link ConcurrencyLimit#limit()} calls are in progress at once), then for its turn in GitLab's budget
+ * ({@link GitLabBudget}), and its answer's rate-limit headers feed that budget; it is counted in
+ * policy_gate_gitlab_calls_total{endpoint, status, purpose}. Waiting calls go in the order of their
+ * {@link GitLabPurpose} (a verdict before a note, a sweep or a preview), first come first served within one. A
+ * blocking call waits on its thread; a {@link Uni} call waits without one, and fails when no answer has come within
+ * the client's connect and read timeouts together once it has started. That bound is a guard: a call that hangs
+ * must not hold its job in flight. (Steps that never ended without any call of theirs reaching GitLab, seen in
+ * benchmark runs, were permits lost to waiters that had given up: see {@link Permits#giveBack}.)
  */
 final class GitLabCallLimit {
 
     private GitLabCallLimit() {}
 
     /**
-     * {@code client}, each of whose calls holds one of {@code limit} permits while it is in progress; an
+     * {@code client}, each of whose calls holds a permit while it is in progress, at most {@code ceiling} at once; an
      * asynchronous call fails (as no answer from GitLab) when none has come after {@code longest}.
      */
-    static GitLabApi around(GitLabApi client, int limit, Duration longest, MeterRegistry metrics) {
-        if (limit < 1) {
-            throw new IllegalStateException(
-                    "policy-gate.gitlab.max-concurrent-calls (POLICY_GATE_GITLAB_MAX_CONCURRENT_CALLS)" + " is " + limit
-                            + ": at least one call to GitLab must be allowed");
+    static GitLabApi around(
+            GitLabApi client, int ceiling, Duration longest, GitLabBudget budget, MeterRegistry metrics) {
+        if (ceiling < 1) {
+            throw new IllegalStateException("policy-gate.gitlab.max-concurrent-calls"
+                    + " (POLICY_GATE_GITLAB_MAX_CONCURRENT_CALLS) is " + ceiling
+                    + ": at least one call to GitLab must be allowed");
         }
-        Permits permits = new Permits(limit);
+        Permits permits = new Permits(new ConcurrencyLimit(ceiling));
         metrics.gauge("policy_gate_gitlab_calls_in_flight", permits, Permits::inUse);
+        metrics.gauge("policy_gate_gitlab_concurrency_limit", permits, Permits::limit);
+        Calls calls = new Calls(budget, metrics);
         return (GitLabApi) Proxy.newProxyInstance(
                 GitLabApi.class.getClassLoader(), new Class<?>[] {GitLabApi.class}, (proxy, method, args) -> {
                     if (method.getDeclaringClass() == Object.class) {
                         return method.invoke(client, args);
                     }
+                    GitLabPurpose purpose = GitLabPurpose.current();
                     if (method.getReturnType() == Uni.class) {
-                        return Uni.createFrom().deferred(() -> holding(permits, client, method, args, longest));
+                        return Uni.createFrom()
+                                .deferred(() ->
+                                        holding(permits, calls.of(method, purpose), client, method, args, longest));
                     }
-                    awaitPermit(permits);
+                    awaitPermit(permits, purpose);
+                    Call call = calls.of(method, purpose);
                     try {
-                        return invoke(client, method, args);
+                        sleep(budget.take());
+                        long started = System.nanoTime();
+                        Response response = (Response) invoke(client, method, args);
+                        permits.answered(call.answered(response), System.nanoTime() - started);
+                        return response;
+                    } catch (RuntimeException e) {
+                        permits.answered(call.unanswered(), 0);
+                        throw e;
                     } finally {
                         permits.giveBack();
                     }
@@ -56,20 +75,29 @@ final class GitLabCallLimit {
     }
 
     /**
-     * The asynchronous call, once a permit is its turn, with the permit given back exactly once when it ends,
-     * whichever way: answered, failed, or given up by its subscriber while it waited, before it started or while it
-     * ran. Whether it holds a permit when it ends is what cancelling its turn says: a turn still waiting is
-     * cancelled (and {@link Permits#giveBack} passes over it), one already given cannot be, and its permit is
-     * given back.
+     * The asynchronous call, once a permit is its turn and GitLab's budget lets it go, with the permit given back
+     * exactly once when it ends, whichever way: answered, failed, or given up by its subscriber while it waited,
+     * before it started or while it ran. Whether it holds a permit when it ends is what cancelling its turn says: a
+     * turn still waiting is cancelled (and {@link Permits#giveBack} passes over it), one already given cannot be, and
+     * its permit is given back.
      */
     @SuppressWarnings("unchecked")
     private static Uni<Object> holding(
-            Permits permits, GitLabApi client, Method method, Object[] args, Duration longest) {
-        CompletableFuture<Void> turn = permits.take();
+            Permits permits, Call call, GitLabApi client, Method method, Object[] args, Duration longest) {
+        CompletableFuture<Void> turn = permits.take(call.purpose());
+        AtomicLong started = new AtomicLong();
         return Uni.createFrom()
                 .completionStage(turn)
                 .onItem()
                 .transformToUni(ignored -> {
+                    Duration wait = call.budget().take();
+                    return wait.isZero()
+                            ? Uni.createFrom().voidItem()
+                            : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+                })
+                .onItem()
+                .transformToUni(ignored -> {
+                    started.set(System.nanoTime());
                     try {
                         return ((Uni<Object>) invoke(client, method, args))
                                 .ifNoItem()
@@ -78,6 +106,14 @@ final class GitLabCallLimit {
                                         "no answer from GitLab within " + longest.toMillis() + " ms"));
                     } catch (Throwable e) {
                         return Uni.createFrom().failure(e);
+                    }
+                })
+                .onItemOrFailure()
+                .invoke((answer, failure) -> {
+                    if (started.get() != 0) {
+                        permits.answered(
+                                failure == null ? call.answered((Response) answer) : call.unanswered(),
+                                System.nanoTime() - started.get());
                     }
                 })
                 .onTermination()
@@ -96,8 +132,20 @@ final class GitLabCallLimit {
         }
     }
 
-    private static void awaitPermit(Permits permits) {
-        CompletableFuture<Void> turn = permits.take();
+    private static void sleep(Duration wait) {
+        if (wait.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessingException("interrupted while waiting to call GitLab: policy-gate is stopping");
+        }
+    }
+
+    private static void awaitPermit(Permits permits, GitLabPurpose purpose) {
+        CompletableFuture<Void> turn = permits.take(purpose);
         try {
             turn.get();
         } catch (InterruptedException e) {
@@ -111,53 +159,185 @@ final class GitLabCallLimit {
         }
     }
 
-    /** A counting semaphore whose waiters are futures, so that waiting needs no thread. */
-    static final class Permits {
-        private final int limit;
-        private final Queue<CompletableFuture<Void>> waiting = new ArrayDeque<>();
-        private int available;
+    /** How one call's answer counts for the limit: GitLab coped, or was overloaded (429, 5xx, no answer). */
+    enum Answered {
+        COPED,
+        OVERLOADED
+    }
 
-        Permits(int limit) {
-            this.limit = limit;
-            this.available = limit;
-        }
-
-        /** Completes when a permit is the caller's. */
-        synchronized CompletableFuture<Void> take() {
-            if (available > 0) {
-                available--;
-                return CompletableFuture.completedFuture(null);
-            }
-            CompletableFuture<Void> turn = new CompletableFuture<>();
-            waiting.add(turn);
-            return turn;
+    /** What the calls of one client count: by endpoint, status and purpose, and GitLab's budget. */
+    private record Calls(GitLabBudget budget, MeterRegistry metrics) {
+        Call of(Method method, GitLabPurpose purpose) {
+            return new Call(endpoint(method), purpose, budget, metrics);
         }
 
         /**
-         * Hands the permit to the next in line that still waits, or back to the pool. A waiter whose subscriber gave
-         * up has had its future cancelled (Mutiny cancels the stage of {@code Uni.createFrom().completionStage} when
-         * its subscription is cancelled): completing it does nothing, and the permit goes on to the next. Handing it
-         * to such a waiter lost it, one permit at a time, until no call could run.
+         * The endpoint label: the client method's name in snake case (merge_request, compare, create_note…), the
+         * status report as status_check_responses.
+         */
+        private static String endpoint(Method method) {
+            if (method.getName().equals("postStatusCheckResponse")) {
+                return "status_check_responses";
+            }
+            return method.getName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One call: where its answer is counted. */
+    private record Call(String endpoint, GitLabPurpose purpose, GitLabBudget budget, MeterRegistry metrics) {
+        Answered answered(Response response) {
+            budget.observe(response.getStatus(), response::getHeaderString);
+            count(String.valueOf(response.getStatus()));
+            int status = response.getStatus();
+            return status == 429 || status >= 500 ? Answered.OVERLOADED : Answered.COPED;
+        }
+
+        Answered unanswered() {
+            count("no-answer");
+            return Answered.OVERLOADED;
+        }
+
+        private void count(String status) {
+            metrics.counter(
+                            "policy_gate_gitlab_calls",
+                            "endpoint",
+                            endpoint,
+                            "status",
+                            status,
+                            "purpose",
+                            purpose.label())
+                    .increment();
+        }
+    }
+
+    /**
+     * How many calls may be in progress at once: adapted to how GitLab answers, between one and
+     * policy-gate.gitlab.max-concurrent-calls. It grows by one with every answer GitLab gave in about the time it
+     * takes when idle while all permits are in use (more calls at once cost GitLab nothing yet), and shrinks by a
+     * quarter, at most once per {@link #CALM}, when GitLab answers 429, a server error or nothing, or takes more than
+     * twice its idle time plus {@link #SLACK} (calls are queueing inside GitLab). Its idle time is the quickest
+     * answer of the last minute. An additive increase and multiplicative decrease, as TCP's congestion control and
+     * Netflix's concurrency-limits (AIMDLimit) do; written here because the library is not among those served to
+     * this build.
+     */
+    static final class ConcurrencyLimit {
+        private static final long CALM = TimeUnit.MILLISECONDS.toNanos(250);
+        private static final long SLACK = TimeUnit.MILLISECONDS.toNanos(20);
+        private static final long BASELINE_FOR = TimeUnit.MINUTES.toNanos(1);
+        private static final int START = 8;
+
+        private final int ceiling;
+        private double limit;
+        private long quickest = Long.MAX_VALUE;
+        private long quickestThisMinute = Long.MAX_VALUE;
+        private long minuteStarted = System.nanoTime();
+        private long lastDecrease;
+
+        ConcurrencyLimit(int ceiling) {
+            this.ceiling = ceiling;
+            this.limit = Math.min(START, ceiling);
+        }
+
+        int limit() {
+            return (int) limit;
+        }
+
+        /** One call's answer, after {@code nanos}, while {@code inUse} permits were taken. */
+        void answered(Answered answered, long nanos, int inUse) {
+            long now = System.nanoTime();
+            if (now - minuteStarted > BASELINE_FOR) {
+                quickest = quickestThisMinute;
+                quickestThisMinute = Long.MAX_VALUE;
+                minuteStarted = now;
+            }
+            if (answered == Answered.COPED) {
+                quickestThisMinute = Math.min(quickestThisMinute, nanos);
+                quickest = Math.min(quickest, nanos);
+            }
+            boolean slow = answered == Answered.COPED && quickest != Long.MAX_VALUE && nanos > 2 * quickest + SLACK;
+            if (answered == Answered.OVERLOADED || slow) {
+                if (now - lastDecrease > CALM) {
+                    limit = Math.max(1, limit * 0.75);
+                    lastDecrease = now;
+                }
+            } else if (inUse >= (int) limit) {
+                limit = Math.min(ceiling, limit + 1);
+            }
+        }
+    }
+
+    /**
+     * A counting semaphore whose waiters are futures, so that waiting needs no thread, handed out by purpose and then
+     * in order of arrival, and whose size is the adaptive {@link ConcurrencyLimit}.
+     */
+    static final class Permits {
+        private record Waiter(GitLabPurpose purpose, long arrival, CompletableFuture<Void> turn) {}
+
+        private final ConcurrencyLimit limit;
+        private final Queue<Waiter> waiting =
+                new PriorityQueue<>(Comparator.comparing(Waiter::purpose).thenComparingLong(Waiter::arrival));
+        private long arrivals;
+        private int inUse;
+
+        Permits(ConcurrencyLimit limit) {
+            this.limit = limit;
+        }
+
+        /** Completes when a permit is the caller's. */
+        synchronized CompletableFuture<Void> take(GitLabPurpose purpose) {
+            if (inUse < limit.limit() && waiting.isEmpty()) {
+                inUse++;
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> turn = new CompletableFuture<>();
+            waiting.add(new Waiter(purpose, arrivals++, turn));
+            return turn;
+        }
+
+        /** A call holding a permit was answered (or not) after {@code nanos}: the limit learns from it. */
+        synchronized void answered(Answered answered, long nanos) {
+            limit.answered(answered, nanos, inUse);
+        }
+
+        /**
+         * Gives a permit back and hands permits to the next in line that still wait, as many as the limit allows
+         * now. A waiter whose subscriber gave up has had its future cancelled (Mutiny cancels the stage of
+         * {@code Uni.createFrom().completionStage} when its subscription is cancelled): completing it does nothing,
+         * and the permit goes on to the next. Handing it to such a waiter lost it, one permit at a time, until no call
+         * could run.
          */
         void giveBack() {
+            synchronized (this) {
+                inUse--;
+            }
+            handOut();
+        }
+
+        private void handOut() {
             while (true) {
-                CompletableFuture<Void> next;
+                Waiter next;
                 synchronized (this) {
-                    next = waiting.poll();
-                    if (next == null) {
-                        available++;
+                    if (inUse >= limit.limit() || waiting.isEmpty()) {
                         return;
                     }
+                    next = waiting.poll();
+                    inUse++;
                 }
                 // Outside the lock: completing runs the waiter's call on this thread.
-                if (next.complete(null)) {
-                    return;
+                if (!next.turn().complete(null)) {
+                    synchronized (this) {
+                        inUse--;
+                    }
                 }
             }
         }
 
         synchronized int inUse() {
-            return limit - available;
+            return inUse;
+        }
+
+        synchronized int limit() {
+            return limit.limit();
         }
     }
 }

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** policy_gate_gitlab_calls_total{endpoint, status}: every call to GitLab by what it asked and what came back. */
+/** What the GitLab client keeps: policy_gate_gitlab_cached_characters (calls are counted by GitLabCallLimit). */
 @ApplicationScoped
 public class GitLabCallMetrics {
 
@@ -22,16 +22,5 @@ public class GitLabCallMetrics {
                 io.micrometer.core.instrument.Tags.of("cache", cache),
                 holder,
                 characters);
-    }
-
-    /** @param status GitLab's HTTP status, or null when no answer came */
-    void count(String endpoint, Integer status) {
-        registry.counter(
-                        "policy_gate_gitlab_calls",
-                        "endpoint",
-                        endpoint,
-                        "status",
-                        status == null ? "no-answer" : String.valueOf(status))
-                .increment();
     }
 }

@@ -19,7 +19,7 @@ public class GitLabClientProducer {
 
     @Produces
     @ApplicationScoped
-    GitLabApi gitLabApi(GitLabConfig config, MeterRegistry metrics) {
+    GitLabApi gitLabApi(GitLabConfig config, GitLabBudget budget, MeterRegistry metrics) {
         GitLabApi client = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(config.url()
                         .orElseThrow(() -> new IllegalStateException(
@@ -37,6 +37,10 @@ public class GitLabClientProducer {
                         .ifPresent(token -> request.getHeaders().putSingle("PRIVATE-TOKEN", token)))
                 .build(GitLabApi.class);
         return GitLabCallLimit.around(
-                client, config.maxConcurrentCalls(), config.connectTimeout().plus(config.readTimeout()), metrics);
+                client,
+                config.maxConcurrentCalls(),
+                config.connectTimeout().plus(config.readTimeout()),
+                budget,
+                metrics);
     }
 }

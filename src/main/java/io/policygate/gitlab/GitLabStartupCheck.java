@@ -56,7 +56,7 @@ public class GitLabStartupCheck {
         Thread check = new Thread(
                 () -> {
                     try {
-                        check();
+                        GitLabPurpose.during(GitLabPurpose.HEALTH, this::check);
                     } finally {
                         // Whatever went wrong, auto falls back to the dialect of every GitLab since 15.0.
                         posting.found(StatusMode.STANDARD);

@@ -46,17 +46,14 @@ public class MergeRequestNotes {
     private final ServiceConfig service;
     private final GitLabApi api;
     private final ObjectMapper json;
-    private final GitLabCallMetrics calls;
     private final Clock clock;
     private volatile Long ownUserId;
 
     @Inject
-    public MergeRequestNotes(
-            ServiceConfig service, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls, Clock clock) {
+    public MergeRequestNotes(ServiceConfig service, GitLabApi api, ObjectMapper json, Clock clock) {
         this.service = service;
         this.api = api;
         this.json = json;
-        this.calls = calls;
         this.clock = clock;
     }
 
@@ -167,14 +164,12 @@ public class MergeRequestNotes {
         try {
             response = request.get();
         } catch (RuntimeException e) {
-            calls.count(endpoint, null);
             throw new Answer(
                     0,
                     new Outcome.Transient(
                             GitLabAnswer.unanswered("request to GitLab", e).detail(), null));
         }
         int status = response.getStatus();
-        calls.count(endpoint, status);
         if (status >= 200 && status < 300) {
             return response;
         }

@@ -129,7 +129,7 @@ public class MergeRequestReads {
      * Fails with {@link DataUnavailableException} when GitLab cannot be read ({@link GitLabRefusal} when it refuses).
      */
     public CompletionStage<MergeRequest> mergeRequestLater(long projectId, long iid) {
-        return read("merge request", () -> api.mergeRequest(projectId, iid))
+        return read(GitLabPurpose.current(), "merge request", () -> api.mergeRequest(projectId, iid))
                 .thenApply(page -> typed(page.body(), MergeRequest.class, "merge request"));
     }
 
@@ -139,11 +139,12 @@ public class MergeRequestReads {
         if (cached != null) {
             return CompletableFuture.completedFuture(cached);
         }
-        return read("project", () -> api.project(String.valueOf(projectId))).thenApply(page -> {
-            String path = typed(page.body(), Project.class, "project").path();
-            projectPaths.put(projectId, path);
-            return path;
-        });
+        return read(GitLabPurpose.current(), "project", () -> api.project(String.valueOf(projectId)))
+                .thenApply(page -> {
+                    String path = typed(page.body(), Project.class, "project").path();
+                    projectPaths.put(projectId, path);
+                    return path;
+                });
     }
 
     /**
@@ -156,6 +157,7 @@ public class MergeRequestReads {
             return CompletableFuture.completedFuture(cached);
         }
         return this.<ExternalStatusCheck>readAllPages(
+                        GitLabPurpose.current(),
                         "project status checks",
                         page -> api.projectStatusChecks(projectId, page, PER_PAGE),
                         node -> typed(node, ExternalStatusCheck.class, "project status checks"))
@@ -174,6 +176,7 @@ public class MergeRequestReads {
     /** {@link #statusChecks}, without waiting. */
     public CompletionStage<List<StatusCheck>> statusChecksLater(long projectId, long iid) {
         return readAllPages(
+                GitLabPurpose.current(),
                 "status checks",
                 page -> api.statusChecks(projectId, iid, page, PER_PAGE),
                 node -> typed(node, StatusCheck.class, "status checks"));
@@ -357,31 +360,37 @@ public class MergeRequestReads {
      * limits), so that the diff version, which GitLab stores whole, is read instead.
      */
     private CompletionStage<Optional<Version>> compared(CheckKey key, String sha, String base) {
-        return read("comparison", () -> api.compare(key.projectId(), base, sha)).thenApply(page -> {
-            Comparison comparison = typed(page.body(), Comparison.class, "comparison");
-            // A comparison that ends elsewhere must not stand in for the commit's changes.
-            if (!comparison.endsAt(sha)) {
-                throw new DataUnavailableException("GitLab's comparison from " + base + " to " + sha + " ends at "
-                        + (comparison.commit() == null
-                                ? "no commit"
-                                : comparison.commit().id()) + ", not " + sha);
-            }
-            if (comparison.cutShort()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Version(
-                    comparison.diffs().stream().map(DiffVersion.Diff::change).toList(),
-                    comparison.commits().stream()
-                            .map(DiffVersion.VersionCommit::commit)
-                            .toList()));
-        });
+        return read(GitLabPurpose.VERDICT, "comparison", () -> api.compare(key.projectId(), base, sha))
+                .thenApply(page -> {
+                    Comparison comparison = typed(page.body(), Comparison.class, "comparison");
+                    // A comparison that ends elsewhere must not stand in for the commit's changes.
+                    if (!comparison.endsAt(sha)) {
+                        throw new DataUnavailableException(
+                                "GitLab's comparison from " + base + " to " + sha + " ends at "
+                                        + (comparison.commit() == null
+                                                ? "no commit"
+                                                : comparison.commit().id()) + ", not " + sha);
+                    }
+                    if (comparison.cutShort()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Version(
+                            comparison.diffs().stream()
+                                    .map(DiffVersion.Diff::change)
+                                    .toList(),
+                            comparison.commits().stream()
+                                    .map(DiffVersion.VersionCommit::commit)
+                                    .toList()));
+                });
     }
 
     /** The diff version GitLab made for {@code sha}: its id is cached under the SHA, its content under both. */
     private CompletionStage<Version> version(Cache<String, Object> cache, CheckKey key, String sha) {
-        return this.<Long>cached(cache, prefix(key, sha) + "version", () -> versionIdFor(key, sha))
+        return this.<Long>cached(cache, prefix(key, sha) + "version", () -> versionIdFor(purposeOf(cache), key, sha))
                 .thenCompose(versionId -> cached(
-                        cache, prefix(key, sha) + "version/" + versionId, () -> versionContent(key, sha, versionId)));
+                        cache,
+                        prefix(key, sha) + "version/" + versionId,
+                        () -> versionContent(purposeOf(cache), key, sha, versionId)));
     }
 
     /** What {@link #version} would give without asking GitLab, if the cache holds it. */
@@ -392,10 +401,16 @@ public class MergeRequestReads {
                 .map(Version.class::cast);
     }
 
-    private CompletionStage<Long> versionIdFor(CheckKey key, String sha) {
+    /** Reads for verdicts are a verdict's; the others, dry runs' and previews'. */
+    private GitLabPurpose purposeOf(Cache<String, Object> cache) {
+        return cache == forVerdicts ? GitLabPurpose.VERDICT : GitLabPurpose.PREVIEW;
+    }
+
+    private CompletionStage<Long> versionIdFor(GitLabPurpose purpose, CheckKey key, String sha) {
         return readPages(
+                        purpose,
                         "diff versions",
-                        page -> api.versions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE),
+                        page -> api.diffVersions(key.projectId(), key.mergeRequestIid(), page, PER_PAGE),
                         node -> typed(node, DiffVersion.class, "diff versions"),
                         version -> version.isOf(sha))
                 .thenApply(versions -> {
@@ -408,8 +423,8 @@ public class MergeRequestReads {
                 });
     }
 
-    private CompletionStage<Version> versionContent(CheckKey key, String sha, long versionId) {
-        return read("diff version", () -> api.version(key.projectId(), key.mergeRequestIid(), versionId))
+    private CompletionStage<Version> versionContent(GitLabPurpose purpose, CheckKey key, String sha, long versionId) {
+        return read(purpose, "diff version", () -> api.diffVersion(key.projectId(), key.mergeRequestIid(), versionId))
                 .thenApply(page -> content(typed(page.body(), DiffVersion.class, "diff version"), sha, versionId));
     }
 
@@ -437,6 +452,7 @@ public class MergeRequestReads {
      */
     public List<MergeRequest> openMergeRequests(long projectId) {
         return Stages.join(readAllPages(
+                GitLabPurpose.current(),
                 "open merge requests",
                 page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE),
                 node -> typed(node, MergeRequest.class, "open merge requests")));
@@ -449,7 +465,7 @@ public class MergeRequestReads {
      */
     public Project project(String idOrPath) {
         return typed(
-                Stages.join(read("project", () -> api.project(encoded(idOrPath))))
+                Stages.join(read(GitLabPurpose.current(), "project", () -> api.project(encoded(idOrPath))))
                         .body(),
                 Project.class,
                 "project");
@@ -462,6 +478,7 @@ public class MergeRequestReads {
      */
     public List<Project> groupProjects(String group) {
         return Stages.join(readAllPages(
+                GitLabPurpose.current(),
                 "group projects",
                 page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE),
                 node -> typed(node, Project.class, "group projects")));
@@ -493,17 +510,22 @@ public class MergeRequestReads {
     }
 
     private <T> CompletionStage<List<T>> readAllPages(
-            String what, Function<Integer, Uni<Response>> call, Function<JsonNode, T> item) {
-        return readPages(what, call, item, node -> false);
+            GitLabPurpose purpose, String what, Function<Integer, Uni<Response>> call, Function<JsonNode, T> item) {
+        return readPages(purpose, what, call, item, node -> false);
     }
 
     /** Reads page after page until the last, or until an item is {@code enough}; the items read, in order. */
     private <T> CompletionStage<List<T>> readPages(
-            String what, Function<Integer, Uni<Response>> call, Function<JsonNode, T> item, Predicate<T> enough) {
-        return readPagesFrom(1, 0, new ArrayList<>(), what, call, item, enough);
+            GitLabPurpose purpose,
+            String what,
+            Function<Integer, Uni<Response>> call,
+            Function<JsonNode, T> item,
+            Predicate<T> enough) {
+        return readPagesFrom(purpose, 1, 0, new ArrayList<>(), what, call, item, enough);
     }
 
     private <T> CompletionStage<List<T>> readPagesFrom(
+            GitLabPurpose purpose,
             int page,
             int pagesRead,
             List<T> all,
@@ -515,7 +537,7 @@ public class MergeRequestReads {
             return CompletableFuture.failedFuture(new DataUnavailableException("GitLab lists more " + what
                     + " than policy-gate reads (" + MAX_PAGES + " pages of " + PER_PAGE + ")"));
         }
-        return read(what, () -> call.apply(page)).thenCompose(result -> {
+        return read(purpose, what, () -> call.apply(page)).thenCompose(result -> {
             if (!result.body().isArray()) {
                 throw new DataUnavailableException("GitLab's " + what + " answer is not a list");
             }
@@ -529,31 +551,37 @@ public class MergeRequestReads {
             if (result.nextPage() == null) {
                 return CompletableFuture.completedFuture(all);
             }
-            return readPagesFrom(result.nextPage(), pagesRead + 1, all, what, call, item, enough);
+            return readPagesFrom(purpose, result.nextPage(), pagesRead + 1, all, what, call, item, enough);
         });
     }
 
     private record Page(JsonNode body, Integer nextPage) {}
 
-    private CompletionStage<Page> read(String what, Supplier<Uni<Response>> call) {
+    /** One read, its tries made as {@code purpose} whichever thread makes them. */
+    private CompletionStage<Page> read(GitLabPurpose purpose, String what, Supplier<Uni<Response>> call) {
         if (config.url().isEmpty()) {
             return CompletableFuture.failedFuture(new DataUnavailableException(
                     "policy-gate.gitlab.url is not set, so the merge request's " + what + " cannot be read"));
         }
-        return retries.get(() -> attempt(what, call), new TypeLiteral<CompletionStage<Page>>() {})
+        return retries.get(() -> attempt(purpose, what, call), new TypeLiteral<CompletionStage<Page>>() {})
                 .exceptionallyCompose(failed -> {
                     Throwable cause = Stages.cause(failed);
+                    if (!(cause instanceof TransientRead transientRead)) {
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    String message = cause.getMessage() + " (" + ATTEMPTS + " attempts)";
+                    GitLabAnswer.Transient last = transientRead.answer;
                     return CompletableFuture.failedFuture(
-                            cause instanceof TransientRead
-                                    ? new DataUnavailableException(cause.getMessage() + " (" + ATTEMPTS + " attempts)")
-                                    : cause);
+                            Integer.valueOf(429).equals(last.status())
+                                    ? new RateLimitedRead(message, last.retryAfter())
+                                    : new DataUnavailableException(message));
                 });
     }
 
     /** One try; a transient answer fails it with {@link TransientRead}, which {@link #retries} retries. */
-    private CompletionStage<Page> attempt(String what, Supplier<Uni<Response>> call) {
+    private CompletionStage<Page> attempt(GitLabPurpose purpose, String what, Supplier<Uni<Response>> call) {
         return Uni.createFrom()
-                .deferred(call::get)
+                .deferred(() -> GitLabPurpose.during(purpose, call))
                 .subscribeAsCompletionStage()
                 .handle((response, failed) -> failed == null ? answer(what, response) : unanswered(what, failed))
                 .thenApply(answer -> page(what, answer));
@@ -561,7 +589,6 @@ public class MergeRequestReads {
 
     private GitLabAnswer answer(String what, Response response) {
         try (response) {
-            calls.count(what.replace(' ', '_'), response.getStatus());
             return GitLabAnswer.of(
                     GitLabAnswer.Request.READ,
                     "the " + what + " read",
@@ -578,7 +605,6 @@ public class MergeRequestReads {
     }
 
     private GitLabAnswer unanswered(String what, Throwable failed) {
-        calls.count(what.replace(' ', '_'), null);
         return GitLabAnswer.unanswered("request to GitLab", Stages.cause(failed));
     }
 
@@ -591,7 +617,7 @@ public class MergeRequestReads {
             throw new GitLabRefusal(
                     new GitLabAnswer.Refused(refused.status(), refused.answer() + " (1 attempt)", refused.fix()));
         }
-        throw new TransientRead(((GitLabAnswer.Transient) answer).detail());
+        throw new TransientRead((GitLabAnswer.Transient) answer);
     }
 
     /**
@@ -625,8 +651,11 @@ public class MergeRequestReads {
 
     /** A read worth another try within the call. */
     private static final class TransientRead extends RuntimeException {
-        TransientRead(String detail) {
-            super(detail, null, false, false);
+        private final transient GitLabAnswer.Transient answer;
+
+        TransientRead(GitLabAnswer.Transient answer) {
+            super(answer.detail(), null, false, false);
+            this.answer = answer;
         }
     }
 

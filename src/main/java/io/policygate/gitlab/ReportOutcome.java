@@ -63,6 +63,14 @@ public sealed interface ReportOutcome {
         public String kind() {
             return "transient";
         }
+
+        /**
+         * Whether this says GitLab is failing (no answer, a server error, changes not made yet): a 429 is GitLab's
+         * rate limit, which policy-gate's budget waits out; it does not open the circuit breaker.
+         */
+        public boolean gitLabFailing() {
+            return httpStatus == null || httpStatus != 429;
+        }
     }
 
     /** GitLab's answer to a status report. */
@@ -96,6 +104,9 @@ public sealed interface ReportOutcome {
     static ReportOutcome fromReadFailure(DataUnavailableException failure) {
         if (failure instanceof GitLabRefusal refusal) {
             return new Rejected(refusal.status(), failure.getMessage());
+        }
+        if (failure instanceof RateLimitedRead limited) {
+            return new Transient(429, failure.getMessage(), limited.retryAfter());
         }
         return new Transient(null, failure.getMessage(), null);
     }

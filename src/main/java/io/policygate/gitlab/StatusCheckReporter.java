@@ -25,16 +25,13 @@ public class StatusCheckReporter {
     private final ServiceConfig service;
     private final GitLabApi api;
     private final Clock clock;
-    private final GitLabCallMetrics calls;
     private final StatusPosting posting;
 
     @Inject
-    public StatusCheckReporter(
-            ServiceConfig service, GitLabApi api, Clock clock, GitLabCallMetrics calls, StatusPosting posting) {
+    public StatusCheckReporter(ServiceConfig service, GitLabApi api, Clock clock, StatusPosting posting) {
         this.service = service;
         this.api = api;
         this.clock = clock;
-        this.calls = calls;
         this.posting = posting;
     }
 
@@ -63,7 +60,6 @@ public class StatusCheckReporter {
     private ReportOutcome outcome(Response response) {
         try (response) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            calls.count("status_check_responses", response.getStatus());
             return ReportOutcome.fromResponse(
                     response.getStatus(), text, response.getHeaderString("Retry-After"), clock.instant());
         } catch (RuntimeException e) {
@@ -76,7 +72,6 @@ public class StatusCheckReporter {
      * answer from GitLab" and worth another try.
      */
     private ReportOutcome noAnswer(Throwable failed) {
-        calls.count("status_check_responses", null);
         return ReportOutcome.fromFailure(Stages.cause(failed));
     }
 }

@@ -7,6 +7,7 @@ import io.policygate.config.ReportConfig;
 import io.policygate.config.WorkerConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.gitlab.GitLabCircuitBreaker;
+import io.policygate.gitlab.GitLabPurpose;
 import io.policygate.gitlab.MergeRequestNotes;
 import io.policygate.journal.ClusterLease;
 import io.policygate.journal.NoteQueue;
@@ -178,14 +179,16 @@ public class NoteWriter {
                         due.key().checkId(), due.checkName(), due.sha(), due.id(), due.finishedAt(), tampered),
                 verdict,
                 paths.address("/evaluations/" + due.id()));
-        MergeRequestNotes.Outcome outcome = notes.write(
-                due.key(),
-                body,
-                report.comment()
-                        .creates(
-                                verdict.status() == VerdictStatus.FAILED,
-                                tampered,
-                                !verdict.waiverIds().isEmpty()));
+        MergeRequestNotes.Outcome outcome = GitLabPurpose.during(
+                GitLabPurpose.NOTE,
+                () -> notes.write(
+                        due.key(),
+                        body,
+                        report.comment()
+                                .creates(
+                                        verdict.status() == VerdictStatus.FAILED,
+                                        tampered,
+                                        !verdict.waiverIds().isEmpty())));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);
         } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {

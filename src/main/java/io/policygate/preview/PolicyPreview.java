@@ -3,6 +3,7 @@ package io.policygate.preview;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.policygate.config.PreviewConfig;
 import io.policygate.event.CheckKey;
+import io.policygate.gitlab.GitLabPurpose;
 import io.policygate.gitlab.GitLabRefusal;
 import io.policygate.gitlab.MergeRequest;
 import io.policygate.gitlab.MergeRequestFacts;
@@ -77,6 +78,10 @@ public class PolicyPreview {
      *         a scope too large, 429 while another preview runs, 502 when GitLab cannot be read
      */
     public Preview run(PreviewRequest request) {
+        return GitLabPurpose.during(GitLabPurpose.PREVIEW, () -> preview(request));
+    }
+
+    private Preview preview(PreviewRequest request) {
         if (request.files() == null || request.files().isEmpty()) {
             throw bad("files", "is required: the candidate policy files, name to YAML text");
         }

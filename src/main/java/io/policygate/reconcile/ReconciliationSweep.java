@@ -6,6 +6,7 @@ import io.policygate.config.ServiceConfig;
 import io.policygate.config.StatusMode;
 import io.policygate.event.CheckKey;
 import io.policygate.event.Origin;
+import io.policygate.gitlab.GitLabPurpose;
 import io.policygate.gitlab.MergeRequest;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RequestPace;
@@ -123,7 +124,9 @@ public class ReconciliationSweep {
     public Result sweep(Map<Long, Set<Long>> checks, Origin origin) {
         sweeping.incrementAndGet();
         try {
-            return sweepWhileRunning(checks, origin);
+            return GitLabPurpose.during(
+                    origin == Origin.REGISTER ? GitLabPurpose.REGISTER : GitLabPurpose.SWEEP,
+                    () -> sweepWhileRunning(checks, origin));
         } finally {
             sweeping.decrementAndGet();
         }

@@ -112,7 +112,9 @@ public class JobStep {
         CompletionStage<Step> judged = facts.readsGitLab()
                 ? breaker.call(
                         () -> judge(job, owner, inJob),
-                        step -> step != null && step.outcome() instanceof ReportOutcome.Transient)
+                        step -> step != null
+                                && step.outcome() instanceof ReportOutcome.Transient failed
+                                && failed.gitLabFailing())
                 : judge(job, owner, inJob);
         return judged.handleAsync(
                 (step, failed) -> {

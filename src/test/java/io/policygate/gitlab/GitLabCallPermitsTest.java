@@ -18,12 +18,14 @@ class GitLabCallPermitsTest {
 
     @Test
     void aPermitForAWaiterThatGaveUpGoesToTheNextOne() {
-        GitLabCallLimit.Permits permits = new GitLabCallLimit.Permits(1);
-        assertTrue(permits.take().isDone(), "the one permit is free");
+        GitLabCallLimit.Permits permits = new GitLabCallLimit.Permits(new GitLabCallLimit.ConcurrencyLimit(1));
+        assertTrue(permits.take(GitLabPurpose.VERDICT).isDone(), "the one permit is free");
 
-        Cancellable gaveUp =
-                Uni.createFrom().completionStage(permits::take).subscribe().with(ignored -> {});
-        CompletableFuture<Void> next = permits.take();
+        Cancellable gaveUp = Uni.createFrom()
+                .completionStage(() -> permits.take(GitLabPurpose.VERDICT))
+                .subscribe()
+                .with(ignored -> {});
+        CompletableFuture<Void> next = permits.take(GitLabPurpose.VERDICT);
         gaveUp.cancel();
 
         permits.giveBack();
@@ -31,16 +33,16 @@ class GitLabCallPermitsTest {
         assertEquals(1, permits.inUse());
         permits.giveBack();
         assertEquals(0, permits.inUse());
-        assertTrue(permits.take().isDone(), "and the permit is back for the next call");
+        assertTrue(permits.take(GitLabPurpose.VERDICT).isDone(), "and the permit is back for the next call");
     }
 
     @Test
     void aPermitForWaitersThatAllGaveUpGoesBackToThePool() {
-        GitLabCallLimit.Permits permits = new GitLabCallLimit.Permits(1);
-        permits.take();
+        GitLabCallLimit.Permits permits = new GitLabCallLimit.Permits(new GitLabCallLimit.ConcurrencyLimit(1));
+        permits.take(GitLabPurpose.VERDICT);
         for (int i = 0; i < 3; i++) {
             Uni.createFrom()
-                    .completionStage(permits::take)
+                    .completionStage(() -> permits.take(GitLabPurpose.VERDICT))
                     .subscribe()
                     .with(ignored -> {})
                     .cancel();
@@ -48,7 +50,7 @@ class GitLabCallPermitsTest {
 
         permits.giveBack();
         assertEquals(0, permits.inUse());
-        assertTrue(permits.take().isDone());
+        assertTrue(permits.take(GitLabPurpose.VERDICT).isDone());
     }
 
     @Test
@@ -59,7 +61,12 @@ class GitLabCallPermitsTest {
                 (proxy, method, args) -> Uni.createFrom().nothing());
         io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        GitLabApi limited = GitLabCallLimit.around(silent, 1, java.time.Duration.ofMinutes(1), metrics);
+        GitLabApi limited = GitLabCallLimit.around(
+                silent,
+                1,
+                java.time.Duration.ofMinutes(1),
+                new GitLabBudget(0.25, java.time.Clock.systemUTC(), metrics),
+                metrics);
         java.util.function.DoubleSupplier inFlight =
                 () -> metrics.get("policy_gate_gitlab_calls_in_flight").gauge().value();
 
@@ -76,5 +83,47 @@ class GitLabCallPermitsTest {
         assertEquals(1.0, inFlight.getAsDouble(), "and the next call runs at once");
         next.cancel();
         assertEquals(0.0, inFlight.getAsDouble());
+    }
+
+    @Test
+    void whenCallsWaitAVerdictGoesFirstThenANoteThenTheSweepThenAPreview() {
+        GitLabCallLimit.Permits permits = new GitLabCallLimit.Permits(new GitLabCallLimit.ConcurrencyLimit(1));
+        permits.take(GitLabPurpose.VERDICT);
+        java.util.List<GitLabPurpose> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (GitLabPurpose purpose : java.util.List.of(
+                GitLabPurpose.PREVIEW, GitLabPurpose.SWEEP, GitLabPurpose.VERDICT, GitLabPurpose.NOTE)) {
+            permits.take(purpose).thenRun(() -> order.add(purpose));
+        }
+
+        for (int i = 0; i < 4; i++) {
+            permits.giveBack();
+        }
+
+        assertEquals(
+                java.util.List.of(
+                        GitLabPurpose.VERDICT, GitLabPurpose.NOTE, GitLabPurpose.SWEEP, GitLabPurpose.PREVIEW),
+                order);
+    }
+
+    @Test
+    void theLimitGrowsWhileGitLabAnswersAsFastAsWhenIdleAndShrinksWhenItDoesNot() {
+        GitLabCallLimit.ConcurrencyLimit limit = new GitLabCallLimit.ConcurrencyLimit(64);
+        assertEquals(8, limit.limit(), "it starts at 8");
+        long quarterSecond = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
+        for (int i = 0; i < 200; i++) {
+            limit.answered(GitLabCallLimit.Answered.COPED, quarterSecond, limit.limit());
+        }
+        assertEquals(64, limit.limit(), "grown to the ceiling while every permit was in use");
+
+        limit.answered(GitLabCallLimit.Answered.OVERLOADED, quarterSecond, 64);
+        assertEquals(48, limit.limit(), "a 429, 5xx or no answer takes a quarter off");
+        limit.answered(GitLabCallLimit.Answered.OVERLOADED, quarterSecond, 48);
+        assertEquals(48, limit.limit(), "once in a quarter of a second, whatever the calls that failed together");
+
+        GitLabCallLimit.ConcurrencyLimit slowing = new GitLabCallLimit.ConcurrencyLimit(64);
+        slowing.answered(GitLabCallLimit.Answered.COPED, quarterSecond, 1);
+        assertEquals(8, slowing.limit(), "no growth while permits are left unused");
+        slowing.answered(GitLabCallLimit.Answered.COPED, 3 * quarterSecond, 8);
+        assertEquals(6, slowing.limit(), "answers three times slower than when idle: GitLab is queueing");
     }
 }

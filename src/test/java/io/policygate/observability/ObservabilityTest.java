@@ -53,12 +53,20 @@ class ObservabilityTest extends ServiceTest {
                 .body(containsString("policy_gate_verdicts_total{if_enforced=\"failed\",status=\"failed\"}"))
                 .body(containsString(
                         "policy_gate_policy_results_total{mode=\"enforce\",policy=\"jira-ticket\",result=\"failed\"}"))
+                .body(
+                        containsString(
+                                "policy_gate_gitlab_calls_total{endpoint=\"status_check_responses\",purpose=\"verdict\",status=\"201\"}"))
+                .body(
+                        containsString(
+                                "policy_gate_gitlab_calls_total{endpoint=\"merge_request\",purpose=\"verdict\",status=\"200\"}"))
+                .body(
+                        containsString(
+                                "policy_gate_gitlab_calls_total{endpoint=\"project_status_checks\",purpose=\"verdict\",status=\"200\"}"))
                 .body(containsString(
-                        "policy_gate_gitlab_calls_total{endpoint=\"status_check_responses\",status=\"201\"}"))
-                .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"merge_request\",status=\"200\"}"))
-                .body(containsString(
-                        "policy_gate_gitlab_calls_total{endpoint=\"project_status_checks\",status=\"200\"}"))
-                .body(containsString("policy_gate_gitlab_calls_total{endpoint=\"comparison\",status=\"200\"}"))
+                        "policy_gate_gitlab_calls_total{endpoint=\"compare\",purpose=\"verdict\",status=\"200\"}"))
+                // No RateLimit-* headers from this GitLab: rate limits off, nothing known of a budget.
+                .body(containsString("policy_gate_gitlab_budget_remaining NaN"))
+                .body(containsString("policy_gate_gitlab_concurrency_limit "))
                 .body(containsString("policy_gate_tampered_total 0.0"))
                 .body(containsString("policy_gate_queue_depth"))
                 .body(containsString("policy_gate_queue_oldest_seconds"))

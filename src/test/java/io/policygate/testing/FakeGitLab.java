@@ -184,6 +184,8 @@ public final class FakeGitLab {
     private final Map<Long, Map<Long, Check>> projectChecks = new ConcurrentHashMap<>();
     /** Merge requests GitLab has not made a diff version for yet: their answer has {@code diff_refs: null}. */
     private final Set<String> withoutDiffRefs = ConcurrentHashMap.newKeySet();
+    /** The rate-limit headers every answer carries, as GitLab.com sends them; null: none (rate limits off). */
+    private volatile Map<String, String> rateLimit;
     /** Commits whose comparison GitLab cuts short ({@code compare_timeout: true}, some diffs left out). */
     private final Set<String> cutShort = ConcurrentHashMap.newKeySet();
 
@@ -206,6 +208,7 @@ public final class FakeGitLab {
         projectChecks.clear();
         withoutDiffRefs.clear();
         cutShort.clear();
+        rateLimit = null;
         answering.clear();
         held.values().forEach(CountDownLatch::countDown);
         held.clear();
@@ -351,6 +354,17 @@ public final class FakeGitLab {
         withoutDiffRefs.add(key(projectId, iid));
     }
 
+    /**
+     * Every answer from now on carries GitLab's rate-limit headers ({@code RateLimit-Limit}, {@code
+     * RateLimit-Remaining}, {@code RateLimit-Reset}), as GitLab.com's do.
+     */
+    public void rateLimit(long limit, long remaining, java.time.Instant reset) {
+        rateLimit = Map.of(
+                "RateLimit-Limit", String.valueOf(limit),
+                "RateLimit-Remaining", String.valueOf(remaining),
+                "RateLimit-Reset", String.valueOf(reset.getEpochSecond()));
+    }
+
     /** GitLab cuts the comparison ending at {@code sha} short, as when its diff limits overflow. */
     public void cutShort(String sha) {
         cutShort.add(sha.toLowerCase(Locale.ROOT));
@@ -410,9 +424,9 @@ public final class FakeGitLab {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
             String path = URI.create(event.getRequest().getUrl()).getRawPath();
-            ResponseDefinition answer = without(
+            ResponseDefinition answer = limited(without(
                     answer(event.getRequest(), path),
-                    event.getTransformerParameters().getString("drop", null));
+                    event.getTransformerParameters().getString("drop", null)));
             gitlab.answering.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
             CountDownLatch hold = gitlab.held.get(path);
             if (hold != null) {
@@ -423,6 +437,16 @@ public final class FakeGitLab {
                 }
             }
             return answer;
+        }
+
+        private ResponseDefinition limited(ResponseDefinition answer) {
+            Map<String, String> headers = gitlab.rateLimit;
+            if (headers == null) {
+                return answer;
+            }
+            ResponseDefinitionBuilder limited = ResponseDefinitionBuilder.like(answer);
+            headers.forEach(limited::withHeader);
+            return limited.build();
         }
 
         /** The answer without the field {@code drop} names, as an older GitLab would leave it out. */
