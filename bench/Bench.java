@@ -90,7 +90,7 @@ public final class Bench {
         System.err.println("""
                 usage: java bench/Bench.java COMMAND [--option value]... [-- command that starts the service]
 
-                  fake-gitlab --port P [--latency-ms N] [--error-rate R] [--check-url URL]
+                  fake-gitlab --port P [--latency-ms N] [--error-rate R] [--check-url URL] [--rate-limit CALLS_A_MINUTE]
                       answers what policy-gate asks GitLab; GET /_bench/stats,
                       POST /_bench/mode?latency-ms=N&error-rate=R
                   startup   [--idle-seconds 5]                   time to --ready answering 200, RSS once idle
@@ -102,7 +102,7 @@ public final class Bench {
 
                 common: --url http://127.0.0.1:8080/webhooks/gitlab, --ready URL (wait for 200 first), --secret S,
                   --payload FILE (src/test/resources/payloads/status-check-compliant.json), --connections 100,
-                  --first-iid 1, --gitlab-port P [--gitlab-latency-ms N] [--gitlab-error-rate R] (play GitLab here),
+                  --first-iid 1, --gitlab-port P [--gitlab-latency-ms N] [--gitlab-error-rate R] [--gitlab-rate-limit N] (play GitLab here),
                   --gitlab-stats URL (a fake-gitlab of its own process, fresh for this command: its GET /_bench/stats,
                   read to wait for verdicts between runs instead),
                   --log FILE (the launched service's output), --pause-seconds 2, --quiesce-seconds 60""");
@@ -114,7 +114,7 @@ public final class Bench {
 
     private static void fakeGitLab(Options options) throws Exception {
         FakeGitLab gitlab = FakeGitLab.start(options.integer("port", 8081), options.integer("latency-ms", 0),
-                options.decimal("error-rate", 0), options.text("check-url", ""));
+                options.decimal("error-rate", 0), options.text("check-url", ""), options.integer("rate-limit", 0));
         System.out.println("fake GitLab on http://127.0.0.1:" + gitlab.port());
         Thread.currentThread().join();
     }
@@ -237,7 +237,9 @@ public final class Bench {
                     "verdicts", verdicts.received(), "lost", verdicts.lost(), "duplicates", verdicts.duplicates(),
                     "verdicts_per_s", verdicts.perSecondFirstToLast(),
                     "p50_ms", verdicts.latencyMs(50), "p90_ms", verdicts.latencyMs(90),
-                    "p99_ms", verdicts.latencyMs(99), "max_ms", verdicts.latencyMs(100),
+                    "p95_ms", verdicts.latencyMs(95), "p99_ms", verdicts.latencyMs(99),
+                    "max_ms", verdicts.latencyMs(100), "over_120s", verdicts.over(Duration.ofSeconds(120)),
+                    "gitlab_calls", session.gitlab.callCount(), "gitlab_429", session.gitlab.callCount("429"),
                     "ack_p50_ms", acks.p50(), "ack_p99_ms", acks.p99(), "ack_errors", acks.errors(),
                     "last_after_last_webhook_s", verdicts.lastAfterLastWebhookSeconds(),
                     "rss_peak_mib", mib(session.peakRss.peakKb()));
@@ -325,7 +327,7 @@ public final class Bench {
             // GitLab's check calls policy-gate where Bench sends its webhooks.
             FakeGitLab gitlab = options.has("gitlab-port") ? FakeGitLab.start(options.integer("gitlab-port", 0),
                     options.integer("gitlab-latency-ms", 0), options.decimal("gitlab-error-rate", 0),
-                    options.text("url", "")) : null;
+                    options.text("url", ""), options.integer("gitlab-rate-limit", 0)) : null;
             long launched = System.nanoTime();
             Service service = command.isEmpty() ? null
                     : Service.launch(command, Path.of(options.text("log", "service.log")));
@@ -968,6 +970,11 @@ public final class Bench {
             return ms(percentile(latencies, p));
         }
 
+        /** Verdicts that came later than {@code limit} after their webhook, and webhooks that got none. */
+        int over(Duration limit) {
+            return (int) Arrays.stream(latencies).filter(l -> l > limit.toNanos()).count() + lost();
+        }
+
         /** The pace verdicts came at: (n - 1) intervals between the first and the last. */
         double perSecondFirstToLast() {
             return latencies.length < 2 ? 0 : (latencies.length - 1) / ((lastArrival - firstArrival) / 1e9);
@@ -1012,8 +1019,13 @@ public final class Bench {
         private volatile double errorRate;
         private final String checkUrl;
 
+        private final int rateLimit;
+        private long window;
+        private int windowCalls;
+
         private FakeGitLab(HttpServer server, ExecutorService threads, int latencyMs, double errorRate,
-                String checkUrl) {
+                String checkUrl, int rateLimit) {
+            this.rateLimit = rateLimit;
             this.server = server;
             this.threads = threads;
             this.latencyMs = latencyMs;
@@ -1023,6 +1035,16 @@ public final class Bench {
 
         /** @param checkUrl the external_url of the status check GitLab shows: where the check calls policy-gate */
         static FakeGitLab start(int port, int latencyMs, double errorRate, String checkUrl) throws IOException {
+            return start(port, latencyMs, errorRate, checkUrl, 0);
+        }
+
+        /**
+         * @param rateLimit calls a minute GitLab allows the token, counted in fixed windows of a clock minute as
+         *     Rack::Attack counts them, with GitLab's RateLimit-* headers on every answer and 429 + Retry-After past
+         *     it; 0: no limit and no headers (a self-managed GitLab's default)
+         */
+        static FakeGitLab start(int port, int latencyMs, double errorRate, String checkUrl, int rateLimit)
+                throws IOException {
             // Without TCP_NODELAY the JDK server's small answers wait for delayed ACKs: 40 ms per call.
             System.setProperty("sun.net.httpserver.nodelay", "true");
             // The JDK server closes idle connections beyond 200 (its default), which a client keeping a larger pool
@@ -1032,7 +1054,7 @@ public final class Bench {
             // Enough threads that an injected latency delays answers rather than queueing them: more than the
             // calls policy-gate has in flight in the suite's runs (IN_FLIGHT in run.sh, 512).
             ExecutorService threads = Executors.newFixedThreadPool(1024);
-            FakeGitLab gitlab = new FakeGitLab(server, threads, latencyMs, errorRate, checkUrl);
+            FakeGitLab gitlab = new FakeGitLab(server, threads, latencyMs, errorRate, checkUrl, rateLimit);
             server.createContext("/", gitlab::handle);
             server.setExecutor(threads);
             server.start();
@@ -1059,6 +1081,14 @@ public final class Bench {
         /** How many of these SHAs got a second 201: a verdict reported twice. */
         int repeated(Collection<String> shas) {
             return (int) shas.stream().filter(repeats::containsKey).count();
+        }
+
+        /** Calls answered so far; of one kind when named (e.g. "429"). */
+        long callCount(String... kind) {
+            return calls.entrySet().stream()
+                    .filter(e -> kind.length == 0 || e.getKey().equals(kind[0]))
+                    .mapToLong(e -> e.getValue().sum())
+                    .sum();
         }
 
         String calls() {
@@ -1098,6 +1128,10 @@ public final class Bench {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                }
+                if (rateLimit > 0 && !limited(exchange)) {
+                    answer(exchange, "429", 429, "{\"message\":\"Retry later\"}");
+                    return;
                 }
                 Matcher mergeRequest = MERGE_REQUEST.matcher(path);
                 boolean ofMergeRequest = method.equals("GET") && mergeRequest.lookingAt();
@@ -1150,6 +1184,35 @@ public final class Bench {
                             "{\"message\":\"404 Not Found\"}");
                 }
             }
+        }
+
+        /**
+         * Counts the call in its clock minute and sets GitLab's headers (RateLimit-Limit, -Observed, -Remaining,
+         * -Reset; Retry-After past the limit); false when the minute's calls are spent.
+         */
+        private boolean limited(HttpExchange exchange) {
+            long now = System.currentTimeMillis();
+            long minute = now / 60_000;
+            int observed;
+            synchronized (this) {
+                if (minute != window) {
+                    window = minute;
+                    windowCalls = 0;
+                }
+                observed = ++windowCalls;
+            }
+            long reset = (minute + 1) * 60;
+            var headers = exchange.getResponseHeaders();
+            headers.set("RateLimit-Name", "throttle_authenticated_api");
+            headers.set("RateLimit-Limit", String.valueOf(rateLimit));
+            headers.set("RateLimit-Observed", String.valueOf(observed));
+            headers.set("RateLimit-Remaining", String.valueOf(Math.max(0, rateLimit - observed)));
+            headers.set("RateLimit-Reset", String.valueOf(reset));
+            if (observed <= rateLimit) {
+                return true;
+            }
+            headers.set("Retry-After", String.valueOf(Math.max(1, reset - now / 1000)));
+            return false;
         }
 
         private static String query(HttpExchange exchange, String name) {

@@ -37,8 +37,8 @@ public interface GitLabConfig {
      * The largest answer policy-gate reads from GitLab for one call. A diff version holds every changed file's
      * diff (GitLab caps a file at 200 KB by default, a version at 1,000 files and more on request), so one merge
      * request could otherwise fill the heap; a larger answer makes the rules that need it fail with "too large to
-     * judge", and the check fails. At most four such reads are in memory at once (one per worker), each taking
-     * about three times its size while parsed.
+     * judge", and the check fails. Each read in progress (at most policy-gate.gitlab.max-concurrent-calls) holds
+     * its answer, about three times its size while parsed.
      */
     @WithDefault("8M")
     MemorySize maxAnswerSize();
@@ -50,7 +50,7 @@ public interface GitLabConfig {
      * it waits, holding no thread, verdicts first. GitLab's rate limit is kept apart
      * (policy-gate.gitlab.budget-reserve); this bounds the load one replica can put on a GitLab without one.
      */
-    @WithDefault("64")
+    @WithDefault("512")
     int maxConcurrentCalls();
 
     /**

@@ -212,26 +212,29 @@ final class GitLabCallLimit {
 
     /**
      * How many calls may be in progress at once: adapted to how GitLab answers, between one and
-     * policy-gate.gitlab.max-concurrent-calls. It grows by one with every answer GitLab gave in about the time it
-     * takes when idle while all permits are in use (more calls at once cost GitLab nothing yet), and shrinks by a
-     * quarter, at most once per {@link #CALM}, when GitLab answers 429, a server error or nothing, or takes more than
-     * twice its idle time plus {@link #SLACK} (calls are queueing inside GitLab). Its idle time is the quickest
-     * answer of the last minute. An additive increase and multiplicative decrease, as TCP's congestion control and
-     * Netflix's concurrency-limits (AIMDLimit) do; written here because the library is not among those served to
-     * this build.
+     * policy-gate.gitlab.max-concurrent-calls. It grows by one with every answer while all permits are in use and
+     * GitLab answers in about the time it takes when idle (more calls at once cost GitLab nothing yet), and shrinks by
+     * a quarter, at most once per {@link #CALM}, when GitLab answers 429, a server error or nothing, or when its
+     * answers take, on average, more than twice as long as when idle plus {@link #SLACK} (calls are queueing inside
+     * GitLab). Its idle time is the quickest answer of the last minute; the average is a moving one over about the
+     * last fifty answers, so that one slow answer (a large diff, a pause of this JVM) does not shrink it. An additive
+     * increase and multiplicative decrease, as TCP's congestion control and Netflix's concurrency-limits (AIMDLimit)
+     * do; written here because that library is not among those served to this build.
      */
     static final class ConcurrencyLimit {
-        private static final long CALM = TimeUnit.MILLISECONDS.toNanos(250);
-        private static final long SLACK = TimeUnit.MILLISECONDS.toNanos(20);
+        private static final long CALM = TimeUnit.SECONDS.toNanos(1);
+        private static final long SLACK = TimeUnit.MILLISECONDS.toNanos(50);
         private static final long BASELINE_FOR = TimeUnit.MINUTES.toNanos(1);
+        private static final double SMOOTHING = 1 / 50.0;
         private static final int START = 8;
 
         private final int ceiling;
         private double limit;
+        private double average;
         private long quickest = Long.MAX_VALUE;
         private long quickestThisMinute = Long.MAX_VALUE;
         private long minuteStarted = System.nanoTime();
-        private long lastDecrease;
+        private long lastDecrease = System.nanoTime() - CALM;
 
         ConcurrencyLimit(int ceiling) {
             this.ceiling = ceiling;
@@ -250,11 +253,13 @@ final class GitLabCallLimit {
                 quickestThisMinute = Long.MAX_VALUE;
                 minuteStarted = now;
             }
+            boolean slow = false;
             if (answered == Answered.COPED) {
                 quickestThisMinute = Math.min(quickestThisMinute, nanos);
                 quickest = Math.min(quickest, nanos);
+                average = average == 0 ? nanos : average + (nanos - average) * SMOOTHING;
+                slow = average > 2.0 * quickest + SLACK;
             }
-            boolean slow = answered == Answered.COPED && quickest != Long.MAX_VALUE && nanos > 2 * quickest + SLACK;
             if (answered == Answered.OVERLOADED || slow) {
                 if (now - lastDecrease > CALM) {
                     limit = Math.max(1, limit * 0.75);

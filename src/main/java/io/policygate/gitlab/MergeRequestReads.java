@@ -3,6 +3,7 @@ package io.policygate.gitlab;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.policygate.async.Stages;
@@ -91,8 +92,12 @@ public class MergeRequestReads {
             .maximumSize(10_000)
             .expireAfterWrite(PROJECT_PATH_FOR)
             .build();
-    /** Each project's external status checks, for policy-gate.gitlab.check-settings-for. */
-    private final Cache<Long, List<ExternalStatusCheck>> projectChecks;
+    /**
+     * Each project's external status checks, for policy-gate.gitlab.check-settings-for: one read of a project at a
+     * time, whose answer every verdict waiting for it shares (a burst of one project's merge requests reads them
+     * once, not once per job in flight).
+     */
+    private final AsyncCache<Long, List<ExternalStatusCheck>> projectChecks;
 
     @Inject
     public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls) {
@@ -103,7 +108,7 @@ public class MergeRequestReads {
         this.projectChecks = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(config.checkSettingsFor())
-                .build();
+                .buildAsync();
         calls.cachedCharacters("verdicts", forVerdicts, MergeRequestReads::characters);
         calls.cachedCharacters("trials", forTrials, MergeRequestReads::characters);
     }
@@ -152,20 +157,20 @@ public class MergeRequestReads {
      * policy-gate.gitlab.check-settings-for; {@code fresh} reads them again whatever the cache holds.
      */
     public CompletionStage<List<ExternalStatusCheck>> projectChecksLater(long projectId, boolean fresh) {
-        List<ExternalStatusCheck> cached = fresh ? null : projectChecks.getIfPresent(projectId);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
+        if (fresh) {
+            projectChecks.synchronous().invalidate(projectId);
         }
-        return this.<ExternalStatusCheck>readAllPages(
-                        GitLabPurpose.current(),
-                        "project status checks",
-                        page -> api.projectStatusChecks(projectId, page, PER_PAGE),
-                        node -> typed(node, ExternalStatusCheck.class, "project status checks"))
-                .thenApply(checks -> {
-                    List<ExternalStatusCheck> read = List.copyOf(checks);
-                    projectChecks.put(projectId, read);
-                    return read;
-                });
+        GitLabPurpose purpose = GitLabPurpose.current();
+        // A failed read is not kept: Caffeine drops a future that completes exceptionally.
+        return projectChecks.get(
+                projectId,
+                (id, executor) -> this.<ExternalStatusCheck>readAllPages(
+                                purpose,
+                                "project status checks",
+                                page -> api.projectStatusChecks(id, page, PER_PAGE),
+                                node -> typed(node, ExternalStatusCheck.class, "project status checks"))
+                        .thenApply(List::copyOf)
+                        .toCompletableFuture());
     }
 
     /** The status checks GitLab applies to a merge request, with their status at its HEAD: every page. */
