@@ -19,4 +19,13 @@ public interface ReconcileConfig {
     /** GitLab calls per second the sweep may make. */
     @WithDefault("5")
     int requestsPerSecond();
+
+    /**
+     * The share of GitLab's rate limit (RateLimit-Limit, a minute's calls) each sweep spends reading the statuses of
+     * open merge requests that did not change, in turn, to find statuses someone else posted: with GitLab.com's
+     * 2,000 a minute and a 10-minute sweep, 0.1 reads 2,000 merge requests a sweep. Against a GitLab without rate
+     * limits, the share of the sweep's own pace (requests-per-second over the sweep's period).
+     */
+    @WithDefault("0.1")
+    double statusShare();
 }

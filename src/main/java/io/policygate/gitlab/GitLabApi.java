@@ -45,11 +45,28 @@ public interface GitLabApi {
             @QueryParam("page") int page,
             @QueryParam("per_page") int perPage);
 
+    /** A project's merge requests in {@code state}, updated after {@code updatedAfter} (ISO 8601) when it is set. */
     @GET
     @Path("/projects/{id}/merge_requests")
-    Uni<Response> openMergeRequests(
+    Uni<Response> mergeRequests(
             @PathParam("id") long projectId,
             @QueryParam("state") String state,
+            @QueryParam("updated_after") String updatedAfter,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
+
+    /**
+     * The merge requests of a group and its subgroups (lib/api/merge_requests.rb, scope {@code all}: not only the
+     * token user's), in {@code state}, updated after {@code updatedAfter} when set; {@code id}: the group's id or
+     * full path URL-encoded.
+     */
+    @GET
+    @Path("/groups/{id}/merge_requests")
+    Uni<Response> groupMergeRequests(
+            @Encoded @PathParam("id") String group,
+            @QueryParam("state") String state,
+            @QueryParam("scope") String scope,
+            @QueryParam("updated_after") String updatedAfter,
             @QueryParam("page") int page,
             @QueryParam("per_page") int perPage);
 

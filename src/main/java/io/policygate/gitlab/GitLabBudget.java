@@ -121,6 +121,11 @@ public class GitLabBudget {
         return Duration.between(now, at);
     }
 
+    /** GitLab's RateLimit-Limit as last seen (calls per window); empty while GitLab has sent none. */
+    public synchronized java.util.OptionalLong limit() {
+        return limit > 0 ? java.util.OptionalLong.of(limit) : java.util.OptionalLong.empty();
+    }
+
     /** True while a 429 holds every call back. */
     public synchronized boolean paused() {
         return clock.instant().isBefore(pausedUntil);

@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MergeRequest(
+        @JsonProperty("project_id") long projectId,
         long iid,
         String title,
         String description,

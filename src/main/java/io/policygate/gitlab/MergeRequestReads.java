@@ -456,11 +456,42 @@ public class MergeRequestReads {
      * @throws DataUnavailableException when GitLab cannot be read
      */
     public List<MergeRequest> openMergeRequests(long projectId) {
+        return mergeRequestsChanged(projectId, null);
+    }
+
+    /**
+     * A project's merge requests updated after {@code since}, in any state (opened, closed, merged), all pages; the
+     * open ones when {@code since} is null.
+     *
+     * @throws DataUnavailableException when GitLab cannot be read
+     */
+    public List<MergeRequest> mergeRequestsChanged(long projectId, Instant since) {
         return Stages.join(readAllPages(
                 GitLabPurpose.current(),
-                "open merge requests",
-                page -> api.openMergeRequests(projectId, "opened", page, PER_PAGE),
-                node -> typed(node, MergeRequest.class, "open merge requests")));
+                "merge requests",
+                page -> api.mergeRequests(projectId, state(since), iso(since), page, PER_PAGE),
+                node -> typed(node, MergeRequest.class, "merge requests")));
+    }
+
+    /**
+     * {@link #mergeRequestsChanged} for every project of a group and its subgroups, in one listing.
+     *
+     * @throws GitLabRefusal when GitLab has no such group (a user's namespace) or the token's user cannot see it
+     */
+    public List<MergeRequest> groupMergeRequestsChanged(String group, Instant since) {
+        return Stages.join(readAllPages(
+                GitLabPurpose.current(),
+                "group merge requests",
+                page -> api.groupMergeRequests(encoded(group), state(since), "all", iso(since), page, PER_PAGE),
+                node -> typed(node, MergeRequest.class, "group merge requests")));
+    }
+
+    private static String state(Instant since) {
+        return since == null ? "opened" : "all";
+    }
+
+    private static String iso(Instant since) {
+        return since == null ? null : since.toString();
     }
 
     /**

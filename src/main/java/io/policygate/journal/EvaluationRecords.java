@@ -251,6 +251,20 @@ public class EvaluationRecords {
                 projectId);
     }
 
+    /**
+     * Each project's full path as GitLab's facts of a verdict gave it (a webhook's word is not kept apart from
+     * GitLab's, so only paths stored with facts count); projects without such a verdict are not in it.
+     */
+    public Map<Long, String> confirmedProjectPaths() {
+        Map<Long, String> paths = new TreeMap<>();
+        jdbc.list(
+                        "SELECT project_id, MAX(project_path) FROM evaluation_job"
+                                + " WHERE facts IS NOT NULL AND project_path IS NOT NULL GROUP BY project_id",
+                        rs -> Map.entry(rs.getLong(1), rs.getString(2)))
+                .forEach(path -> paths.put(path.getKey(), path.getValue()));
+        return paths;
+    }
+
     /** Whether GitLab's facts of a verdict gave this full path (any case): the name a verdict stores is GitLab's. */
     public boolean projectPathSeen(String path) {
         return jdbc.exists(

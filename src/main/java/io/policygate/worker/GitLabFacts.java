@@ -116,6 +116,7 @@ class GitLabFacts {
     private static MergeRequestFacts standIn(Trigger trigger) {
         Trigger.Names names = trigger.names();
         MergeRequest mergeRequest = new MergeRequest(
+                trigger.key().projectId(),
                 trigger.key().mergeRequestIid(),
                 names.title(),
                 "",

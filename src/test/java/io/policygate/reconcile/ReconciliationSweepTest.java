@@ -4,8 +4,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +26,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class ReconciliationSweepTest extends ServiceTest {
 
     private static final String MRS = "/api/v4/projects/6/merge_requests";
+    private static final String GROUP_MRS = "/api/v4/groups/flightjs/merge_requests";
     private static final String LOST = Payloads.sha(21);
     private static final String TIMED_OUT = Payloads.sha(22);
     private static final String PASSED_ELSEWHERE = Payloads.sha(23);
@@ -79,13 +84,15 @@ class ReconciliationSweepTest extends ServiceTest {
         FakeGitLab.SHARED.postStatus(6, 23, 1, PASSED_ELSEWHERE, "passed");
         FakeGitLab.SHARED.put(mr(24, FORGED, "no ticket, no review"));
         FakeGitLab.SHARED.postStatus(6, 24, 1, FORGED, "passed");
-        // The open merge requests come on two pages: every page is read.
-        gitlab.stubFor(get(urlPathEqualTo(MRS))
+        // The first sweep lists every open merge request of the project's group (flightjs, from GitLab's path of
+        // the verdict), on two pages: every page is read.
+        gitlab.stubFor(get(urlPathEqualTo(GROUP_MRS))
                 .withQueryParam("state", equalTo("opened"))
+                .withQueryParam("scope", equalTo("all"))
                 .withQueryParam("page", equalTo("1"))
                 .willReturn(GitLabStubs.json("[" + open(4) + "," + open(21) + "," + open(22) + "]")
                         .withHeader("X-Next-Page", "2")));
-        gitlab.stubFor(get(urlPathEqualTo(MRS))
+        gitlab.stubFor(get(urlPathEqualTo(GROUP_MRS))
                 .withQueryParam("state", equalTo("opened"))
                 .withQueryParam("page", equalTo("2"))
                 .willReturn(GitLabStubs.json("[" + open(23) + "," + open(24) + "]")));
@@ -131,9 +138,48 @@ class ReconciliationSweepTest extends ServiceTest {
     /** GitLab's list entry of a merge request the fake holds. */
     private String open(int iid) {
         FakeGitLab.MergeRequest mr = FakeGitLab.SHARED.mergeRequest(6, iid);
-        return "{\"iid\":" + iid + ",\"sha\":\"" + mr.sha() + "\",\"title\":\"" + mr.title()
+        return "{\"project_id\":6,\"iid\":" + iid + ",\"sha\":\"" + mr.sha() + "\",\"title\":\"" + mr.title()
                 + "\",\"state\":\"opened\"," + "\"target_branch\":\"" + mr.targetBranch()
                 + "\",\"references\":{\"full\":\"flightjs/Flight!" + iid + "\"}}";
+    }
+
+    @Test
+    void aLaterSweepListsOnlyWhatChangedAndReadsTheOtherStatusesInTurn() {
+        journal.awaitState(Webhooks.accept(Payloads.raw(Payloads.COMPLIANT)), JobState.REPORTED);
+        FakeGitLab.SHARED.put(mr(31, Payloads.sha(31), "no ticket"));
+        FakeGitLab.SHARED.put(mr(32, Payloads.sha(32), "PAY-32 reviewed", "compliance-reviewed"));
+        assertEquals(2, sweep.sweep().queued(), "the first sweep: every open merge request, 31 and 32 never judged");
+        await().atMost(Duration.ofSeconds(20)).until(() -> journal.unfinishedCount() == 0);
+        assertEquals("failed", FakeGitLab.SHARED.status(6, 31, 1, Payloads.sha(31)));
+
+        // Ten minutes on, nothing was updated; a Developer posts passed to 31 (a status does not update it).
+        Instant before = Instant.now().minus(Duration.ofMinutes(10));
+        for (long iid : List.of(4L, 31L, 32L)) {
+            FakeGitLab.SHARED.lastUpdated(6, iid, before);
+        }
+        FakeGitLab.SHARED.postStatus(6, 31, 1, Payloads.sha(31), "passed");
+        gitlab.resetRequests();
+
+        ReconciliationSweep.Result result = sweep.sweep();
+
+        assertEquals(1, result.queued(), "31's forged pass, found by reading the statuses in turn");
+        // One listing for the group, of what changed (nothing), and no listing project by project.
+        gitlab.verify(
+                1,
+                getRequestedFor(urlPathEqualTo(GROUP_MRS))
+                        .withQueryParam("state", equalTo("all"))
+                        .withQueryParam("updated_after", matching("\\d{4}-.+")));
+        gitlab.verify(0, getRequestedFor(urlPathEqualTo(MRS)));
+        // The statuses of the three open merge requests, each once (a sweep run by hand reads them all).
+        gitlab.verify(3, getRequestedFor(urlPathMatching(MRS + "/\\d+/status_checks")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> journal.unfinishedCount() == 0);
+        assertEquals("failed", FakeGitLab.SHARED.status(6, 31, 1, Payloads.sha(31)), "policy-gate's verdict is back");
+
+        // 32 is merged: the next listing says so, and its statuses are not read any more.
+        FakeGitLab.SHARED.update(6, 32, mr -> mr.withState("merged"));
+        gitlab.resetRequests();
+        sweep.sweep();
+        gitlab.verify(0, getRequestedFor(urlPathEqualTo(MRS + "/32/status_checks")));
     }
 
     @Test

@@ -55,6 +55,7 @@ public final class FakeGitLab {
     private static final Pattern RESPONSES = Pattern.compile(MERGE_REQUEST.pattern() + "/status_check_responses");
     private static final Pattern PROJECT_CHECKS = Pattern.compile(PROJECT.pattern() + "/external_status_checks");
     private static final Pattern COMPARE = Pattern.compile(PROJECT.pattern() + "/repository/compare");
+    private static final Pattern GROUP_LIST = Pattern.compile("/api/v4/groups/([^/]+)/merge_requests");
 
     /**
      * A status check that applies to a merge request. The project lists it (GET …/external_status_checks) limited to
@@ -182,6 +183,8 @@ public final class FakeGitLab {
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     /** Each project's status checks as its settings list them: the last a merge request of it was put with. */
     private final Map<Long, Map<Long, Check>> projectChecks = new ConcurrentHashMap<>();
+    /** When each merge request was last updated (GitLab's updated_at): when it was last put. */
+    private final Map<String, java.time.Instant> updatedAt = new ConcurrentHashMap<>();
     /** Merge requests GitLab has not made a diff version for yet: their answer has {@code diff_refs: null}. */
     private final Set<String> withoutDiffRefs = ConcurrentHashMap.newKeySet();
     /** The rate-limit headers every answer carries, as GitLab.com sends them; null: none (rate limits off). */
@@ -206,6 +209,7 @@ public final class FakeGitLab {
         versions.clear();
         statuses.clear();
         projectChecks.clear();
+        updatedAt.clear();
         withoutDiffRefs.clear();
         cutShort.clear();
         rateLimit = null;
@@ -294,6 +298,7 @@ public final class FakeGitLab {
      */
     public void put(MergeRequest mergeRequest) {
         mergeRequests.put(key(mergeRequest.projectId(), mergeRequest.iid()), mergeRequest);
+        updatedAt.put(key(mergeRequest.projectId(), mergeRequest.iid()), java.time.Instant.now());
         Map<Long, Check> settings =
                 projectChecks.computeIfAbsent(mergeRequest.projectId(), p -> new ConcurrentHashMap<>());
         mergeRequest.checks().forEach(check -> settings.put(check.id(), check));
@@ -344,6 +349,11 @@ public final class FakeGitLab {
                         commits.stream()
                                 .map(c -> (JsonNode) JSON.valueToTree(c))
                                 .toList()));
+    }
+
+    /** The merge request was last updated at {@code when}, as GitLab's updated_at would say. */
+    public void lastUpdated(long projectId, long iid, java.time.Instant when) {
+        updatedAt.put(key(projectId, iid), when);
     }
 
     /**
@@ -469,6 +479,10 @@ public final class FakeGitLab {
                 return gitlab.respond(
                         Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), request.getBodyAsString());
             }
+            if ((m = GROUP_LIST.matcher(path)).matches()) {
+                String group = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+                return gitlab.listed(mr -> mr.projectPath().startsWith(group + "/"), request);
+            }
             if ((m = PROJECT_CHECKS.matcher(path)).matches()) {
                 return gitlab.projectChecks(Long.parseLong(m.group(1)));
             }
@@ -503,7 +517,8 @@ public final class FakeGitLab {
                         .orElseGet(FakeGitLab::notFound);
             }
             if ((m = OPEN.matcher(path)).matches()) {
-                return gitlab.open(Long.parseLong(m.group(1)));
+                long project = Long.parseLong(m.group(1));
+                return gitlab.listed(mr -> mr.projectId() == project, request);
             }
             if ((m = PROJECT.matcher(path)).matches()) {
                 long id = Long.parseLong(m.group(1));
@@ -588,10 +603,25 @@ public final class FakeGitLab {
         return notFound();
     }
 
-    private ResponseDefinition open(long projectId) {
+    /**
+     * GET …/merge_requests of a project or a group: those {@code of} it in the request's {@code state} (opened, or
+     * all), updated on or after its {@code updated_after} when it has one.
+     */
+    private ResponseDefinition listed(java.util.function.Predicate<MergeRequest> of, Request request) {
+        String state = request.queryParameter("state").isPresent()
+                ? request.queryParameter("state").firstValue()
+                : "all";
+        java.time.Instant after = request.queryParameter("updated_after").isPresent()
+                ? java.time.Instant.parse(
+                        request.queryParameter("updated_after").firstValue())
+                : java.time.Instant.EPOCH;
         ArrayNode list = JSON.createArrayNode();
         mergeRequests.values().stream()
-                .filter(mr -> mr.projectId() == projectId && mr.state().equals("opened"))
+                .filter(of)
+                .filter(mr -> state.equals("all") || mr.state().equals(state))
+                .filter(mr -> !updatedAt
+                        .getOrDefault(key(mr.projectId(), mr.iid()), java.time.Instant.EPOCH)
+                        .isBefore(after))
                 .map(FakeGitLab::mergeRequestJson)
                 .forEach(list::add);
         return json(200, list);

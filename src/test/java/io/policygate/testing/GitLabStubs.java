@@ -40,6 +40,7 @@ public final class GitLabStubs {
                 "/api/v4/projects/\\d+",
                 "/api/v4/projects/\\d+/merge_requests",
                 "/api/v4/projects/\\d+/external_status_checks",
+                "/api/v4/groups/[^/]+/merge_requests",
                 "/api/v4/projects/\\d+/repository/compare",
                 MR_PATH,
                 MR_PATH + "/status_checks",

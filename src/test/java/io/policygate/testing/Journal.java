@@ -97,6 +97,12 @@ public class Journal {
         }
     }
 
+    /** Forgets what the reconciliation sweep kept: the next sweep is a first one, as with a fresh GitLab. */
+    public void forgetSweeps() {
+        tamper("DELETE FROM open_merge_request");
+        tamper("DELETE FROM sweep_state");
+    }
+
     /** Writes to the journal behind the service's back, as someone with access to its database could. */
     public void tamper(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection();

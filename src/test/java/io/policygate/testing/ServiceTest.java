@@ -22,6 +22,7 @@ public abstract class ServiceTest {
     void cleanGitLab() {
         GitLabStubs.reset(gitlab, journal);
         journal.forgetRegisteredChecks();
+        journal.forgetSweeps();
     }
 
     @AfterEach
