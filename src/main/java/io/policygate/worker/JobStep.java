@@ -82,7 +82,7 @@ public class JobStep {
     }
 
     /** Every log line of the job's work says which evaluation, project and merge request it is about. */
-    private static void logged(Job job, Runnable task) {
+    static void logged(Job job, Runnable task) {
         MDC.put("evaluationId", job.id());
         MDC.put("project", String.valueOf(job.key().projectId()));
         MDC.put("mergeRequest", String.valueOf(job.key().mergeRequestIid()));

@@ -158,7 +158,9 @@ public class WorkerPool {
                             .whenComplete((done, failed) -> {
                                 inFlight.release();
                                 if (failed != null) {
-                                    failures.record(job.get(), owner, Stages.cause(failed));
+                                    // On whichever thread ended it (a timer's, past the lease): still the job's.
+                                    JobStep.logged(
+                                            job.get(), () -> failures.record(job.get(), owner, Stages.cause(failed)));
                                 }
                             });
                 } else {
