@@ -27,7 +27,7 @@
 #   sizes: ACK_RATES, ACK_SECONDS, WARMUP_SECONDS, MAX_START, MAX_CEILING, MAX_P99_MS, STEP_SECONDS,
 #          E2E_EVENTS, E2E_RATE, POLICY_COUNTS, POLICY_EVENTS, POLICY_RATE, BACKLOGS, BACKLOG_RATE,
 #          BACKLOG_SECONDS, IDLE_SECONDS (defaults below)
-#   ports: SERVICE_PORT, GITLAB_PORT, BASELINE_PORT, PG_PORT
+#   ports: SERVICE_PORT, GITLAB_PORT, BASELINE_PORT, PG_PORT, REPLICA_PORT (the budget scenario's second replica)
 # Needs a JDK 17+. Builds policy-gate (./mvnw package) and the baseline when their jars are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +46,8 @@ fi
   "${BUDGET_EVENTS:=1000}" "${BUDGET_SECONDS:=10}" "${BUDGET_LATENCY_MS:=100}" "${BUDGET_LIMIT:=2000}" \
   "${BOT_EVENTS:=500}" "${BOT_SECONDS:=10}" "${BOT_LATENCY_MS:=250}" "${E2E_SLOW_EVENTS:=2000}" "${E2E_SLOW_RATE:=200}" \
   "${IN_FLIGHT:=512}" "${SCENARIOS:=startup ack e2e bot policies backlog}" \
-  "${SERVICE_PORT:=18380}" "${GITLAB_PORT:=18381}" "${BASELINE_PORT:=18390}" "${PG_PORT:=18432}"
+  "${SERVICE_PORT:=18380}" "${GITLAB_PORT:=18381}" "${BASELINE_PORT:=18390}" "${PG_PORT:=18432}" \
+  "${REPLICA_PORT:=18382}"
 SECRET=bench-webhook-secret
 
 for port in "$SERVICE_PORT" "$GITLAB_PORT" "$BASELINE_PORT" "$PG_PORT"; do
@@ -340,16 +341,41 @@ if has bot; then
   done
 fi
 
+# budget_run NAME JOURNAL [DB_ENV]: the budget scenario's e2e run, started at the top of a clock minute (as the bot's
+# burst would meet a fresh window of GitLab's); DB_ENV: the journal of a replica already running beside it.
+budget_run() {
+  sleep $((60 - $(date +%s) % 60))
+  # shellcheck disable=SC2086
+  on_service "$1" "$2" ${3:-} -- e2e --events "$BUDGET_EVENTS" \
+    --rate $((BUDGET_EVENTS / BUDGET_SECONDS)) --warmup-events 0 --gitlab-latency-ms "$BUDGET_LATENCY_MS" \
+    --gitlab-rate-limit "$BUDGET_LIMIT"
+}
+
 if has budget; then
   for journal in $JOURNALS; do
     for run in $(seq "$RUNS"); do
-      # Each run starts at the top of a clock minute, as the bot's burst would meet a fresh window of GitLab's.
-      sleep $((60 - $(date +%s) % 60))
-      on_service "budget-$journal-$run" "$journal" -- e2e --events "$BUDGET_EVENTS" \
-        --rate $((BUDGET_EVENTS / BUDGET_SECONDS)) --warmup-events 0 --gitlab-latency-ms "$BUDGET_LATENCY_MS" \
-        --gitlab-rate-limit "$BUDGET_LIMIT"
+      budget_run "budget-$journal-$run" "$journal"
     done
   done
+  if [[ " $JOURNALS " == *" pg "* ]]; then
+    # Two replicas on one PostgreSQL journal and one token: the second takes jobs from the journal the first
+    # fills, both spend GitLab's one budget. The second starts first, so that it migrates the journal.
+    for run in $(seq "$RUNS"); do
+      SEQ=$((SEQ + 1))
+      db_env=$(journal_env pg "$SEQ")
+      # shellcheck disable=SC2086
+      env "${SERVICE_ENV[@]}" $db_env QUARKUS_HTTP_PORT="$REPLICA_PORT" "${SERVICE[@]}" \
+        > "$LOGS/budget-2-replicas-$run-second.log" 2>&1 &
+      second=$!
+      echo "$second" >> "$BENCH_PIDS"
+      for _ in $(seq 300); do
+        if curl -fs "http://127.0.0.1:$REPLICA_PORT/q/health/ready" > /dev/null 2>&1; then break; fi
+        sleep 0.2
+      done
+      budget_run "budget-2-replicas-$run" pg "$db_env"
+      kill "$second"; wait "$second" 2>/dev/null || true
+    done
+  fi
 fi
 
 # Policies that all apply and pass for the compliant payload (a failing one would add a merge request note
@@ -520,15 +546,22 @@ if has budget; then
   row ""
   row "| journal | calls per verdict | answered 429 | time to verdict p50 / p95 / max (s) | later than 120 s or lost | within target |"
   row "|---|---|---|---|---|---|"
-  for journal in $JOURNALS; do
-    calls=$(sum_of "budget-$journal" e2e gitlab_calls)
-    verdicts=$(sum_of "budget-$journal" e2e verdicts)
-    limited=$(sum_of "budget-$journal" e2e gitlab_429)
-    late=$(sum_of "budget-$journal" e2e over_120s)
+  budget_row() { # LABEL PREFIX
+    local calls verdicts limited late share ok
+    calls=$(sum_of "$2" e2e gitlab_calls)
+    verdicts=$(sum_of "$2" e2e verdicts)
+    limited=$(sum_of "$2" e2e gitlab_429)
+    late=$(sum_of "$2" e2e over_120s)
     share=$(awk -v l="$limited" -v c="$calls" 'BEGIN { printf "%.2f", (c > 0 ? 100 * l / c : 0) }')
     ok=$(awk -v late="$late" -v share="$share" 'BEGIN { print (late == 0 && share <= 1) ? "yes" : "no" }')
-    row "| $(journal_name "$journal") | $(awk -v c="$calls" -v v="$verdicts" 'BEGIN { printf "%.2f", (v > 0 ? c / v : 0) }') | $limited of $calls ($share %) | $(f "$(median_of "budget-$journal" e2e p50_ms | awk '{ print $1 / 1000 }')" 1) / $(f "$(median_of "budget-$journal" e2e p95_ms | awk '{ print $1 / 1000 }')" 1) / $(f "$(median_of "budget-$journal" e2e max_ms | awk '{ print $1 / 1000 }')" 1) | $late | $ok |"
+    row "| $1 | $(awk -v c="$calls" -v v="$verdicts" 'BEGIN { printf "%.2f", (v > 0 ? c / v : 0) }') | $limited of $calls ($share %) | $(f "$(median_of "$2" e2e p50_ms | awk '{ print $1 / 1000 }')" 1) / $(f "$(median_of "$2" e2e p95_ms | awk '{ print $1 / 1000 }')" 1) / $(f "$(median_of "$2" e2e max_ms | awk '{ print $1 / 1000 }')" 1) | $late | $ok |"
+  }
+  for journal in $JOURNALS; do
+    budget_row "$(journal_name "$journal")" "budget-$journal"
   done
+  if [[ " $JOURNALS " == *" pg "* ]]; then
+    budget_row "two replicas, $(journal_name pg)" budget-2-replicas
+  fi
   row ""
 fi
 

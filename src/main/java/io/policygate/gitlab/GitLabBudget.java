@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
@@ -33,8 +34,10 @@ public class GitLabBudget {
 
     /** RateLimit-Limit as last seen; 0 while GitLab has sent none. */
     private long limit;
-    /** What is left of the window: the least of GitLab's word and the calls made since, counted down. */
+    /** What is left of the window: the least of GitLab's word and the calls given a turn since, counted down. */
     private long remaining;
+    /** The fewest calls GitLab has said are left in this window: its own word, every replica's calls counted. */
+    private long gitLabLeft;
     /** When GitLab's window ends (RateLimit-Reset); null while unknown. */
     private Instant resetAt;
 
@@ -68,9 +71,11 @@ public class GitLabBudget {
             if (resetAt == null || window.isAfter(resetAt)) {
                 resetAt = window;
                 remaining = seenRemaining;
+                gitLabLeft = seenRemaining;
             } else if (window.equals(resetAt)) {
                 // Answers overtake each other: the fewest calls left is the newest word.
                 remaining = Math.min(remaining, seenRemaining);
+                gitLabLeft = Math.min(gitLabLeft, seenRemaining);
             }
         }
         if (status == 429) {
@@ -87,6 +92,7 @@ public class GitLabBudget {
             }
             if (resetAt != null) {
                 remaining = 0;
+                gitLabLeft = 0;
             }
         }
     }
@@ -97,22 +103,20 @@ public class GitLabBudget {
      */
     public synchronized Duration take() {
         Instant now = clock.instant();
-        if (resetAt != null && !now.isBefore(resetAt)) {
-            // A new window: nothing is known of it until GitLab's next answer.
-            resetAt = null;
-        }
+        newWindowIfDue(now);
         Instant at = now;
         if (now.isBefore(pausedUntil)) {
-            at = later(pausedUntil, nextSlot);
-            nextSlot = at.plus(AFTER_RESET);
+            at = atTheEndOfTheQueue(pausedUntil);
         } else if (resetAt != null && limit > 0 && remaining < reserve * limit) {
-            Duration left = Duration.between(now, resetAt);
             if (remaining <= 0) {
-                at = later(resetAt, nextSlot);
-                nextSlot = at.plus(AFTER_RESET);
+                at = atTheEndOfTheQueue(resetAt);
             } else {
+                // What is left is spread evenly over the time from the last call already given a slot to the
+                // reset: measured from now instead, a burst of N waiting calls would reach N/N + N/(N-1) + … ≈
+                // ln N windows ahead (six minutes for 500 calls, far past a job's lease).
                 at = later(now, nextSlot);
-                nextSlot = at.plus(left.dividedBy(remaining));
+                Duration left = Duration.between(at, resetAt);
+                nextSlot = at.plus(left.isNegative() ? AFTER_RESET : left.dividedBy(remaining));
             }
         }
         if (resetAt != null) {
@@ -121,9 +125,42 @@ public class GitLabBudget {
         return Duration.between(now, at);
     }
 
+    /**
+     * Asked by a call whose turn has come after a wait: how much longer it must wait, because GitLab has said since
+     * that nothing is left before its reset (a 429, or {@code RateLimit-Remaining: 0}). Turns are given ahead from
+     * this replica's count; another replica spending the same token's window shows only in GitLab's later answers,
+     * and this is where the calls already given a turn heed them, instead of being answered 429.
+     */
+    public synchronized Duration recheck() {
+        Instant now = clock.instant();
+        newWindowIfDue(now);
+        Instant until = now.isBefore(pausedUntil) ? pausedUntil : resetAt != null && gitLabLeft <= 0 ? resetAt : now;
+        return until.isAfter(now) ? Duration.between(now, atTheEndOfTheQueue(until)) : Duration.ZERO;
+    }
+
+    private void newWindowIfDue(Instant now) {
+        if (resetAt != null && !now.isBefore(resetAt)) {
+            // A new window: nothing is known of it until GitLab's next answer.
+            resetAt = null;
+        }
+    }
+
+    /** A turn at {@code earliest} or after the last turn given, whichever is later, the next one just after it. */
+    private Instant atTheEndOfTheQueue(Instant earliest) {
+        Instant at = later(earliest, nextSlot);
+        nextSlot = at.plus(AFTER_RESET);
+        return at;
+    }
+
+    /** How far ahead the calls already waiting for their turn reach: zero while calls go at once. */
+    public synchronized Duration queued() {
+        Duration ahead = Duration.between(clock.instant(), later(nextSlot, pausedUntil));
+        return ahead.isNegative() ? Duration.ZERO : ahead;
+    }
+
     /** GitLab's RateLimit-Limit as last seen (calls per window); empty while GitLab has sent none. */
-    public synchronized java.util.OptionalLong limit() {
-        return limit > 0 ? java.util.OptionalLong.of(limit) : java.util.OptionalLong.empty();
+    public synchronized OptionalLong limit() {
+        return limit > 0 ? OptionalLong.of(limit) : OptionalLong.empty();
     }
 
     /** True while a 429 holds every call back. */

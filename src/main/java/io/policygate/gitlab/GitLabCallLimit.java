@@ -60,7 +60,9 @@ final class GitLabCallLimit {
                     awaitPermit(permits, purpose);
                     Call call = calls.of(method, purpose);
                     try {
-                        sleep(budget.take());
+                        for (Duration wait = budget.take(); !wait.isZero(); wait = budget.recheck()) {
+                            sleep(wait);
+                        }
                         long started = System.nanoTime();
                         Response response = (Response) invoke(client, method, args);
                         permits.answered(call.answered(response), System.nanoTime() - started);
@@ -89,12 +91,8 @@ final class GitLabCallLimit {
         return Uni.createFrom()
                 .completionStage(turn)
                 .onItem()
-                .transformToUni(ignored -> {
-                    Duration wait = call.budget().take();
-                    return wait.isZero()
-                            ? Uni.createFrom().voidItem()
-                            : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
-                })
+                .transformToUni(
+                        ignored -> turnInBudget(call.budget(), call.budget().take()))
                 .onItem()
                 .transformToUni(ignored -> {
                     started.set(System.nanoTime());
@@ -122,6 +120,19 @@ final class GitLabCallLimit {
                         permits.giveBack();
                     }
                 });
+    }
+
+    /** Done once GitLab's budget lets the call go: after {@code wait}, and longer if GitLab has said meanwhile. */
+    private static Uni<Void> turnInBudget(GitLabBudget budget, Duration wait) {
+        return wait.isZero()
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom()
+                        .voidItem()
+                        .onItem()
+                        .delayIt()
+                        .by(wait)
+                        .onItem()
+                        .transformToUni(ignored -> turnInBudget(budget, budget.recheck()));
     }
 
     private static Object invoke(GitLabApi client, Method method, Object[] args) throws Throwable {

@@ -57,6 +57,21 @@ class GitLabBudgetTest {
     }
 
     @Test
+    void aBurstBelowTheReserveIsSpreadEvenlyUpToTheResetNotBeyondIt() {
+        answered(200, 400, null);
+        Duration last = Duration.ZERO;
+        for (int i = 0; i < 400; i++) {
+            Duration wait = budget.take();
+            assertTrue(wait.compareTo(last) >= 0, "the calls go in the order they took their turn");
+            last = wait;
+        }
+        // 400 calls left, 400 taken at once: 150 ms apart, the last one 59.85 s from now, before the reset.
+        assertEquals(Duration.ofMillis(59_850), last);
+        assertEquals(Duration.ofSeconds(60), budget.queued(), "what the worker weighs before it claims another job");
+        assertEquals(Duration.ofSeconds(60), budget.take(), "the window is spent: the next call waits for its reset");
+    }
+
+    @Test
     void anotherReplicasCallsSeenInTheHeadersSlowThisOneDown() {
         answered(200, 1500, null);
         assertEquals(Duration.ZERO, budget.take());
@@ -71,15 +86,38 @@ class GitLabBudgetTest {
     }
 
     @Test
+    void aCallWhoseTurnComesAfterGitLabSaidTheWindowIsSpentWaitsForTheReset() {
+        answered(200, 400, null);
+        Duration turn = Duration.ZERO;
+        for (int i = 0; i < 10; i++) {
+            turn = budget.take();
+        }
+        assertEquals(Duration.ofMillis(1_350), turn, "this replica counts 400 left: 150 ms apart");
+        clock.now = NOW.plus(turn);
+        assertEquals(Duration.ZERO, budget.recheck(), "nothing said meanwhile: it goes at its turn");
+
+        // Another replica on the same token spent the rest meanwhile; this one learns it from an answer.
+        answered(200, 0, null);
+        assertEquals(
+                Duration.ofSeconds(60).minus(turn),
+                budget.recheck(),
+                "a call given its turn before GitLab said so waits for the reset instead of being answered 429");
+        clock.now = NOW.plusSeconds(60);
+        assertEquals(Duration.ZERO, budget.recheck(), "a new window");
+    }
+
+    @Test
     void a429HoldsEveryCallUntilRetryAfterAndDoesNotFailTheCall() {
         answered(429, 0, "7");
         assertTrue(budget.paused());
+        assertEquals(Duration.ofSeconds(7), budget.queued(), "no call yet, but none may go for 7 s");
         assertEquals(Duration.ofSeconds(7), budget.take());
         assertEquals(Duration.ofSeconds(7).plusMillis(2), budget.take(), "the waiting calls go one after the other");
 
         clock.now = NOW.plusSeconds(61);
         assertFalse(budget.paused());
         assertEquals(Duration.ZERO, budget.take(), "a new window: spent freely until GitLab says otherwise");
+        assertEquals(Duration.ZERO, budget.queued());
     }
 
     @Test
