@@ -22,7 +22,8 @@ record Refusal(int status, String contentType, String body) {
      * The pages a visitor may read under policy-gate.web.open: an allow-list, so that nothing else (the API, in any
      * spelling) is ever taken for a page.
      */
-    private static final Pattern PAGES = Pattern.compile("/|/evaluations/[^/]+|/preview|/preview/[^/]+|/overview");
+    private static final Pattern PAGES =
+            Pattern.compile("/|/evaluations/[^/]+|/preview|/preview/[^/]+|/overview|/merges");
 
     /** /api and /q paths (in any case) are read by programs; every other path is a page. */
     static boolean isForPrograms(String path) {

@@ -36,15 +36,18 @@ public class EvaluationsResource {
     }
 
     /**
-     * The audit export: every evaluation created in [from, to) as CSV or JSON lines, streamed while it is read
-     * (docs/operations.md, "Audit export").
+     * The audit export: every evaluation created in [from, to), or with kind=merges every merge of a covered project
+     * in it, as CSV or JSON lines, streamed while it is read (docs/operations.md, "Audit export").
      */
     @GET
     @Path("/export")
     @Produces({"text/csv", "application/x-ndjson", MediaType.APPLICATION_JSON})
     public Response export(
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("format") String format) {
-        EvaluationExport.Request request = export.request(from, to, format);
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("format") String format,
+            @QueryParam("kind") String kind) {
+        EvaluationExport.Request request = export.request(from, to, format, kind);
         StreamingOutput body = out -> export.write(request, out);
         return Response.ok(body, request.format().mediaType)
                 .header("Content-Disposition", "attachment; filename=\"" + request.fileName() + "\"")

@@ -67,15 +67,23 @@ public class MergeRequestNotes {
      * marker). Without {@code create}, only an existing note is updated.
      */
     public Outcome write(CheckKey key, String body, boolean create) {
+        return write(key.projectId(), key.mergeRequestIid(), marker(key.checkId()), body, create);
+    }
+
+    /**
+     * Makes policy-gate's note marked {@code marker} on the merge request say {@code body} (which must contain the
+     * marker). Without {@code create}, only an existing note is updated.
+     */
+    public Outcome write(long projectId, long iid, String marker, String body, boolean create) {
         if (service.dryRun()) {
-            LOG.infof("dry-run: would write the note of %s:%n%s", key, body);
+            LOG.infof("dry-run: would write the note of %d!%d:%n%s", projectId, iid, body);
             return new Outcome.NotWritten("dry-run: nothing written");
         }
         try {
-            OptionalLong existing = find(key);
+            OptionalLong existing = find(projectId, iid, marker);
             GitLabApi.NoteBody note = new GitLabApi.NoteBody(body);
             if (existing.isPresent()) {
-                return update(key, existing.getAsLong(), note);
+                return update(projectId, iid, existing.getAsLong(), note);
             }
             if (!create) {
                 return new Outcome.NotWritten("no note to update, and a passed verdict creates none"
@@ -83,25 +91,17 @@ public class MergeRequestNotes {
             }
             return written(
                     "created",
-                    body(
-                            call("note_create", () -> api.createNote(key.projectId(), key.mergeRequestIid(), note)),
-                            "note",
-                            Note.class));
+                    body(call("note_create", () -> api.createNote(projectId, iid, note)), "note", Note.class));
         } catch (Answer e) {
             return e.outcome;
         }
     }
 
-    private Outcome update(CheckKey key, long noteId, GitLabApi.NoteBody note) throws Answer {
+    private Outcome update(long projectId, long iid, long noteId, GitLabApi.NoteBody note) throws Answer {
         try {
             return written(
                     "updated",
-                    body(
-                            call(
-                                    "note_update",
-                                    () -> api.updateNote(key.projectId(), key.mergeRequestIid(), noteId, note)),
-                            "note",
-                            Note.class));
+                    body(call("note_update", () -> api.updateNote(projectId, iid, noteId, note)), "note", Note.class));
         } catch (Answer e) {
             if (e.status == 404) {
                 // Someone deleted the note since we found it: the next attempt finds none and writes a new one.
@@ -115,14 +115,11 @@ public class MergeRequestNotes {
         return new Outcome.Written(note.id(), how + " note " + note.id());
     }
 
-    private OptionalLong find(CheckKey key) throws Answer {
+    private OptionalLong find(long projectId, long iid, String marker) throws Answer {
         long self = ownUserId();
-        String marker = marker(key.checkId());
         for (int page = 1; page <= MAX_PAGES; page++) {
             int current = page;
-            Response response = call(
-                    "notes",
-                    () -> api.notes(key.projectId(), key.mergeRequestIid(), "asc", "created_at", current, PER_PAGE));
+            Response response = call("notes", () -> api.notes(projectId, iid, "asc", "created_at", current, PER_PAGE));
             String next = response.getHeaderString("X-Next-Page");
             for (Note note : body(response, "notes", Note[].class)) {
                 if (note.isOurs(self, marker)) {

@@ -456,7 +456,9 @@ public class MergeRequestReads {
      * @throws DataUnavailableException when GitLab cannot be read
      */
     public List<MergeRequest> openMergeRequests(long projectId) {
-        return mergeRequestsChanged(projectId, null);
+        return mergeRequestsChanged(projectId, null).stream()
+                .map(ListedMergeRequest::mergeRequest)
+                .toList();
     }
 
     /**
@@ -465,12 +467,12 @@ public class MergeRequestReads {
      *
      * @throws DataUnavailableException when GitLab cannot be read
      */
-    public List<MergeRequest> mergeRequestsChanged(long projectId, Instant since) {
+    public List<ListedMergeRequest> mergeRequestsChanged(long projectId, Instant since) {
         return Stages.join(readAllPages(
                 GitLabPurpose.current(),
                 "merge requests",
                 page -> api.mergeRequests(projectId, state(since), iso(since), page, PER_PAGE),
-                node -> typed(node, MergeRequest.class, "merge requests")));
+                node -> listed(node, "merge requests")));
     }
 
     /**
@@ -478,12 +480,19 @@ public class MergeRequestReads {
      *
      * @throws GitLabRefusal when GitLab has no such group (a user's namespace) or the token's user cannot see it
      */
-    public List<MergeRequest> groupMergeRequestsChanged(String group, Instant since) {
+    public List<ListedMergeRequest> groupMergeRequestsChanged(String group, Instant since) {
         return Stages.join(readAllPages(
                 GitLabPurpose.current(),
                 "group merge requests",
                 page -> api.groupMergeRequests(encoded(group), state(since), "all", iso(since), page, PER_PAGE),
-                node -> typed(node, MergeRequest.class, "group merge requests")));
+                node -> listed(node, "group merge requests")));
+    }
+
+    /** A listed merge request, with its merge when GitLab says it is merged. */
+    private ListedMergeRequest listed(JsonNode node, String what) {
+        MergeRequest mr = typed(node, MergeRequest.class, what);
+        return new ListedMergeRequest(
+                mr, mr.state().equals("merged") ? Optional.of(typed(node, Merge.class, what)) : Optional.empty());
     }
 
     private static String state(Instant since) {

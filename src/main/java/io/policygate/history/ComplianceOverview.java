@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.journal.EvaluationRecords;
+import io.policygate.journal.MergeRecords;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.WaiverStanding;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +29,8 @@ public class ComplianceOverview {
     public static final int DAYS = 30;
     private static final int RULES_SHOWN = 10;
 
-    /** One day's verdicts. */
-    public record Day(LocalDate day, long passed, long failed) {
+    /** One day's verdicts, and the merges of covered projects that day, of which {@code ungated} without a pass. */
+    public record Day(LocalDate day, long passed, long failed, long merges, long ungated) {
         public long total() {
             return passed + failed;
         }
@@ -46,16 +47,25 @@ public class ComplianceOverview {
             long failed,
             long waived,
             long tampered,
+            long merges,
+            long ungated,
             List<WaiverStanding> waivers) {}
 
     private final EvaluationRecords records;
+    private final MergeRecords mergeRecords;
     private final ObjectMapper json;
     private final Clock clock;
     private final ActivePolicies policies;
 
     @Inject
-    public ComplianceOverview(EvaluationRecords records, ObjectMapper json, Clock clock, ActivePolicies policies) {
+    public ComplianceOverview(
+            EvaluationRecords records,
+            MergeRecords mergeRecords,
+            ObjectMapper json,
+            Clock clock,
+            ActivePolicies policies) {
         this.records = records;
+        this.mergeRecords = mergeRecords;
         this.policies = policies;
         this.json = json;
         this.clock = clock;
@@ -88,13 +98,27 @@ public class ComplianceOverview {
                 waived[0]++;
             }
         });
+        long[] merges = new long[DAYS];
+        long[] ungated = new long[DAYS];
+        mergeRecords.export(first.atStartOfDay(ZoneOffset.UTC).toInstant(), clock.instant(), merge -> {
+            int day =
+                    (int) (LocalDate.ofInstant(merge.mergedAt(), ZoneOffset.UTC).toEpochDay() - first.toEpochDay());
+            if (day >= 0 && day < DAYS) {
+                merges[day]++;
+                ungated[day] += merge.gated() ? 0 : 1;
+            }
+        });
         List<Day> days = new ArrayList<>();
         long total = 0;
         long totalFailed = 0;
+        long totalMerges = 0;
+        long totalUngated = 0;
         for (int i = 0; i < DAYS; i++) {
-            days.add(new Day(first.plusDays(i), passed[i], failed[i]));
+            days.add(new Day(first.plusDays(i), passed[i], failed[i], merges[i], ungated[i]));
             total += passed[i] + failed[i];
             totalFailed += failed[i];
+            totalMerges += merges[i];
+            totalUngated += ungated[i];
         }
         List<FailingRule> rules = ruleFailures.entrySet().stream()
                 .map(e -> {
@@ -110,7 +134,8 @@ public class ComplianceOverview {
         List<WaiverStanding> inForce = policies.waiverStandings().stream()
                 .filter(w -> w.state().equals("in-force") || w.state().equals("expiring"))
                 .toList();
-        return new Overview(days, rules, total, totalFailed, waived[0], tampered[0], inForce);
+        return new Overview(
+                days, rules, total, totalFailed, waived[0], tampered[0], totalMerges, totalUngated, inForce);
     }
 
     /** The enforced rules that failed in a verdict (audited ones do not fail a merge request). */

@@ -1,10 +1,13 @@
 package io.policygate.history;
 
+import static io.policygate.history.QueryParameters.badParameter;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.journal.EvaluationRecords;
+import io.policygate.journal.MergeRecords;
 import io.policygate.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,12 +20,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The audit export: every evaluation of a window, as CSV or JSON lines, written while the journal is read so that
@@ -46,10 +48,20 @@ public class EvaluationExport {
         }
     }
 
-    /** A checked request: the window and the format. */
-    public record Request(Instant from, Instant to, Format format) {
+    /** What the export lists: evaluations (created in the window) or merges (merged in it). */
+    public enum Kind {
+        EVALUATIONS,
+        MERGES;
+
+        String fileName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A checked request: the window, the format and what it lists. */
+    public record Request(Instant from, Instant to, Format format, Kind kind) {
         public String fileName() {
-            return "policy-gate-evaluations-" + from + "-" + to + "." + format.extension;
+            return "policy-gate-" + kind.fileName() + "-" + from + "-" + to + "." + format.extension;
         }
     }
 
@@ -72,13 +84,30 @@ public class EvaluationExport {
             "tampered",
             "signed");
 
+    private static final List<String> MERGE_COLUMNS = List.of(
+            "projectId",
+            "projectPath",
+            "mergeRequestIid",
+            "title",
+            "targetBranch",
+            "sha",
+            "mergeCommitSha",
+            "mergedAt",
+            "mergedBy",
+            "gated",
+            "reason",
+            "evaluationId",
+            "webUrl");
+
     private final EvaluationRecords records;
+    private final MergeRecords merges;
     private final ObjectMapper json;
     private final Clock clock;
 
     @Inject
-    public EvaluationExport(EvaluationRecords records, ObjectMapper json, Clock clock) {
+    public EvaluationExport(EvaluationRecords records, MergeRecords merges, ObjectMapper json, Clock clock) {
         this.records = records;
+        this.merges = merges;
         this.json = json;
         this.clock = clock;
     }
@@ -87,16 +116,17 @@ public class EvaluationExport {
      * @param from required: an instant (2026-12-01T08:00:00Z) or a day (2026-12-01, from its start, UTC)
      * @param to optional, the same forms (a day up to its end); default now
      * @param format csv (default) or jsonl
+     * @param kind evaluations (default) or merges
      * @throws ProblemException 400 naming the parameter at fault
      */
-    public Request request(String from, String to, String format) {
+    public Request request(String from, String to, String format, String kind) {
         if (from == null || from.isBlank()) {
-            throw bad("from", "is required: the start of the window, e.g. 2026-12-01 or 2026-12-01T08:00:00Z");
+            throw badParameter("from", "is required: the start of the window, e.g. 2026-12-01 or 2026-12-01T08:00:00Z");
         }
-        Instant start = instant("from", from, false);
-        Instant end = to == null || to.isBlank() ? clock.instant() : instant("to", to, true);
+        Instant start = QueryParameters.instant("from", from, false);
+        Instant end = to == null || to.isBlank() ? clock.instant() : QueryParameters.instant("to", to, true);
         if (!start.isBefore(end)) {
-            throw bad("to", "must be after from (" + start + ")");
+            throw badParameter("to", "must be after from (" + start + ")");
         }
         Format chosen;
         try {
@@ -104,29 +134,60 @@ public class EvaluationExport {
                     ? Format.CSV
                     : Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw bad("format", "must be csv or jsonl");
+            throw badParameter("format", "must be csv or jsonl");
         }
-        return new Request(start, end, chosen);
+        Kind listed;
+        try {
+            listed = kind == null || kind.isBlank()
+                    ? Kind.EVALUATIONS
+                    : Kind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw badParameter("kind", "must be evaluations or merges");
+        }
+        return new Request(start, end, chosen, listed);
     }
 
-    /** Writes the window's evaluations to {@code out} as they are read. */
+    /** Writes the window's evaluations or merges to {@code out} as they are read. */
     public void write(Request request, OutputStream out) throws IOException {
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        List<String> columns = request.kind() == Kind.MERGES ? MERGE_COLUMNS : COLUMNS;
         if (request.format() == Format.CSV) {
-            writer.write(String.join(",", COLUMNS) + "\r\n");
+            writer.write(String.join(",", columns) + "\r\n");
         }
+        Consumer<List<Object>> line = values -> {
+            try {
+                writer.write(request.format() == Format.CSV ? csv(values) : jsonLine(columns, values));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
         try {
-            records.export(request.from(), request.to(), row -> {
-                try {
-                    writer.write(request.format() == Format.CSV ? csv(row) : jsonLine(row));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            if (request.kind() == Kind.MERGES) {
+                merges.export(request.from(), request.to(), merge -> line.accept(values(merge)));
+            } else {
+                records.export(request.from(), request.to(), row -> line.accept(values(row)));
+            }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         writer.flush();
+    }
+
+    private static List<Object> values(MergeRecords.MergeRecord merge) {
+        return Arrays.asList(
+                merge.projectId(),
+                merge.projectPath(),
+                merge.mergeRequestIid(),
+                merge.title(),
+                merge.targetBranch(),
+                merge.sha(),
+                merge.mergeCommitSha(),
+                merge.mergedAt(),
+                merge.mergedBy(),
+                merge.gated(),
+                merge.reason(),
+                merge.evaluationId(),
+                merge.webUrl());
     }
 
     private List<Object> values(EvaluationRecords.ExportRow row) {
@@ -167,9 +228,9 @@ public class EvaluationExport {
         return files;
     }
 
-    private String csv(EvaluationRecords.ExportRow row) {
+    private static String csv(List<Object> values) {
         List<String> cells = new ArrayList<>();
-        for (Object value : values(row)) {
+        for (Object value : values) {
             String text = value == null
                     ? ""
                     : value instanceof List<?> list ? String.join(";", (List<String>) list) : value.toString();
@@ -188,32 +249,12 @@ public class EvaluationExport {
         return !cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0 ? "'" + cell : cell;
     }
 
-    private String jsonLine(EvaluationRecords.ExportRow row) throws JsonProcessingException {
+    private String jsonLine(List<String> columns, List<Object> values) throws JsonProcessingException {
         ObjectNode line = json.createObjectNode();
-        List<Object> values = values(row);
-        for (int i = 0; i < COLUMNS.size(); i++) {
+        for (int i = 0; i < columns.size(); i++) {
             Object value = values.get(i);
-            line.set(COLUMNS.get(i), json.valueToTree(value instanceof Instant instant ? instant.toString() : value));
+            line.set(columns.get(i), json.valueToTree(value instanceof Instant instant ? instant.toString() : value));
         }
         return json.writeValueAsString(line) + "\n";
-    }
-
-    private static Instant instant(String field, String text, boolean endOfDay) {
-        String t = text.trim();
-        try {
-            if (t.length() == 10) {
-                LocalDate day = LocalDate.parse(t);
-                return (endOfDay ? day.plusDays(1) : day)
-                        .atStartOfDay(ZoneOffset.UTC)
-                        .toInstant();
-            }
-            return Instant.parse(t);
-        } catch (DateTimeParseException e) {
-            throw bad(field, "must be a day (2026-12-01) or an instant (2026-12-01T08:00:00Z), not '" + text + "'");
-        }
-    }
-
-    private static ProblemException bad(String field, String detail) {
-        return new ProblemException(400, "invalid-parameter", "Bad Request", field + " " + detail, field);
     }
 }

@@ -1,5 +1,8 @@
 package io.policygate.history;
 
+import static io.policygate.history.QueryParameters.badParameter;
+import static io.policygate.history.QueryParameters.positive;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.event.Trigger;
@@ -265,22 +268,6 @@ public class EvaluationHistory {
         } catch (IOException e) {
             throw new IllegalStateException("the journal stores JSON it wrote itself", e);
         }
-    }
-
-    private static long positive(String parameter, String value) {
-        try {
-            long number = Long.parseLong(value);
-            if (number > 0) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw badParameter(parameter, "must be a positive whole number");
-    }
-
-    private static ProblemException badParameter(String parameter, String message) {
-        return new ProblemException(400, "invalid-parameter", "Bad Request", parameter + " " + message, parameter);
     }
 
     /** 404 for an evaluation id the journal does not hold. */

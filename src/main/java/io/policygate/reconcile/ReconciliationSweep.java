@@ -4,11 +4,14 @@ import io.policygate.config.GitLabConfig;
 import io.policygate.config.ReconcileConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.config.StatusMode;
+import io.policygate.coverage.MergeAudit;
 import io.policygate.event.CheckKey;
 import io.policygate.event.Origin;
 import io.policygate.gitlab.GitLabBudget;
 import io.policygate.gitlab.GitLabPurpose;
 import io.policygate.gitlab.GitLabRefusal;
+import io.policygate.gitlab.ListedMergeRequest;
+import io.policygate.gitlab.Merge;
 import io.policygate.gitlab.MergeRequest;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RequestPace;
@@ -93,6 +96,7 @@ public class ReconciliationSweep {
     private final ActivePolicies policies;
     private final SweepRecords sweeps;
     private final GitLabBudget budget;
+    private final MergeAudit audit;
     private final Clock clock;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
     private final AtomicInteger sweeping = new AtomicInteger();
@@ -112,7 +116,9 @@ public class ReconciliationSweep {
             ActivePolicies policies,
             SweepRecords sweeps,
             GitLabBudget budget,
+            MergeAudit audit,
             Clock clock) {
+        this.audit = audit;
         this.policies = policies;
         this.sweeps = sweeps;
         this.budget = budget;
@@ -225,9 +231,14 @@ public class ReconciliationSweep {
         Listing listing = changedSince(checks.keySet(), since.orElse(null));
         int mergeRequests = 0;
         int queued = 0;
-        for (MergeRequest mr : listing.mergeRequests()) {
+        boolean accounted = true;
+        for (ListedMergeRequest listed : listing.mergeRequests()) {
+            MergeRequest mr = listed.mergeRequest();
             if (!mr.open()) {
                 sweeps.closed(mr.projectId(), mr.iid());
+                if (listed.merge().isPresent()) {
+                    accounted &= accountFor(mr, listed.merge().get(), checks.get(mr.projectId()));
+                }
                 continue;
             }
             if (stopping || !pace.await()) {
@@ -237,9 +248,10 @@ public class ReconciliationSweep {
             queued += reconcile(mr.projectId(), mr, checks.get(mr.projectId()), Origin.RECONCILIATION);
             sweeps.open(listed(mr), clock.instant());
         }
-        if (listing.whole()) {
+        if (listing.whole() && accounted) {
             sweeps.listedUntil(started);
         }
+        GitLabPurpose.during(GitLabPurpose.NOTE, audit::writeDueNotes);
         int turn = inTurn();
         int read = 0;
         for (SweepRecords.OpenMergeRequest open : sweeps.longestUnread(turn, started)) {
@@ -292,7 +304,7 @@ public class ReconciliationSweep {
     }
 
     /** What one listing of changed merge requests found, in how many listings, and whether every one answered. */
-    private record Listing(List<MergeRequest> mergeRequests, int calls, boolean whole) {}
+    private record Listing(List<ListedMergeRequest> mergeRequests, int calls, boolean whole) {}
 
     /**
      * The covered projects' merge requests updated after {@code since} (every open one when null): one listing per
@@ -315,14 +327,14 @@ public class ReconciliationSweep {
             }
         }
         outermost(byNamespace);
-        List<MergeRequest> found = new java.util.ArrayList<>();
+        List<ListedMergeRequest> found = new java.util.ArrayList<>();
         int calls = 0;
         boolean whole = true;
         for (Map.Entry<String, List<Long>> namespace : byNamespace.entrySet()) {
             try {
                 calls++;
                 reads.groupMergeRequestsChanged(namespace.getKey(), since).stream()
-                        .filter(mr -> covered.contains(mr.projectId()))
+                        .filter(listed -> covered.contains(listed.mergeRequest().projectId()))
                         .forEach(found::add);
             } catch (GitLabRefusal noGroup) {
                 alone.addAll(namespace.getValue());
@@ -341,6 +353,22 @@ public class ReconciliationSweep {
             }
         }
         return new Listing(found, calls, whole);
+    }
+
+    /**
+     * Records whether a merge the listing showed passed the gate ({@link MergeAudit}); false when it could not be
+     * judged now, so that the next sweep lists it again.
+     */
+    private boolean accountFor(MergeRequest mr, Merge merge, Set<Long> ours) {
+        try {
+            audit.merged(mr, merge, ours);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    "The merge of %d!%d could not be accounted for (%s): the next sweep lists it again",
+                    mr.projectId(), mr.iid(), e.getMessage());
+            return false;
+        }
     }
 
     /** Moves the projects of a namespace inside another into the outer one: its listing includes them. */

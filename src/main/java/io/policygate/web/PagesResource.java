@@ -302,7 +302,7 @@ public class PagesResource {
         return instant == null ? "" : TIME.format(instant);
     }
 
-    private static String blankToNull(String value) {
+    static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 

@@ -50,6 +50,8 @@ class RolesTest extends ServiceTest {
             new Endpoint("GET", "/evaluations/{id}", "/evaluations/01a00000-0000-7000-8000-000000000000", Roles.VIEWER),
             new Endpoint("GET", "/preview", "/preview", Roles.VIEWER),
             new Endpoint("GET", "/overview", "/overview", Roles.VIEWER),
+            new Endpoint("GET", "/merges", "/merges", Roles.VIEWER),
+            new Endpoint("GET", "/api/v1/merges", "/api/v1/merges", Roles.VIEWER),
             new Endpoint("GET", "/preview/{id}", "/preview/unknown", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/evaluations", "/api/v1/evaluations", Roles.VIEWER),
             new Endpoint(

@@ -49,21 +49,14 @@ class RegisterEvaluatesOpenMergeRequestsTest extends ServiceTest {
 
     /** An open merge request of the project that no webhook ever announced, with the registered check pending. */
     private static void opened(int iid, String title, String... labels) {
-        FakeGitLab.SHARED.put(new FakeGitLab.MergeRequest(
+        FakeGitLab.SHARED.put(FakeGitLab.MergeRequest.opened(
                 PROJECT,
                 "flightjs/Flight",
                 iid,
                 Payloads.sha(6100 + iid),
-                "opened",
                 title,
-                "",
-                "feature/" + iid,
-                "main",
-                false,
                 List.of(labels),
-                3,
-                "ada",
-                List.of(new FakeGitLab.Check(CHECK, "policy-gate", FakeGitLab.POLICY_GATE_URL))));
+                new FakeGitLab.Check(CHECK, "policy-gate", FakeGitLab.POLICY_GATE_URL)));
     }
 
     private String register(int expectedExit, String... extra) {

@@ -19,6 +19,7 @@ import io.policygate.journal.JobState;
 import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
+import io.policygate.testing.LoggedWarnings;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
@@ -27,11 +28,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,30 +44,16 @@ class ForgedStatusTest extends ServiceTest {
     @Inject
     ReconciliationSweep sweep;
 
-    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    private final Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private final LoggedWarnings warnings = new LoggedWarnings("io.policygate.worker.Evaluator");
 
     @BeforeEach
     void listen() {
-        Logger.getLogger("io.policygate.worker.Evaluator").addHandler(handler);
+        warnings.listen();
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger("io.policygate.worker.Evaluator").removeHandler(handler);
+        warnings.stop();
     }
 
     private static double tamperedTotal() {
@@ -107,8 +89,7 @@ class ForgedStatusTest extends ServiceTest {
                 job.tampered());
         assertEquals(before + 1, tamperedTotal());
         assertTrue(
-                warnings.stream()
-                        .anyMatch(w -> w.getMessage().contains("Tampered status on project 6 merge" + " request !4")),
+                warnings.anyContains("Tampered status on project 6 merge request !4"),
                 "a WARN line names project and merge request");
 
         given().header("Authorization", "Bearer test-api-token")

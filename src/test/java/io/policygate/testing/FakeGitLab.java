@@ -84,6 +84,32 @@ public final class FakeGitLab {
             String authorUsername,
             List<Check> checks) {
 
+        /** An open merge request from {@code feature/<iid>} into main, by ada, applying {@code checks}. */
+        public static MergeRequest opened(
+                long projectId,
+                String projectPath,
+                long iid,
+                String sha,
+                String title,
+                List<String> labels,
+                Check... checks) {
+            return new MergeRequest(
+                    projectId,
+                    projectPath,
+                    iid,
+                    sha,
+                    "opened",
+                    title,
+                    "",
+                    "feature/" + iid,
+                    "main",
+                    false,
+                    labels,
+                    3,
+                    "ada",
+                    List.of(checks));
+        }
+
         public MergeRequest withLabels(String... labels) {
             return new MergeRequest(
                     projectId,
@@ -191,6 +217,8 @@ public final class FakeGitLab {
     private volatile Map<String, String> rateLimit;
     /** Commits whose comparison GitLab cuts short ({@code compare_timeout: true}, some diffs left out). */
     private final Set<String> cutShort = ConcurrentHashMap.newKeySet();
+    /** What GitLab says of each merged merge request's merge: merged_at, merge_commit_sha, merge_user. */
+    private final Map<String, ObjectNode> merges = new ConcurrentHashMap<>();
 
     private final AtomicLong versionIds = new AtomicLong(500);
     /** Paths GitLab began to answer, counted when the answer is made. */
@@ -212,6 +240,7 @@ public final class FakeGitLab {
         updatedAt.clear();
         withoutDiffRefs.clear();
         cutShort.clear();
+        merges.clear();
         rateLimit = null;
         answering.clear();
         held.values().forEach(CountDownLatch::countDown);
@@ -311,6 +340,20 @@ public final class FakeGitLab {
             throw new IllegalStateException("GitLab has no merge request " + projectId + "!" + iid);
         }
         return mr;
+    }
+
+    /**
+     * Merges a merge request as {@code username} would, now: its state becomes merged, and GitLab's answers about it
+     * say when, by whom and the merge commit it made.
+     */
+    public void merge(long projectId, long iid, String username) {
+        merges.put(
+                key(projectId, iid),
+                JSON.createObjectNode()
+                        .put("merged_at", java.time.Instant.now().toString())
+                        .put("merge_commit_sha", String.format("%040x", 0xfeed_0000L + projectId * 1000 + iid))
+                        .set("merge_user", JSON.createObjectNode().put("id", 77).put("username", username)));
+        update(projectId, iid, mr -> mr.withState("merged"));
     }
 
     /** Changes a merge request as a developer or a push would (labels, title, HEAD, state). */
@@ -503,7 +546,7 @@ public final class FakeGitLab {
                 String key = key(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
                 return Optional.ofNullable(gitlab.mergeRequests.get(key))
                         .map(mr -> {
-                            ObjectNode node = mergeRequestJson(mr);
+                            ObjectNode node = gitlab.mergeRequestJson(mr);
                             if (gitlab.withoutDiffRefs.contains(key)) {
                                 node.putNull("diff_refs");
                             } else {
@@ -534,7 +577,7 @@ public final class FakeGitLab {
         }
     }
 
-    private static ObjectNode mergeRequestJson(MergeRequest mr) {
+    private ObjectNode mergeRequestJson(MergeRequest mr) {
         ObjectNode node = JSON.createObjectNode()
                 .put("id", mr.projectId() * 100_000 + mr.iid())
                 .put("iid", mr.iid())
@@ -552,6 +595,10 @@ public final class FakeGitLab {
         mr.labels().forEach(labels::add);
         node.putObject("author").put("id", mr.authorId()).put("username", mr.authorUsername());
         node.putObject("references").put("full", mr.projectPath() + "!" + mr.iid());
+        ObjectNode merge = merges.get(key(mr.projectId(), mr.iid()));
+        if (merge != null) {
+            node.setAll(merge);
+        }
         return node;
     }
 
@@ -622,7 +669,7 @@ public final class FakeGitLab {
                 .filter(mr -> !updatedAt
                         .getOrDefault(key(mr.projectId(), mr.iid()), java.time.Instant.EPOCH)
                         .isBefore(after))
-                .map(FakeGitLab::mergeRequestJson)
+                .map(this::mergeRequestJson)
                 .forEach(list::add);
         return json(200, list);
     }

@@ -97,10 +97,14 @@ public class Journal {
         }
     }
 
-    /** Forgets what the reconciliation sweep kept: the next sweep is a first one, as with a fresh GitLab. */
+    /**
+     * Forgets what the reconciliation sweep kept, the merges it recorded included: the next sweep is a first one, as
+     * with a fresh GitLab.
+     */
     public void forgetSweeps() {
         tamper("DELETE FROM open_merge_request");
         tamper("DELETE FROM sweep_state");
+        tamper("DELETE FROM merge_record");
     }
 
     /** Writes to the journal behind the service's back, as someone with access to its database could. */
