@@ -23,7 +23,7 @@ record Refusal(int status, String contentType, String body) {
      * spelling) is ever taken for a page.
      */
     private static final Pattern PAGES =
-            Pattern.compile("/|/evaluations/[^/]+|/preview|/preview/[^/]+|/overview|/merges");
+            Pattern.compile("/|/evaluations/[^/]+|/preview|/preview/[^/]+|/overview|/merges|/projects");
 
     /** /api and /q paths (in any case) are read by programs; every other path is a page. */
     static boolean isForPrograms(String path) {

@@ -110,6 +110,12 @@ final class RegisterCommand implements Callable<Integer> {
     boolean allowInsecureUrl;
 
     @Option(
+            names = "--require-status-checks",
+            description = "also turn on \"Status checks must succeed\" (only_allow_merge_if_all_status_checks_passed,"
+                    + " GitLab Ultimate), so that a merge request cannot merge while policy-gate's check fails")
+    boolean requireStatusChecks;
+
+    @Option(
             names = "--dry-run",
             description =
                     "change nothing; print what would change and the open merge requests" + " that would be evaluated")
@@ -206,6 +212,14 @@ final class RegisterCommand implements Callable<Integer> {
                     default -> unchanged++;
                 }
                 out.println(label + ": " + change.description());
+                if (requireStatusChecks) {
+                    try {
+                        out.println(label + ": " + requireStatusChecks(project));
+                    } catch (GitLabError e) {
+                        failed++;
+                        out.println(label + ": FAILED: " + e.getMessage());
+                    }
+                }
                 change.checkId().ifPresent(id -> registered.put(projectId, id));
                 printOpen(open);
             }
@@ -400,6 +414,20 @@ final class RegisterCommand implements Callable<Integer> {
                 checkId);
     }
 
+    /** Turns "Status checks must succeed" on, unless GitLab shows it on already; says what it did. */
+    private String requireStatusChecks(Project project) throws GitLabError {
+        if (Boolean.TRUE.equals(project.statusChecksMustSucceed())) {
+            return "\"Status checks must succeed\" is on already";
+        }
+        if (!dryRun) {
+            send(
+                    "PUT",
+                    "/projects/" + project.id(),
+                    JSON.createObjectNode().put("only_allow_merge_if_all_status_checks_passed", true));
+        }
+        return (dryRun ? "would turn" : "turned") + " \"Status checks must succeed\" on";
+    }
+
     private List<Project> projects() throws GitLabError {
         if (scope.project != null) {
             return List.of(getOne("/projects/" + encode(scope.project), Project.class));
@@ -482,10 +510,17 @@ final class RegisterCommand implements Callable<Integer> {
         }
     }
 
-    /** A project (API::Entities::BasicProjectDetails). */
+    /**
+     * A project (API::Entities::Project): {@code only_allow_merge_if_all_status_checks_passed} is "Status checks must
+     * succeed" (GitLab Ultimate), null when GitLab does not show it.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Project(
-            long id, @JsonProperty("path_with_namespace") String path) {}
+            long id,
+            @JsonProperty("path_with_namespace") String path,
+
+            @JsonProperty("only_allow_merge_if_all_status_checks_passed")
+            Boolean statusChecksMustSucceed) {}
 
     /** An open merge request, as the list of a project's merge requests shows it. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -168,6 +168,27 @@ public class MergeRecords {
                 timestamp(to));
     }
 
+    /** How many of the project's merges since {@code since} were ungated, and the latest one's merge request. */
+    public record Ungated(long count, Long latestIid) {}
+
+    public Ungated ungatedSince(long projectId, Instant since) {
+        long count = jdbc.first(
+                        "SELECT COUNT(*) FROM merge_record WHERE project_id = ? AND gated = FALSE AND merged_at >= ?",
+                        rs -> rs.getLong(1),
+                        projectId,
+                        timestamp(since))
+                .orElse(0L);
+        Long latest = count == 0
+                ? null
+                : jdbc.first(
+                                "SELECT mr_iid FROM merge_record WHERE project_id = ? AND gated = FALSE"
+                                        + " ORDER BY merged_at DESC LIMIT 1",
+                                rs -> rs.getLong(1),
+                                projectId)
+                        .orElse(null);
+        return new Ungated(count, latest);
+    }
+
     /** Ungated merges whose note is yet to be written, the oldest first. */
     public List<MergeRecord> notesDue(int limit) {
         return jdbc.list(

@@ -35,10 +35,15 @@ public record AppliesTo(
     }
 
     private boolean selectsProject(MergeRequestContext mr) {
+        return concernsProject(mr.projectId(), mr.projectPath());
+    }
+
+    /** Whether this selects merge requests of the project (its branches and {@code when} aside). */
+    public boolean concernsProject(long projectId, String projectPath) {
         if (projectIds.isEmpty() && projectPaths.isEmpty()) {
             return true;
         }
-        return projectIds.contains(mr.projectId()) || projectPaths.stream().anyMatch(g -> g.matches(mr.projectPath()));
+        return projectIds.contains(projectId) || projectPaths.stream().anyMatch(g -> g.matches(projectPath));
     }
 
     /**

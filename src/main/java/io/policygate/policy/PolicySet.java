@@ -123,4 +123,27 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
 
     /** A loaded file and the SHA-256 of its bytes, so a verdict can say which policy version decided it. */
     public record PolicyFile(String path, String sha256) {}
+
+    /**
+     * Which target branches the policies concerning a project select: {@code every} when one of them concerns every
+     * branch, else the globs as written (none when no policy concerns the project).
+     */
+    public record BranchesTargeted(boolean every, List<String> globs) {}
+
+    public BranchesTargeted branchesTargeted(long projectId, String projectPath) {
+        List<String> globs = new java.util.ArrayList<>();
+        for (Policy policy : policies) {
+            if (!policy.appliesTo().concernsProject(projectId, projectPath)) {
+                continue;
+            }
+            if (policy.appliesTo().targetBranches().isEmpty()) {
+                return new BranchesTargeted(true, List.of());
+            }
+            policy.appliesTo().targetBranches().stream()
+                    .map(Glob::toString)
+                    .filter(glob -> !globs.contains(glob))
+                    .forEach(globs::add);
+        }
+        return new BranchesTargeted(false, List.copyOf(globs));
+    }
 }

@@ -4,6 +4,7 @@ import io.policygate.config.GitLabConfig;
 import io.policygate.config.ReconcileConfig;
 import io.policygate.config.ServiceConfig;
 import io.policygate.config.StatusMode;
+import io.policygate.coverage.GatePosture;
 import io.policygate.coverage.MergeAudit;
 import io.policygate.event.CheckKey;
 import io.policygate.event.Origin;
@@ -97,6 +98,7 @@ public class ReconciliationSweep {
     private final SweepRecords sweeps;
     private final GitLabBudget budget;
     private final MergeAudit audit;
+    private final GatePosture posture;
     private final Clock clock;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName();
     private final AtomicInteger sweeping = new AtomicInteger();
@@ -117,8 +119,10 @@ public class ReconciliationSweep {
             SweepRecords sweeps,
             GitLabBudget budget,
             MergeAudit audit,
+            GatePosture posture,
             Clock clock) {
         this.audit = audit;
+        this.posture = posture;
         this.policies = policies;
         this.sweeps = sweeps;
         this.budget = budget;
@@ -252,6 +256,7 @@ public class ReconciliationSweep {
             sweeps.listedUntil(started);
         }
         GitLabPurpose.during(GitLabPurpose.NOTE, audit::writeDueNotes);
+        posture.judgeDue(checks, config.every().equals("off") ? null : DurationConverter.parseDuration(config.every()));
         int turn = inTurn();
         int read = 0;
         for (SweepRecords.OpenMergeRequest open : sweeps.longestUnread(turn, started)) {

@@ -52,6 +52,8 @@ class RolesTest extends ServiceTest {
             new Endpoint("GET", "/overview", "/overview", Roles.VIEWER),
             new Endpoint("GET", "/merges", "/merges", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/merges", "/api/v1/merges", Roles.VIEWER),
+            new Endpoint("GET", "/projects", "/projects", Roles.VIEWER),
+            new Endpoint("GET", "/api/v1/projects", "/api/v1/projects", Roles.VIEWER),
             new Endpoint("GET", "/preview/{id}", "/preview/unknown", Roles.VIEWER),
             new Endpoint("GET", "/api/v1/evaluations", "/api/v1/evaluations", Roles.VIEWER),
             new Endpoint(

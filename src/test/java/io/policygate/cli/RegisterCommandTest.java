@@ -222,6 +222,7 @@ class RegisterCommandTest {
             "--url=EXTERNAL_URL",
             "--protected-branch=NAME",
             "--rotate-secret",
+            "--require-status-checks",
             "--allow-insecure-url",
             "--dry-run",
             "--policy-gate-url=URL",
@@ -247,6 +248,29 @@ class RegisterCommandTest {
         assertFalse(out.contains("!6"), out);
         gitlab.verify(0, postRequestedFor(urlPathMatching(".*")));
         gitlab.verify(0, putRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void requireStatusChecksTurnsStatusChecksMustSucceedOnWhereItIsOff() {
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/groups/payments%2Fteam/projects"))
+                .withQueryParam("page", equalTo("2"))
+                .willReturn(GitLabStubs.json("[{\"id\":3,\"path_with_namespace\":\"payments/team/batch\","
+                        + "\"only_allow_merge_if_all_status_checks_passed\":true}]")));
+        gitlab.stubFor(WireMock.put(urlPathMatching("/api/v4/projects/\\d+")).willReturn(GitLabStubs.json("{}")));
+
+        String dry = run(0, "--require-status-checks", "--dry-run");
+        assertTrue(dry.contains("payments/team/api (1): would turn \"Status checks must succeed\" on"), dry);
+        assertTrue(dry.contains("payments/team/batch (3): \"Status checks must succeed\" is on already"), dry);
+        gitlab.verify(0, putRequestedFor(urlPathMatching(".*")));
+
+        String out = run(0, "--require-status-checks");
+        assertTrue(out.contains("payments/team/web (2): turned \"Status checks must succeed\" on"), out);
+        for (int project : new int[] {1, 2}) {
+            gitlab.verify(putRequestedFor(urlPathEqualTo("/api/v4/projects/" + project))
+                    .withRequestBody(
+                            equalToJson("{\"only_allow_merge_if_all_status_checks_passed\":true}", true, true)));
+        }
+        gitlab.verify(0, putRequestedFor(urlPathEqualTo("/api/v4/projects/3")));
     }
 
     @Test

@@ -15,18 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.policygate.journal.JobState;
-import io.policygate.reconcile.ReconciliationSweep;
 import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabWireMock;
-import io.policygate.testing.LoggedWarnings;
 import io.policygate.testing.Payloads;
-import io.policygate.testing.ServiceTest;
 import io.policygate.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -35,8 +30,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,28 +39,14 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(GitLabWireMock.class)
-class MergeAuditTest extends ServiceTest {
+class MergeAuditTest extends CoverageTest {
 
     private static final String MRS = "/api/v4/projects/6/merge_requests";
     private static final String PROJECT = "flightjs/Flight";
 
-    @Inject
-    ReconciliationSweep sweep;
-
-    private final LoggedWarnings warnings = new LoggedWarnings("io.policygate.coverage.MergeAudit");
-
-    @BeforeEach
-    void listen() {
-        warnings.listen();
-    }
-
-    @AfterEach
-    void stopListening() {
-        warnings.stop();
-    }
-
-    private static RequestSpecification api() {
-        return given().header("Authorization", "Bearer test-api-token");
+    @Override
+    String loggerName() {
+        return "io.policygate.coverage.MergeAudit";
     }
 
     /** Merge request {@code iid} of project 6 at {@code sha}, into main, with policy-gate's check unless told. */

@@ -217,6 +217,10 @@ public final class FakeGitLab {
     private volatile Map<String, String> rateLimit;
     /** Commits whose comparison GitLab cuts short ({@code compare_timeout: true}, some diffs left out). */
     private final Set<String> cutShort = ConcurrentHashMap.newKeySet();
+    /** Each project's "Status checks must succeed", when GitLab shows it. */
+    private final Map<Long, Boolean> statusChecksMustSucceed = new ConcurrentHashMap<>();
+    /** Status checks that have no shared secret ({@code hmac: false}). */
+    private final Set<Long> unsigned = ConcurrentHashMap.newKeySet();
     /** What GitLab says of each merged merge request's merge: merged_at, merge_commit_sha, merge_user. */
     private final Map<String, ObjectNode> merges = new ConcurrentHashMap<>();
 
@@ -241,6 +245,8 @@ public final class FakeGitLab {
         withoutDiffRefs.clear();
         cutShort.clear();
         merges.clear();
+        statusChecksMustSucceed.clear();
+        unsigned.clear();
         rateLimit = null;
         answering.clear();
         held.values().forEach(CountDownLatch::countDown);
@@ -340,6 +346,21 @@ public final class FakeGitLab {
             throw new IllegalStateException("GitLab has no merge request " + projectId + "!" + iid);
         }
         return mr;
+    }
+
+    /** Sets the project's "Status checks must succeed" (only_allow_merge_if_all_status_checks_passed). */
+    public void statusChecksMustSucceed(long projectId, boolean on) {
+        statusChecksMustSucceed.put(projectId, on);
+    }
+
+    /** Deletes a status check from the project's settings, as a Maintainer would. */
+    public void removeCheck(long projectId, long checkId) {
+        Optional.ofNullable(projectChecks.get(projectId)).ifPresent(checks -> checks.remove(checkId));
+    }
+
+    /** Takes the shared secret off a status check: the project lists it with {@code hmac: false}. */
+    public void unsigned(long checkId) {
+        unsigned.add(checkId);
     }
 
     /**
@@ -568,9 +589,17 @@ public final class FakeGitLab {
                 return gitlab.mergeRequests.values().stream()
                         .filter(mr -> mr.projectId() == id)
                         .findFirst()
-                        .map(mr -> json(
-                                200,
-                                JSON.createObjectNode().put("id", id).put("path_with_namespace", mr.projectPath())))
+                        .map(mr -> {
+                            ObjectNode node = JSON.createObjectNode()
+                                    .put("id", id)
+                                    .put("path_with_namespace", mr.projectPath())
+                                    .put("default_branch", "main");
+                            Boolean mustSucceed = gitlab.statusChecksMustSucceed.get(id);
+                            if (mustSucceed != null) {
+                                node.put("only_allow_merge_if_all_status_checks_passed", mustSucceed);
+                            }
+                            return json(200, node);
+                        })
                         .orElseGet(FakeGitLab::notFound);
             }
             return notFound();
@@ -616,7 +645,7 @@ public final class FakeGitLab {
                     .put("name", check.name())
                     .put("project_id", projectId)
                     .put("external_url", check.externalUrl())
-                    .put("hmac", true);
+                    .put("hmac", !unsigned.contains(check.id()));
             ArrayNode branches = node.putArray("protected_branches");
             check.branches().forEach(name -> branches.addObject().put("id", 1).put("name", name));
         }

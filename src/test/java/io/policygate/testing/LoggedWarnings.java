@@ -30,6 +30,11 @@ public final class LoggedWarnings extends Handler {
         return records.stream().anyMatch(r -> r.getMessage().contains(text));
     }
 
+    /** How many lines were heard so far. */
+    public long count() {
+        return records.size();
+    }
+
     @Override
     public void publish(LogRecord record) {
         if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
