@@ -99,6 +99,22 @@ public sealed interface GitLabAnswer {
                 };
             }
         },
+        /** PATCH …/compliance_external_controls/:id/status (API::ComplianceExternalControls). */
+        CONTROL_STATUS {
+            @Override
+            String fix(int status, String body) {
+                return switch (status) {
+                    case 401 ->
+                        "GitLab refused the signature: the control's secret in GitLab differs from policy-gate's"
+                                + " (policy-gate.compliance.secret, or the one its URL names with ?secret=), or"
+                                + " policy-gate's clock is more than 15 s off GitLab's; without an Ultimate licence"
+                                + " GitLab refuses it too";
+                    case 403 -> "the control is not an external one";
+                    case 404 -> "no such control, or the control's framework is not applied to the project";
+                    default -> "";
+                };
+            }
+        },
         /** {@code register}: a project's external status checks and their settings. */
         CHECK_SETTINGS {
             @Override

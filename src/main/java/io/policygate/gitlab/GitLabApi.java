@@ -3,7 +3,10 @@ package io.policygate.gitlab;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Encoded;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -148,6 +151,23 @@ public interface GitLabApi {
             @PathParam("iid") long mergeRequestIid,
             @PathParam("noteId") long noteId,
             NoteBody body);
+
+    /**
+     * Sets an external control's status for a project (API::ComplianceExternalControls, GitLab 17.11+): {@code status}
+     * pass or fail, as a form; GitLab authenticates it by the control's secret, not the token: {@code signature} is
+     * hex(HMAC-SHA256(secret, timestamp + nonce + path + "status=" + status)), the timestamp Unix seconds within 15 s
+     * of GitLab's clock, the nonce 32 characters never used before.
+     */
+    @PATCH
+    @Path("/projects/{id}/compliance_external_controls/{controlId}/status")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Response setControlStatus(
+            @PathParam("id") long projectId,
+            @PathParam("controlId") long controlId,
+            @FormParam("status") String status,
+            @HeaderParam("X-Gitlab-Timestamp") String timestamp,
+            @HeaderParam("X-Gitlab-Nonce") String nonce,
+            @HeaderParam("X-Gitlab-Hmac-Sha256") String signature);
 
     /** The body of POST and PUT .../notes: GitLab renders it as Markdown. */
     record NoteBody(String body) {}

@@ -5,15 +5,17 @@ import java.util.function.Supplier;
 
 /**
  * What a call to GitLab is for, in the order its calls go when GitLab's budget is short: a verdict on a new commit
- * before a note, a note before the reconciliation sweep, the sweep before {@code register}'s catch-up and impact
- * previews, and the health checks last. A call is for what the code that makes it says ({@link #during}); calls
- * made without saying are a verdict's (the worker's stages, which run on threads they do not own).
+ * before a note, a note before the reconciliation sweep, the sweep before an external control of GitLab's compliance
+ * centre, that before {@code register}'s catch-up and impact previews, and the health checks last. A call is for what
+ * the code that makes it says ({@link #during}); calls made without saying are a verdict's (the worker's stages,
+ * which run on threads they do not own).
  * policy_gate_gitlab_calls_total counts calls by purpose.
  */
 public enum GitLabPurpose {
     VERDICT,
     NOTE,
     SWEEP,
+    CONTROL,
     REGISTER,
     PREVIEW,
     HEALTH;

@@ -29,7 +29,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,9 +49,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @PermitAll
 @Path("/webhooks/gitlab")
 public class GitLabWebhookResource {
-
-    /** How long a body may take before its rate is held against policy-gate.webhook.min-body-rate. */
-    private static final Duration BODY_RATE_GRACE = Duration.ofSeconds(2);
 
     /**
      * What is read of a body whose signature headers are refused whatever it holds: enough for the webhooks GitLab
@@ -82,10 +78,7 @@ public class GitLabWebhookResource {
             SlowBodyWatch slowBodies) {
         this.inProgress = inProgress;
         this.slowBodies = slowBodies;
-        this.pace = new WebhookBody.BodyPace(
-                BODY_RATE_GRACE.toNanos(),
-                config.minBodyRate().asLongValue(),
-                config.bodyTimeout().toNanos());
+        this.pace = WebhookBody.BodyPace.of(config);
         this.signature = signature;
         this.config = config;
         this.gitlab = gitlab;

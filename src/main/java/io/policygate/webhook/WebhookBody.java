@@ -1,8 +1,10 @@
 package io.policygate.webhook;
 
+import io.policygate.config.WebhookConfig;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 
 /**
  * A webhook's body as it arrives: every byte goes through the signature check and is counted, so that no body has
@@ -18,7 +20,19 @@ import java.io.InputStream;
 final class WebhookBody extends FilterInputStream {
 
     /** How fast a body must come, and by when all of it. */
-    record BodyPace(long graceNanos, long minBytesPerSecond, long timeoutNanos) {}
+    record BodyPace(long graceNanos, long minBytesPerSecond, long timeoutNanos) {
+
+        /** How long a body may take before its rate is held against policy-gate.webhook.min-body-rate. */
+        private static final Duration GRACE = Duration.ofSeconds(2);
+
+        /** The pace policy-gate.webhook's keys set, for every body a stranger may send. */
+        static BodyPace of(WebhookConfig config) {
+            return new BodyPace(
+                    GRACE.toNanos(),
+                    config.minBodyRate().asLongValue(),
+                    config.bodyTimeout().toNanos());
+        }
+    }
 
     private final WebhookSignature.Check check;
     private final long limit;

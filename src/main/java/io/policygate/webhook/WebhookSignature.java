@@ -2,12 +2,11 @@ package io.policygate.webhook;
 
 import io.policygate.config.SigningTokens;
 import io.policygate.config.WebhookConfig;
+import io.policygate.digest.HmacSha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Decides whether a webhook comes from GitLab. Status checks (GitLab 17.3+) sign the raw body:
@@ -96,18 +94,10 @@ public class WebhookSignature {
             return standardWebhook(credentials);
         }
         if (secret.isPresent() && present(credentials.gitlabSignature())) {
-            byte[] given;
-            try {
-                given = HexFormat.of().parseHex(credentials.gitlabSignature().trim());
-            } catch (IllegalArgumentException notHex) {
-                given = new byte[0];
-            }
-            byte[] expected = given;
-            return new Check(
-                    mac(secret.get()),
-                    signature -> MessageDigest.isEqual(signature, expected)
-                            ? accepted()
-                            : new Refused("X-Gitlab-Signature is not the HMAC of this body with the webhook secret"));
+            return hmacOfBody(
+                    secret.get(),
+                    credentials.gitlabSignature(),
+                    "X-Gitlab-Signature is not the HMAC of this body with the webhook secret");
         }
         if (token.isPresent() && present(credentials.gitlabToken())) {
             Decision decision =
@@ -179,7 +169,7 @@ public class WebhookSignature {
             return refused("webhook-timestamp is " + off.toSeconds() + " s away from policy-gate's clock (at most "
                     + TOLERANCE.toSeconds() + " s): an old webhook replayed, or a clock to fix");
         }
-        Mac mac = mac(signingKey.get());
+        Mac mac = HmacSha256.mac(signingKey.get());
         mac.update((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8));
         String entries = credentials.webhookSignature().trim();
         return new Check(mac, expected -> {
@@ -199,22 +189,29 @@ public class WebhookSignature {
         });
     }
 
-    private static Check refused(String reason) {
+    /**
+     * The check of a body against {@code hexSignature}, hex(HMAC-SHA256(key, body)) as GitLab signs status-check
+     * requests and external-control requests; refused with {@code refusal} otherwise.
+     */
+    static Check hmacOfBody(byte[] key, String hexSignature, String refusal) {
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(hexSignature.trim());
+        } catch (IllegalArgumentException notHex) {
+            given = new byte[0];
+        }
+        byte[] expected = given;
+        return new Check(
+                HmacSha256.mac(key),
+                signature -> MessageDigest.isEqual(signature, expected) ? accepted() : new Refused(refusal));
+    }
+
+    static Check refused(String reason) {
         Refused refused = new Refused(reason);
         return new Check(null, unsigned -> refused);
     }
 
-    private static Mac mac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac;
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
-        }
-    }
-
     static byte[] hmac(byte[] key, byte[] body) {
-        return mac(key).doFinal(body);
+        return HmacSha256.mac(key).doFinal(body);
     }
 }

@@ -74,10 +74,10 @@ class RolesTest extends ServiceTest {
             new Endpoint("POST", "/api/v1/registered-checks", "/api/v1/registered-checks", Roles.OPERATOR));
 
     /**
-     * Public: GitLab signs its webhooks, the platform reads probes and metrics without a token, and the decision
-     * records' public keys are for anyone who verifies them.
+     * Public: GitLab signs its webhooks and its compliance centre's requests, the platform reads probes and metrics
+     * without a token, and the decision records' public keys are for anyone who verifies them.
      */
-    static final Set<String> PUBLIC = Set.of("POST /webhooks/gitlab", "GET /api/v1/keys");
+    static final Set<String> PUBLIC = Set.of("POST /webhooks/gitlab", "POST /compliance/gitlab", "GET /api/v1/keys");
 
     /** The tokens of the test profile and the role each was given. */
     static final Map<String, String> TOKENS = Map.of(
