@@ -211,7 +211,7 @@ class PolicyEngineTest {
     @Test
     void whenThatCannotBeDecidedFailsClosed() {
         Verdict verdict = evaluate(
-                "name: p\nappliesTo:\n  when: 'mergeRequest.missing'\n"
+                "name: p\nappliesTo:\n  when: 'mergeRequest.labels[9] == \"x\"'\n"
                         + "rules:\n  - type: expression\n    expr: 'true'\n",
                 FakeMergeRequest.sample());
         assertEquals(VerdictStatus.FAILED, verdict.status());

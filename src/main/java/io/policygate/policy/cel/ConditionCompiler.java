@@ -10,8 +10,6 @@ import dev.cel.common.CelValidationResult;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelKind;
-import dev.cel.common.types.ListType;
-import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
@@ -41,11 +39,12 @@ public final class ConditionCompiler {
                     .comprehensionMaxIterations(MAX_ITERATIONS)
                     .build())
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("mergeRequest", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("project", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("statusCheck", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("changes", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
-            .addVar("commits", ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)))
+            .setTypeProvider(ConditionVariables.TYPES)
+            .addVar("mergeRequest", ConditionVariables.VARIABLES.get("mergeRequest"))
+            .addVar("project", ConditionVariables.VARIABLES.get("project"))
+            .addVar("statusCheck", ConditionVariables.VARIABLES.get("statusCheck"))
+            .addVar("changes", ConditionVariables.VARIABLES.get("changes"))
+            .addVar("commits", ConditionVariables.VARIABLES.get("commits"))
             .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(
                     "glob",
                     CelOverloadDecl.newGlobalOverload(
@@ -74,18 +73,6 @@ public final class ConditionCompiler {
         return GLOBS.computeIfAbsent(pattern, Glob::of).matches(path);
     }
 
-    /** True when the expression selects {@code action} on {@code mergeRequest}. */
-    private static boolean readsMergeRequestAction(CelAbstractSyntaxTree ast) {
-        return CelNavigableAst.fromAst(ast)
-                .getRoot()
-                .allNodes()
-                .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.SELECT)
-                .map(node -> node.expr().select())
-                .anyMatch(select -> select.field().equals("action")
-                        && select.operand().getKind() == CelExpr.ExprKind.Kind.IDENT
-                        && select.operand().ident().name().equals("mergeRequest"));
-    }
-
     /**
      * A policy's {@code appliesTo.when}: a condition on the merge request, its project and its status check. It may
      * not read {@code changes} or {@code commits}: whether a policy applies is decided before any of its rules
@@ -110,14 +97,17 @@ public final class ConditionCompiler {
         CelValidationResult result = CEL.compile(expression);
         if (result.hasError()) {
             String error = result.getErrorString();
+            if (error.contains("undefined field 'action'") && expression.contains("mergeRequest.action")) {
+                throw new InvalidConditionException("mergeRequest.action is not available. " + ONLY_IN_BODIES);
+            }
             throw new InvalidConditionException("CEL does not compile: " + error
-                    + (error.contains("undeclared reference to 'user'") ? ". " + ONLY_IN_BODIES : ""));
+                    + (error.contains("undeclared reference to 'user'") ? ". " + ONLY_IN_BODIES : "")
+                    + (error.contains("undefined field") || error.contains("undeclared reference")
+                            ? ". Known fields: " + ConditionVariables.known()
+                            : ""));
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
-            if (readsMergeRequestAction(ast)) {
-                throw new InvalidConditionException("mergeRequest.action is not available. " + ONLY_IN_BODIES);
-            }
             if (selector) {
                 readChanges(ast).ifPresent(name -> {
                     throw new InvalidConditionException("when may not read " + name + ": whether a policy applies"
@@ -127,7 +117,8 @@ public final class ConditionCompiler {
                 });
             }
             CelKind kind = ast.getResultType().kind();
-            // Map fields are dyn, so `mergeRequest.draft` is only known to be boolean at run time.
+            // Every field has a declared type, so only a bool is a condition (dyn: CEL cannot tell, e.g. a list
+            // element of a comprehension over a dyn value, and the evaluation then checks it).
             if (kind != CelKind.BOOL && kind != CelKind.DYN) {
                 throw new InvalidConditionException("CEL must be a boolean condition, but this one gives "
                         + ast.getResultType().name());

@@ -39,10 +39,8 @@ class ExpressionRuleTest {
                 Arguments.of("statusCheck.name == 'QA' && mergeRequest.author.id == 1", sample, Outcome.PASSED),
                 Arguments.of("mergeRequest.iid > 3 && mergeRequest.sha.size() == 40", sample, Outcome.PASSED),
                 Arguments.of("mergeRequest.title.matches('^[A-Z]+-[0-9]+')", sample, Outcome.FAILED),
-                // A field that does not exist is an error (fail closed), not a silent false or pass.
-                Arguments.of("mergeRequest.nonexistent == 'x'", sample, Outcome.ERROR),
-                // dyn typing lets a non-boolean through compilation; it is caught at run time.
-                Arguments.of("mergeRequest.title", sample, Outcome.ERROR));
+                // What fails only at run time (a label that is not there) is an error: fail closed.
+                Arguments.of("mergeRequest.labels[5] == 'x'", sample, Outcome.ERROR));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -136,6 +134,11 @@ class ExpressionRuleTest {
                 Arguments.of(
                         "user.username == 'root'", "only in the webhook's body, which policy-gate no longer trusts"),
                 Arguments.of("mergeRequest.action != 'approved'", "mergeRequest.action is not available"),
+                // Type-checked against the fields there are: a misspelt one, and one that is no condition.
+                Arguments.of("mergeRequest.lables.exists(l, l == 'x')", "undefined field 'lables'"),
+                Arguments.of("mergeRequest.lables == []", "Known fields: mergeRequest.{iid, title,"),
+                Arguments.of("mergeRequest.title", "must be a boolean condition, but this one gives string"),
+                Arguments.of("changes.exists(c, c.size > 10)", "undefined field 'size'"),
                 Arguments.of("  ", "is required"));
     }
 
