@@ -66,6 +66,9 @@ import picocli.CommandLine.Spec;
 final class RegisterCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where policy-gate takes GitLab's webhooks, under its own address. */
+    private static final String WEBHOOK_PATH = "/webhooks/gitlab";
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** GitLab takes a status check's shared_secret since 17.3; before, the API ignores it without a word. */
@@ -146,7 +149,8 @@ final class RegisterCommand implements Callable<Integer> {
             names = "--policy-gate-url",
             paramLabel = "URL",
             defaultValue = "${env:POLICY_GATE_URL}",
-            description = "policy-gate's address, where its API is (default: the environment variable POLICY_GATE_URL)")
+            description = "policy-gate's address, where its API is (default: the environment variable POLICY_GATE_URL,"
+                    + " else --url without its /webhooks/gitlab)")
     String policyGateUrl;
 
     @Option(
@@ -258,15 +262,31 @@ final class RegisterCommand implements Callable<Integer> {
         if (gitlabUrl == null || gitlabUrl.isBlank()) {
             throw new ParameterException(spec.commandLine(), "set POLICY_GATE_GITLAB_URL or --gitlab-url");
         }
+        if (policyGateUrl == null || policyGateUrl.isBlank()) {
+            policyGateUrl = serviceAddress(url);
+        }
         if (!dryRun && (policyGateUrl == null || !policyGateUrl.matches("https?://.+"))) {
             throw new ParameterException(
                     spec.commandLine(),
                     "set POLICY_GATE_URL or --policy-gate-url to policy-gate's"
-                            + " address: register has it evaluate the open merge requests, which GitLab would not send");
+                            + " address: register has it evaluate the open merge requests, which GitLab would not send"
+                            + " (it is taken from --url only when that ends in " + WEBHOOK_PATH + ")");
         }
     }
 
     /** The open merge requests of the project that the check applies to (its target branch is one of them). */
+    /**
+     * policy-gate's own address when {@code webhookUrl} is its webhook endpoint (…/webhooks/gitlab, any query left
+     * out): one service, one address to give; null when the webhook goes through a path of a proxy's own.
+     */
+    static String serviceAddress(String webhookUrl) {
+        if (webhookUrl == null) {
+            return null;
+        }
+        String path = webhookUrl.replaceAll("[?#].*$", "").replaceAll("/+$", "");
+        return path.endsWith(WEBHOOK_PATH) ? path.substring(0, path.length() - WEBHOOK_PATH.length()) : null;
+    }
+
     private List<OpenMergeRequest> openMergeRequests(long projectId) throws GitLabError {
         return getAll("/projects/" + projectId + "/merge_requests?state=opened", OpenMergeRequest.class).stream()
                 .filter(mr -> branches.isEmpty() || branches.contains(mr.targetBranch()))

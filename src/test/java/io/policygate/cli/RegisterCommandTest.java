@@ -110,25 +110,31 @@ class RegisterCommandTest {
 
     /** register on the group, with the test token and secret, and only {@code extra} besides. */
     private String runWithout(int expectedExit, String... extra) {
-        String[] args = new String[] {
-            "register",
-            "--group",
-            "payments/team",
-            "--url",
-            HOOK,
-            "--gitlab-url",
-            gitlab.baseUrl(),
-            "--token-env",
-            "POLICY_GATE_TEST_GITLAB_TOKEN",
-            "--secret-env",
-            "POLICY_GATE_TEST_SHARED_SECRET",
-            "--policy-gate-url",
-            gitlab.baseUrl(),
-            "--api-token-env",
-            "POLICY_GATE_TEST_API_TOKEN"
-        };
-        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
-                .toArray(String[]::new);
+        return runOn(HOOK, gitlab.baseUrl(), expectedExit, extra);
+    }
+
+    /** register on the group with the webhook {@code url}, policy-gate at {@code policyGateUrl} (null: not said). */
+    private String runOn(String url, String policyGateUrl, int expectedExit, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "register",
+                "--group",
+                "payments/team",
+                "--url",
+                url,
+                "--gitlab-url",
+                gitlab.baseUrl(),
+                "--token-env",
+                "POLICY_GATE_TEST_GITLAB_TOKEN",
+                "--secret-env",
+                "POLICY_GATE_TEST_SHARED_SECRET",
+                "--api-token-env",
+                "POLICY_GATE_TEST_API_TOKEN"));
+        if (policyGateUrl != null) {
+            args.add("--policy-gate-url");
+            args.add(policyGateUrl);
+        }
+        args.addAll(java.util.List.of(extra));
+        String[] all = args.toArray(String[]::new);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         assertEquals(
                 expectedExit,
@@ -193,7 +199,7 @@ class RegisterCommandTest {
                             "--group",
                             "payments/team",
                             "--url",
-                            HOOK,
+                            "https://proxy.example.com/hooks/policy-gate",
                             "--gitlab-url",
                             gitlab.baseUrl(),
                             "--policy-gate-url",
@@ -206,6 +212,14 @@ class RegisterCommandTest {
                                 + " policy-gate's address: register has it evaluate the open merge requests"),
                 bytes.toString(StandardCharsets.UTF_8));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void policyGatesAddressIsTheWebhookUrlWithoutItsPath() {
+        runOn(gitlab.baseUrl() + "/webhooks/gitlab", null, 0, "--protected-branch", "main", "--allow-insecure-url");
+        gitlab.verify(1, postRequestedFor(urlPathEqualTo(REGISTERED)));
+        assertEquals("https://policy-gate.example.com", RegisterCommand.serviceAddress(HOOK + "/?x=1"));
+        assertEquals(null, RegisterCommand.serviceAddress("https://proxy.example.com/hooks/policy-gate"));
     }
 
     @Test
@@ -352,28 +366,7 @@ class RegisterCommandTest {
                 bytes.toString(StandardCharsets.UTF_8));
         gitlab.verify(0, anyRequestedFor(urlPathMatching(".*")));
 
-        String[] insecure = {
-            "register",
-            "--group",
-            "payments/team",
-            "--url",
-            "http://policy-gate.internal/webhooks/gitlab",
-            "--allow-insecure-url",
-            "--gitlab-url",
-            gitlab.baseUrl(),
-            "--token-env",
-            "POLICY_GATE_TEST_GITLAB_TOKEN",
-            "--secret-env",
-            "POLICY_GATE_TEST_SHARED_SECRET",
-            "--policy-gate-url",
-            gitlab.baseUrl(),
-            "--api-token-env",
-            "POLICY_GATE_TEST_API_TOKEN"
-        };
-        assertEquals(
-                0,
-                PolicyGateMain.run(
-                        insecure, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        runOn("http://policy-gate.internal/webhooks/gitlab", gitlab.baseUrl(), 0, "--allow-insecure-url");
     }
 
     @Test
