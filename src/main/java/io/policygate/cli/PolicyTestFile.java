@@ -59,10 +59,21 @@ record PolicyTestFile(Path file, List<Case> cases) {
             String date,
             Expect expect) {}
 
-    /** A test file that cannot be read as one; the message names file, line and field. */
+    /** A test file that cannot be read as one: every mistake found, each naming file, line and field. */
     static final class InvalidTestFile extends Exception {
+        private final List<String> mistakes;
+
         InvalidTestFile(String message) {
-            super(message);
+            this(List.of(message));
+        }
+
+        InvalidTestFile(List<String> mistakes) {
+            super(String.join("\n", mistakes));
+            this.mistakes = List.copyOf(mistakes);
+        }
+
+        List<String> mistakes() {
+            return mistakes;
         }
     }
 
@@ -84,47 +95,59 @@ record PolicyTestFile(Path file, List<Case> cases) {
             throw new InvalidTestFile(file + ":" + document.line() + ": only 'cases' is allowed at the top");
         }
         List<Case> read = new ArrayList<>();
+        List<String> mistakes = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
-            String pointer = "/cases/" + i;
-            CaseFields fields = bind(file, document, pointer, cases.get(i));
-            String where = file + ":" + document.lineOf(pointer) + ": cases[" + i + "]";
-            if (fields.name() == null
-                    || fields.payload() == null
-                    || fields.expect() == null
-                    || fields.expect().verdict() == null) {
-                throw new InvalidTestFile(where + ": name, payload and expect.verdict are required");
-            }
-            if (!List.of("passed", "failed").contains(fields.expect().verdict())) {
-                throw new InvalidTestFile(where + ".expect.verdict: must be passed or failed");
-            }
-            if (fields.expect().policies() != null) {
-                for (Map.Entry<String, String> policy :
-                        fields.expect().policies().entrySet()) {
-                    if (!POLICY_RESULTS.contains(policy.getValue())) {
-                        throw new InvalidTestFile(
-                                where + ".expect.policies." + policy.getKey() + ": must be one of " + POLICY_RESULTS);
-                    }
-                }
-            }
-            LocalDate date;
             try {
-                date = fields.date() == null ? null : LocalDate.parse(fields.date());
-            } catch (DateTimeParseException e) {
-                throw new InvalidTestFile(where + ".date: '" + fields.date() + "' is not a date as YYYY-MM-DD");
+                read.add(readCase(file, document, cases, i));
+            } catch (InvalidTestFile e) {
+                mistakes.addAll(e.mistakes());
             }
-            read.add(new Case(
-                    document.lineOf(pointer),
-                    fields.name(),
-                    fields.payload(),
-                    fields.set(),
-                    fields.labels(),
-                    fields.changes(),
-                    fields.commits(),
-                    fields.author(),
-                    date,
-                    fields.expect()));
+        }
+        if (!mistakes.isEmpty()) {
+            throw new InvalidTestFile(mistakes);
         }
         return new PolicyTestFile(file, read);
+    }
+
+    /** One case, or every mistake in it. */
+    private static Case readCase(Path file, YamlDocument document, JsonNode cases, int i) throws InvalidTestFile {
+        String pointer = "/cases/" + i;
+        CaseFields fields = bind(file, document, pointer, cases.get(i));
+        String where = file + ":" + document.lineOf(pointer) + ": cases[" + i + "]";
+        if (fields.name() == null
+                || fields.payload() == null
+                || fields.expect() == null
+                || fields.expect().verdict() == null) {
+            throw new InvalidTestFile(where + ": name, payload and expect.verdict are required");
+        }
+        if (!List.of("passed", "failed").contains(fields.expect().verdict())) {
+            throw new InvalidTestFile(where + ".expect.verdict: must be passed or failed");
+        }
+        if (fields.expect().policies() != null) {
+            for (Map.Entry<String, String> policy : fields.expect().policies().entrySet()) {
+                if (!POLICY_RESULTS.contains(policy.getValue())) {
+                    throw new InvalidTestFile(
+                            where + ".expect.policies." + policy.getKey() + ": must be one of " + POLICY_RESULTS);
+                }
+            }
+        }
+        LocalDate date;
+        try {
+            date = fields.date() == null ? null : LocalDate.parse(fields.date());
+        } catch (DateTimeParseException e) {
+            throw new InvalidTestFile(where + ".date: '" + fields.date() + "' is not a date as YYYY-MM-DD");
+        }
+        return new Case(
+                document.lineOf(pointer),
+                fields.name(),
+                fields.payload(),
+                fields.set(),
+                fields.labels(),
+                fields.changes(),
+                fields.commits(),
+                fields.author(),
+                date,
+                fields.expect());
     }
 
     private static CaseFields bind(Path file, YamlDocument document, String pointer, JsonNode node)
@@ -133,8 +156,16 @@ record PolicyTestFile(Path file, List<Case> cases) {
             return BINDER.treeToValue(node, CaseFields.class);
         } catch (UnrecognizedPropertyException e) {
             String at = pointer + YamlDocument.pointerOf(e);
+            List<String> known = e.getKnownPropertyIds().stream()
+                    .map(String::valueOf)
+                    .sorted()
+                    .toList();
             throw new InvalidTestFile(file + ":" + document.lineOf(at) + ": " + YamlDocument.fieldName(at)
-                    + ": unknown field '" + e.getPropertyName() + "'");
+                    + ": unknown field '" + e.getPropertyName() + "'"
+                    + Suggestions.closest(e.getPropertyName(), known)
+                            .map(name -> " (did you mean '" + name + "'?)")
+                            .orElse("")
+                    + "; known fields: " + String.join(", ", known));
         } catch (MismatchedInputException e) {
             String at = pointer + YamlDocument.pointerOf(e);
             throw new InvalidTestFile(

@@ -12,6 +12,7 @@ import io.policygate.policy.Change;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
+import io.policygate.policy.Policy;
 import io.policygate.policy.PolicyEngine;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,7 +91,7 @@ final class TestCommand implements Callable<Integer> {
             try {
                 tests = PolicyTestFile.read(file);
             } catch (PolicyTestFile.InvalidTestFile e) {
-                out.println("ERROR " + e.getMessage());
+                e.mistakes().forEach(mistake -> out.println("ERROR " + mistake));
                 failed++;
                 continue;
             }
@@ -135,7 +137,7 @@ final class TestCommand implements Callable<Integer> {
         LocalDate on = testCase.date() == null ? LocalDate.now(ZoneOffset.UTC) : testCase.date();
         Verdict verdict = engine.evaluate(
                 policies, ((Parsed.Actionable<MergeRequestEvent>) parsed).value(), new CaseData(testCase), on);
-        return compare(testCase.expect(), verdict);
+        return compare(testCase.expect(), verdict, policies);
     }
 
     /** The payload file (relative to the test file) with the case's overrides applied. */
@@ -166,7 +168,8 @@ final class TestCommand implements Callable<Integer> {
         node.set(parts[parts.length - 1], value);
     }
 
-    private static List<String> compare(PolicyTestFile.Expect expect, Verdict verdict) {
+    private static List<String> compare(PolicyTestFile.Expect expect, Verdict verdict, PolicySet policies) {
+        List<String> names = policies.policies().stream().map(Policy::name).toList();
         List<String> problems = new ArrayList<>();
         if (!expect.verdict().equals(verdict.status().wireName())) {
             problems.add("expected verdict " + expect.verdict() + ", got "
@@ -174,6 +177,15 @@ final class TestCommand implements Callable<Integer> {
         }
         if (expect.policies() != null) {
             for (Map.Entry<String, String> wanted : expect.policies().entrySet()) {
+                if (!names.contains(wanted.getKey())) {
+                    problems.add("expected policy " + wanted.getKey() + " " + wanted.getValue()
+                            + ", but no policy file defines a policy of that name"
+                            + Suggestions.closest(wanted.getKey(), names)
+                                    .map(name -> " (did you mean " + name + "?)")
+                                    .orElse("")
+                            + "; the policies: " + String.join(", ", names));
+                    continue;
+                }
                 String actual = verdict.policies().stream()
                         .filter(p -> p.policy().equals(wanted.getKey()))
                         .findFirst()
@@ -199,8 +211,14 @@ final class TestCommand implements Callable<Integer> {
         }
         if (!problems.isEmpty()) {
             for (PolicyResult policy : verdict.policies()) {
+                Map<String, Long> ofType =
+                        policy.rules().stream().collect(Collectors.groupingBy(RuleResult::type, Collectors.counting()));
+                Map<String, Integer> seen = new java.util.HashMap<>();
                 for (RuleResult rule : policy.rules()) {
-                    problems.add(policy.policy() + " / " + rule.type() + ": "
+                    // Two rules of one type in a policy are told apart by their place among that type's rules.
+                    int nth = seen.merge(rule.type(), 1, Integer::sum);
+                    String name = ofType.get(rule.type()) > 1 ? rule.type() + " #" + nth : rule.type();
+                    problems.add(policy.policy() + " / " + name + ": "
                             + rule.outcome().wireName()
                             + (rule.waiver() == null
                                     ? ""

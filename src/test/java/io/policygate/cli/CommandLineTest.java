@@ -85,6 +85,56 @@ class CommandLineTest {
         assertTrue(run.output().endsWith("1 passed, 1 failed\n"), run.output());
     }
 
+    @Test
+    void aTestFileIsCheckedWholeAndItsMistakesSayWhatToWrite() throws IOException {
+        payload();
+        write(
+                "labels.yaml",
+                "name: db-migrations\nrules:\n  - type: labels\n    require: [reviewed]\n"
+                        + "  - type: labels\n    require: [dba-approved]\n");
+        write("labels.test.yaml", """
+                cases:
+                  - name: first
+                    payload: sample.json
+                    lables: [reviewed]
+                    expect: {verdict: passed}
+                  - name: second
+                    payload: sample.json
+                    expect: {verdict: maybe}
+                """);
+
+        CommandLineRun run = run("test", dir.toString());
+
+        assertEquals(1, run.exit(), run.output());
+        assertTrue(
+                run.output()
+                        .contains(":4: cases[0].lables: unknown field 'lables' (did you mean 'labels'?);"
+                                + " known fields: "),
+                run.output());
+        assertTrue(
+                run.output().contains("cases[1].expect.verdict: must be passed or failed"),
+                "every mistake of the file in one run: " + run.output());
+
+        write("labels.test.yaml", """
+                cases:
+                  - name: the policy's name misspelt
+                    payload: sample.json
+                    labels: [reviewed]
+                    expect:
+                      verdict: passed
+                      policies: {db-migration: passed}
+                """);
+        run = run("test", dir.toString());
+        assertTrue(
+                run.output()
+                        .contains("expected policy db-migration passed, but no policy file defines a policy of"
+                                + " that name (did you mean db-migrations?); the policies: db-migrations"),
+                run.output());
+        assertTrue(run.output().contains("db-migrations / labels #1: passed"), run.output());
+        assertTrue(
+                run.output().contains("db-migrations / labels #2: failed: missing label dba-approved"), run.output());
+    }
+
     private void waivedTicketPolicy() throws IOException {
         payload();
         write("ticket.yaml", "name: jira-ticket\nrules:\n  - type: ticket\n    in: [title]\n");
