@@ -10,7 +10,6 @@ import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
 import io.policygate.journal.ReportAttempt;
-import io.policygate.policy.MergeRequestContext;
 import io.policygate.policy.Waiver;
 import io.policygate.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,8 +62,8 @@ public class EvaluationHistory {
 
     /**
      * The merge request as the verdict saw it: {@code factsFrom} is "gitlab" when the facts are GitLab's answers
-     * read for the evaluation, "webhook" when only the names the trigger kept of the webhook are known (a dry run
-     * without GitLab, or an evaluation not reached yet). {@code triggeredBy} and {@code action} are always the
+     * read for the evaluation, "webhook-body" when a dry run without GitLab judged the names the webhook's trigger
+     * kept, "webhook" when only those names are known (an evaluation not reached yet). {@code triggeredBy} and {@code action} are always the
      * webhook's: who did what. {@code origin}: what asked for the evaluation (webhook, reconciliation, register,
      * head-of-merge-request).
      */
@@ -242,7 +241,7 @@ public class EvaluationHistory {
                     names.checkName(),
                     "webhook");
         }
-        MergeRequestContext judged;
+        MergeRequestFacts judged;
         try {
             judged = json.readValue(e.facts(), MergeRequestFacts.class);
         } catch (IOException invalid) {
@@ -259,7 +258,7 @@ public class EvaluationHistory {
                 trigger.action(),
                 origin,
                 judged.statusCheckName(),
-                "gitlab");
+                judged.source());
     }
 
     private JsonNode tree(String text) {

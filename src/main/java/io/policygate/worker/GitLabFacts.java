@@ -132,11 +132,12 @@ class GitLabFacts {
                 null,
                 null);
         return MergeRequestFacts.of(
-                trigger.key().projectId(),
-                names.projectPath(),
-                mergeRequest,
-                trigger.key().checkId(),
-                names.checkName());
+                        trigger.key().projectId(),
+                        names.projectPath(),
+                        mergeRequest,
+                        trigger.key().checkId(),
+                        names.checkName())
+                .standingIn();
     }
 
     /**

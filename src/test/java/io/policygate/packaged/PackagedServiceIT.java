@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
 import io.policygate.testing.Webhooks;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,7 +223,13 @@ class PackagedServiceIT {
         try (ServiceProcess service = ServiceProcess.start(
                 work,
                 "dry-run",
-                Map.of("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET, "POLICY_GATE_DRY_RUN", "true"))) {
+                Map.of(
+                        "POLICY_GATE_WEBHOOK_SECRET",
+                        Webhooks.SECRET,
+                        "POLICY_GATE_DRY_RUN",
+                        "true",
+                        "POLICY_GATE_API_TOKEN",
+                        "it-api-token"))) {
             System.out.printf(
                     "packaged start-up until /q/health/ready answered 200: %d ms%n", service.awaitReady(begin));
 
@@ -242,6 +250,26 @@ class PackagedServiceIT {
                             && evaluation.contains("\"project\":\"6\"")
                             && evaluation.contains("\"mergeRequest\":\"4\""),
                     evaluation);
+            // Without GitLab the webhook's names stand in, and the pages say so: on every page, and as the facts.
+            String page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(service.uri("/"))
+                                    .header("Authorization", "Bearer it-api-token")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(page.contains("Dry run without GitLab: verdicts judge the names each webhook gave"), page);
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("/evaluations/([0-9a-f-]{36})")
+                    .matcher(page);
+            assertTrue(link.find(), page);
+            String detail = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(service.uri("/api/v1/evaluations/" + link.group(1)))
+                                    .header("Authorization", "Bearer it-api-token")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(detail.contains("\"factsFrom\":\"webhook-body\""), detail);
             assertTrue(service.terminate(30), "SIGTERM should stop the service");
         }
         assertTrue(Files.exists(work.resolve("data/policy-gate.mv.db")), "the H2 journal lives under ./data");
@@ -280,7 +308,13 @@ class PackagedServiceIT {
                 work,
                 "with-archive",
                 List.of("-Xmx256m", "-Xshare:on", "-XX:SharedArchiveFile=" + archive),
-                Map.of("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET, "POLICY_GATE_DRY_RUN", "true"))) {
+                Map.of(
+                        "POLICY_GATE_WEBHOOK_SECRET",
+                        Webhooks.SECRET,
+                        "POLICY_GATE_DRY_RUN",
+                        "true",
+                        "POLICY_GATE_API_TOKEN",
+                        "it-api-token"))) {
             System.out.printf(
                     "packaged start-up with the AppCDS archive until /q/health/ready answered 200: %d ms%n",
                     service.awaitReady(System.nanoTime()));
