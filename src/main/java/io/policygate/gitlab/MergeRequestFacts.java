@@ -24,40 +24,11 @@ public record MergeRequestFacts(
         String url,
         String sha,
         long statusCheckId,
-        String statusCheckName,
-        String source)
+        String statusCheckName)
         implements MergeRequestContext {
-
-    /** Facts GitLab gave (stored before {@code source} existed: null). */
-    public static final String GITLAB = "gitlab";
-    /** A dry run without GitLab: the names the webhook's trigger kept stand in for GitLab's answers. */
-    public static final String WEBHOOK_BODY = "webhook-body";
 
     public MergeRequestFacts {
         labels = List.copyOf(labels);
-        source = source == null ? GITLAB : source;
-    }
-
-    /** The same facts, known to come from the webhook's body rather than from GitLab. */
-    public MergeRequestFacts standingIn() {
-        return new MergeRequestFacts(
-                projectId,
-                projectPath,
-                iid,
-                title,
-                description,
-                sourceBranch,
-                targetBranch,
-                draft,
-                labels,
-                state,
-                authorId,
-                authorUsername,
-                url,
-                sha,
-                statusCheckId,
-                statusCheckName,
-                WEBHOOK_BODY);
     }
 
     public static MergeRequestFacts of(
@@ -79,7 +50,6 @@ public record MergeRequestFacts(
                 mr.sha(),
                 checkId,
                 // A preview may name no check: policies see an empty name, as for a check without one.
-                checkName == null ? "" : checkName,
-                GITLAB);
+                checkName == null ? "" : checkName);
     }
 }

@@ -10,6 +10,7 @@ import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.JobState;
 import io.policygate.journal.ReportAttempt;
+import io.policygate.policy.MergeRequestContext;
 import io.policygate.policy.Waiver;
 import io.policygate.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -239,9 +240,11 @@ public class EvaluationHistory {
                     trigger.action(),
                     origin,
                     names.checkName(),
-                    "webhook");
+                    // Only GitLab's answers are stored as facts: a verdict without them judged the webhook's names
+                    // (a dry run without GitLab); without a verdict, the evaluation has not read GitLab yet.
+                    e.verdict() == null ? "webhook" : "webhook-body");
         }
-        MergeRequestFacts judged;
+        MergeRequestContext judged;
         try {
             judged = json.readValue(e.facts(), MergeRequestFacts.class);
         } catch (IOException invalid) {
@@ -258,7 +261,7 @@ public class EvaluationHistory {
                 trigger.action(),
                 origin,
                 judged.statusCheckName(),
-                judged.source());
+                "gitlab");
     }
 
     private JsonNode tree(String text) {

@@ -132,12 +132,11 @@ class GitLabFacts {
                 null,
                 null);
         return MergeRequestFacts.of(
-                        trigger.key().projectId(),
-                        names.projectPath(),
-                        mergeRequest,
-                        trigger.key().checkId(),
-                        names.checkName())
-                .standingIn();
+                trigger.key().projectId(),
+                names.projectPath(),
+                mergeRequest,
+                trigger.key().checkId(),
+                names.checkName());
     }
 
     /**
