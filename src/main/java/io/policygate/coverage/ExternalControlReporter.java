@@ -7,8 +7,10 @@ import io.policygate.gitlab.GitLabPurpose;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.journal.ExternalControlRequests;
 import io.policygate.journal.PostureRecords.Posture;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -46,6 +48,7 @@ public class ExternalControlReporter {
     private final ExternalControlStatus status;
     private final ComplianceConfig config;
     private final Clock clock;
+    private volatile boolean stopping;
     private final String owner = ManagementFactory.getRuntimeMXBean().getName() + "/controls-"
             + UUID.randomUUID().toString().substring(0, 8);
 
@@ -65,9 +68,21 @@ public class ExternalControlReporter {
         this.clock = clock;
     }
 
+    /**
+     * A stop lets a request in progress finish but claims no other: the journal's pool closes soon after (a claim
+     * then would fail with an error in the log of a clean stop).
+     */
+    void onStop(@Observes ShutdownEvent stop) {
+        stopping = true;
+    }
+
     @Scheduled(every = "1s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void reportDue() {
-        for (int i = 0; i < PER_RUN; i++) {
+        if (config.secret().isEmpty() && config.secrets().isEmpty()) {
+            // Without a secret no request can have been accepted: nothing to look for in the journal.
+            return;
+        }
+        for (int i = 0; i < PER_RUN && !stopping; i++) {
             Optional<ExternalControlRequests.Due> due = requests.claim(owner, LEASE);
             if (due.isEmpty()) {
                 return;

@@ -13,8 +13,10 @@ import io.policygate.journal.PostureRecords.Posture;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicySet.BranchesTargeted;
 import io.policygate.web.WebhookUrls;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +55,8 @@ public class GatePosture {
     private final Clock clock;
     /** What {@code policy_gate_project_posture_ok{project}} reads: 1 ok, 0 not, per project path. */
     private final Map<String, AtomicInteger> okByProject = new ConcurrentHashMap<>();
+
+    private volatile boolean stopping;
 
     @Inject
     public GatePosture(
@@ -146,7 +150,14 @@ public class GatePosture {
     /** Every replica exports the posture gauges from the journal, whichever replica sweeps. */
     @Scheduled(every = "1m", delayed = "10s")
     void showAll() {
-        records.all().forEach(this::show);
+        if (!stopping) {
+            records.all().forEach(this::show);
+        }
+    }
+
+    /** The journal's pool closes soon after a stop begins: the gauges are not read from it any more. */
+    void onStop(@Observes ShutdownEvent stop) {
+        stopping = true;
     }
 
     private List<String> checkProblems(
