@@ -1,9 +1,9 @@
 package io.policygate.webhook;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.ComplianceConfig;
 import io.policygate.config.WebhookConfig;
+import io.policygate.event.ExternalControlRequest;
+import io.policygate.event.InvalidPayloadException;
 import io.policygate.journal.ExternalControlRequests;
 import io.policygate.problem.ProblemException;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,9 +18,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +32,8 @@ import java.util.Optional;
  * details with {@code project_control_compliance_status} ({@code compliance_requirements_control_id},
  * {@code project_id}, …), signed {@code X-GitLab-Signature: hex(HMAC-SHA256(control secret, body))}. A request
  * without the header, or for a secret policy-gate does not have, is refused before its body is read; a signed one is
- * read (at most 256 KiB, at the webhooks' minimum rate) through the signature check, kept in the journal, and answered
- * 202. Only the project and control ids are taken from it: the project's posture is judged from what GitLab says
+ * read as it arrives (at most 64 KiB, at the webhooks' minimum rate) through the signature check, its two ids kept in
+ * the journal and the rest skipped unread, and answered 202. Only the project and control ids are taken from it: the project's posture is judged from what GitLab says
  * ({@code io.policygate.coverage.ExternalControlReporter} then sets the control's status).
  */
 @PermitAll
@@ -41,25 +41,22 @@ import java.util.Optional;
 public class ExternalControlResource {
 
     /** A project's details are a few kilobytes. */
-    static final long MAX_BODY = 256 * 1024;
+    static final long MAX_BODY = 64 * 1024;
 
     private final ComplianceConfig config;
     private final ExternalControlRequests requests;
     private final SlowBodyWatch slowBodies;
     private final WebhookBody.BodyPace pace;
-    private final ObjectMapper json;
 
     @Inject
     public ExternalControlResource(
             ComplianceConfig config,
             WebhookConfig webhook,
             ExternalControlRequests requests,
-            SlowBodyWatch slowBodies,
-            ObjectMapper json) {
+            SlowBodyWatch slowBodies) {
         this.config = config;
         this.requests = requests;
         this.slowBodies = slowBodies;
-        this.json = json;
         this.pace = WebhookBody.BodyPace.of(webhook);
     }
 
@@ -95,40 +92,38 @@ public class ExternalControlResource {
                 signature,
                 "X-GitLab-Signature is not the HMAC of this body with the control's secret");
         WebhookBody body = new WebhookBody(stream, contentLength, check, MAX_BODY, pace);
-        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        ExternalControlRequest asked = null;
+        InvalidPayloadException invalid = null;
         try (SlowBodyWatch.Running watched = slowBodies.start(request, body)) {
-            byte[] buffer = new byte[8192];
-            for (int n; (n = body.read(buffer)) >= 0 && !body.tooLarge(); ) {
-                read.write(buffer, 0, n);
+            try {
+                asked = ExternalControlRequest.parse(body);
+            } catch (InvalidPayloadException e) {
+                invalid = e;
+            } catch (UncheckedIOException e) {
+                if (!body.tooLarge() && !body.tooSlow()) {
+                    throw unreadable();
+                }
             }
+            // What the parser left goes through the signature check too: the HMAC is of the whole body.
+            body.drain(MAX_BODY);
         } catch (IOException e) {
-            throw new ProblemException(
-                    body.tooSlow() ? 408 : 400,
-                    body.tooSlow() ? "too-slow" : "unreadable-body",
-                    body.tooSlow() ? "Request Timeout" : "Bad Request",
-                    "the body could not be read to its end",
-                    null,
-                    true);
+            throw body.tooSlow()
+                    ? new ProblemException(408, "too-slow", "Request Timeout", "the body came too slowly", null, true)
+                    : unreadable();
         }
         if (body.tooLarge()) {
             throw new ProblemException(
                     413, "too-large", "Content Too Large", "at most " + MAX_BODY + " bytes", null, true);
         }
+        // The signature decides before anything the body says.
         if (check.decision() instanceof WebhookSignature.Refused refused) {
             throw unauthorized(refused.reason(), false);
         }
-        JsonNode status;
-        try {
-            status = json.readTree(read.toByteArray()).path("project_control_compliance_status");
-        } catch (IOException e) {
-            throw invalid("the body is not JSON: " + e.getMessage());
+        if (invalid != null) {
+            throw invalid;
         }
-        long projectId = status.path("project_id").asLong(0);
-        long controlId = status.path("compliance_requirements_control_id").asLong(0);
-        if (projectId <= 0 || controlId <= 0) {
-            throw invalid("project_control_compliance_status.project_id and .compliance_requirements_control_id"
-                    + " must be positive numbers");
-        }
+        long projectId = asked.projectId();
+        long controlId = asked.controlId();
         requests.accept(projectId, controlId, secretName);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("projectId", projectId);
@@ -141,7 +136,8 @@ public class ExternalControlResource {
         return new ProblemException(401, "unauthenticated", "Unauthorized", detail, null, unread);
     }
 
-    private static ProblemException invalid(String detail) {
-        return new ProblemException(422, "invalid-request", "Unprocessable Content", detail, null);
+    private static ProblemException unreadable() {
+        return new ProblemException(
+                400, "unreadable-body", "Bad Request", "the body could not be read to its end", null, true);
     }
 }

@@ -110,6 +110,14 @@ class ExternalControlTest extends CoverageTest {
                 .post("/compliance/gitlab")
                 .then()
                 .statusCode(413);
+        // Signed, but without the control: nothing is kept.
+        String withoutControl = "{\"id\":6,\"path_with_namespace\":\"flightjs/Flight\"}";
+        given().header("X-GitLab-Signature", hmac(SECRET, withoutControl))
+                .body(withoutControl)
+                .post("/compliance/gitlab")
+                .then()
+                .statusCode(400)
+                .body("detail", equalTo("project_control_compliance_status is required"));
 
         given().header("X-GitLab-Signature", hmac(SECRET, body(77)))
                 .contentType("application/json")
