@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -106,8 +105,7 @@ public class ExternalControlReporter {
         }
         Posture judged;
         try {
-            Set<Long> checksSeen = records.checksSeen().getOrDefault(due.projectId(), Set.of());
-            judged = posture.judge(due.projectId(), checksSeen);
+            judged = posture.judge(due.projectId(), records.checksSeen(due.projectId()));
         } catch (RuntimeException e) {
             retry(due, deadline, now, "the project's posture could not be judged: " + e.getMessage(), null);
             return;

@@ -238,6 +238,16 @@ public class EvaluationRecords {
         return checks;
     }
 
+    /** The status checks of one project this journal has seen, or that register recorded. */
+    public Set<Long> checksSeen(long projectId) {
+        return new TreeSet<>(jdbc.list(
+                "SELECT check_id FROM evaluation_job WHERE project_id = ?"
+                        + " UNION SELECT check_id FROM registered_check WHERE project_id = ?",
+                rs -> rs.getLong(1),
+                projectId,
+                projectId));
+    }
+
     /**
      * Whether GitLab confirmed this project to policy-gate: a verdict was computed from GitLab's facts of one of its
      * merge requests (facts are stored only then), or register recorded one of its checks. A webhook alone does not

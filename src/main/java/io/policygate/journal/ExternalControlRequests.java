@@ -61,14 +61,17 @@ public class ExternalControlRequests {
             if (key.isEmpty()) {
                 return Optional.<Due>empty();
             }
+            // Read unlocked: another claimer may have taken it since, so it must still be due and free.
             if (Jdbc.update(
                             c,
                             "UPDATE external_control_request SET lease_owner = ?, lease_until = ? WHERE project_id = ?"
-                                    + " AND control_id = ? AND (lease_until IS NULL OR lease_until < ?)",
+                                    + " AND control_id = ? AND state = 'due' AND due_at <= ?"
+                                    + " AND (lease_until IS NULL OR lease_until < ?)",
                             owner,
                             timestamp(now.plus(lease)),
                             key.get()[0],
                             key.get()[1],
+                            timestamp(now),
                             timestamp(now))
                     == 0) {
                 return Optional.<Due>empty();
