@@ -238,15 +238,16 @@ public class ReconciliationSweep {
         boolean accounted = true;
         for (ListedMergeRequest listed : listing.mergeRequests()) {
             MergeRequest mr = listed.mergeRequest();
+            // An open merge request's statuses are read, a merge may be (when ungated): both at the sweep's pace.
+            if ((mr.open() || listed.merge().isPresent()) && (stopping || !pace.await())) {
+                return new Result(checks.size(), mergeRequests, queued);
+            }
             if (!mr.open()) {
                 sweeps.closed(mr.projectId(), mr.iid());
                 if (listed.merge().isPresent()) {
                     accounted &= accountFor(mr, listed.merge().get(), checks.get(mr.projectId()));
                 }
                 continue;
-            }
-            if (stopping || !pace.await()) {
-                return new Result(checks.size(), mergeRequests, queued);
             }
             mergeRequests++;
             queued += reconcile(mr.projectId(), mr, checks.get(mr.projectId()), Origin.RECONCILIATION);
