@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -193,7 +194,7 @@ public class GatePosture {
         List<String> problems = new ArrayList<>();
         String applies = ours.stream()
                 .flatMap(c -> c.protectedBranches().isEmpty()
-                        ? java.util.stream.Stream.of("every branch")
+                        ? Stream.of("every branch")
                         : c.protectedBranches().stream().map(ExternalStatusCheck.ProtectedBranch::name))
                 .distinct()
                 .collect(Collectors.joining(", "));

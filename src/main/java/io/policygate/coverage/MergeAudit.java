@@ -87,17 +87,15 @@ public class MergeAudit {
     /**
      * Records the merge of {@code mr}, which GitLab listed merged, for policy-gate's status checks {@code ours} of its
      * project; nothing when it is recorded already, out of scope, or GitLab did not say when it merged.
-     *
-     * @return true when it was recorded now and is ungated
      */
-    public boolean merged(MergeRequest mr, Merge merge, Set<Long> ours) {
+    public void merged(MergeRequest mr, Merge merge, Set<Long> ours) {
         Optional<Instant> at = merge.at();
         if (at.isEmpty() || ours == null || ours.isEmpty() || records.recorded(mr.projectId(), mr.iid())) {
-            return false;
+            return;
         }
         Optional<Instant> since = records.coveredSince(mr.projectId());
         if (since.isEmpty() || at.get().isBefore(since.get())) {
-            return false;
+            return;
         }
         String sha = mr.sha() == null ? "" : mr.sha();
         List<VerdictOnCommit> verdicts = records.verdicts(mr.projectId(), mr.iid(), ours);
@@ -121,7 +119,7 @@ public class MergeAudit {
                 judgement.evaluationId());
         boolean note = !judgement.gated() && config.noteUngated();
         if (!records.record(record, note, clock.instant()) || judgement.gated()) {
-            return false;
+            return;
         }
         String project = record.projectPath() == null ? String.valueOf(record.projectId()) : record.projectPath();
         Counter.builder("policy_gate_ungated_merges_total")
@@ -137,7 +135,6 @@ public class MergeAudit {
                 by(record).isEmpty() ? "(unknown)" : "@" + by(record),
                 record.targetBranch(),
                 judgement.reason());
-        return true;
     }
 
     /** Writes the notes of ungated merges that are due, a few each sweep; one GitLab refuses is not tried again. */

@@ -56,11 +56,11 @@ public class MergeHistory {
         if (project != null && (project.isBlank() || project.length() > 2000)) {
             throw badParameter("project", "must be a project id or its full path, e.g. 42 or bank/payments");
         }
-        int size = limit == null ? DEFAULT_LIMIT : (int) Math.min(positive("limit", limit), MAX_LIMIT + 1L);
+        long size = limit == null ? DEFAULT_LIMIT : positive("limit", limit);
         if (size > MAX_LIMIT) {
             throw badParameter("limit", "must be at most " + MAX_LIMIT);
         }
-        return new MergeRecords.Query(start, end, project, QueryParameters.bool("gated", gated), size);
+        return new MergeRecords.Query(start, end, project, QueryParameters.bool("gated", gated), (int) size);
     }
 
     public Merges list(MergeRecords.Query query) {

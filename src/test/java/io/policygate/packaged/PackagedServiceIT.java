@@ -217,6 +217,17 @@ class PackagedServiceIT {
         }
     }
 
+    /** A page or an API answer of the service, read with the token the dry run was started with. */
+    private static String read(ServiceProcess service, String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(service.uri(path))
+                                .header("Authorization", "Bearer it-api-token")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     @Test
     void servesInDryRunAndPrintsItsStartUpTime() throws Exception {
         long begin = System.nanoTime();
@@ -251,24 +262,12 @@ class PackagedServiceIT {
                             && evaluation.contains("\"mergeRequest\":\"4\""),
                     evaluation);
             // Without GitLab the webhook's names stand in, and the pages say so: on every page, and as the facts.
-            String page = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(service.uri("/"))
-                                    .header("Authorization", "Bearer it-api-token")
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
+            String page = read(service, "/");
             assertTrue(page.contains("Dry run without GitLab: verdicts judge the names each webhook gave"), page);
             java.util.regex.Matcher link = java.util.regex.Pattern.compile("/evaluations/([0-9a-f-]{36})")
                     .matcher(page);
             assertTrue(link.find(), page);
-            String detail = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(service.uri("/api/v1/evaluations/" + link.group(1)))
-                                    .header("Authorization", "Bearer it-api-token")
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
+            String detail = read(service, "/api/v1/evaluations/" + link.group(1));
             assertTrue(detail.contains("\"factsFrom\":\"webhook-body\""), detail);
             assertTrue(service.terminate(30), "SIGTERM should stop the service");
         }
@@ -308,13 +307,7 @@ class PackagedServiceIT {
                 work,
                 "with-archive",
                 List.of("-Xmx256m", "-Xshare:on", "-XX:SharedArchiveFile=" + archive),
-                Map.of(
-                        "POLICY_GATE_WEBHOOK_SECRET",
-                        Webhooks.SECRET,
-                        "POLICY_GATE_DRY_RUN",
-                        "true",
-                        "POLICY_GATE_API_TOKEN",
-                        "it-api-token"))) {
+                Map.of("POLICY_GATE_WEBHOOK_SECRET", Webhooks.SECRET, "POLICY_GATE_DRY_RUN", "true"))) {
             System.out.printf(
                     "packaged start-up with the AppCDS archive until /q/health/ready answered 200: %d ms%n",
                     service.awaitReady(System.nanoTime()));

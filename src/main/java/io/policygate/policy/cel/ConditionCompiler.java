@@ -7,6 +7,7 @@ import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.CelVarDecl;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelKind;
@@ -40,11 +41,9 @@ public final class ConditionCompiler {
                     .build())
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .setTypeProvider(ConditionVariables.TYPES)
-            .addVar("mergeRequest", ConditionVariables.VARIABLES.get("mergeRequest"))
-            .addVar("project", ConditionVariables.VARIABLES.get("project"))
-            .addVar("statusCheck", ConditionVariables.VARIABLES.get("statusCheck"))
-            .addVar("changes", ConditionVariables.VARIABLES.get("changes"))
-            .addVar("commits", ConditionVariables.VARIABLES.get("commits"))
+            .addVarDeclarations(ConditionVariables.VARIABLES.entrySet().stream()
+                    .map(variable -> CelVarDecl.newVarDeclaration(variable.getKey(), variable.getValue()))
+                    .toList())
             .addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(
                     "glob",
                     CelOverloadDecl.newGlobalOverload(
