@@ -1,8 +1,9 @@
 package io.policygate.access;
 
+import io.policygate.config.ConfigurationKeys;
+import io.policygate.config.ConfigurationProblems;
 import io.policygate.config.WebConfig;
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -24,19 +25,24 @@ import java.util.TreeSet;
  */
 @Startup
 @ApplicationScoped
-public class SignInRoles implements SecurityIdentityAugmentor {
+public class SignInRoles implements SecurityIdentityAugmentor, ConfigurationProblems {
 
     private final Map<String, List<String>> groupsOfRole;
 
     @Inject
     public SignInRoles(WebConfig web) {
-        TreeSet<String> unknown = new TreeSet<>(web.groups().keySet());
-        unknown.removeAll(Roles.ALL);
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("policy-gate cannot start:\n  policy-gate.web.groups." + unknown.first()
-                    + ": there is no such role; the roles are " + String.join(", ", Roles.ALL));
-        }
         this.groupsOfRole = Map.copyOf(web.groups());
+    }
+
+    /** One line for each role configured that does not exist, naming its key and environment variable. */
+    @Override
+    public List<String> problems() {
+        TreeSet<String> unknown = new TreeSet<>(groupsOfRole.keySet());
+        unknown.removeAll(Roles.ALL);
+        return unknown.stream()
+                .map(role -> ConfigurationKeys.named("policy-gate.web.groups." + role)
+                        + ": there is no such role; the roles are " + String.join(", ", Roles.ALL))
+                .toList();
     }
 
     @Override

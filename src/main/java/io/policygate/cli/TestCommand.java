@@ -19,6 +19,7 @@ import io.policygate.policy.PolicySet;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
+import io.policygate.text.Suggestions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

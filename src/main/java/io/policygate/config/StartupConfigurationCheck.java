@@ -2,14 +2,19 @@ package io.policygate.config;
 
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.MemorySize;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
@@ -22,6 +27,16 @@ public class StartupConfigurationCheck {
 
     private static final Logger LOG = Logger.getLogger(StartupConfigurationCheck.class);
 
+    private static final String PREFIX = "policy-gate.";
+    private static final String ENV_PREFIX = "POLICY_GATE_";
+
+    /** The variables Kubernetes derives from a Service named policy-gate (enableServiceLinks). */
+    private static final Pattern SERVICE_LINK = Pattern.compile("POLICY_GATE_(SERVICE_HOST|SERVICE_PORT.*|PORT(_.*)?)");
+
+    /** Read by application.properties (the database's user) and by the commands (the service's address). */
+    private static final Set<String> READ_ELSEWHERE =
+            Set.of("POLICY_GATE_DB_USERNAME", "POLICY_GATE_DB_PASSWORD", "POLICY_GATE_URL");
+
     /** The HTTP server's limit on any request body; beyond it the server refuses before policy-gate reads. */
     static final String SERVER_BODY_LIMIT = "quarkus.http.limits.max-body-size";
 
@@ -30,7 +45,8 @@ public class StartupConfigurationCheck {
             ServiceConfig service,
             GitLabConfig gitlab,
             WebhookConfig webhook,
-            WebConfig web) {
+            WebConfig web,
+            Instance<ConfigurationProblems> owners) {
         boolean devMode = LaunchMode.current() == LaunchMode.DEVELOPMENT;
         if (web.open() && !devMode) {
             LOG.warn("policy-gate.web.open=true: the pages, with the merge request titles and policy findings of every"
@@ -44,9 +60,64 @@ public class StartupConfigurationCheck {
                 ConfigProvider.getConfig()
                         .getValue(SERVER_BODY_LIMIT, MemorySize.class)
                         .asLongValue());
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("policy-gate cannot start:\n  " + String.join("\n  ", problems));
+        problems.addAll(unknownKeys(ConfigProvider.getConfig()));
+        owners.forEach(owner -> problems.addAll(owner.problems()));
+        for (String variable : System.getenv().keySet()) {
+            unknownVariable(variable).ifPresent(LOG::warn);
         }
+        if (!problems.isEmpty()) {
+            // A ConfigurationException is printed as its message alone, as plain text on stderr, and stops the start.
+            throw new ConfigurationException("policy-gate cannot start:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /**
+     * A {@code policy-gate.*} key that maps to nothing is refused, with the key meant: a misspelt
+     * {@code policy-gate.report.comment} would otherwise leave the default in force unnoticed.
+     * ({@code smallrye.config.mapping.validate-unknown=false} leaves this check to us, so that it can say more
+     * than "does not map to any root".)
+     */
+    static List<String> unknownKeys(Config config) {
+        List<String> problems = new ArrayList<>();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(PREFIX) && !ConfigurationKeys.exists(name)) {
+                problems.add(name + " (" + whereSet(config.getConfigValue(name).getSourceName())
+                        + ") is not a policy-gate key"
+                        + ConfigurationKeys.closest(name)
+                                .map(key -> "; did you mean " + key + "?")
+                                .orElse("; every key is listed in docs/reference.md"));
+            }
+        }
+        return problems;
+    }
+
+    /** Where a key was set, as the person who set it would say it. */
+    private static String whereSet(String source) {
+        if (source == null) {
+            return "set";
+        }
+        if (source.startsWith("SysPropConfigSource")) {
+            return "a -D system property";
+        }
+        return "in " + source.replaceFirst("^PropertiesConfigSource\\[source=(.*)]$", "$1");
+    }
+
+    /**
+     * A {@code POLICY_GATE_*} environment variable that is no key's: a warning, not a refusal, since Kubernetes gives
+     * every pod variables named after each Service ({@code POLICY_GATE_SERVICE_HOST}, {@code POLICY_GATE_PORT_8080_TCP},
+     * ...) and other tools may share the prefix.
+     */
+    static Optional<String> unknownVariable(String variable) {
+        if (!variable.startsWith(ENV_PREFIX)
+                || SERVICE_LINK.matcher(variable).matches()
+                || READ_ELSEWHERE.contains(variable)
+                || ConfigurationKeys.existsAsVariable(variable)) {
+            return Optional.empty();
+        }
+        return Optional.of("Environment variable " + variable + " is no policy-gate key's"
+                + ConfigurationKeys.closestVariable(variable)
+                        .map(key -> "; did you mean " + ConfigurationKeys.environmentVariable(key) + " (" + key + ")?")
+                        .orElse(" and is ignored"));
     }
 
     static List<String> problems(

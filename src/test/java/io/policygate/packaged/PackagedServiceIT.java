@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +30,10 @@ class PackagedServiceIT {
     @TempDir
     Path work;
 
-    private String refusal(Map<String, String> env) throws Exception {
-        try (ServiceProcess service = ServiceProcess.start(work, "refusal", env)) {
+    private String refusal(Map<String, String> env, String... jvmOptions) throws Exception {
+        List<String> options = new ArrayList<>(List.of("-Xmx256m"));
+        options.addAll(List.of(jvmOptions));
+        try (ServiceProcess service = ServiceProcess.start(work, "refusal", options, env)) {
             assertTrue(service.process().waitFor(60, TimeUnit.SECONDS), "the service should have stopped on its own");
             assertNotEquals(0, service.process().exitValue(), service.log());
             return service.log();
@@ -125,19 +129,44 @@ class PackagedServiceIT {
     }
 
     @Test
-    void refusesAnApiTokenConfiguredInsteadOfItsHashOrWithAnUnknownRole() throws Exception {
-        String out = refusal(Map.of(
-                "POLICY_GATE_WEBHOOK_SECRET", "s",
-                "POLICY_GATE_DRY_RUN", "true",
-                "POLICY_GATE_API_TOKENS_CI_SHA256", "glpat-plain-token-42",
-                "POLICY_GATE_API_TOKENS_CI_ROLES", "previewer",
-                "POLICY_GATE_API_TOKENS_DASHBOARD_SHA256", "a".repeat(64),
-                "POLICY_GATE_API_TOKENS_DASHBOARD_ROLES", "viewer,admin"));
-        assertTrue(out.contains("policy-gate.api.tokens.ci.sha256 must be the token's SHA-256 as 64 hex digits"), out);
+    void refusesEveryConfigurationProblemAtOnceInPlainTextWithTheKeyMeant() throws Exception {
+        long begin = System.nanoTime();
+        String out = refusal(
+                Map.of(
+                        "POLICY_GATE_WEBHOOK_SECRET", "s",
+                        "POLICY_GATE_DRY_RUN", "true",
+                        "POLICY_GATE_API_TOKENS_CI_SHA256", "glpat-plain-token-42",
+                        "POLICY_GATE_API_TOKENS_CI_ROLES", "admin",
+                        "POLICY_GATE_API_TOKENS_DASHBOARD_SHA256", "a".repeat(64),
+                        "POLICY_GATE_API_TOKENS_DASHBOARD_ROLES", "viewer,admin",
+                        "POLICY_GATE_REPORT_COMENTT", "off"),
+                "-Dpolicy-gate.report.comentt=off");
         assertTrue(
-                out.contains("policy-gate.api.tokens.dashboard.roles must name one or more of operator, previewer,"
-                        + " viewer; unknown: admin"),
+                Duration.ofNanos(System.nanoTime() - begin).toSeconds() < 10,
+                "took " + Duration.ofNanos(System.nanoTime() - begin));
+        assertTrue(
+                out.contains("policy-gate cannot start:\n"
+                        + "  policy-gate.report.comentt (a -D system property) is not a policy-gate key; did you mean"
+                        + " policy-gate.report.comment?\n"),
                 out);
+        assertTrue(
+                out.contains("  policy-gate.api.tokens.ci.sha256 (POLICY_GATE_API_TOKENS_CI_SHA256) must be the token's"
+                        + " SHA-256 as 64 hex digits"),
+                out);
+        assertTrue(
+                out.contains("  policy-gate.api.tokens.ci.roles (POLICY_GATE_API_TOKENS_CI_ROLES) must name one or more"
+                        + " of operator, previewer, viewer; unknown: admin\n"),
+                out);
+        assertTrue(
+                out.contains("  policy-gate.api.tokens.dashboard.roles (POLICY_GATE_API_TOKENS_DASHBOARD_ROLES) must"
+                        + " name one or more of operator, previewer, viewer; unknown: admin"),
+                out);
+        assertTrue(
+                out.contains("Environment variable POLICY_GATE_REPORT_COMENTT is no policy-gate key's; did you mean"
+                        + " POLICY_GATE_REPORT_COMMENT (policy-gate.report.comment)?"),
+                out);
+        assertEquals(1, out.split("policy-gate cannot start", -1).length - 1, out);
+        assertFalse(out.contains("\"level\":\"ERROR\""), "the refusal is plain text, not a JSON log line: " + out);
         assertFalse(out.contains("glpat-plain-token-42"), out);
     }
 
