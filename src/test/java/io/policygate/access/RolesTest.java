@@ -16,11 +16,16 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Who may call what, endpoint by endpoint, with the tokens an installation configures (application.properties,
  * test profile): {@code dashboard} (viewer), {@code ci} (previewer) and the one-person policy-gate.api.token
- * (every role). The table below is the roles table of docs/operations.md; every endpoint the service describes
+ * (every role). The table below is the roles table of docs/reference.md; every endpoint the service describes
  * must be in it, so a new one cannot go unchecked.
  */
 @QuarkusTest
@@ -178,7 +183,29 @@ class RolesTest extends ServiceTest {
         Set<String> inTable = new TreeSet<>(PUBLIC);
         ENDPOINTS.forEach(e -> inTable.add(e.method() + " " + e.described()));
         described.removeAll(inTable);
-        assertEquals(Set.of(), described, "endpoints with no row in RolesTest.ENDPOINTS (and docs/operations.md)");
+        assertEquals(Set.of(), described, "endpoints with no row in RolesTest.ENDPOINTS (and docs/reference.md)");
+    }
+
+    @Test
+    void theReferenceListsEveryEndpointUnderTheLeastRoleThatMayCallIt() throws Exception {
+        Map<String, Set<String>> documented = new TreeMap<>();
+        Pattern row = Pattern.compile("^\\| (— \\(public\\)|`(\\w+)`) \\|[^|]*\\| (.*) \\|$");
+        Pattern endpoint = Pattern.compile("`((?:GET|POST|PUT|PATCH|DELETE) /[^`]*)`");
+        for (String line : Files.readAllLines(Path.of("docs/reference.md"))) {
+            Matcher matcher = row.matcher(line);
+            if (matcher.matches()) {
+                String role = matcher.group(2) == null ? "public" : matcher.group(2);
+                Matcher endpoints = endpoint.matcher(matcher.group(3));
+                while (endpoints.find()) {
+                    documented.computeIfAbsent(role, r -> new TreeSet<>()).add(endpoints.group(1));
+                }
+            }
+        }
+        Map<String, Set<String>> existing = new TreeMap<>();
+        existing.put("public", new TreeSet<>(PUBLIC));
+        ENDPOINTS.forEach(
+                e -> existing.computeIfAbsent(e.role(), r -> new TreeSet<>()).add(e.method() + " " + e.described()));
+        assertEquals(existing, documented, "docs/reference.md's roles table against RolesTest.ENDPOINTS");
     }
 
     @Test
