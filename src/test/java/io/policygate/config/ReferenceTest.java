@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** docs/reference.md lists every policy-gate key there is, and none that is not, each with its variable. */
+/**
+ * docs/reference.md lists every policy-gate key there is, and none that is not, each with its variable; and every
+ * link between the README and the docs leads to a file and a heading that exist.
+ */
 class ReferenceTest {
 
     private static final Path REFERENCE = Path.of("docs/reference.md");
@@ -42,5 +49,51 @@ class ReferenceTest {
         }
         assertEquals(ConfigurationKeys.all(), documented, "docs/reference.md's keys against the @ConfigMapping keys");
         assertEquals(Set.of(), wrongVariable);
+    }
+
+    @Test
+    void everyLinkOfTheReadmeAndTheDocsLeadsToAFileAndAHeadingThatExist() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        Pattern link = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+        List<String> broken = new ArrayList<>();
+        for (Path page : pages) {
+            Matcher links = link.matcher(Files.readString(page));
+            while (links.find()) {
+                String target = links.group(1);
+                if (target.matches("[a-z]+:.*")) {
+                    continue;
+                }
+                String[] parts = target.split("#", 2);
+                Path file = parts[0].isEmpty()
+                        ? page
+                        : page.resolveSibling(parts[0]).normalize();
+                if (!Files.exists(file)) {
+                    broken.add(page + ": " + target + " (no such file)");
+                } else if (parts.length == 2
+                        && file.toString().endsWith(".md")
+                        && !anchors(file).contains(parts[1])) {
+                    broken.add(page + ": " + target + " (no such heading)");
+                }
+            }
+        }
+        assertEquals(List.of(), broken);
+    }
+
+    /** The anchors GitLab and GitHub give a page's headings: lower case, punctuation dropped, spaces as hyphens. */
+    private static Set<String> anchors(Path page) throws IOException {
+        Set<String> anchors = new TreeSet<>();
+        for (String line : Files.readAllLines(page)) {
+            if (line.matches("#+ .*")) {
+                anchors.add(line.replaceFirst("#+ ", "")
+                        .trim()
+                        .toLowerCase(Locale.ROOT)
+                        .replaceAll("[^\\p{L}\\p{N}_ -]", "")
+                        .replace(' ', '-'));
+            }
+        }
+        return anchors;
     }
 }
