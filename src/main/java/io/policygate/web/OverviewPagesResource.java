@@ -11,8 +11,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The compliance overview (/overview): verdicts per day as a chart drawn on the server (SVG, no script), the
@@ -23,25 +21,7 @@ import java.util.List;
 @Produces(MediaType.TEXT_HTML)
 public class OverviewPagesResource {
 
-    /** The chart's drawing box (its viewBox); the page scales it to any width. */
-    static final int WIDTH = 600;
-
-    static final int HEIGHT = 200;
-    private static final int PLOT = 170;
-
-    /** One day's bar: passed stacked on failed, in viewBox units. */
-    public record Bar(
-            String day,
-            long passed,
-            long failed,
-            int x,
-            int width,
-            int failedY,
-            int failedHeight,
-            int passedY,
-            int passedHeight) {}
-
-    public record OverviewPage(ComplianceOverview.Overview overview, List<Bar> bars, long busiestDay) {}
+    public record OverviewPage(ComplianceOverview.Overview overview, VerdictChart chart) {}
 
     @CheckedTemplate
     static class Templates {
@@ -58,30 +38,7 @@ public class OverviewPagesResource {
     @GET
     public Response overview() {
         ComplianceOverview.Overview overview = overviews.overview();
-        long max = Math.max(
-                1,
-                overview.days().stream()
-                        .mapToLong(ComplianceOverview.Day::total)
-                        .max()
-                        .orElse(0));
-        int slot = WIDTH / overview.days().size();
-        List<Bar> bars = new ArrayList<>();
-        for (int i = 0; i < overview.days().size(); i++) {
-            ComplianceOverview.Day day = overview.days().get(i);
-            int failedHeight = (int) Math.round((double) day.failed() * PLOT / max);
-            int passedHeight = (int) Math.round((double) day.passed() * PLOT / max);
-            int base = HEIGHT - 10;
-            bars.add(new Bar(
-                    day.day().toString(),
-                    day.passed(),
-                    day.failed(),
-                    i * slot + 2,
-                    slot - 4,
-                    base - failedHeight,
-                    failedHeight,
-                    base - failedHeight - passedHeight,
-                    passedHeight));
-        }
-        return PagesResource.html(200, Templates.overview(new OverviewPage(overview, bars, max)));
+        return PagesResource.html(
+                200, Templates.overview(new OverviewPage(overview, VerdictChart.of(overview.days()))));
     }
 }

@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -251,16 +253,7 @@ class PagesInBrowserTest extends ServiceTest {
 
         browser.manage().window().setSize(new Dimension(390, 844));
         awaitNextPage(browser.navigate()::refresh);
-        long overflow = (Long) ((JavascriptExecutor) browser)
-                .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-        assertTrue(
-                overflow <= 0,
-                "the page is wider than a phone by " + overflow + " px: "
-                        + ((JavascriptExecutor) browser)
-                                .executeScript(
-                                        "return [...document.querySelectorAll('main *')].filter(e => e.scrollWidth > e.clientWidth + 1"
-                                                + " && getComputedStyle(e).overflowX == 'visible').map(e => e.tagName + '.' + e.className)"
-                                                + ".join(', ');"));
+        assertFitsTheWindow();
         WebElement message = jiraSection().findElement(By.cssSelector("td[data-label=Message]"));
         assertTrue(message.isDisplayed() && message.getText().startsWith("Reference a Jira ticket"), message.getText());
         screenshot("evaluation-phone");
@@ -272,6 +265,78 @@ class PagesInBrowserTest extends ServiceTest {
         open("/evaluations/no-such-evaluation");
         assertEquals("Not Found", text(By.tagName("h1")));
         assertTrue(text(By.tagName("main")).contains("no evaluation no-such-evaluation"));
+    }
+
+    @Test
+    void everyPageFillsTheWindowAndBreaksNoWordOnADeskAndOnAPhone() {
+        configMap.publishAndAwait(
+                ConfigMapPolicies.shipped("jira-ticket.yaml", "compliance-review.yaml", "protected-paths.yaml"));
+        String id = evaluate(Payloads.SAMPLE, 7741, JobState.REPORTED);
+        for (int width : new int[] {1280, 390}) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            for (String path :
+                    new String[] {"/", "/evaluations/" + id, "/overview", "/merges", "/projects", "/preview"}) {
+                open(path);
+                String where = path + " at " + width + " px";
+                assertFitsTheWindow();
+                Object broken = script("return [...document.querySelectorAll('main td, main th, main code, main .badge,"
+                        + " main h3, main dt, main a')].filter(e => { const t = e.textContent.trim();"
+                        + " if (!/^\\w{2,24}$/.test(t)) return false; const r = document.createRange();"
+                        + " r.selectNodeContents(e); const q = [...r.getClientRects()].filter(b => b.width > 0);"
+                        + " return q.some(a => q.some(b => b.top >= a.bottom - 1)); })"
+                        + ".map(e => e.textContent.trim()).join(', ');");
+                // Words only: a name such as root-main-patch-30152 may wrap after a hyphen, as text does.
+                assertEquals("", broken, "words broken over two lines on " + where);
+                if (width == 1280) {
+                    long main = (Long)
+                            script("return Math.round(document.querySelector('main').getBoundingClientRect().width);");
+                    long window = (Long) script("return document.documentElement.clientWidth;");
+                    assertEquals(window, main, "main fills the window on " + where);
+                }
+                screenshot((path.startsWith("/evaluations/")
+                                ? "evaluation"
+                                : path.equals("/") ? "index" : path.substring(1))
+                        + "-" + width);
+            }
+        }
+        open("/overview");
+        assertTrue(
+                browser.findElements(By.cssSelector("figure.chart svg text.x")).stream()
+                        .map(WebElement::getText)
+                        .anyMatch(label -> label.matches("[A-Z][a-z]{2} \\d{1,2}")),
+                "the day axis is dated");
+        List<String> drawn = new ArrayList<>();
+        for (String series : List.of("passed", "failed")) {
+            if (browser.findElements(By.cssSelector("svg g.day")).stream()
+                    .anyMatch(day -> Long.parseLong(day.getAttribute("data-" + series)) > 0)) {
+                drawn.add(series);
+            }
+        }
+        assertTrue(drawn.contains("failed"), "the sample's failed verdict is drawn");
+        assertEquals(
+                "Verdicts per day (UTC), "
+                        + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(29) + " to "
+                        + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ": " + String.join(" ", drawn),
+                text(By.cssSelector("figure.chart figcaption")),
+                "the legend names only what is drawn");
+    }
+
+    private Object script(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    /** Nothing is wider than the window: a phone never scrolls sideways (tables scroll inside their own box). */
+    private void assertFitsTheWindow() {
+        long overflow =
+                (Long) script("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertTrue(
+                overflow <= 0,
+                "the page " + browser.getCurrentUrl().replaceFirst("^.*@[^/]+", "") + " is wider than the window by "
+                        + overflow + " px: "
+                        + script(
+                                "return [...document.querySelectorAll('main *')].filter(e => e.scrollWidth > e.clientWidth + 1"
+                                        + " && getComputedStyle(e).overflowX == 'visible').map(e => e.tagName + '.' + e.className)"
+                                        + ".join(', ');"));
     }
 
     private WebElement jiraSection() {
