@@ -1,6 +1,8 @@
 package io.policygate.attestation;
 
 import io.policygate.config.AttestationConfig;
+import io.policygate.config.ConfigurationKeys;
+import io.policygate.config.ConfigurationProblems;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +22,7 @@ import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
@@ -36,10 +39,11 @@ import org.jboss.logging.Logger;
  */
 @Startup
 @ApplicationScoped
-public class SigningKey {
+public class SigningKey implements ConfigurationProblems {
 
     private static final Logger LOG = Logger.getLogger(SigningKey.class);
     private static final String ALGORITHM = "Ed25519";
+    private static final String KEY_FILE = "policy-gate.attestations.key-file";
     static final String PRIVATE_FILE = "attestation-key.pem";
     static final String PUBLIC_FILE = "attestation-key.pub.pem";
 
@@ -47,10 +51,22 @@ public class SigningKey {
     private final PublicKey publicKey;
     private final String keyId;
 
+    /** What is wrong with the configured key file; checked before the key is read (the constructor would throw). */
+    private final List<String> problems;
+
     @Inject
     public SigningKey(AttestationConfig config) {
+        this.problems = config.keyFile().flatMap(file -> whyNotAKey(file, ConfigurationKeys.named(KEY_FILE))).stream()
+                .toList();
+        if (!problems.isEmpty()) {
+            // StartupConfigurationCheck refuses to start with this and every other problem; nothing signs meanwhile.
+            this.privateKey = null;
+            this.publicKey = null;
+            this.keyId = null;
+            return;
+        }
         this.privateKey = signingKey(config.keyFile()
-                .map(file -> privateKey(file, "policy-gate.attestations.key-file"))
+                .map(file -> privateKey(file, ConfigurationKeys.named(KEY_FILE)))
                 .orElseGet(() -> kept(config.keyDir())));
         this.publicKey = Signatures.publicKey(spki(privateKey));
         this.keyId = Signatures.keyId(publicKey);
@@ -58,6 +74,11 @@ public class SigningKey {
             throw new IllegalStateException("an Ed25519 signature verifies with the key derived from its signer");
         }
         LOG.infof("Decision records are signed with Ed25519 key %s", keyId);
+    }
+
+    @Override
+    public List<String> problems() {
+        return problems;
     }
 
     public String keyId() {
@@ -139,24 +160,32 @@ public class SigningKey {
     }
 
     private static PrivateKey privateKey(Path file, String what) {
+        whyNotAKey(file, what).ifPresent(why -> {
+            throw new ConfigurationException("policy-gate cannot start:\n  " + why);
+        });
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(read(file, what)));
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(read(file)));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("a key file checked a moment ago can be read", e);
+        }
+    }
+
+    /** Why {@code file} (named {@code what} in the message) is no Ed25519 private key in a PEM file, if it is not. */
+    private static Optional<String> whyNotAKey(Path file, String what) {
+        try {
+            KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(read(file)));
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(what + " is " + file + ", which cannot be read as a PEM file: " + e.getMessage());
         } catch (GeneralSecurityException e) {
-            throw new ConfigurationException(
-                    "policy-gate cannot start:\n  " + what + " (" + file + ") is not an Ed25519"
-                            + " private key in a PKCS#8 PEM file (\"BEGIN PRIVATE KEY\": openssl genpkey -algorithm ed25519)",
-                    e);
+            return Optional.of(what + " is " + file + ", which is not an Ed25519 private key in a PKCS#8 PEM file"
+                    + " (\"BEGIN PRIVATE KEY\": openssl genpkey -algorithm ed25519)");
         }
     }
 
     /** The DER inside a PEM file. */
-    private static byte[] read(Path file, String what) {
-        try {
-            return Signatures.der(Files.readString(file, StandardCharsets.US_ASCII));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigurationException("policy-gate cannot start:\n  " + what + " (" + file
-                    + ") cannot be read as a PEM file: " + e.getMessage());
-        }
+    private static byte[] read(Path file) throws IOException {
+        return Signatures.der(Files.readString(file, StandardCharsets.US_ASCII));
     }
 
     static String pem(String type, byte[] der) {

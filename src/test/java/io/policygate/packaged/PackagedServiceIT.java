@@ -207,9 +207,16 @@ class PackagedServiceIT {
                 "POLICY_GATE_DRY_RUN",
                 "true",
                 "POLICY_GATE_ATTESTATIONS_KEY_FILE",
-                keyFile.toString()));
+                keyFile.toString(),
+                "POLICY_GATE_WEB_GROUPS_ADMIN",
+                "admins"));
         assertTrue(
-                out.contains("policy-gate.attestations.key-file (" + keyFile + ") is not an Ed25519 private key"), out);
+                out.contains("policy-gate.attestations.key-file (POLICY_GATE_ATTESTATIONS_KEY_FILE) is " + keyFile
+                        + ", which is not an Ed25519 private key"),
+                out);
+        assertTrue(
+                out.contains("policy-gate.web.groups.admin (POLICY_GATE_WEB_GROUPS_ADMIN): there is no such role"),
+                out);
     }
 
     private static String pem(String type, byte[] der) {
