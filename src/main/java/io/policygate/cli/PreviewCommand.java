@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.policy.PolicyError;
+import io.policygate.policy.PolicyFolder;
 import io.policygate.policy.PolicyLoadException;
-import io.policygate.policy.PolicyLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
@@ -99,7 +99,7 @@ final class PreviewCommand implements Callable<Integer> {
         Map<String, byte[]> files;
         try {
             List<PolicyError> errors = new ArrayList<>();
-            files = PolicyLoader.read(policies, errors);
+            files = PolicyFolder.read(policies, errors);
             if (!errors.isEmpty()) {
                 throw new PolicyLoadException(errors);
             }

@@ -121,14 +121,14 @@ public class ActivePolicies {
     void reloadIfChanged() {
         LoadStatus last = lastLoad.get();
         // Before the start-up load there is nothing to compare with, and loading twice would slow start-up.
-        if (last != null && !PolicyLoader.fingerprint(config.dir()).equals(last.files())) {
+        if (last != null && !PolicyFolder.fingerprint(config.dir()).equals(last.files())) {
             reload();
         }
     }
 
     /** Loads the folder now; swaps the set in only if it is valid. */
     public synchronized LoadStatus reload() {
-        List<PolicySet.PolicyFile> files = PolicyLoader.fingerprint(config.dir());
+        List<PolicySet.PolicyFile> files = PolicyFolder.fingerprint(config.dir());
         LoadStatus status;
         try {
             PolicySet loaded = loader.load(config.dir());

@@ -191,9 +191,13 @@ class RolesTest extends ServiceTest {
         Map<String, Set<String>> documented = new TreeMap<>();
         Pattern row = Pattern.compile("^\\| (— \\(public\\)|`(\\w+)`) \\|[^|]*\\| (.*) \\|$");
         Pattern endpoint = Pattern.compile("`((?:GET|POST|PUT|PATCH|DELETE) /[^`]*)`");
+        boolean inTable = false;
         for (String line : Files.readAllLines(Path.of("docs/reference.md"))) {
+            if (line.startsWith("## ")) {
+                inTable = line.equals("## Endpoints and roles");
+            }
             Matcher matcher = row.matcher(line);
-            if (matcher.matches()) {
+            if (inTable && matcher.matches()) {
                 String role = matcher.group(2) == null ? "public" : matcher.group(2);
                 Matcher endpoints = endpoint.matcher(matcher.group(3));
                 while (endpoints.find()) {

@@ -124,11 +124,11 @@ class RegisterCommandTest {
                 "--gitlab-url",
                 gitlab.baseUrl(),
                 "--token-env",
-                "POLICY_GATE_TEST_GITLAB_TOKEN",
+                "TEST_GITLAB_TOKEN",
                 "--secret-env",
-                "POLICY_GATE_TEST_SHARED_SECRET",
+                "TEST_SHARED_SECRET",
                 "--api-token-env",
-                "POLICY_GATE_TEST_API_TOKEN"));
+                "TEST_API_TOKEN"));
         if (policyGateUrl != null) {
             args.add("--policy-gate-url");
             args.add(policyGateUrl);

@@ -69,13 +69,13 @@ class RegisterEvaluatesOpenMergeRequestsTest extends ServiceTest {
             "--gitlab-url",
             gitlab.baseUrl(),
             "--token-env",
-            "POLICY_GATE_TEST_GITLAB_TOKEN",
+            "TEST_GITLAB_TOKEN",
             "--secret-env",
-            "POLICY_GATE_TEST_SHARED_SECRET",
+            "TEST_SHARED_SECRET",
             "--policy-gate-url",
             policyGate.toString(),
             "--api-token-env",
-            "POLICY_GATE_TEST_API_TOKEN"
+            "TEST_API_TOKEN"
         };
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);

@@ -537,7 +537,7 @@ class PolicyPreviewTest extends ServiceTest {
                     "--url",
                     service.toString(),
                     "--token-env",
-                    "POLICY_GATE_TEST_API_TOKEN"
+                    "TEST_API_TOKEN"
                 },
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
         String out = printed.toString(StandardCharsets.UTF_8);
@@ -572,7 +572,7 @@ class PolicyPreviewTest extends ServiceTest {
                             "--url",
                             service.toString(),
                             "--token-env",
-                            "POLICY_GATE_TEST_API_TOKEN"
+                            "TEST_API_TOKEN"
                         },
                         out));
         assertTrue(
