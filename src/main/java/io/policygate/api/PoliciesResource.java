@@ -31,15 +31,25 @@ public class PoliciesResource {
 
     /**
      * {@code lastLoad} may differ from what is in force: a rejected set leaves the last good one in place.
-     * {@code waivers}: every waiver in force's set, as it stands today, soonest to expire first.
+     * {@code waivers}: every waiver in force's set, as it stands today, soonest to expire first. {@code source} and
+     * {@code commit}: where the set in force was read (a folder has no commit).
      */
     public record PoliciesView(
+            String source,
+            String commit,
             List<PolicySummary> policies,
             List<WaiverStanding> waivers,
             List<PolicySet.PolicyFile> files,
             LastLoad lastLoad) {}
 
-    public record LastLoad(Instant at, boolean ok, List<PolicySet.PolicyFile> files, List<PolicyError> errors) {}
+    /** The latest attempt: {@code source} and {@code commit} what it read, or tried to. */
+    public record LastLoad(
+            Instant at,
+            boolean ok,
+            String source,
+            String commit,
+            List<PolicySet.PolicyFile> files,
+            List<PolicyError> errors) {}
 
     private final ActivePolicies active;
 
@@ -54,10 +64,18 @@ public class PoliciesResource {
         PolicySet set = active.current();
         ActivePolicies.LoadStatus status = active.lastLoad();
         return new PoliciesView(
+                set.origin().source(),
+                set.origin().commit(),
                 set.policies().stream().map(PoliciesResource::summary).toList(),
                 active.waiverStandings(),
                 set.files(),
-                new LastLoad(status.at(), status.ok(), status.files(), status.errors()));
+                new LastLoad(
+                        status.at(),
+                        status.ok(),
+                        status.origin().source(),
+                        status.origin().commit(),
+                        status.files(),
+                        status.errors()));
     }
 
     /** Reload now: 200 when the files were valid and are in force, 422 with the errors otherwise. */

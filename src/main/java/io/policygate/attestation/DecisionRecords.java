@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.ServiceConfig;
 import io.policygate.digest.Sha256;
 import io.policygate.journal.EvaluationRecords;
+import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.RuleResult;
@@ -65,13 +66,13 @@ public class DecisionRecords {
      *     before "/-/merge_requests/"
      * @return the DSSE envelope, as JSON
      */
-    public String sign(
-            String mergeRequestUrl, String sha, Verdict verdict, List<PolicySet.PolicyFile> files, Instant verified) {
+    public String sign(String mergeRequestUrl, String sha, Verdict verdict, PolicySet set, Instant verified) {
+        List<PolicySet.PolicyFile> files = set.files();
         Map<String, Object> predicate = new LinkedHashMap<>();
         predicate.put("verifier", Map.of("id", verifier, "version", Map.of("policy-gate", version)));
         predicate.put("timeVerified", verified.toString());
         predicate.put("resourceUri", mergeRequestUrl);
-        predicate.put("policy", Map.of("uri", "policy-gate:policies", "digest", Map.of("sha256", setDigest(files))));
+        predicate.put("policy", policy(set.origin(), files));
         predicate.put(
                 "inputAttestations",
                 files.stream()
@@ -94,6 +95,19 @@ public class DecisionRecords {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a statement of maps and lists always serialises", e);
         }
+    }
+
+    /**
+     * The policy set: its source and one digest of all its files; read from a repository, also the commit (SLSA's
+     * ResourceDescriptor takes several digests of one resource, gitCommit among them).
+     */
+    private static Map<String, Object> policy(PolicyOrigin origin, List<PolicySet.PolicyFile> files) {
+        Map<String, Object> digest = new LinkedHashMap<>();
+        digest.put("sha256", setDigest(files));
+        if (origin.commit() != null) {
+            digest.put("gitCommit", origin.commit());
+        }
+        return Map.of("uri", origin.source() == null ? "policy-gate:policies" : origin.source(), "digest", digest);
     }
 
     private static Map<String, Object> result(PolicyResult policy) {

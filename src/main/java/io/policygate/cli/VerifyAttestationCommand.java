@@ -109,18 +109,25 @@ final class VerifyAttestationCommand implements Callable<Integer> {
                 recordedResult,
                 statement.at("/predicate/timeVerified").asText(),
                 statement.at("/predicate/verifier/id").asText());
+        JsonNode policy = statement.at("/predicate/policy");
+        out.printf(
+                "policies from %s%s%n",
+                policy.path("uri").asText(),
+                policy.at("/digest/gitCommit").isTextual()
+                        ? " at commit " + policy.at("/digest/gitCommit").asText()
+                        : "");
         statement
                 .at("/predicate/inputAttestations")
                 .forEach(f -> out.printf(
                         "policy file %s sha256 %s%n",
                         f.path("uri").asText(), f.at("/digest/sha256").asText()));
-        for (JsonNode policy : statement.at("/predicate/policyResults")) {
-            for (JsonNode rule : policy.path("rules")) {
+        for (JsonNode result : statement.at("/predicate/policyResults")) {
+            for (JsonNode rule : result.path("rules")) {
                 JsonNode waiver = rule.path("waiver");
                 if (waiver.isObject()) {
                     out.printf(
                             "waived %s/%s by %s (approved by %s, until %s): %s%n",
-                            policy.path("policy").asText(),
+                            result.path("policy").asText(),
                             rule.path("type").asText(),
                             waiver.path("id").asText(),
                             waiver.path("approvedBy").asText(),

@@ -6,17 +6,30 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Where the policy files live. */
+/** Where the policy files live: a folder (the default), or a GitLab repository at a commit. */
 @ConfigMapping(prefix = "policy-gate.policies")
 public interface PoliciesConfig {
 
-    /** Folder of *.yaml / *.yml policy files, read at start. */
+    /** Folder of *.yaml / *.yml policy files, read at start; not read when a repository is set. */
     @WithDefault("policies")
     Path dir();
 
     /**
-     * How often the folder is checked for changes, e.g. 10s; "off" disables. A changed set is swapped in
-     * only if it is valid as a whole; otherwise the last good set stays in force.
+     * A GitLab project (its path, such as compliance/policies, or its id) to read the policy files from, at the
+     * commit {@link #ref()} names, instead of {@link #dir()}; read with policy-gate.gitlab.token.
+     */
+    Optional<String> repository();
+
+    /** The branch, tag or commit of the repository whose files are in force; default: its default branch. */
+    Optional<String> ref();
+
+    /** The repository's folder that holds the policy files (and their waivers/); default: its root. */
+    Optional<String> path();
+
+    /**
+     * How often the folder, or the repository's ref (one call to GitLab), is checked for changes, e.g. 10s; "off"
+     * disables. A changed set is swapped in only if it is valid as a whole; otherwise the last good set stays in
+     * force.
      */
     @WithDefault("10s")
     String reloadEvery();

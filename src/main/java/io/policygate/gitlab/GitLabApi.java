@@ -122,6 +122,30 @@ public interface GitLabApi {
             @PathParam("iid") long mergeRequestIid,
             @PathParam("versionId") long versionId);
 
+    /** The commit a branch, tag or SHA names (API::Commits, GET /projects/:id/repository/commits/:sha). */
+    @GET
+    @Path("/projects/{id}/repository/commits/{ref}")
+    Uni<Response> repositoryCommit(@Encoded @PathParam("id") String id, @Encoded @PathParam("ref") String ref);
+
+    /** A folder's entries at a commit, its subfolders' too (API::Repositories, GET /projects/:id/repository/tree). */
+    @GET
+    @Path("/projects/{id}/repository/tree")
+    Uni<Response> repositoryTree(
+            @Encoded @PathParam("id") String id,
+            @QueryParam("ref") String ref,
+            @QueryParam("path") String path,
+            @QueryParam("recursive") boolean recursive,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
+
+    /** One file at a commit, its content in base64 (API::Files, GET /projects/:id/repository/files/:file_path). */
+    @GET
+    @Path("/projects/{id}/repository/files/{path}")
+    Uni<Response> repositoryFile(
+            @Encoded @PathParam("id") String id,
+            @Encoded @PathParam("path") String path,
+            @QueryParam("ref") String ref);
+
     @POST
     @Path("/projects/{id}/merge_requests/{iid}/status_check_responses")
     @Consumes(MediaType.APPLICATION_JSON)

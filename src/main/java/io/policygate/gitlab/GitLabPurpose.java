@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 /**
  * What a call to GitLab is for, in the order its calls go when GitLab's budget is short: a verdict on a new commit
+ * before reading the policy repository (one call every policy-gate.policies.reload-every while nothing changed), that
  * before a note, a note before the reconciliation sweep, the sweep before an external control of GitLab's compliance
  * centre, that before {@code register}'s catch-up and impact previews, and the health checks last. A call is for what
  * the code that makes it says ({@link #during}); calls made without saying are a verdict's (the worker's stages,
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
  */
 public enum GitLabPurpose {
     VERDICT,
+    POLICIES,
     NOTE,
     SWEEP,
     CONTROL,
@@ -51,7 +53,7 @@ public enum GitLabPurpose {
         });
     }
 
-    /** The label value in metrics: verdict, note, sweep, register, preview, health. */
+    /** The label value in metrics: verdict, policies, note, sweep, control, register, preview, health. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -527,6 +528,50 @@ public class MergeRequestReads {
                 "group projects",
                 page -> api.groupProjects(encoded(group), true, false, page, PER_PAGE),
                 node -> typed(node, Project.class, "group projects")));
+    }
+
+    /**
+     * The commit a branch, tag or SHA of a project names now, for the policy repository.
+     *
+     * @throws GitLabRefusal when the token's user cannot see the project or the ref does not exist
+     */
+    public String commitOf(String project, String ref) {
+        return typed(
+                        Stages.join(read(
+                                        GitLabPurpose.POLICIES,
+                                        "repository commit",
+                                        () -> api.repositoryCommit(encoded(project), encoded(ref))))
+                                .body(),
+                        RepositoryCommit.class,
+                        "repository commit")
+                .id();
+    }
+
+    /** Every entry under {@code path} (the root when empty) of a project at a commit, subfolders included: all pages. */
+    public List<RepositoryEntry> entriesAt(String project, String commit, String path) {
+        return Stages.join(readAllPages(
+                GitLabPurpose.POLICIES,
+                "repository tree",
+                page -> api.repositoryTree(
+                        encoded(project), commit, path.isEmpty() ? null : path, true, page, PER_PAGE),
+                node -> typed(node, RepositoryEntry.class, "repository tree")));
+    }
+
+    /** A file's bytes at a commit. */
+    public byte[] fileAt(String project, String commit, String path) {
+        RepositoryFile file = typed(
+                Stages.join(read(
+                                GitLabPurpose.POLICIES,
+                                "repository file",
+                                () -> api.repositoryFile(encoded(project), encoded(path), commit)))
+                        .body(),
+                RepositoryFile.class,
+                "repository file");
+        if (!"base64".equals(file.encoding()) || file.content() == null) {
+            throw new DataUnavailableException(
+                    "GitLab's repository file answer for " + path + " has no base64 content");
+        }
+        return Base64.getMimeDecoder().decode(file.content());
     }
 
     private static String encoded(String idOrPath) {

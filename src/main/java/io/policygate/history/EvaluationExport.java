@@ -78,6 +78,8 @@ public class EvaluationExport {
             "verdict",
             "verdictIfEnforced",
             "policyFiles",
+            "policySource",
+            "policyCommit",
             "waivers",
             "reportOutcome",
             "reportStatus",
@@ -204,6 +206,8 @@ public class EvaluationExport {
         values.add(row.verdict());
         values.add(row.verdictIfEnforced());
         values.add(policyFiles(row.policyFiles()));
+        values.add(row.policyOrigin().source());
+        values.add(row.policyOrigin().commit());
         values.add(row.waivers());
         values.add(row.reportOutcome());
         values.add(row.reportStatus());

@@ -38,7 +38,8 @@ public class EvaluationHistory {
      * One line of the history. {@code ifEnforced}: the verdict with audit policies and rules enforced (null
      * for evaluations stored before it was recorded). {@code tampered}: what GitLab showed that policy-gate had
      * not given, when the evaluation found that (null otherwise). {@code waivers}: the ids of the waivers that
-     * excused a rule of the verdict.
+     * excused a rule of the verdict. {@code policySource} and {@code policyCommit}: where the policy set that decided
+     * was read, the folder or the repository, and the repository's commit (null before a verdict, or from a folder).
      */
     public record Summary(
             String id,
@@ -57,7 +58,9 @@ public class EvaluationHistory {
             Instant createdAt,
             Instant finishedAt,
             String tampered,
-            List<String> waivers) {}
+            List<String> waivers,
+            String policySource,
+            String policyCommit) {}
 
     public record Page(List<Summary> evaluations, String nextCursor) {}
 
@@ -221,7 +224,9 @@ public class EvaluationHistory {
                 e.createdAt(),
                 e.finishedAt(),
                 e.tampered(),
-                e.waivers());
+                e.waivers(),
+                e.policyOrigin().source(),
+                e.policyOrigin().commit());
     }
 
     private MergeRequestSummary mergeRequest(EvaluationRecords.Evaluation e) {

@@ -5,6 +5,7 @@ import static io.policygate.journal.Jdbc.timestamp;
 
 import io.policygate.event.CheckKey;
 import io.policygate.event.Trigger;
+import io.policygate.policy.PolicyOrigin;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -32,8 +33,8 @@ public class EvaluationRecords {
 
     /** The columns {@link #evaluation(ResultSet)} reads, in its order. */
     private static final String EVALUATION_COLUMNS = "id, state, verdict, verdict_detail, policy_files, attempts,"
-            + " last_error, created_at, finished_at, note_result, verdict_if_enforced, facts, tampered, waivers, "
-            + Triggers.COLUMNS;
+            + " last_error, created_at, finished_at, note_result, verdict_if_enforced, facts, tampered, waivers,"
+            + " policy_source, policy_commit, " + Triggers.COLUMNS;
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -66,7 +67,8 @@ public class EvaluationRecords {
             String verdictIfEnforced,
             String facts,
             String tampered,
-            List<String> waivers) {
+            List<String> waivers,
+            PolicyOrigin policyOrigin) {
 
         public CheckKey key() {
             return trigger.key();
@@ -169,7 +171,7 @@ public class EvaluationRecords {
     private static Evaluation evaluation(ResultSet rs) throws SQLException {
         return new Evaluation(
                 rs.getString(1),
-                Triggers.read(rs, 15),
+                Triggers.read(rs, 17),
                 JobState.fromDb(rs.getString(2)),
                 rs.getString(3),
                 rs.getString(4),
@@ -182,7 +184,8 @@ public class EvaluationRecords {
                 rs.getString(11),
                 rs.getString(12),
                 rs.getString(13),
-                waivers(rs.getString(14)));
+                waivers(rs.getString(14)),
+                new PolicyOrigin(rs.getString(15), rs.getString(16)));
     }
 
     /** The waivers column (",W-1,W-2,") as a list; empty when null. */
@@ -321,6 +324,7 @@ public class EvaluationRecords {
             String verdict,
             String verdictIfEnforced,
             String policyFiles,
+            PolicyOrigin policyOrigin,
             String reportOutcome,
             Integer reportStatus,
             boolean tampered,
@@ -337,7 +341,7 @@ public class EvaluationRecords {
         return jdbc.forEach(
                 "SELECT j.id, j.created_at, j.finished_at, j.project_id, j.project_path, j.mr_iid, j.sha, j.check_id,"
                         + " j.state, j.verdict, j.verdict_if_enforced, j.policy_files, a.outcome, a.http_status,"
-                        + " j.tampered, j.attestation IS NOT NULL, j.waivers"
+                        + " j.tampered, j.attestation IS NOT NULL, j.waivers, j.policy_source, j.policy_commit"
                         + " FROM evaluation_job j LEFT JOIN report_attempt a ON a.job_id = j.id AND a.attempt ="
                         + " (SELECT MAX(attempt) FROM report_attempt l WHERE l.job_id = j.id)"
                         + " WHERE j.created_at >= ? AND j.created_at < ? ORDER BY j.created_at, j.id",
@@ -355,6 +359,7 @@ public class EvaluationRecords {
                         rs.getString(10),
                         rs.getString(11),
                         rs.getString(12),
+                        new PolicyOrigin(rs.getString(18), rs.getString(19)),
                         rs.getString(13),
                         (Integer) rs.getObject(14),
                         rs.getString(15) != null,

@@ -38,7 +38,7 @@ public class JobQueue {
      * stays so: a later step of it, after policy-gate's own post, no longer sees the status it replaced.
      */
     private static final String VERDICT_ASSIGNMENTS = "verdict = ?, verdict_if_enforced = ?, verdict_detail = ?,"
-            + " policy_files = ?, facts = ?, tampered = COALESCE(?, tampered), project_path = COALESCE(?, project_path),"
+            + " policy_files = ?, policy_source = ?, policy_commit = ?, facts = ?, tampered = COALESCE(?, tampered), project_path = COALESCE(?, project_path),"
             + " mr_title = COALESCE(?, mr_title), check_name = COALESCE(?, check_name), waivers = ?, attestation = ?";
 
     private final Jdbc jdbc;
@@ -397,6 +397,8 @@ public class JobQueue {
                 verdict.ifEnforced().wireName(),
                 verdict.detail(),
                 verdict.policyFiles(),
+                truncate(verdict.policyOrigin().source()),
+                verdict.policyOrigin().commit(),
                 verdict.facts(),
                 verdict.tampered(),
                 truncate(verdict.names().projectPath()),

@@ -1,5 +1,6 @@
 package io.policygate.journal;
 
+import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.VerdictStatus;
 import java.util.List;
 
@@ -7,7 +8,8 @@ import java.util.List;
  * A verdict reached in this step of a job, not yet in the journal: stored with the step's report attempt
  * (or postponement) in one write of the row, rather than in a write of its own before GitLab is asked.
  * {@code detail} is the JSON of the verdict, {@code policyFiles} the JSON list of the policy files (path and
- * SHA-256) that decided it, {@code facts} the JSON of the merge request's facts it was computed from, and
+ * SHA-256) that decided it, {@code policyOrigin} where they were read (the folder, or the repository and the commit),
+ * {@code facts} the JSON of the merge request's facts it was computed from, and
  * {@code names} what those facts call the merge request; {@code tampered} says what GitLab showed that
  * policy-gate had not given (null: nothing); {@code waivers} the ids of the waivers that excused a rule; {@code attestation} is the verdict's signed decision record (a DSSE
  * envelope, JSON).
@@ -17,6 +19,7 @@ public record NewVerdict(
         VerdictStatus ifEnforced,
         String detail,
         String policyFiles,
+        PolicyOrigin policyOrigin,
         String facts,
         MergeRequestNames names,
         String tampered,
@@ -25,6 +28,7 @@ public record NewVerdict(
 
     public NewVerdict {
         waivers = List.copyOf(waivers);
+        policyOrigin = policyOrigin == null ? PolicyOrigin.NONE : policyOrigin;
     }
 
     /** The waivers column's size (V15). */

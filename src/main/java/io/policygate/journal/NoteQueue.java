@@ -5,6 +5,7 @@ import static io.policygate.journal.Jdbc.timestamp;
 import static io.policygate.journal.Jdbc.truncate;
 
 import io.policygate.event.CheckKey;
+import io.policygate.policy.PolicyOrigin;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -42,7 +43,8 @@ public class NoteQueue {
             int attempts,
             Instant finishedAt,
             String tampered,
-            String checkName) {}
+            String checkName,
+            PolicyOrigin policyOrigin) {}
 
     /**
      * Leases the next due note to {@code owner}. A finished job's lease columns are free, so notes use them:
@@ -64,7 +66,7 @@ public class NoteQueue {
             return Jdbc.first(
                     c,
                     "SELECT id, project_id, mr_iid, check_id, sha, verdict_detail, note_attempts, finished_at, tampered,"
-                            + " check_name FROM evaluation_job WHERE id = ?",
+                            + " check_name, policy_source, policy_commit FROM evaluation_job WHERE id = ?",
                     rs -> new DueNote(
                             rs.getString(1),
                             new CheckKey(rs.getLong(2), rs.getLong(3), rs.getLong(4)),
@@ -73,7 +75,8 @@ public class NoteQueue {
                             rs.getInt(7),
                             instant(rs, 8),
                             rs.getString(9),
-                            rs.getString(10)),
+                            rs.getString(10),
+                            new PolicyOrigin(rs.getString(11), rs.getString(12))),
                     id.get());
         });
     }

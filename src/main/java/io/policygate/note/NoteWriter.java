@@ -176,7 +176,13 @@ public class NoteWriter {
         boolean tampered = due.tampered() != null;
         String body = note.markdown(
                 new VerdictNote.Subject(
-                        due.key().checkId(), due.checkName(), due.sha(), due.id(), due.finishedAt(), tampered),
+                        due.key().checkId(),
+                        due.checkName(),
+                        due.sha(),
+                        due.id(),
+                        due.finishedAt(),
+                        tampered,
+                        due.policyOrigin()),
                 verdict,
                 paths.address("/evaluations/" + due.id()));
         MergeRequestNotes.Outcome outcome = GitLabPurpose.during(

@@ -2,6 +2,7 @@ package io.policygate.note;
 
 import io.policygate.gitlab.MergeRequestNotes;
 import io.policygate.policy.Evidence;
+import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
@@ -37,10 +38,17 @@ public class VerdictNote {
 
     /**
      * What the note is about. {@code checkName} may be null (plain webhooks have none); {@code tampered} is true
-     * when the verdict replaced a passed status policy-gate had not given.
+     * when the verdict replaced a passed status policy-gate had not given; {@code policies} where the policy set that
+     * decided was read.
      */
     public record Subject(
-            long checkId, String checkName, String sha, String evaluationId, Instant decidedAt, boolean tampered) {}
+            long checkId,
+            String checkName,
+            String sha,
+            String evaluationId,
+            Instant decidedAt,
+            boolean tampered,
+            PolicyOrigin policies) {}
 
     /** What the template shows; texts are raw, the template escapes them. */
     record Note(
@@ -57,7 +65,8 @@ public class VerdictNote {
             List<WaivedLine> waived,
             String detailsUrl,
             String evaluationId,
-            String decidedAt) {}
+            String decidedAt,
+            String policies) {}
 
     /** One rule that fails, or would fail when enforced. {@code expected} is null when there is nothing to say. */
     record Line(
@@ -91,8 +100,18 @@ public class VerdictNote {
                                 .toList(),
                         detailsUrl.map(URI::toString).orElse(null),
                         subject.evaluationId(),
-                        TIME.format(subject.decidedAt())))
+                        TIME.format(subject.decidedAt()),
+                        policies(subject.policies())))
                 .render();
+    }
+
+    /** The policy repository and its short commit, for the footer; null for a folder's policies. */
+    private static String policies(PolicyOrigin origin) {
+        return origin == null || origin.commit() == null
+                ? null
+                : origin.repository().orElse(origin.source()) + "@"
+                        + origin.commit()
+                                .substring(0, Math.min(8, origin.commit().length()));
     }
 
     private static List<Line> lines(List<PolicyResult> policies, Predicate<RuleResult> listed) {

@@ -35,8 +35,17 @@ public class ActivePolicies {
 
     private static final Logger LOG = Logger.getLogger(ActivePolicies.class);
 
-    /** The outcome of the latest load attempt. */
-    public record LoadStatus(Instant at, List<PolicySet.PolicyFile> files, List<PolicyError> errors) {
+    /**
+     * The outcome of the latest load attempt: the source's version and origin it read (the version in force when the
+     * source could not be read at all), the files and the errors.
+     */
+    public record LoadStatus(
+            Instant at,
+            String version,
+            PolicyOrigin origin,
+            List<PolicySet.PolicyFile> files,
+            List<PolicyError> errors,
+            boolean unreadable) {
         public boolean ok() {
             return errors.isEmpty();
         }
@@ -44,8 +53,8 @@ public class ActivePolicies {
 
     private final AtomicReference<PolicySet> current = new AtomicReference<>(PolicySet.EMPTY);
     private final AtomicReference<LoadStatus> lastLoad = new AtomicReference<>();
-    private volatile CompletableFuture<PolicySet> startLoad;
-    private final PoliciesConfig config;
+    private volatile CompletableFuture<Loaded> startLoad;
+    private final PolicyFiles source;
     private final PolicyEngine engine;
     private final PolicyLoader loader;
     private final Clock clock;
@@ -55,12 +64,17 @@ public class ActivePolicies {
 
     @Inject
     public ActivePolicies(
-            PoliciesConfig config, WaiversConfig waivers, ServiceConfig service, Clock clock, MeterRegistry metrics) {
+            PolicyFiles source,
+            PoliciesConfig config,
+            WaiversConfig waivers,
+            ServiceConfig service,
+            Clock clock,
+            MeterRegistry metrics) {
         if (waivers.maxDays() < 1) {
             throw new IllegalStateException("policy-gate.waivers.max-days (POLICY_GATE_WAIVERS_MAX_DAYS) is "
                     + waivers.maxDays() + ": a waiver must be allowed to last at least a day");
         }
-        this.config = config;
+        this.source = source;
         this.warnDays = waivers.warnDays();
         this.loader = new PolicyLoader(
                         RuleTypes.installed(),
@@ -86,27 +100,32 @@ public class ActivePolicies {
      */
     void beginLoading(@Observes @Priority(2) StartupEvent start) {
         startLoad = CompletableFuture.supplyAsync(
-                () -> loader.load(config.dir()), task -> new Thread(task, "policy-gate-policy-load").start());
+                () -> {
+                    PolicyFiles.Snapshot snapshot = source.read();
+                    return new Loaded(snapshot.version(), loader.load(snapshot));
+                },
+                task -> new Thread(task, "policy-gate-policy-load").start());
     }
 
     void onStart(@Observes @Priority(1000) StartupEvent start) {
-        PolicySet loaded = loadedAtStart();
-        current.set(loaded);
-        lastLoad.set(new LoadStatus(clock.instant(), loaded.files(), List.of()));
-        if (loaded.policies().isEmpty()) {
-            LOG.warnf("No policy found in %s: every merge request gets the no-policy verdict", config.dir());
+        Loaded loaded = loadedAtStart();
+        PolicySet set = loaded.set();
+        current.set(set);
+        lastLoad.set(new LoadStatus(clock.instant(), loaded.version(), set.origin(), set.files(), List.of(), false));
+        if (set.policies().isEmpty()) {
+            LOG.warnf("No policy found in %s: every merge request gets the no-policy verdict", set.origin());
         } else {
             LOG.infof(
                     "Loaded %d policies and %d waivers from %d files in %s",
-                    loaded.policies().size(),
-                    loaded.waivers().size(),
-                    loaded.files().size(),
-                    config.dir());
+                    set.policies().size(), set.waivers().size(), set.files().size(), set.origin());
         }
     }
 
+    /** A set and the version of the source it was read at. */
+    private record Loaded(String version, PolicySet set) {}
+
     /** The set {@link #beginLoading} loaded, or what stopped it (an invalid set stops the service). */
-    private PolicySet loadedAtStart() {
+    private Loaded loadedAtStart() {
         try {
             return startLoad.join();
         } catch (CompletionException e) {
@@ -121,32 +140,79 @@ public class ActivePolicies {
     void reloadIfChanged() {
         LoadStatus last = lastLoad.get();
         // Before the start-up load there is nothing to compare with, and loading twice would slow start-up.
-        if (last != null && !PolicyFolder.fingerprint(config.dir()).equals(last.files())) {
+        if (last == null) {
+            return;
+        }
+        String version;
+        try {
+            version = source.version();
+        } catch (PolicyLoadException e) {
+            unreadable(last, e);
+            return;
+        }
+        // A source that could not be read is read again as soon as it answers, though its version did not change.
+        if (!version.equals(last.version()) || last.unreadable()) {
             reload();
         }
     }
 
-    /** Loads the folder now; swaps the set in only if it is valid. */
+    /** Reads the source now; swaps the set in only if it is valid as a whole. */
     public synchronized LoadStatus reload() {
-        List<PolicySet.PolicyFile> files = PolicyFolder.fingerprint(config.dir());
+        LoadStatus last = lastLoad.get();
+        PolicyFiles.Snapshot snapshot;
+        try {
+            snapshot = source.read();
+        } catch (PolicyLoadException e) {
+            return unreadable(last, e);
+        }
         LoadStatus status;
         try {
-            PolicySet loaded = loader.load(config.dir());
+            PolicySet loaded = loader.load(snapshot);
             current.set(loaded);
-            status = new LoadStatus(clock.instant(), loaded.files(), List.of());
+            status = new LoadStatus(
+                    clock.instant(), snapshot.version(), loaded.origin(), loaded.files(), List.of(), false);
             reloaded.increment();
             LOG.infof(
                     "Reloaded %d policies and %d waivers from %d files in %s",
                     loaded.policies().size(),
                     loaded.waivers().size(),
                     loaded.files().size(),
-                    config.dir());
+                    loaded.origin());
         } catch (PolicyLoadException e) {
-            status = new LoadStatus(clock.instant(), files, e.errors());
+            status = new LoadStatus(
+                    clock.instant(), snapshot.version(), snapshot.origin(), snapshot.fingerprint(), e.errors(), false);
             rejected.increment();
             LOG.errorf(
-                    "Policy files changed but are invalid; the last good set (%d policies) stays in force. %s",
-                    current.get().policies().size(), e.getMessage());
+                    "Policy files in %s changed but are invalid; the last good set (%d policies, %s) stays in force. %s",
+                    snapshot.origin(),
+                    current.get().policies().size(),
+                    current.get().origin(),
+                    e.getMessage());
+        }
+        lastLoad.set(status);
+        return status;
+    }
+
+    /**
+     * The source could not be read at all (a repository GitLab does not answer for): the set in force stays, and the
+     * errors say why until a read succeeds. Its version stays the last one read, so that the next change is seen.
+     */
+    private LoadStatus unreadable(LoadStatus last, PolicyLoadException e) {
+        LoadStatus status = new LoadStatus(
+                clock.instant(),
+                last == null ? null : last.version(),
+                last == null ? PolicyOrigin.NONE : last.origin(),
+                last == null ? List.of() : last.files(),
+                e.errors(),
+                true);
+        if (last == null || !e.errors().equals(last.errors())) {
+            rejected.increment();
+            LOG.errorf(
+                    "The policies in %s cannot be read now; the set in force (%d policies, %s) stays. %s",
+                    source.source(),
+                    current.get().policies().size(),
+                    current.get().origin(),
+                    e.getMessage());
         }
         lastLoad.set(status);
         return status;
@@ -198,6 +264,11 @@ public class ActivePolicies {
     public boolean waiverInForce(String id) {
         LocalDate today = today();
         return current().waivers().stream().anyMatch(w -> w.id().equals(id) && w.inForce(today));
+    }
+
+    /** Where the files come from, as people name it. */
+    public String source() {
+        return source.source();
     }
 
     /** The day (UTC) that decides which waivers are in force. */

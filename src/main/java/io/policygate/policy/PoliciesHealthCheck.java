@@ -24,9 +24,12 @@ public class PoliciesHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         ActivePolicies.LoadStatus last = policies.lastLoad();
+        PolicyOrigin origin = policies.current().origin();
         return HealthCheckResponse.named("policies")
                 .status(last != null)
                 .withData("policies", policies.current().policies().size())
+                .withData("source", origin.source() == null ? policies.source() : origin.source())
+                .withData("commit", origin.commit() == null ? "none" : origin.commit())
                 .withData("lastLoadOk", last != null && last.ok())
                 .withData("lastLoadErrors", last == null ? 0 : last.errors().size())
                 .build();

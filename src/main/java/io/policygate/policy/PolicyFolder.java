@@ -78,16 +78,18 @@ public final class PolicyFolder {
         return files;
     }
 
+    /** A YAML file's name, neither hidden (ConfigMap's ..data) nor a test file's (*.test.yaml). */
+    public static boolean isPolicyFileName(String name) {
+        return !name.startsWith(".")
+                && (name.endsWith(".yaml") || name.endsWith(".yml"))
+                && !name.endsWith(".test.yaml")
+                && !name.endsWith(".test.yml");
+    }
+
     /** YAML files directly in {@code dir}; hidden entries (ConfigMap's ..data) and *.test.yaml are not policies. */
     private static List<Path> yamlFiles(Path dir, List<PolicyError> errors) {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> {
-                        String name = p.getFileName().toString();
-                        return !name.startsWith(".")
-                                && (name.endsWith(".yaml") || name.endsWith(".yml"))
-                                && !name.endsWith(".test.yaml")
-                                && !name.endsWith(".test.yml");
-                    })
+            return entries.filter(p -> isPolicyFileName(p.getFileName().toString()))
                     .filter(Files::isRegularFile)
                     .sorted()
                     .toList();

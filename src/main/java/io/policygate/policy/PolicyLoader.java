@@ -71,6 +71,16 @@ public final class PolicyLoader {
     }
 
     /**
+     * The set of a source's files at one version, read from where they came from; the errors met reading them count
+     * as the set's.
+     *
+     * @throws PolicyLoadException listing every error in every file
+     */
+    public PolicySet load(PolicyFiles.Snapshot snapshot) {
+        return load(snapshot.files(), new ArrayList<>(snapshot.errors())).from(snapshot.origin());
+    }
+
+    /**
      * A set from files given by name and content (a candidate set sent for an impact preview), with the
      * same errors {@link #load(Path)} gives for the same files.
      *

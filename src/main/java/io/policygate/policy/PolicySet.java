@@ -12,10 +12,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every policy loaded from one directory, in file order, the waivers of its {@code waivers/} folder, and the
- * files' content hashes (waiver files too: a verdict names every file that decided it).
+ * Every policy loaded from one source, in file order, the waivers of its {@code waivers/} folder, the files' content
+ * hashes (waiver files too: a verdict names every file that decided it) and where they were read (the folder, or the
+ * repository and its commit).
  */
-public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<PolicyFile> files) {
+public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<PolicyFile> files, PolicyOrigin origin) {
 
     public static final PolicySet EMPTY = new PolicySet(List.of(), List.of(), List.of());
 
@@ -23,6 +24,17 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
         policies = List.copyOf(policies);
         waivers = List.copyOf(waivers);
         files = List.copyOf(files);
+        origin = origin == null ? PolicyOrigin.NONE : origin;
+    }
+
+    /** A set read from no named source (a candidate, a test's). */
+    public PolicySet(List<Policy> policies, List<Waiver> waivers, List<PolicyFile> files) {
+        this(policies, waivers, files, PolicyOrigin.NONE);
+    }
+
+    /** This set, read from {@code origin}. */
+    public PolicySet from(PolicyOrigin origin) {
+        return new PolicySet(policies, waivers, files, origin);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.policygate.web;
 
 import io.policygate.policy.Evidence;
-import io.policygate.policy.PolicySet;
 import io.policygate.policy.WaiverUse;
 import java.util.List;
 
@@ -24,8 +23,13 @@ public record EvaluationPage(
         String summary,
         List<PolicyView> policies,
         List<AttemptView> attempts,
-        List<PolicySet.PolicyFile> policyFiles,
+        String policySource,
+        String policyCommit,
+        List<FileView> policyFiles,
         String note) {
+
+    /** A policy file that decided: {@code url} shows it in GitLab at the commit, when it was read from a repository. */
+    public record FileView(String path, String sha256, String url) {}
 
     /**
      * {@code outcome}: failed (blocks), audit-failed (only audited rules fail), waived (a waiver excused what failed)

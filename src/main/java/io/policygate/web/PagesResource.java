@@ -13,6 +13,7 @@ import io.policygate.journal.ReportAttempt;
 import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicyError;
 import io.policygate.policy.PolicyMode;
+import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.RuleResult;
@@ -178,9 +179,12 @@ public class PagesResource {
         EvaluationHistory.Summary summary = detail.evaluation();
         EvaluationHistory.MergeRequestSummary mergeRequest = detail.mergeRequest();
         Verdict verdict = detail.verdict() == null ? null : convert(detail.verdict(), new TypeReference<Verdict>() {});
-        List<PolicySet.PolicyFile> files = detail.policyFiles() == null
+        PolicyOrigin origin = new PolicyOrigin(summary.policySource(), summary.policyCommit());
+        List<EvaluationPage.FileView> files = detail.policyFiles() == null
                 ? List.of()
-                : convert(detail.policyFiles(), new TypeReference<List<PolicySet.PolicyFile>>() {});
+                : convert(detail.policyFiles(), new TypeReference<List<PolicySet.PolicyFile>>() {}).stream()
+                        .map(f -> new EvaluationPage.FileView(f.path(), f.sha256(), fileUrl(origin, f.path())))
+                        .toList();
         List<EvaluationPage.PolicyView> policyViews = verdict == null
                 ? List.of()
                 : verdict.policies().stream().map(PagesResource::policy).toList();
@@ -202,6 +206,8 @@ public class PagesResource {
                 verdict == null ? null : verdict.summary(),
                 policyViews,
                 attempts,
+                origin.source(),
+                origin.commit(),
                 files,
                 detail.note());
     }
@@ -264,6 +270,19 @@ public class PagesResource {
                 summary.lastError(),
                 summary.tampered(),
                 summary.waivers());
+    }
+
+    /** A policy file in GitLab at the commit it was read at; null when it was read from a folder. */
+    private String fileUrl(PolicyOrigin origin, String path) {
+        return origin.repository()
+                .filter(project -> origin.commit() != null && gitlab.url().isPresent())
+                .filter(project -> PROJECT_PATH.matcher(project).matches())
+                .map(project -> {
+                    String base = gitlab.url().get().toString();
+                    return (base.endsWith("/") ? base : base + "/") + project + "/-/blob/" + origin.commit() + "/"
+                            + path;
+                })
+                .orElse(null);
     }
 
     /** Built from policy-gate.gitlab.url, never from a payload's URL. */

@@ -117,17 +117,13 @@ public class Evaluator {
                     verdict.ifEnforced(),
                     json.writeValueAsString(verdict),
                     json.writeValueAsString(evaluated.set().files()),
+                    evaluated.set().origin(),
                     // Only GitLab's answers are facts; where the trigger stood in (a dry run without GitLab), none.
                     current.fromGitLab() ? json.writeValueAsString(current.mergeRequest()) : null,
                     MergeRequestNames.of(current.mergeRequest()),
                     tamperedWith,
                     verdict.waiverIds(),
-                    decisions.sign(
-                            current.mergeRequest().url(),
-                            job.sha(),
-                            verdict,
-                            evaluated.set().files(),
-                            clock.instant()));
+                    decisions.sign(current.mergeRequest().url(), job.sha(), verdict, evaluated.set(), clock.instant()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
         }

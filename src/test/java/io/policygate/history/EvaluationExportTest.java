@@ -57,7 +57,7 @@ class EvaluationExportTest extends ServiceTest {
         String[] csv = export(window).split("\r\n");
         assertEquals(
                 "id,createdAt,finishedAt,projectId,projectPath,mergeRequestIid,sha,checkId,state,verdict,"
-                        + "verdictIfEnforced,policyFiles,waivers,reportOutcome,reportStatus,tampered,signed",
+                        + "verdictIfEnforced,policyFiles,policySource,policyCommit,waivers,reportOutcome,reportStatus,tampered,signed",
                 csv[0]);
         // Other tests' evaluations may share the window: ours are there, in order.
         List<String> ours = java.util.Arrays.stream(csv)

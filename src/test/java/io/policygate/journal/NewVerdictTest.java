@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.VerdictStatus;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -13,7 +14,17 @@ import org.junit.jupiter.api.Test;
 class NewVerdictTest {
 
     private static NewVerdict with(List<String> waivers) {
-        return new NewVerdict(VerdictStatus.PASSED, VerdictStatus.PASSED, "{}", "[]", "{}", null, null, waivers, null);
+        return new NewVerdict(
+                VerdictStatus.PASSED,
+                VerdictStatus.PASSED,
+                "{}",
+                "[]",
+                PolicyOrigin.NONE,
+                "{}",
+                null,
+                null,
+                waivers,
+                null);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.policygate.policy.Evidence;
 import io.policygate.policy.Outcome;
 import io.policygate.policy.PolicyMode;
+import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.RuleResult;
 import io.policygate.policy.Verdict;
@@ -33,7 +34,13 @@ class VerdictNoteTest extends ServiceTest {
     VerdictNote note;
 
     private static final VerdictNote.Subject SUBJECT = new VerdictNote.Subject(
-            3, "Compliance", "0123456789abcdef", "ev-1", Instant.parse("2026-11-24T10:15:30Z"), false);
+            3,
+            "Compliance",
+            "0123456789abcdef",
+            "ev-1",
+            Instant.parse("2026-11-24T10:15:30Z"),
+            false,
+            PolicyOrigin.NONE);
 
     @Test
     void aFailureListsEnforcedRulesThenAuditFindingsThenTheLink() {
@@ -115,7 +122,13 @@ class VerdictNoteTest extends ServiceTest {
     void aReplacedStatusIsToldFirstAndACheckNameIsEscapedLikeAnyText() {
         Verdict verdict = new Verdict(VerdictStatus.FAILED, VerdictStatus.FAILED, "failed: no policy", List.of());
         VerdictNote.Subject tampered = new VerdictNote.Subject(
-                3, "QA *gate* @all", "0123456789abcdef", "ev-2", Instant.parse("2026-11-24T10:15:30Z"), true);
+                3,
+                "QA *gate* @all",
+                "0123456789abcdef",
+                "ev-2",
+                Instant.parse("2026-11-24T10:15:30Z"),
+                true,
+                PolicyOrigin.NONE);
 
         assertEquals("""
                 <!-- policy-gate status-check:3 -->

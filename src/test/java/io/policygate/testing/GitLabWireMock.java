@@ -41,6 +41,11 @@ public class GitLabWireMock implements QuarkusTestResourceLifecycleManager {
         return Map.of("policy-gate.gitlab.url", server.baseUrl());
     }
 
+    /** The server, once started. */
+    protected WireMockServer server() {
+        return server;
+    }
+
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(

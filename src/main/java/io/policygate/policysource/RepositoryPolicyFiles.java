@@ -1,0 +1,94 @@
+package io.policygate.policysource;
+
+import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.gitlab.RepositoryEntry;
+import io.policygate.policy.DataUnavailableException;
+import io.policygate.policy.PolicyError;
+import io.policygate.policy.PolicyFiles;
+import io.policygate.policy.PolicyFolder;
+import io.policygate.policy.PolicyLoadException;
+import io.policygate.policy.PolicyOrigin;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The policy files of a GitLab repository at the commit its ref names now (policy-gate.policies.repository, .ref,
+ * .path): the policy files directly in the folder and the waiver files in its {@code waivers/}, as a folder is read,
+ * every one read at that one commit so that a set is never half of one commit and half of the next. Its version is
+ * the commit: checking for a change costs one call to GitLab.
+ */
+final class RepositoryPolicyFiles implements PolicyFiles {
+
+    private final String project;
+    private final Optional<String> ref;
+    private final String folder;
+    private final MergeRequestReads reads;
+    /** The project's default branch, read once when no ref is configured. */
+    private volatile String defaultBranch;
+
+    RepositoryPolicyFiles(String project, Optional<String> ref, Optional<String> folder, MergeRequestReads reads) {
+        this.project = project;
+        this.ref = ref.filter(r -> !r.isBlank());
+        this.folder = folder.map(f -> f.replaceAll("^/+|/+$", "")).orElse("");
+        this.reads = reads;
+    }
+
+    @Override
+    public String source() {
+        return "GitLab project " + project + " at " + ref.orElse("its default branch")
+                + (folder.isEmpty() ? "" : ", folder " + folder);
+    }
+
+    @Override
+    public String version() {
+        return gitlab(() -> reads.commitOf(project, ref()));
+    }
+
+    @Override
+    public Snapshot read() {
+        String commit = version();
+        Map<String, byte[]> files = new TreeMap<>();
+        for (RepositoryEntry entry : gitlab(() -> reads.entriesAt(project, commit, folder))) {
+            if (entry.isFile() && isSetFile(entry.path())) {
+                files.put(entry.path(), gitlab(() -> reads.fileAt(project, commit, entry.path())));
+            }
+        }
+        return new Snapshot(commit, PolicyOrigin.repository(project, ref(), commit), files, List.of());
+    }
+
+    /** A policy file directly in the folder, or a waiver file in its waivers/, as {@link PolicyFolder} reads them. */
+    private boolean isSetFile(String path) {
+        String inFolder =
+                folder.isEmpty() ? path : path.startsWith(folder + "/") ? path.substring(folder.length() + 1) : null;
+        if (inFolder == null) {
+            return false;
+        }
+        String name = inFolder.substring(inFolder.lastIndexOf('/') + 1);
+        String parent = inFolder.contains("/") ? inFolder.substring(0, inFolder.lastIndexOf('/')) : "";
+        return (parent.isEmpty() || parent.equals(PolicyFolder.WAIVERS_FOLDER)) && PolicyFolder.isPolicyFileName(name);
+    }
+
+    private String ref() {
+        if (ref.isPresent()) {
+            return ref.get();
+        }
+        if (defaultBranch == null) {
+            defaultBranch = gitlab(() -> reads.project(project).defaultBranch());
+        }
+        return defaultBranch;
+    }
+
+    /** A read of GitLab; when GitLab cannot be read or refuses, a load error that says so (the set in force stays). */
+    private <T> T gitlab(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (DataUnavailableException e) {
+            throw new PolicyLoadException(new ArrayList<>(
+                    List.of(new PolicyError(source(), 0, null, "cannot be read from GitLab: " + e.getMessage()))));
+        }
+    }
+}

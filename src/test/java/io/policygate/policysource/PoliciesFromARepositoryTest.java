@@ -1,0 +1,238 @@
+package io.policygate.policysource;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.policygate.journal.JobState;
+import io.policygate.testing.CommandLineRun;
+import io.policygate.testing.GitLabStubs;
+import io.policygate.testing.InjectGitLab;
+import io.policygate.testing.Journal;
+import io.policygate.testing.Payloads;
+import io.policygate.testing.PolicyRepository;
+import io.policygate.testing.PolicyRepositoryGitLab;
+import io.policygate.testing.StubbedServers;
+import io.policygate.testing.Webhooks;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The policies in force read from a GitLab repository (policy-gate.policies.repository, .ref, .path) at the commit
+ * its branch names, checked every second: what a merge of the policy repository changes, what an invalid commit or
+ * an unreadable GitLab does not, and every verdict naming the commit that decided it.
+ */
+@QuarkusTest
+@TestProfile(PoliciesFromARepositoryTest.FromARepository.class)
+class PoliciesFromARepositoryTest {
+
+    public static class FromARepository implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PolicyRepositoryGitLab.class));
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VIEWER = "Bearer test-dashboard-token";
+
+    @InjectGitLab
+    WireMockServer gitlab;
+
+    @Inject
+    Journal journal;
+
+    private PolicyRepository repository;
+
+    @BeforeEach
+    void theRepositoryAtItsFirstCommit() {
+        repository = PolicyRepositoryGitLab.repository();
+        gitlab.resetRequests();
+        GitLabStubs.acceptAll(gitlab);
+        repository.push(PolicyRepository.shipped());
+        awaitInForce(repository.head());
+    }
+
+    @AfterEach
+    void noUnexpectedGitLabCall() {
+        StubbedServers.assertNoUnexpectedRequest(gitlab);
+    }
+
+    private static JsonNode policies() {
+        return read("/api/v1/policies");
+    }
+
+    private static JsonNode read(String path) {
+        try {
+            return JSON.readTree(given().header("Authorization", VIEWER)
+                    .get(path)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitInForce(String commit) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> commit.equals(policies().path("commit").asText()));
+    }
+
+    @Test
+    void theSetInForceIsTheRepositorysAtTheCommitItsBranchNames() {
+        JsonNode policies = policies();
+        assertEquals(
+                "gitlab:" + PolicyRepository.PROJECT + "@main",
+                policies.path("source").asText());
+        assertEquals(repository.head(), policies.path("commit").asText());
+        assertEquals(
+                List.of("compliance-review", "jira-ticket", "protected-paths"),
+                policies.path("policies").findValuesAsText("name").stream()
+                        .sorted()
+                        .toList());
+        assertEquals(
+                List.of(
+                        "policies/compliance-review.yaml",
+                        "policies/jira-ticket.yaml",
+                        "policies/protected-paths.yaml"),
+                policies.path("files").findValuesAsText("path"),
+                "the folder's policy files; not its tests, nor files beside the folder");
+        JsonNode health = JSON.createObjectNode();
+        try {
+            health = JSON.readTree(
+                    given().get("/q/health/ready").then().extract().asString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        JsonNode check = health.path("checks").findParents("name").stream()
+                .filter(c -> c.path("name").asText().equals("policies"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(repository.head(), check.at("/data/commit").asText(), health.toString());
+    }
+
+    @Test
+    void aMergeToThePolicyRepositoryIsInForceWithinSecondsAndAnInvalidOneIsNot() {
+        Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
+        files.put(
+                "policies/no-wip.yaml",
+                "name: no-wip\nrules:\n  - type: expression\n    expr: \"!mergeRequest.title.startsWith('WIP')\"\n");
+        String merged = repository.push(files);
+        awaitInForce(merged);
+        assertTrue(policies().path("policies").findValuesAsText("name").contains("no-wip"));
+
+        files.put(
+                "policies/no-wip.yaml",
+                "name: no-wip\nrules:\n  - type: expression\n    expr: \"mergeRequest.title\"\n");
+        String broken = repository.push(files);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> broken.equals(policies().at("/lastLoad/commit").asText()));
+        JsonNode policies = policies();
+        assertEquals(merged, policies.path("commit").asText(), "the last good commit stays in force");
+        assertEquals(false, policies.at("/lastLoad/ok").asBoolean());
+        JsonNode error = policies.at("/lastLoad/errors/0");
+        assertEquals("policies/no-wip.yaml", error.path("file").asText());
+        assertEquals(4, error.path("line").asInt());
+        assertTrue(error.path("message").asText().contains("boolean"), error.toString());
+    }
+
+    @Test
+    void whileGitLabCannotBeReadTheSetInForceStaysAndTheErrorSaysWhy() {
+        String before = repository.head();
+        repository.failBranchReads(503);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !policies().at("/lastLoad/ok").asBoolean());
+        JsonNode policies = policies();
+        assertEquals(before, policies.path("commit").asText());
+        assertTrue(
+                policies.at("/lastLoad/errors/0/message").asText().startsWith("cannot be read from GitLab"),
+                policies.toString());
+        repository.recover();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> policies().at("/lastLoad/ok").asBoolean());
+        gitlab.resetRequests();
+    }
+
+    @Test
+    void everyVerdictNamesThePolicyCommitThatDecidedIt(@TempDir Path dir) throws Exception {
+        String commit = repository.head();
+        String id = Webhooks.accept(Payloads.forMergeRequest(Payloads.SAMPLE, 8801, Payloads.sha(8801)));
+        journal.awaitState(id, JobState.REPORTED);
+
+        JsonNode detail = read("/api/v1/evaluations/" + id);
+        assertEquals(commit, detail.at("/evaluation/policyCommit").asText());
+        assertEquals(
+                "gitlab:" + PolicyRepository.PROJECT + "@main",
+                detail.at("/evaluation/policySource").asText());
+
+        String page = given().header("Authorization", VIEWER)
+                .get("/evaluations/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(
+                page.contains("href=\"" + gitlab.baseUrl() + "/" + PolicyRepository.PROJECT + "/-/blob/" + commit
+                        + "/policies/jira-ticket.yaml\""),
+                "the page links each policy file at the commit");
+
+        String export = given().header("Authorization", VIEWER)
+                .get("/api/v1/evaluations/export?from=2020-01-01&format=csv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(
+                export.lines().anyMatch(line -> line.startsWith(id + ",") && line.contains("," + commit + ",")),
+                export);
+
+        JsonNode envelope = read("/api/v1/evaluations/" + id + "/attestation");
+        JsonNode statement = JSON.readTree(
+                Base64.getDecoder().decode(envelope.path("payload").asText()));
+        assertEquals(commit, statement.at("/predicate/policy/digest/gitCommit").asText());
+        assertEquals(
+                "gitlab:" + PolicyRepository.PROJECT + "@main",
+                statement.at("/predicate/policy/uri").asText());
+
+        Path record = Files.writeString(dir.resolve("record.json"), envelope.toString());
+        Path key = Files.writeString(
+                dir.resolve("key.pub.pem"),
+                read("/api/v1/keys").at("/keys/0/publicKeyPem").asText());
+        CommandLineRun verified = CommandLineRun.run("verify-attestation", record.toString(), "--key", key.toString());
+        assertEquals(0, verified.exit(), verified.output());
+        assertTrue(
+                verified.output()
+                        .contains("policies from gitlab:" + PolicyRepository.PROJECT + "@main at commit " + commit),
+                verified.output());
+
+        String note = journal.awaitNoteResult(id);
+        assertTrue(note.startsWith("created note"), note);
+        assertTrue(
+                gitlab.getAllServeEvents().stream()
+                        .filter(e -> e.getRequest().getUrl().contains("/notes"))
+                        .anyMatch(e -> e.getRequest()
+                                .getBodyAsString()
+                                .contains(
+                                        "policies `" + PolicyRepository.PROJECT + "@" + commit.substring(0, 8) + "`")),
+                "the note's footer names the policy commit");
+    }
+}
