@@ -29,6 +29,7 @@ public class PoliciesHealthCheck implements HealthCheck {
                 .status(last != null)
                 .withData("policies", policies.current().policies().size())
                 .withData("source", origin.source() == null ? policies.source() : origin.source())
+                .withData("from", policies.source())
                 .withData("commit", origin.commit() == null ? "none" : origin.commit())
                 .withData("lastLoadOk", last != null && last.ok())
                 .withData("lastLoadErrors", last == null ? 0 : last.errors().size())

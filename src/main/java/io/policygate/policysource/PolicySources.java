@@ -5,6 +5,7 @@ import io.policygate.config.ConfigurationProblems;
 import io.policygate.config.GitLabConfig;
 import io.policygate.config.PoliciesConfig;
 import io.policygate.gitlab.MergeRequestReads;
+import io.policygate.journal.PolicyPins;
 import io.policygate.policy.FolderPolicyFiles;
 import io.policygate.policy.PolicyFiles;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where the policies in force are read: a GitLab repository when policy-gate.policies.repository is set, otherwise
@@ -23,20 +25,27 @@ public class PolicySources implements ConfigurationProblems {
 
     private final PoliciesConfig policies;
     private final GitLabConfig gitlab;
+    /** The repository the policies are read from, when they are not read from the folder. */
+    private final Optional<RepositoryPolicyFiles> repository;
 
     @Inject
-    public PolicySources(PoliciesConfig policies, GitLabConfig gitlab) {
+    public PolicySources(PoliciesConfig policies, GitLabConfig gitlab, MergeRequestReads reads, PolicyPins pins) {
         this.policies = policies;
         this.gitlab = gitlab;
+        this.repository = policies.repository()
+                .filter(r -> !r.isBlank())
+                .map(project -> new RepositoryPolicyFiles(project, policies.ref(), policies.path(), reads, pins));
     }
 
     @Produces
     @ApplicationScoped
-    PolicyFiles policyFiles(MergeRequestReads reads) {
-        return policies.repository()
-                .filter(r -> !r.isBlank())
-                .<PolicyFiles>map(project -> new RepositoryPolicyFiles(project, policies.ref(), policies.path(), reads))
-                .orElseGet(() -> new FolderPolicyFiles(policies.dir()));
+    PolicyFiles policyFiles() {
+        return repository.<PolicyFiles>map(r -> r).orElseGet(() -> new FolderPolicyFiles(policies.dir()));
+    }
+
+    /** The policy repository, when the policies are read from one. */
+    Optional<RepositoryPolicyFiles> repository() {
+        return repository;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.policygate.policysource;
 
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RepositoryEntry;
+import io.policygate.journal.PolicyPins;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.PolicyError;
 import io.policygate.policy.PolicyFiles;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
  * The policy files of a GitLab repository at the commit its ref names now (policy-gate.policies.repository, .ref,
  * .path): the policy files directly in the folder and the waiver files in its {@code waivers/}, as a folder is read,
  * every one read at that one commit so that a set is never half of one commit and half of the next. Its version is
- * the commit: checking for a change costs one call to GitLab.
+ * the commit: checking for a change costs one call to GitLab. While the policies are pinned (journal), the version is
+ * the pinned commit.
  */
 final class RepositoryPolicyFiles implements PolicyFiles {
 
@@ -27,25 +29,37 @@ final class RepositoryPolicyFiles implements PolicyFiles {
     private final Optional<String> ref;
     private final String folder;
     private final MergeRequestReads reads;
+    private final PolicyPins pins;
     /** The project's default branch, read once when no ref is configured. */
     private volatile String defaultBranch;
 
-    RepositoryPolicyFiles(String project, Optional<String> ref, Optional<String> folder, MergeRequestReads reads) {
+    RepositoryPolicyFiles(
+            String project, Optional<String> ref, Optional<String> folder, MergeRequestReads reads, PolicyPins pins) {
         this.project = project;
         this.ref = ref.filter(r -> !r.isBlank());
         this.folder = folder.map(f -> f.replaceAll("^/+|/+$", "")).orElse("");
         this.reads = reads;
+        this.pins = pins;
     }
 
     @Override
     public String source() {
         return "GitLab project " + project + " at " + ref.orElse("its default branch")
-                + (folder.isEmpty() ? "" : ", folder " + folder);
+                + (folder.isEmpty() ? "" : ", folder " + folder)
+                + pins.current()
+                        .map(pin -> ", pinned at commit " + pin.commit() + " by " + pin.by())
+                        .orElse("");
     }
 
+    /** The commit the ref names now; while an operator has pinned the policies, the pinned one (no call to GitLab). */
     @Override
     public String version() {
-        return gitlab(() -> reads.commitOf(project, ref()));
+        return pins.current().map(PolicyPins.Pin::commit).orElseGet(() -> commitOf(ref()));
+    }
+
+    /** The full commit a branch, tag or (short) SHA of the repository names. */
+    String commitOf(String ref) {
+        return gitlab(() -> reads.commitOf(project, ref));
     }
 
     @Override

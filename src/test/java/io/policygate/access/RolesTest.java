@@ -76,6 +76,8 @@ class RolesTest extends ServiceTest {
             new Endpoint("POST", "/api/v1/evaluate", "/api/v1/evaluate", Roles.PREVIEWER),
             new Endpoint("POST", "/api/v1/policies/preview", "/api/v1/policies/preview", Roles.PREVIEWER),
             new Endpoint("POST", "/api/v1/policies/reload", "/api/v1/policies/reload", Roles.OPERATOR),
+            new Endpoint("POST", "/api/v1/policies/pin", "/api/v1/policies/pin", Roles.OPERATOR),
+            new Endpoint("DELETE", "/api/v1/policies/pin", "/api/v1/policies/pin", Roles.OPERATOR),
             new Endpoint("POST", "/api/v1/registered-checks", "/api/v1/registered-checks", Roles.OPERATOR));
 
     /**

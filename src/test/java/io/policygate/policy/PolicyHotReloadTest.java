@@ -109,4 +109,18 @@ class PolicyHotReloadTest extends ServiceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> names().equals(List.of("fixed")));
         policies().body("lastLoad.ok", equalTo(true));
     }
+
+    @Test
+    @Order(4)
+    void policiesFromAFolderCannotBePinnedToACommit() {
+        given().header("Authorization", "Bearer test-api-token")
+                .contentType("application/json")
+                .body("{\"commit\": \"3f2a9c1e\", \"reason\": \"INC-1\"}")
+                .post("/api/v1/policies/pin")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("policy-gate.policies.repository"));
+        policies().body("pin", org.hamcrest.Matchers.nullValue());
+    }
 }

@@ -2,6 +2,7 @@ package io.policygate.policysource;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.policygate.journal.JobState;
+import io.policygate.journal.PolicyPins;
 import io.policygate.testing.CommandLineRun;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.InjectGitLab;
@@ -59,11 +61,15 @@ class PoliciesFromARepositoryTest {
     @Inject
     Journal journal;
 
+    @Inject
+    PolicyPins pins;
+
     private PolicyRepository repository;
 
     @BeforeEach
     void theRepositoryAtItsFirstCommit() {
         repository = PolicyRepositoryGitLab.repository();
+        pins.unpin();
         gitlab.resetRequests();
         GitLabStubs.acceptAll(gitlab);
         repository.push(PolicyRepository.shipped());
@@ -170,6 +176,106 @@ class PoliciesFromARepositoryTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> policies().at("/lastLoad/ok").asBoolean());
         gitlab.resetRequests();
+    }
+
+    private static final String OPERATOR = "Bearer test-api-token";
+
+    @Test
+    void anOperatorPinsTheRepositoryToACommitOnEveryPageUntilThePinIsRemoved() {
+        String good = repository.head();
+        Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
+        files.put(
+                "policies/no-wip.yaml",
+                "name: no-wip\nrules:\n  - type: expression\n    expr: \"!mergeRequest.title.startsWith('WIP')\"\n");
+        String merged = repository.push(files);
+        awaitInForce(merged);
+        stubCommitRead(good);
+
+        given().header("Authorization", OPERATOR)
+                .contentType("application/json")
+                .body("{\"commit\": \"" + good.substring(0, 8) + "\", \"reason\": \"INC-1: no-wip blocks releases\"}")
+                .post("/api/v1/policies/pin")
+                .then()
+                .statusCode(200);
+        JsonNode policies = policies();
+        assertEquals(good, policies.path("commit").asText(), "pinned by its short SHA, in force by its full one");
+        assertEquals(good, policies.at("/pin/commit").asText());
+        assertEquals("INC-1: no-wip blocks releases", policies.at("/pin/reason").asText());
+        assertTrue(!policies.path("policies").findValuesAsText("name").contains("no-wip"));
+        String page = given().header("Authorization", VIEWER)
+                .get("/")
+                .then()
+                .extract()
+                .asString();
+        assertTrue(page.contains("Policies pinned at commit " + good), "every page says so");
+        assertTrue(given().get("/q/metrics").then().extract().asString().contains("policy_gate_policies_pinned 1.0"));
+
+        String later = repository.push(PolicyRepository.shipped());
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> good.equals(policies().path("commit").asText()));
+
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/policies/pin")
+                .then()
+                .statusCode(200);
+        awaitInForce(later);
+        assertTrue(policies().path("pin").isNull());
+        given().header("Authorization", OPERATOR)
+                .delete("/api/v1/policies/pin")
+                .then()
+                .statusCode(404);
+    }
+
+    @Test
+    void aPinToACommitGitLabDoesNotKnowOrToAnInvalidSetChangesNothing() {
+        String head = repository.head();
+        gitlab.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                                "/api/v4/projects/" + PolicyRepository.ENCODED + "/repository/commits/deadbeef"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                        .withStatus(404)
+                        .withBody("{\"message\":\"404 Commit Not Found\"}")));
+        given().header("Authorization", OPERATOR)
+                .contentType("application/json")
+                .body("{\"commit\": \"deadbeef\", \"reason\": \"test\"}")
+                .post("/api/v1/policies/pin")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json");
+
+        Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
+        files.put("policies/broken.yaml", "name: broken\nrules: []\n");
+        String broken = repository.push(files);
+        repository.pushBranchBack(head);
+        stubCommitRead(broken);
+        given().header("Authorization", OPERATOR)
+                .contentType("application/json")
+                .body("{\"commit\": \"" + broken + "\", \"reason\": \"test\"}")
+                .post("/api/v1/policies/pin")
+                .then()
+                .statusCode(422)
+                .body("detail", org.hamcrest.Matchers.containsString("policies/broken.yaml:2: rules"));
+        assertEquals(head, policies().path("commit").asText());
+        assertTrue(policies().path("pin").isNull());
+
+        given().header("Authorization", OPERATOR)
+                .contentType("application/json")
+                .body("{\"commit\": \"x y\", \"reason\": \"\"}")
+                .post("/api/v1/policies/pin")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("commit"));
+    }
+
+    /** GitLab answers a commit read by its SHA or a short one. */
+    private void stubCommitRead(String commit) {
+        for (String ref : List.of(commit, commit.substring(0, 8))) {
+            gitlab.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                                    "/api/v4/projects/" + PolicyRepository.ENCODED + "/repository/commits/" + ref))
+                    .willReturn(GitLabStubs.json("{\"id\":\"" + commit + "\"}")));
+        }
     }
 
     @Test

@@ -74,6 +74,12 @@ public final class PolicyRepository {
         return commit;
     }
 
+    /** Moves the branch back to a commit pushed before, as a force-push or a revert to it would. */
+    public synchronized void pushBranchBack(String commit) {
+        head = commit;
+        recover();
+    }
+
     /** GitLab answers the branch's commit with {@code status} until {@link #recover()}. */
     public synchronized void failBranchReads(int status) {
         stubBranch(aResponse().withStatus(status).withBody("{\"message\":\"unavailable\"}"));

@@ -10,14 +10,14 @@ class PageBannerTest {
 
     @Test
     void devModeAndDryRunAreSaidProductionIsNot() {
-        assertNull(new PageBanner(false, false, false).text());
+        assertNull(new PageBanner(false, false, false, null).text());
         assertEquals(
                 "Dry run: verdicts are computed from GitLab's facts, and nothing is posted to GitLab.",
-                new PageBanner(false, true, false).text());
+                new PageBanner(false, true, false, null).text());
         assertEquals(
                 "Dev mode (./mvnw quarkus:dev): a journal of its own in ./data/dev, pages open to anyone. Dry run"
                         + " without GitLab: verdicts judge the names each webhook gave, and nothing is posted.",
-                new PageBanner(true, true, true).text());
+                new PageBanner(true, true, true, null).text());
     }
 
     @Test
