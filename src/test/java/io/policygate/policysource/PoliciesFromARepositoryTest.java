@@ -23,6 +23,7 @@ import io.policygate.testing.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,11 +192,7 @@ class PoliciesFromARepositoryTest {
         awaitInForce(merged);
         stubCommitRead(good);
 
-        given().header("Authorization", OPERATOR)
-                .contentType("application/json")
-                .body("{\"commit\": \"" + good.substring(0, 8) + "\", \"reason\": \"INC-1: no-wip blocks releases\"}")
-                .post("/api/v1/policies/pin")
-                .then()
+        pin("{\"commit\": \"" + good.substring(0, 8) + "\", \"reason\": \"INC-1: no-wip blocks releases\"}")
                 .statusCode(200);
         JsonNode policies = policies();
         assertEquals(good, policies.path("commit").asText(), "pinned by its short SHA, in force by its full one");
@@ -236,36 +233,28 @@ class PoliciesFromARepositoryTest {
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
                         .withStatus(404)
                         .withBody("{\"message\":\"404 Commit Not Found\"}")));
-        given().header("Authorization", OPERATOR)
-                .contentType("application/json")
-                .body("{\"commit\": \"deadbeef\", \"reason\": \"test\"}")
-                .post("/api/v1/policies/pin")
-                .then()
-                .statusCode(422)
-                .contentType("application/problem+json");
+        pin("{\"commit\": \"deadbeef\", \"reason\": \"test\"}").statusCode(422).contentType("application/problem+json");
 
         Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
         files.put("policies/broken.yaml", "name: broken\nrules: []\n");
         String broken = repository.push(files);
         repository.pushBranchBack(head);
         stubCommitRead(broken);
-        given().header("Authorization", OPERATOR)
-                .contentType("application/json")
-                .body("{\"commit\": \"" + broken + "\", \"reason\": \"test\"}")
-                .post("/api/v1/policies/pin")
-                .then()
+        pin("{\"commit\": \"" + broken + "\", \"reason\": \"test\"}")
                 .statusCode(422)
                 .body("detail", org.hamcrest.Matchers.containsString("policies/broken.yaml:2: rules"));
         assertEquals(head, policies().path("commit").asText());
         assertTrue(policies().path("pin").isNull());
 
-        given().header("Authorization", OPERATOR)
+        pin("{\"commit\": \"x y\", \"reason\": \"\"}").statusCode(400).body("field", equalTo("commit"));
+    }
+
+    private static ValidatableResponse pin(String body) {
+        return given().header("Authorization", OPERATOR)
                 .contentType("application/json")
-                .body("{\"commit\": \"x y\", \"reason\": \"\"}")
+                .body(body)
                 .post("/api/v1/policies/pin")
-                .then()
-                .statusCode(400)
-                .body("field", equalTo("commit"));
+                .then();
     }
 
     /** GitLab answers a commit read by its SHA or a short one. */
