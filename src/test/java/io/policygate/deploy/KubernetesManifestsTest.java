@@ -69,11 +69,13 @@ class KubernetesManifestsTest {
 
     private static List<HasMetadata> base;
     private static List<HasMetadata> postgresql;
+    private static List<HasMetadata> policyRepository;
 
     @BeforeAll
     static void render() throws Exception {
         base = rendered(copy("base-copy"), "base");
         postgresql = rendered(copy("overlay-copy"), "overlays/postgresql");
+        policyRepository = rendered(copy("repository-copy"), "overlays/policy-repository");
     }
 
     /** The manifests copied where the overlay's password can be made, as an operator does before applying. */
@@ -412,6 +414,35 @@ class KubernetesManifestsTest {
                         .findFirst()
                         .orElseThrow()
                         .getMountPath());
+    }
+
+    @Test
+    void thePolicyRepositoryOverlayReadsThePoliciesFromGitLabThroughTheEgressTheBaseAllows() {
+        Container container = find(policyRepository, Deployment.class, "policy-gate")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertEquals(
+                "compliance/policies",
+                env(container, "POLICY_GATE_POLICIES_REPOSITORY").getValue());
+        assertEquals("main", env(container, "POLICY_GATE_POLICIES_REF").getValue());
+        assertTrue(
+                container.getEnv().stream().noneMatch(e -> e.getName().equals("POLICY_GATE_POLICIES_DIR")),
+                "no folder is read");
+        assertTrue(
+                container.getVolumeMounts().stream()
+                        .noneMatch(m -> m.getMountPath().startsWith("/deployments/policies")),
+                container.getVolumeMounts().toString());
+        assertTrue(
+                policyRepository.stream().noneMatch(ConfigMap.class::isInstance), "the ConfigMaps are not generated");
+        assertEquals(
+                find(base, NetworkPolicy.class, "policy-gate").getSpec().getEgress(),
+                find(policyRepository, NetworkPolicy.class, "policy-gate")
+                        .getSpec()
+                        .getEgress(),
+                "GitLab is reached as before: no egress more");
     }
 
     private static String password(List<HasMetadata> objects) {
