@@ -27,6 +27,13 @@ public interface PoliciesConfig {
     Optional<String> path();
 
     /**
+     * Read from a repository, a waiver counts only when the person its approvedBy names approved the merge request
+     * that brought its file in (GitLab's approvals); false trusts approvedBy as written.
+     */
+    @WithDefault("true")
+    boolean waiverApprovals();
+
+    /**
      * How often the folder, or the repository's ref (one call to GitLab), is checked for changes, e.g. 10s; "off"
      * disables. A changed set is swapped in only if it is valid as a whole; otherwise the last good set stays in
      * force.

@@ -127,6 +127,30 @@ public interface GitLabApi {
     @Path("/projects/{id}/repository/commits/{ref}")
     Uni<Response> repositoryCommit(@Encoded @PathParam("id") String id, @Encoded @PathParam("ref") String ref);
 
+    /** The commits of a ref that changed a path, newest first (API::Commits, GET /projects/:id/repository/commits). */
+    @GET
+    @Path("/projects/{id}/repository/commits")
+    Uni<Response> repositoryCommits(
+            @Encoded @PathParam("id") String id,
+            @QueryParam("ref_name") String ref,
+            @QueryParam("path") String path,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
+
+    /** The merge requests a commit came in with (GET /projects/:id/repository/commits/:sha/merge_requests). */
+    @GET
+    @Path("/projects/{id}/repository/commits/{sha}/merge_requests")
+    Uni<Response> commitMergeRequests(
+            @Encoded @PathParam("id") String id,
+            @PathParam("sha") String sha,
+            @QueryParam("page") int page,
+            @QueryParam("per_page") int perPage);
+
+    /** Who approved a merge request (GET /projects/:id/merge_requests/:iid/approvals). */
+    @GET
+    @Path("/projects/{id}/merge_requests/{iid}/approvals")
+    Uni<Response> mergeRequestApprovals(@Encoded @PathParam("id") String id, @PathParam("iid") long iid);
+
     /** A folder's entries at a commit, its subfolders' too (API::Repositories, GET /projects/:id/repository/tree). */
     @GET
     @Path("/projects/{id}/repository/tree")

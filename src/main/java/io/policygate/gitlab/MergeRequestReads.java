@@ -557,6 +557,45 @@ public class MergeRequestReads {
                 node -> typed(node, RepositoryEntry.class, "repository tree")));
     }
 
+    /** The newest commit of {@code commit}'s history that changed {@code path}, if any did. */
+    public Optional<String> lastCommitChanging(String project, String commit, String path) {
+        return Stages.join(readPages(
+                        GitLabPurpose.POLICIES,
+                        "repository commits",
+                        page -> api.repositoryCommits(encoded(project), commit, path, page, 1),
+                        node -> typed(node, RepositoryCommit.class, "repository commits"),
+                        found -> true))
+                .stream()
+                .findFirst()
+                .map(RepositoryCommit::id);
+    }
+
+    /** The merged merge request a commit came in with, if one did. */
+    public Optional<MergeRequest> mergedWith(String project, String commit) {
+        return Stages.join(readAllPages(
+                        GitLabPurpose.POLICIES,
+                        "commit merge requests",
+                        page -> api.commitMergeRequests(encoded(project), commit, page, PER_PAGE),
+                        node -> typed(node, MergeRequest.class, "commit merge requests")))
+                .stream()
+                .filter(mr -> "merged".equals(mr.state()))
+                .findFirst();
+    }
+
+    /** The usernames of those who approved a merge request, as GitLab lists them now. */
+    public List<String> approvers(String project, long iid) {
+        JsonNode approvals = Stages.join(read(
+                        GitLabPurpose.POLICIES,
+                        "merge request approvals",
+                        () -> api.mergeRequestApprovals(encoded(project), iid)))
+                .body();
+        List<String> approvers = new ArrayList<>();
+        approvals
+                .path("approved_by")
+                .forEach(a -> approvers.add(a.at("/user/username").asText()));
+        return approvers;
+    }
+
     /** A file's bytes at a commit. */
     public byte[] fileAt(String project, String commit, String path) {
         RepositoryFile file = typed(

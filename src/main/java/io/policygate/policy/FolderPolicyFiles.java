@@ -3,6 +3,7 @@ package io.policygate.policy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The policy files of a folder, as Kubernetes mounts a ConfigMap: their version is their names and content hashes. */
 public final class FolderPolicyFiles implements PolicyFiles {
@@ -27,6 +28,7 @@ public final class FolderPolicyFiles implements PolicyFiles {
     public Snapshot read() {
         List<PolicyError> errors = new ArrayList<>();
         String version = version();
-        return new Snapshot(version, PolicyOrigin.folder(dir.toString()), PolicyFolder.read(dir, errors), errors);
+        return new Snapshot(
+                version, PolicyOrigin.folder(dir.toString()), PolicyFolder.read(dir, errors), errors, Map.of());
     }
 }

@@ -30,8 +30,20 @@ public interface PolicyFiles {
      */
     Snapshot read();
 
-    /** Files at one version: {@code origin} names the source and, for a repository, the commit. */
-    record Snapshot(String version, PolicyOrigin origin, Map<String, byte[]> files, List<PolicyError> errors) {
+    /**
+     * Files at one version: {@code origin} names the source and, for a repository, the commit; {@code reviews}, for a
+     * repository, the merge request that brought each waiver file in (by file).
+     */
+    record Snapshot(
+            String version,
+            PolicyOrigin origin,
+            Map<String, byte[]> files,
+            List<PolicyError> errors,
+            Map<String, WaiverReview> reviews) {
+
+        public Snapshot {
+            reviews = Map.copyOf(reviews);
+        }
 
         /** The files' names and content hashes. */
         public List<PolicySet.PolicyFile> fingerprint() {

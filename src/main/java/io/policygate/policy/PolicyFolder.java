@@ -47,7 +47,7 @@ public final class PolicyFolder {
      * A file given as {@code waivers/NAME.yaml} (a candidate) or found in a policy folder's waivers/ folder. Read from
      * the name as text: a candidate's name comes from a request, and is no path this service opens.
      */
-    static boolean isWaiverFile(String name) {
+    public static boolean isWaiverFile(String name) {
         String parent = name.substring(0, Math.max(0, name.lastIndexOf('/')));
         return parent.equals(WAIVERS_FOLDER) || parent.endsWith("/" + WAIVERS_FOLDER);
     }

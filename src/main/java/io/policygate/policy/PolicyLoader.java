@@ -67,7 +67,7 @@ public final class PolicyLoader {
      */
     public PolicySet load(Path dir) {
         List<PolicyError> errors = new ArrayList<>();
-        return load(PolicyFolder.read(dir, errors), errors);
+        return load(PolicyFolder.read(dir, errors), errors, Map.of());
     }
 
     /**
@@ -77,7 +77,8 @@ public final class PolicyLoader {
      * @throws PolicyLoadException listing every error in every file
      */
     public PolicySet load(PolicyFiles.Snapshot snapshot) {
-        return load(snapshot.files(), new ArrayList<>(snapshot.errors())).from(snapshot.origin());
+        return load(snapshot.files(), new ArrayList<>(snapshot.errors()), snapshot.reviews())
+                .from(snapshot.origin());
     }
 
     /**
@@ -87,10 +88,14 @@ public final class PolicyLoader {
      * @throws PolicyLoadException listing every error in every file
      */
     public PolicySet load(Map<String, byte[]> files) {
-        return load(files, new ArrayList<>());
+        return load(files, new ArrayList<>(), Map.of());
     }
 
-    private PolicySet load(Map<String, byte[]> files, List<PolicyError> errors) {
+    /**
+     * {@code reviews}: by waiver file, the merge request that brought it in; a waiver of such a file counts only when
+     * its approvedBy approved that merge request.
+     */
+    private PolicySet load(Map<String, byte[]> files, List<PolicyError> errors, Map<String, WaiverReview> reviews) {
         List<Policy> policies = new ArrayList<>();
         List<PolicySet.PolicyFile> hashes = new ArrayList<>();
         Map<String, String> waiverFiles = new TreeMap<>();
@@ -108,12 +113,26 @@ public final class PolicyLoader {
         Map<String, Policy> byName = new HashMap<>();
         policies.forEach(p -> byName.putIfAbsent(p.name(), p));
         List<Waiver> waivers = new ArrayList<>();
-        waiverFiles.forEach((file, text) -> waivers.addAll(parseWaivers(file, text, byName, errors)));
+        waiverFiles.forEach((file, text) -> waivers.addAll(parseWaivers(file, text, byName, errors).stream()
+                .map(waiver -> reviewed(waiver, reviews.get(file), errors))
+                .toList()));
         checkUniqueIds(waivers, errors);
         if (!errors.isEmpty()) {
             throw new PolicyLoadException(errors);
         }
         return new PolicySet(policies, waivers, hashes);
+    }
+
+    /** {@code waiver} with the merge request that brought it in, or an error at its approvedBy when that may not count. */
+    private static Waiver reviewed(Waiver waiver, WaiverReview review, List<PolicyError> errors) {
+        if (review == null) {
+            return waiver;
+        }
+        String refusal = review.refusal(waiver);
+        if (refusal != null) {
+            errors.add(new PolicyError(waiver.source().file(), waiver.source().line(), "approvedBy", refusal));
+        }
+        return waiver.reviewedIn(review);
     }
 
     /** Parses one file's text; errors are added to {@code errors}, valid policies returned. */

@@ -100,7 +100,8 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
                         ChronoUnit.DAYS.between(today, w.expires()),
                         w.source().file(),
                         w.source().line(),
-                        idle.get(w.id())))
+                        idle.get(w.id()),
+                        w.review()))
                 .toList();
     }
 

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * (null: every rule of the policy), resolved at load from the type or index the file names. It applies from the
  * day it was approved through the day it expires (both included, UTC), only to merge requests of its projects
  * and, when given, of that iid and a source branch its glob matches: what GitLab says about the merge request,
- * never what a webhook body claims.
+ * never what a webhook body claims. {@code review}: read from a repository, the merge request that brought it in and
+ * who approved it there (null for a folder's waivers).
  */
 public record Waiver(
         String id,
@@ -24,7 +25,8 @@ public record Waiver(
         String approvedBy,
         LocalDate approvedOn,
         LocalDate expires,
-        PolicySource source) {
+        PolicySource source,
+        WaiverReview review) {
 
     /** What an id may be: it goes into metrics' labels, URLs and the journal's comma-separated waivers column. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -32,6 +34,24 @@ public record Waiver(
     public Waiver {
         projectIds = List.copyOf(projectIds);
         projectPaths = List.copyOf(projectPaths);
+    }
+
+    /** This waiver, with the merge request that brought it in. */
+    public Waiver reviewedIn(WaiverReview review) {
+        return new Waiver(
+                id,
+                policy,
+                rule,
+                projectIds,
+                projectPaths,
+                mergeRequest,
+                sourceBranch,
+                reason,
+                approvedBy,
+                approvedOn,
+                expires,
+                source,
+                review);
     }
 
     /** Letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64. */

@@ -99,7 +99,8 @@ final class WaiverDocumentReader extends DocumentReader {
                 approvedBy,
                 approvedOn,
                 expires,
-                new PolicySource(file, document.line()));
+                new PolicySource(file, document.line()),
+                null);
     }
 
     /** The index of the rule {@code selector} names in {@code policy}: its type when it has one of it, or an index. */

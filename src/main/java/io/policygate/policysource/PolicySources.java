@@ -34,7 +34,8 @@ public class PolicySources implements ConfigurationProblems {
         this.gitlab = gitlab;
         this.repository = policies.repository()
                 .filter(r -> !r.isBlank())
-                .map(project -> new RepositoryPolicyFiles(project, policies.ref(), policies.path(), reads, pins));
+                .map(project -> new RepositoryPolicyFiles(
+                        project, policies.ref(), policies.path(), policies.waiverApprovals(), reads, pins));
     }
 
     @Produces

@@ -9,11 +9,13 @@ import io.policygate.policy.PolicyFiles;
 import io.policygate.policy.PolicyFolder;
 import io.policygate.policy.PolicyLoadException;
 import io.policygate.policy.PolicyOrigin;
+import io.policygate.policy.WaiverReview;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -30,16 +32,25 @@ final class RepositoryPolicyFiles implements PolicyFiles {
     private final String folder;
     private final MergeRequestReads reads;
     private final PolicyPins pins;
+    private final boolean waiverApprovals;
+    /** Reviews by the commit that last changed a waiver file, and the file: a new commit elsewhere reads none again. */
+    private final Map<String, WaiverReview> reviews = new ConcurrentHashMap<>();
     /** The project's default branch, read once when no ref is configured. */
     private volatile String defaultBranch;
 
     RepositoryPolicyFiles(
-            String project, Optional<String> ref, Optional<String> folder, MergeRequestReads reads, PolicyPins pins) {
+            String project,
+            Optional<String> ref,
+            Optional<String> folder,
+            boolean waiverApprovals,
+            MergeRequestReads reads,
+            PolicyPins pins) {
         this.project = project;
         this.ref = ref.filter(r -> !r.isBlank());
         this.folder = folder.map(f -> f.replaceAll("^/+|/+$", "")).orElse("");
         this.reads = reads;
         this.pins = pins;
+        this.waiverApprovals = waiverApprovals;
     }
 
     @Override
@@ -71,7 +82,33 @@ final class RepositoryPolicyFiles implements PolicyFiles {
                 files.put(entry.path(), gitlab(() -> reads.fileAt(project, commit, entry.path())));
             }
         }
-        return new Snapshot(commit, PolicyOrigin.repository(project, ref(), commit), files, List.of());
+        Map<String, WaiverReview> reviewed = new TreeMap<>();
+        if (waiverApprovals) {
+            files.keySet().stream()
+                    .filter(PolicyFolder::isWaiverFile)
+                    .forEach(path -> reviewed.put(path, review(commit, path)));
+        }
+        return new Snapshot(commit, PolicyOrigin.repository(project, ref(), commit), files, List.of(), reviewed);
+    }
+
+    /** The merge request that last changed a waiver file before {@code commit}, and who approved it. */
+    private WaiverReview review(String commit, String path) {
+        Optional<String> changed = gitlab(() -> reads.lastCommitChanging(project, commit, path));
+        if (changed.isEmpty()) {
+            return WaiverReview.none("GitLab lists no commit that changed " + path);
+        }
+        return reviews.computeIfAbsent(
+                changed.get() + " " + path,
+                key -> gitlab(() -> reads.mergedWith(project, changed.get()))
+                        .map(mr -> new WaiverReview(
+                                mr.references() == null || mr.references().full() == null
+                                        ? project + "!" + mr.iid()
+                                        : mr.references().full(),
+                                mr.webUrl(),
+                                gitlab(() -> reads.approvers(project, mr.iid())),
+                                null))
+                        .orElseGet(() -> WaiverReview.none("commit " + changed.get() + ", the last to change " + path
+                                + ", came in without a merged merge" + " request")));
     }
 
     /** A policy file directly in the folder, or a waiver file in its waivers/, as {@link PolicyFolder} reads them. */

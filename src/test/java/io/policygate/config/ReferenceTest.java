@@ -47,7 +47,12 @@ class ReferenceTest {
                 }
             }
         }
-        assertEquals(ConfigurationKeys.all(), documented, "docs/reference.md's keys against the @ConfigMapping keys");
+        Set<String> undocumented = new TreeSet<>(ConfigurationKeys.all());
+        undocumented.removeAll(documented);
+        Set<String> noSuchKey = new TreeSet<>(documented);
+        noSuchKey.removeAll(ConfigurationKeys.all());
+        assertEquals(Set.of(), undocumented, "keys of the @ConfigMapping interfaces docs/reference.md does not list");
+        assertEquals(Set.of(), noSuchKey, "keys docs/reference.md lists that no @ConfigMapping interface has");
         assertEquals(Set.of(), wrongVariable);
     }
 

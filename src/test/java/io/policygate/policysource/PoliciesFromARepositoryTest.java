@@ -181,6 +181,57 @@ class PoliciesFromARepositoryTest {
 
     private static final String OPERATOR = "Bearer test-api-token";
 
+    private static final String WAIVER_FILE = "policies/waivers/W-2026-001.yaml";
+
+    /** The waiver file as compliance writes it: approved by alice, for a month. */
+    private static String waiver() {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        return "id: W-2026-001\npolicy: jira-ticket\nprojects: [\"**\"]\nreason: Migration of the ticket system\n"
+                + "approvedBy: alice\napprovedOn: " + today.minusDays(1) + "\nexpires: " + today.plusDays(30) + "\n";
+    }
+
+    @Test
+    void aWaiverCountsOnlyWhenItsApproverApprovedTheMergeRequestThatBroughtItIn() {
+        String good = repository.head();
+        Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
+        files.put(WAIVER_FILE, waiver());
+
+        String approvedByBob = repository.push(files);
+        repository.mergedWith(approvedByBob, WAIVER_FILE, 12, true, List.of("bob"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        approvedByBob.equals(policies().at("/lastLoad/commit").asText()));
+        JsonNode refused = policies();
+        assertEquals(good, refused.path("commit").asText(), "a waiver no one approved where it lives is refused");
+        JsonNode error = refused.at("/lastLoad/errors/0");
+        assertEquals(WAIVER_FILE, error.path("file").asText());
+        assertEquals("approvedBy", error.path("field").asText());
+        assertEquals(
+                "'alice' did not approve " + PolicyRepository.PROJECT + "!12, the merge request that brought this"
+                        + " waiver in; its approvers: bob",
+                error.path("message").asText());
+
+        files.put(WAIVER_FILE, waiver() + "# pushed without a merge request\n");
+        String pushed = repository.push(files);
+        repository.mergedWith(pushed, WAIVER_FILE, 13, false, List.of("alice"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> pushed.equals(policies().at("/lastLoad/commit").asText()));
+        assertTrue(
+                policies().at("/lastLoad/errors/0/message").asText().contains("came in without a merged merge request"),
+                policies().toString());
+
+        files.put(WAIVER_FILE, waiver());
+        String approvedByAlice = repository.push(files);
+        repository.mergedWith(approvedByAlice, WAIVER_FILE, 14, true, List.of("bob", "alice"));
+        awaitInForce(approvedByAlice);
+        JsonNode waiver = policies().at("/waivers/0");
+        assertEquals("W-2026-001", waiver.path("id").asText());
+        assertEquals(
+                PolicyRepository.PROJECT + "!14",
+                waiver.at("/reviewedIn/mergeRequest").asText());
+        assertEquals(List.of("bob", "alice"), JSON.convertValue(waiver.at("/reviewedIn/approvers"), List.class));
+    }
+
     @Test
     void anOperatorPinsTheRepositoryToACommitOnEveryPageUntilThePinIsRemoved() {
         String good = repository.head();

@@ -74,6 +74,29 @@ public final class PolicyRepository {
         return commit;
     }
 
+    /**
+     * GitLab says that {@code path} last changed in {@code commit}, which came in with merge request {@code iid}
+     * (merged, or not) that {@code approvers} approved.
+     */
+    public void mergedWith(String commit, String path, long iid, boolean merged, List<String> approvers) {
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + ENCODED + "/repository/commits"))
+                .withQueryParam("ref_name", equalTo(commit))
+                .withQueryParam("path", equalTo(path))
+                .willReturn(GitLabStubs.json("[{\"id\":\"" + commit + "\"}]")));
+        gitlab.stubFor(get(urlPathEqualTo(
+                        "/api/v4/projects/" + ENCODED + "/repository/commits/" + commit + "/merge_requests"))
+                .willReturn(GitLabStubs.json("[{\"id\":" + (1000 + iid) + ",\"iid\":" + iid + ",\"project_id\":77,"
+                        + "\"state\":\"" + (merged ? "merged" : "closed")
+                        + "\",\"web_url\":\"https://gitlab.example.com/"
+                        + PROJECT + "/-/merge_requests/" + iid + "\",\"references\":{\"full\":\"" + PROJECT + "!" + iid
+                        + "\"}}]")));
+        ArrayNode approved = JSON.createArrayNode();
+        approvers.forEach(a -> approved.addObject().putObject("user").put("username", a));
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/" + ENCODED + "/merge_requests/" + iid + "/approvals"))
+                .willReturn(GitLabStubs.json(
+                        JSON.createObjectNode().set("approved_by", approved).toString())));
+    }
+
     /** Moves the branch back to a commit pushed before, as a force-push or a revert to it would. */
     public synchronized void pushBranchBack(String commit) {
         head = commit;
