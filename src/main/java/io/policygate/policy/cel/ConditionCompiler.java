@@ -19,6 +19,8 @@ import io.policygate.policy.Glob;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Compiles the CEL of policy files against policy-gate's variables. Compilation happens once per
@@ -92,6 +94,19 @@ public final class ConditionCompiler {
         return compile(expression, false);
     }
 
+    /** A field or variable CEL does not know, as its error names it. */
+    private static final Pattern UNKNOWN_NAME = Pattern.compile("(?:undefined field|undeclared reference to) '(\\w+)'");
+
+    /** "; did you mean 'labels'?" for the first unknown name CEL reports, when a known one is close. */
+    private static String meant(String error) {
+        Matcher unknown = UNKNOWN_NAME.matcher(error);
+        return unknown.find()
+                ? ConditionVariables.closest(unknown.group(1))
+                        .map(name -> ". Did you mean '" + name + "'?")
+                        .orElse("")
+                : "";
+    }
+
     private static CompiledCondition compile(String expression, boolean selector) {
         CelValidationResult result = CEL.compile(expression);
         if (result.hasError()) {
@@ -99,10 +114,12 @@ public final class ConditionCompiler {
             if (error.contains("undefined field 'action'") && expression.contains("mergeRequest.action")) {
                 throw new InvalidConditionException("mergeRequest.action is not available. " + ONLY_IN_BODIES);
             }
+            String meant = meant(error);
             throw new InvalidConditionException("CEL does not compile: " + error
                     + (error.contains("undeclared reference to 'user'") ? ". " + ONLY_IN_BODIES : "")
+                    + meant
                     + (error.contains("undefined field") || error.contains("undeclared reference")
-                            ? ". Known fields: " + ConditionVariables.known()
+                            ? (meant.isEmpty() ? ". " : " ") + "Known fields: " + ConditionVariables.known()
                             : ""));
         }
         try {

@@ -8,6 +8,8 @@ import dev.cel.common.types.CelTypeProvider;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
+import io.policygate.text.Suggestions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +94,13 @@ final class ConditionVariables {
         return "mergeRequest." + names(MERGE_REQUEST) + " (author." + names(AUTHOR) + "); project." + names(PROJECT)
                 + "; statusCheck." + names(STATUS_CHECK) + "; each of changes: " + names(CHANGE)
                 + "; each of commits: " + names(COMMIT);
+    }
+
+    /** The field or variable closest to {@code name}, one that does not exist, if one is close. */
+    static Optional<String> closest(String name) {
+        List<String> names = new ArrayList<>(VARIABLES.keySet());
+        STRUCTS.forEach(type -> names.addAll(type.fieldNames()));
+        return Suggestions.closest(name, names);
     }
 
     private static String names(StructType type) {

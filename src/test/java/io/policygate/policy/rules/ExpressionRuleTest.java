@@ -136,6 +136,8 @@ class ExpressionRuleTest {
                 Arguments.of("mergeRequest.action != 'approved'", "mergeRequest.action is not available"),
                 // Type-checked against the fields there are: a misspelt one, and one that is no condition.
                 Arguments.of("mergeRequest.lables.exists(l, l == 'x')", "undefined field 'lables'"),
+                Arguments.of("mergeRequest.lables.exists(l, l == 'x')", ". Did you mean 'labels'?"),
+                Arguments.of("mergeRequst.draft", ". Did you mean 'mergeRequest'?"),
                 Arguments.of("mergeRequest.lables == []", "Known fields: mergeRequest.{iid, title,"),
                 Arguments.of("mergeRequest.title", "must be a boolean condition, but this one gives string"),
                 Arguments.of("changes.exists(c, c.size > 10)", "undefined field 'size'"),
