@@ -101,7 +101,7 @@ public class ActivePolicies {
     void beginLoading(@Observes @Priority(2) StartupEvent start) {
         startLoad = CompletableFuture.supplyAsync(
                 () -> {
-                    PolicyFiles.Snapshot snapshot = source.read();
+                    PolicyFiles.Snapshot snapshot = source.read(source.version());
                     return new Loaded(snapshot.version(), loader.load(snapshot));
                 },
                 task -> new Thread(task, "policy-gate-policy-load").start());
@@ -152,16 +152,27 @@ public class ActivePolicies {
         }
         // A source that could not be read is read again as soon as it answers, though its version did not change.
         if (!version.equals(last.version()) || last.unreadable()) {
-            reload();
+            load(version);
         }
     }
 
     /** Reads the source now; swaps the set in only if it is valid as a whole. */
-    public synchronized LoadStatus reload() {
+    public LoadStatus reload() {
+        String version;
+        try {
+            version = source.version();
+        } catch (PolicyLoadException e) {
+            return unreadable(lastLoad.get(), e);
+        }
+        return load(version);
+    }
+
+    /** Reads the source at {@code version}; swaps the set in only if it is valid as a whole. */
+    private synchronized LoadStatus load(String version) {
         LoadStatus last = lastLoad.get();
         PolicyFiles.Snapshot snapshot;
         try {
-            snapshot = source.read();
+            snapshot = source.read(version);
         } catch (PolicyLoadException e) {
             return unreadable(last, e);
         }

@@ -25,9 +25,8 @@ public final class FolderPolicyFiles implements PolicyFiles {
     }
 
     @Override
-    public Snapshot read() {
+    public Snapshot read(String version) {
         List<PolicyError> errors = new ArrayList<>();
-        String version = version();
         return new Snapshot(
                 version, PolicyOrigin.folder(dir.toString()), PolicyFolder.read(dir, errors), errors, Map.of());
     }

@@ -24,11 +24,12 @@ public interface PolicyFiles {
     String version();
 
     /**
-     * The files at one version, by the names errors give them, with the errors met reading them.
+     * The files at {@code version}, as {@link #version()} just gave it, by the names errors give them, with the errors
+     * met reading them: the version is not asked again (for a repository, a second call to GitLab).
      *
      * @throws PolicyLoadException when the source cannot be read now (the set in force stays)
      */
-    Snapshot read();
+    Snapshot read(String version);
 
     /**
      * Files at one version: {@code origin} names the source and, for a repository, the commit; {@code reviews}, for a

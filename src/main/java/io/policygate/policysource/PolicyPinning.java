@@ -38,8 +38,9 @@ public class PolicyPinning {
         metrics.gauge("policy_gate_policies_pinned", this, p -> p.current().isPresent() ? 1 : 0);
     }
 
+    /** The pin in force on this replica (another replica's pin arrives within policy-gate.policies.reload-every). */
     public Optional<PolicyPins.Pin> current() {
-        return sources.repository().isPresent() ? pins.current() : Optional.empty();
+        return sources.repository().flatMap(RepositoryPolicyFiles::pin);
     }
 
     /**

@@ -35,6 +35,8 @@ final class RepositoryPolicyFiles implements PolicyFiles {
     private final boolean waiverApprovals;
     /** Reviews by the commit that last changed a waiver file, and the file: a new commit elsewhere reads none again. */
     private final Map<String, WaiverReview> reviews = new ConcurrentHashMap<>();
+
+    private volatile Optional<PolicyPins.Pin> pin = Optional.empty();
     /** The project's default branch, read once when no ref is configured. */
     private volatile String defaultBranch;
 
@@ -57,15 +59,26 @@ final class RepositoryPolicyFiles implements PolicyFiles {
     public String source() {
         return "GitLab project " + project + " at " + ref.orElse("its default branch")
                 + (folder.isEmpty() ? "" : ", folder " + folder)
-                + pins.current()
-                        .map(pin -> ", pinned at commit " + pin.commit() + " by " + pin.by())
+                + pin.map(held -> ", pinned at commit " + held.commit() + " by " + held.by())
                         .orElse("");
     }
 
-    /** The commit the ref names now; while an operator has pinned the policies, the pinned one (no call to GitLab). */
+    /**
+     * The commit the ref names now; while an operator has pinned the policies, the pinned one (no call to GitLab).
+     * The pin is read from the journal here, every reload-every, and kept for {@link #pin()}.
+     */
     @Override
     public String version() {
-        return pins.current().map(PolicyPins.Pin::commit).orElseGet(() -> commitOf(ref()));
+        pin = pins.current();
+        return pin.map(PolicyPins.Pin::commit).orElseGet(() -> commitOf(ref()));
+    }
+
+    /**
+     * The pin as the last {@link #version()} read it: pages, probes and scrapes ask for it without reading the
+     * journal (the health check and the metrics are public).
+     */
+    Optional<PolicyPins.Pin> pin() {
+        return pin;
     }
 
     /** The full commit a branch, tag or (short) SHA of the repository names. */
@@ -74,8 +87,7 @@ final class RepositoryPolicyFiles implements PolicyFiles {
     }
 
     @Override
-    public Snapshot read() {
-        String commit = version();
+    public Snapshot read(String commit) {
         Map<String, byte[]> files = new TreeMap<>();
         for (RepositoryEntry entry : gitlab(() -> reads.entriesAt(project, commit, folder))) {
             if (entry.isFile() && isSetFile(entry.path())) {
