@@ -99,6 +99,15 @@ class PoliciesFromARepositoryTest {
         }
     }
 
+    /** The shipped policies and a new one, as a merge to the policy repository brings it. */
+    private static Map<String, String> withNoWip() {
+        Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
+        files.put(
+                "policies/no-wip.yaml",
+                "name: no-wip\nrules:\n  - type: expression\n    expr: \"!mergeRequest.title.startsWith('WIP')\"\n");
+        return files;
+    }
+
     private static void awaitInForce(String commit) {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> commit.equals(policies().path("commit").asText()));
@@ -139,10 +148,7 @@ class PoliciesFromARepositoryTest {
 
     @Test
     void aMergeToThePolicyRepositoryIsInForceWithinSecondsAndAnInvalidOneIsNot() {
-        Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
-        files.put(
-                "policies/no-wip.yaml",
-                "name: no-wip\nrules:\n  - type: expression\n    expr: \"!mergeRequest.title.startsWith('WIP')\"\n");
+        Map<String, String> files = withNoWip();
         String merged = repository.push(files);
         awaitInForce(merged);
         assertTrue(policies().path("policies").findValuesAsText("name").contains("no-wip"));
@@ -235,10 +241,7 @@ class PoliciesFromARepositoryTest {
     @Test
     void anOperatorPinsTheRepositoryToACommitOnEveryPageUntilThePinIsRemoved() {
         String good = repository.head();
-        Map<String, String> files = new TreeMap<>(PolicyRepository.shipped());
-        files.put(
-                "policies/no-wip.yaml",
-                "name: no-wip\nrules:\n  - type: expression\n    expr: \"!mergeRequest.title.startsWith('WIP')\"\n");
+        Map<String, String> files = withNoWip();
         String merged = repository.push(files);
         awaitInForce(merged);
         stubCommitRead(good);
