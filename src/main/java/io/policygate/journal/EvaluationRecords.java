@@ -278,6 +278,24 @@ public class EvaluationRecords {
         return paths;
     }
 
+    /** GitLab's facts of a merge request as its last verdict stored them (JSON), and when that verdict was reached. */
+    public record JudgedFacts(long projectId, long iid, String facts, Instant finishedAt) {}
+
+    /**
+     * The facts of the newest verdict of each merge request judged from GitLab's facts since {@code since}, newest
+     * first, at most {@code limit}: what an impact preview judges again, beside the open merge requests.
+     */
+    public List<JudgedFacts> judgedSince(Instant since, int limit) {
+        return jdbc.list(
+                "SELECT e.project_id, e.mr_iid, e.facts, e.finished_at FROM evaluation_job e JOIN"
+                        + " (SELECT project_id, mr_iid, MAX(finished_at) AS last FROM evaluation_job"
+                        + " WHERE facts IS NOT NULL AND finished_at >= ? GROUP BY project_id, mr_iid) n"
+                        + " ON e.project_id = n.project_id AND e.mr_iid = n.mr_iid AND e.finished_at = n.last"
+                        + " WHERE e.facts IS NOT NULL ORDER BY e.finished_at DESC LIMIT " + limit,
+                rs -> new JudgedFacts(rs.getLong(1), rs.getLong(2), rs.getString(3), instant(rs, 4)),
+                timestamp(since));
+    }
+
     /** Whether GitLab's facts of a verdict gave this full path (any case): the name a verdict stores is GitLab's. */
     public boolean projectPathSeen(String path) {
         return jdbc.exists(

@@ -184,7 +184,8 @@ public class NoteWriter {
                         tampered,
                         due.policyOrigin()),
                 verdict,
-                paths.address("/evaluations/" + due.id()));
+                paths.address("/evaluations/" + due.id()),
+                preview -> paths.address("/preview/" + preview));
         MergeRequestNotes.Outcome outcome = GitLabPurpose.during(
                 GitLabPurpose.NOTE,
                 () -> notes.write(

@@ -2,6 +2,7 @@ package io.policygate.note;
 
 import io.policygate.gitlab.MergeRequestNotes;
 import io.policygate.policy.Evidence;
+import io.policygate.policy.PolicyImpact;
 import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.PolicyResult;
 import io.policygate.policy.RuleResult;
@@ -17,7 +18,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The Markdown of the merge request note that explains a verdict, from the Qute template
@@ -66,7 +69,37 @@ public class VerdictNote {
             String detailsUrl,
             String evaluationId,
             String decidedAt,
-            String policies) {}
+            String policies,
+            Change change) {}
+
+    /**
+     * What a change to the policy repository would do elsewhere: {@code notPreviewed} says why nothing was previewed;
+     * otherwise the preview's scope and summary, the flips by project, and the preview's page (null without
+     * policy-gate.public-url).
+     */
+    record Change(String notPreviewed, String scope, String summary, List<ProjectFlips> projects, String previewUrl) {}
+
+    /** The merge requests of one project whose verdict would flip. */
+    record ProjectFlips(String project, List<FlipLine> flips) {}
+
+    /**
+     * A merge request whose verdict would flip: {@code url} only when it is a plain web address (GitLab's), so that
+     * nothing stored can shape the note's Markdown; {@code judgedAt} as in {@link PolicyImpact.Flip}.
+     */
+    record FlipLine(String reference, String url, String title, String live, String candidate, String judgedAt) {
+
+        static FlipLine of(PolicyImpact.Flip flip) {
+            return new FlipLine(
+                    "!" + flip.iid(),
+                    flip.url() != null && WEB_ADDRESS.matcher(flip.url()).matches() ? flip.url() : null,
+                    flip.title() == null ? "" : flip.title(),
+                    flip.live(),
+                    flip.candidate(),
+                    flip.judgedAt());
+        }
+    }
+
+    private static final Pattern WEB_ADDRESS = Pattern.compile("https?://[^\\s()<>\\[\\]]+");
 
     /** One rule that fails, or would fail when enforced. {@code expected} is null when there is nothing to say. */
     record Line(
@@ -75,8 +108,12 @@ public class VerdictNote {
     /** A rule whose failure a waiver excused: what it found, and who excused it until when, and why. */
     record WaivedLine(String policy, String type, String message, WaiverUse waiver) {}
 
-    /** @param detailsUrl the evaluation's page; none without policy-gate.public-url */
-    public String markdown(Subject subject, Verdict verdict, Optional<URI> detailsUrl) {
+    /**
+     * @param detailsUrl the evaluation's page; none without policy-gate.public-url
+     * @param previewUrl the page of a stored preview by id; empty without policy-gate.public-url
+     */
+    public String markdown(
+            Subject subject, Verdict verdict, Optional<URI> detailsUrl, Function<String, Optional<URI>> previewUrl) {
         long failing =
                 verdict.policies().stream().filter(PolicyResult::blocking).count();
         return Templates.note(new Note(
@@ -101,8 +138,30 @@ public class VerdictNote {
                         detailsUrl.map(URI::toString).orElse(null),
                         subject.evaluationId(),
                         TIME.format(subject.decidedAt()),
-                        policies(subject.policies())))
+                        policies(subject.policies()),
+                        change(verdict.impact(), previewUrl)))
                 .render();
+    }
+
+    private static Change change(PolicyImpact impact, Function<String, Optional<URI>> previewUrl) {
+        if (impact == null) {
+            return null;
+        }
+        if (impact.notPreviewed() != null) {
+            return new Change(impact.notPreviewed(), null, null, List.of(), null);
+        }
+        return new Change(
+                null,
+                impact.scope(),
+                impact.mergeRequests() + " merge requests: " + impact.toFailed() + " would newly fail, "
+                        + impact.toPassed() + " would newly pass"
+                        + (impact.notEvaluated() == 0 ? "" : ", " + impact.notEvaluated() + " not evaluated"),
+                impact.projects().stream()
+                        .map(project -> new ProjectFlips(
+                                project,
+                                impact.of(project).stream().map(FlipLine::of).toList()))
+                        .toList(),
+                previewUrl.apply(impact.previewId()).map(URI::toString).orElse(null));
     }
 
     /** The policy repository and its short commit, for the footer; null for a folder's policies. */

@@ -239,6 +239,16 @@ public class ActivePolicies {
         return loader.restrictedTo(live.outboundCalls()).load(files);
     }
 
+    /**
+     * The set of {@code snapshot} as the service would load it (same rule types, secrets and waiver limit), without
+     * putting it in force: what a merge request on the policy repository would bring in.
+     *
+     * @throws PolicyLoadException listing every error in every file
+     */
+    public PolicySet validate(PolicyFiles.Snapshot snapshot) {
+        return loader.load(snapshot);
+    }
+
     public PolicySet current() {
         return current.get();
     }

@@ -137,6 +137,11 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
     /** A loaded file and the SHA-256 of its bytes, so a verdict can say which policy version decided it. */
     public record PolicyFile(String path, String sha256) {}
 
+    /** Whether some policy of this set selects merge requests of the project (branches and conditions aside). */
+    public boolean concernsProject(long projectId, String projectPath) {
+        return policies.stream().anyMatch(p -> p.appliesTo().concernsProject(projectId, projectPath));
+    }
+
     /**
      * Which target branches the policies concerning a project select: {@code every} when one of them concerns every
      * branch, else the globs as written (none when no policy concerns the project).

@@ -1,5 +1,6 @@
 package io.policygate.policysource;
 
+import io.policygate.gitlab.GitLabRefusal;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RepositoryEntry;
 import io.policygate.journal.PolicyPins;
@@ -10,6 +11,8 @@ import io.policygate.policy.PolicyFolder;
 import io.policygate.policy.PolicyLoadException;
 import io.policygate.policy.PolicyOrigin;
 import io.policygate.policy.WaiverReview;
+import io.policygate.policytest.PolicyTests;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,12 +91,7 @@ final class RepositoryPolicyFiles implements PolicyFiles {
 
     @Override
     public Snapshot read(String commit) {
-        Map<String, byte[]> files = new TreeMap<>();
-        for (RepositoryEntry entry : gitlab(() -> reads.entriesAt(project, commit, folder))) {
-            if (entry.isFile() && isSetFile(entry.path())) {
-                files.put(entry.path(), gitlab(() -> reads.fileAt(project, commit, entry.path())));
-            }
-        }
+        Map<String, byte[]> files = gitlab(() -> setFiles(commit, reads.entriesAt(project, commit, folder)));
         Map<String, WaiverReview> reviewed = new TreeMap<>();
         if (waiverApprovals) {
             files.keySet().stream()
@@ -101,6 +99,59 @@ final class RepositoryPolicyFiles implements PolicyFiles {
                     .forEach(path -> reviewed.put(path, review(commit, path)));
         }
         return new Snapshot(commit, PolicyOrigin.repository(project, ref(), commit), files, List.of(), reviewed);
+    }
+
+    /** The policy and waiver files among {@code entries}, each read at {@code commit}. */
+    private Map<String, byte[]> setFiles(String commit, List<RepositoryEntry> entries) {
+        Map<String, byte[]> files = new TreeMap<>();
+        for (RepositoryEntry entry : entries) {
+            if (entry.isFile() && isSetFile(entry.path())) {
+                files.put(entry.path(), reads.fileAt(project, commit, entry.path()));
+            }
+        }
+        return files;
+    }
+
+    /** What a merge request on the policy repository proposes: the set at its commit, and the tests beside it. */
+    record Proposed(Snapshot set, List<String> testFiles, PolicyTests.Files files) {}
+
+    /**
+     * The files at {@code commit}, the HEAD of a merge request from {@code branch}: the set as {@link #read} reads one
+     * (its waivers not yet reviewed: the merge request is that review), the test files directly in the folder, and
+     * any other file of the commit by path (what the tests name). A fork's commit is read from this project too:
+     * GitLab keeps every merge request's HEAD under the target project's refs/merge-requests. GitLab's failures are
+     * left to the caller, which tries again later rather than judge on less.
+     */
+    Proposed proposedAt(String commit, String branch) {
+        List<RepositoryEntry> entries = reads.entriesAt(project, commit, folder);
+        List<String> tests = entries.stream()
+                .filter(e -> e.isFile() && isInFolder(e.path()) && PolicyTests.isTestFileName(name(e.path())))
+                .map(RepositoryEntry::path)
+                .sorted()
+                .toList();
+        Snapshot set = new Snapshot(
+                commit,
+                PolicyOrigin.repository(project, branch, commit),
+                setFiles(commit, entries),
+                List.of(),
+                Map.of());
+        return new Proposed(set, tests, path -> {
+            try {
+                return reads.fileAt(project, commit, path);
+            } catch (GitLabRefusal e) {
+                throw new IOException("GitLab has no file " + path + " at commit " + commit + " (" + e.answer() + ")");
+            }
+        });
+    }
+
+    /** The folder of the policy files, as people read it: its path, or "/" for the repository's root. */
+    String folder() {
+        return folder.isEmpty() ? "/" : folder;
+    }
+
+    /** Whether this is the policy repository, named by its id or its path (any case, as GitLab treats paths). */
+    boolean isProject(long projectId, String projectPath) {
+        return project.equals(String.valueOf(projectId)) || project.equalsIgnoreCase(projectPath);
     }
 
     /** The merge request that last changed a waiver file before {@code commit}, and who approved it. */
@@ -125,14 +176,28 @@ final class RepositoryPolicyFiles implements PolicyFiles {
 
     /** A policy file directly in the folder, or a waiver file in its waivers/, as {@link PolicyFolder} reads them. */
     private boolean isSetFile(String path) {
-        String inFolder =
-                folder.isEmpty() ? path : path.startsWith(folder + "/") ? path.substring(folder.length() + 1) : null;
+        String inFolder = inFolder(path);
         if (inFolder == null) {
             return false;
         }
-        String name = inFolder.substring(inFolder.lastIndexOf('/') + 1);
         String parent = inFolder.contains("/") ? inFolder.substring(0, inFolder.lastIndexOf('/')) : "";
-        return (parent.isEmpty() || parent.equals(PolicyFolder.WAIVERS_FOLDER)) && PolicyFolder.isPolicyFileName(name);
+        return (parent.isEmpty() || parent.equals(PolicyFolder.WAIVERS_FOLDER))
+                && PolicyFolder.isPolicyFileName(name(path));
+    }
+
+    /** Whether a path is directly in the folder. */
+    private boolean isInFolder(String path) {
+        String inFolder = inFolder(path);
+        return inFolder != null && !inFolder.contains("/");
+    }
+
+    /** The path from the folder, or null outside it. */
+    private String inFolder(String path) {
+        return folder.isEmpty() ? path : path.startsWith(folder + "/") ? path.substring(folder.length() + 1) : null;
+    }
+
+    private static String name(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private String ref() {

@@ -25,8 +25,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +38,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -53,6 +57,12 @@ public class PolicyPreview {
     private final Clock clock;
     private final ReadableScope readable;
     private final Semaphore oneAtATime = new Semaphore(1);
+
+    /** How long the review of a policy change waits for another preview before it is tried again later. */
+    private static final Duration WAIT_FOR_ANOTHER = Duration.ofSeconds(60);
+
+    /** A merge request as its last verdict judged it, on {@code on} (UTC): what the preview judges again. */
+    public record Judged(MergeRequestFacts facts, LocalDate on) {}
 
     @Inject
     public PolicyPreview(
@@ -114,31 +124,69 @@ public class PolicyPreview {
     private Preview evaluate(PreviewRequest request, PolicySet live, PolicySet candidate) {
         RequestPace pace = new RequestPace(config.requestsPerSecond());
         Map<Long, String> projects = scope(request, pace);
+        return evaluate(
+                describe(request, projects.size()), request.statusCheck(), projects, List.of(), live, candidate, pace);
+    }
+
+    /**
+     * Previews a change to the policy repository ({@code candidate}, at a merge request's commit) against the open
+     * merge requests of {@code projects} and, as they were last judged, the merge requests of {@code judged} that are
+     * no longer open. Waits while another preview runs on this replica.
+     *
+     * @throws DataUnavailableException when GitLab cannot be read, or another preview holds this replica too long:
+     *         the review is tried again later
+     */
+    public Preview ofChange(
+            String scope, Map<Long, String> projects, List<Judged> judged, PolicySet live, PolicySet candidate) {
+        try {
+            if (!oneAtATime.tryAcquire(WAIT_FOR_ANOTHER.toSeconds(), TimeUnit.SECONDS)) {
+                throw new DataUnavailableException("another impact preview is running on this replica");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DataUnavailableException("interrupted while waiting for another impact preview");
+        }
+        try {
+            return store.save(GitLabPurpose.during(
+                    GitLabPurpose.PREVIEW,
+                    () -> evaluate(
+                            scope,
+                            null,
+                            projects,
+                            judged,
+                            live,
+                            candidate,
+                            new RequestPace(config.requestsPerSecond()))));
+        } finally {
+            oneAtATime.release();
+        }
+    }
+
+    private Preview evaluate(
+            String scope,
+            String statusCheck,
+            Map<Long, String> projects,
+            List<Judged> judged,
+            PolicySet live,
+            PolicySet candidate,
+            RequestPace pace) {
         List<Preview.MergeRequestImpact> impacts = new ArrayList<>();
         List<Preview.NotEvaluated> notEvaluated = new ArrayList<>();
+        Set<String> open = new HashSet<>();
         int seen = 0;
         for (Map.Entry<Long, String> project : projects.entrySet()) {
-            List<MergeRequest> open;
+            List<MergeRequest> listed;
             try {
                 pace.await();
-                open = reads.openMergeRequests(project.getKey());
+                listed = reads.openMergeRequests(project.getKey());
             } catch (DataUnavailableException e) {
                 notEvaluated.add(new Preview.NotEvaluated(project.getValue(), e.getMessage()));
                 continue;
             }
-            seen += open.size();
-            if (seen > config.maxMergeRequests()) {
-                throw new ProblemException(
-                        422,
-                        "scope-too-large",
-                        "Unprocessable Content",
-                        "the scope has more than "
-                                + config.maxMergeRequests()
-                                + " open merge requests; narrow it to some projects, or raise"
-                                + " policy-gate.preview.max-merge-requests",
-                        "projects");
-            }
-            for (MergeRequest mr : open) {
+            seen += listed.size();
+            checkSize(seen);
+            for (MergeRequest mr : listed) {
+                open.add(project.getKey() + "!" + mr.iid());
                 if (mr.sha() == null) {
                     notEvaluated.add(new Preview.NotEvaluated(
                             project.getValue() + "!" + mr.iid(),
@@ -147,11 +195,18 @@ public class PolicyPreview {
                     impacts.add(impact(
                             // Previews evaluate as a status check no policy can tell from another by id (1): only
                             // its name is seen.
-                            MergeRequestFacts.of(project.getKey(), project.getValue(), mr, 1, request.statusCheck()),
+                            MergeRequestFacts.of(project.getKey(), project.getValue(), mr, 1, statusCheck),
                             live,
                             candidate,
-                            pace));
+                            pace,
+                            null));
                 }
+            }
+        }
+        for (Judged mr : judged) {
+            if (open.add(mr.facts().projectId() + "!" + mr.facts().iid())) {
+                checkSize(++seen);
+                impacts.add(impact(mr.facts(), live, candidate, pace, mr.on().toString()));
             }
         }
         int toFailed = (int)
@@ -161,14 +216,28 @@ public class PolicyPreview {
         return new Preview(
                 UUID.randomUUID().toString(),
                 clock.instant(),
-                describe(request, projects.size()),
-                request.statusCheck(),
+                scope,
+                statusCheck,
                 live.files(),
                 candidate.files(),
                 new Preview.Counts(
                         impacts.size(), toFailed, toPassed, impacts.size() - toFailed - toPassed, notEvaluated.size()),
                 impacts,
                 notEvaluated);
+    }
+
+    private void checkSize(int seen) {
+        if (seen > config.maxMergeRequests()) {
+            throw new ProblemException(
+                    422,
+                    "scope-too-large",
+                    "Unprocessable Content",
+                    "the scope has more than "
+                            + config.maxMergeRequests()
+                            + " open merge requests; narrow it to some projects, or raise"
+                            + " policy-gate.preview.max-merge-requests",
+                    "projects");
+        }
     }
 
     /** Project id → full path, for the listed projects and the group's; each checked against GitLab. */
@@ -220,7 +289,7 @@ public class PolicyPreview {
     }
 
     private Preview.MergeRequestImpact impact(
-            MergeRequestFacts mr, PolicySet live, PolicySet candidate, RequestPace pace) {
+            MergeRequestFacts mr, PolicySet live, PolicySet candidate, RequestPace pace, String judgedAt) {
         MergeRequestData data = new PacedData(
                 reads.forTrial(new CheckKey(mr.projectId(), mr.iid(), mr.statusCheckId()), mr.sha()), pace);
         Verdict before = active.evaluate(live, mr, data);
@@ -238,7 +307,8 @@ public class PolicyPreview {
                 before.status().wireName(),
                 after.status().wireName(),
                 change,
-                ruleChanges(before, after));
+                ruleChanges(before, after),
+                judgedAt);
     }
 
     /**

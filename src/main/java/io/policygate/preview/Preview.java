@@ -22,7 +22,11 @@ public record Preview(
     /** How many merge requests flip which way. */
     public record Counts(int mergeRequests, int toFailed, int toPassed, int unchanged, int notEvaluated) {}
 
-    /** One merge request: {@code change} is to-failed, to-passed or unchanged. */
+    /**
+     * One merge request: {@code change} is to-failed, to-passed or unchanged. {@code judgedAt} is null for an open
+     * merge request (judged at its HEAD); for one policy-gate judged in the last days that is not open any more, the
+     * day of that verdict (judged at its commit).
+     */
     public record MergeRequestImpact(
             long project,
             String projectPath,
@@ -33,7 +37,8 @@ public record Preview(
             String live,
             String candidate,
             String change,
-            List<RuleChange> rules) {}
+            List<RuleChange> rules,
+            String judgedAt) {}
 
     /**
      * A rule whose outcome differs: {@code live} and {@code candidate} are its outcome (passed, failed, error,

@@ -16,6 +16,7 @@ import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.PolicySet;
 import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
+import io.policygate.policysource.PolicyChangeReview;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -33,6 +34,7 @@ public class Evaluator {
     private static final Logger LOG = Logger.getLogger(Evaluator.class);
 
     private final ActivePolicies policies;
+    private final PolicyChangeReview changes;
     private final EvaluationRecords records;
     private final StatusPosting posting;
     private final ServiceConfig service;
@@ -45,6 +47,7 @@ public class Evaluator {
     @Inject
     public Evaluator(
             ActivePolicies policies,
+            PolicyChangeReview changes,
             EvaluationRecords records,
             StatusPosting posting,
             ServiceConfig service,
@@ -55,6 +58,7 @@ public class Evaluator {
         this.decisions = decisions;
         this.clock = clock;
         this.policies = policies;
+        this.changes = changes;
         this.records = records;
         this.posting = posting;
         this.service = service;
@@ -70,14 +74,24 @@ public class Evaluator {
 
     /**
      * The verdict on {@code current}; empty when a rule needed the commit's changes or commits and GitLab could not
-     * give them ({@code current.unreadable()}): no verdict on less.
+     * give them ({@code current.unreadable()}): no verdict on less. A merge request on the policy repository is
+     * reviewed as a policy change instead ({@link PolicyChangeReview}), which reads GitLab as it goes.
+     *
+     * @throws io.policygate.policy.DataUnavailableException when a policy change's files cannot be read from GitLab
      */
     Optional<Evaluated> evaluate(GitLabFacts.Current current) {
-        PolicySet set = policies.current();
-        Verdict verdict = policies.evaluate(set, current.mergeRequest(), current.data());
-        if (current.unreadable().isPresent()) {
-            return Optional.empty();
+        Evaluated evaluated;
+        if (current.fromGitLab() && changes.reviews(current.mergeRequest())) {
+            PolicyChangeReview.Reviewed reviewed = changes.review(current.mergeRequest());
+            evaluated = new Evaluated(reviewed.set(), reviewed.verdict());
+        } else {
+            PolicySet set = policies.current();
+            evaluated = new Evaluated(set, policies.evaluate(set, current.mergeRequest(), current.data()));
+            if (current.unreadable().isPresent()) {
+                return Optional.empty();
+            }
         }
+        Verdict verdict = evaluated.verdict();
         metrics.counter(
                         "policy_gate_verdicts",
                         "status",
@@ -104,7 +118,7 @@ public class Evaluator {
                                 .tag("waiver", r.waiver().id())
                                 .register(metrics)
                                 .increment()));
-        return Optional.of(new Evaluated(set, verdict));
+        return Optional.of(evaluated);
     }
 
     /** What the journal keeps of the verdict the job's step reached. */

@@ -11,6 +11,7 @@ import io.policygate.journal.Job;
 import io.policygate.journal.JobQueue;
 import io.policygate.journal.NewVerdict;
 import io.policygate.journal.RetrySchedule;
+import io.policygate.policy.DataUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -184,7 +185,12 @@ public class JobStep {
      * its rules ask, and it waits for the reads without a thread.
      */
     private CompletionStage<Step> verdictOn(Job job, String owner, GitLabFacts.Current current, Executor inJob) {
-        Optional<Evaluator.Evaluated> evaluated = evaluator.evaluate(current);
+        Optional<Evaluator.Evaluated> evaluated;
+        try {
+            evaluated = evaluator.evaluate(current);
+        } catch (DataUnavailableException e) {
+            return done(new Step(ReportOutcome.fromReadFailure(e)));
+        }
         if (evaluated.isEmpty()) {
             if (current.unread()) {
                 return current.read().thenComposeAsync(read -> verdictOn(job, owner, read, inJob), inJob);

@@ -97,7 +97,11 @@ class VerdictNoteTest extends ServiceTest {
 
                 [Why, rule by rule](https://gate.example.com/evaluations/ev-1) · evaluation `ev-1` · 2026-11-24 10:15 UTC
                 """,
-                note.markdown(SUBJECT, verdict, Optional.of(URI.create("https://gate.example.com/evaluations/ev-1"))));
+                note.markdown(
+                        SUBJECT,
+                        verdict,
+                        Optional.of(URI.create("https://gate.example.com/evaluations/ev-1")),
+                        preview -> Optional.empty()));
     }
 
     @Test
@@ -115,7 +119,7 @@ class VerdictNoteTest extends ServiceTest {
                 Commit `01234567` was checked against 1 policy: every enforced policy passes.
 
                 Details: set `policy-gate.public-url` to link them here · evaluation `ev-1` · 2026-11-24 10:15 UTC
-                """, note.markdown(SUBJECT, verdict, Optional.empty()));
+                """, note.markdown(SUBJECT, verdict, Optional.empty(), preview -> Optional.empty()));
     }
 
     @Test
@@ -142,7 +146,7 @@ class VerdictNoteTest extends ServiceTest {
                 (policy-gate.no-policy-verdict decides).
 
                 Details: set `policy-gate.public-url` to link them here · evaluation `ev-2` · 2026-11-24 10:15 UTC
-                """, note.markdown(tampered, verdict, Optional.empty()));
+                """, note.markdown(tampered, verdict, Optional.empty(), preview -> Optional.empty()));
     }
 
     private static Map<String, Object> inOrder(String name, Object value, String otherName, Object otherValue) {

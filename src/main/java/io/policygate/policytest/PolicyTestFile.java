@@ -1,4 +1,4 @@
-package io.policygate.cli;
+package io.policygate.policytest;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.policygate.policy.YamlDocument;
 import io.policygate.text.Suggestions;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.Map;
  * A policy test file ({@code *.test.yaml}): cases of a payload file, changes to it, what GitLab would
  * answer, and the expected verdict. Format in docs/policies.md, "Testing policies".
  */
-record PolicyTestFile(Path file, List<Case> cases) {
+record PolicyTestFile(String file, List<Case> cases) {
 
     /** What a case may expect of a policy. */
     private static final List<String> POLICY_RESULTS = List.of("passed", "failed", "waived", "not-applicable");
@@ -78,14 +77,13 @@ record PolicyTestFile(Path file, List<Case> cases) {
         }
     }
 
-    static PolicyTestFile read(Path file) throws InvalidTestFile {
+    /** The test file {@code file} (its name in errors) of {@code content}. */
+    static PolicyTestFile read(String file, byte[] content) throws InvalidTestFile {
         List<YamlDocument> documents;
         try {
-            documents = YamlDocument.readAll(Files.readString(file));
+            documents = YamlDocument.readAll(new String(content, StandardCharsets.UTF_8));
         } catch (YamlDocument.SyntaxException e) {
             throw new InvalidTestFile(file + ":" + e.line + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new InvalidTestFile(file + ": cannot read: " + e.getMessage());
         }
         if (documents.size() != 1 || !documents.get(0).root().path("cases").isArray()) {
             throw new InvalidTestFile(file + ": a test file is one YAML document with a list of cases");
@@ -111,7 +109,7 @@ record PolicyTestFile(Path file, List<Case> cases) {
     }
 
     /** One case, or every mistake in it. */
-    private static Case readCase(Path file, YamlDocument document, JsonNode cases, int i) throws InvalidTestFile {
+    private static Case readCase(String file, YamlDocument document, JsonNode cases, int i) throws InvalidTestFile {
         String pointer = "/cases/" + i;
         CaseFields fields = bind(file, document, pointer, cases.get(i));
         String where = file + ":" + document.lineOf(pointer) + ": cases[" + i + "]";
@@ -151,7 +149,7 @@ record PolicyTestFile(Path file, List<Case> cases) {
                 fields.expect());
     }
 
-    private static CaseFields bind(Path file, YamlDocument document, String pointer, JsonNode node)
+    private static CaseFields bind(String file, YamlDocument document, String pointer, JsonNode node)
             throws InvalidTestFile {
         try {
             return BINDER.treeToValue(node, CaseFields.class);
