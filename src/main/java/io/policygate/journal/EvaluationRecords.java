@@ -278,21 +278,39 @@ public class EvaluationRecords {
         return paths;
     }
 
+    /** Each project with a verdict judged from GitLab's facts since {@code since}, with its full path. */
+    public Map<Long, String> projectsJudgedSince(Instant since) {
+        Map<Long, String> projects = new TreeMap<>();
+        jdbc.list(
+                        "SELECT project_id, MAX(project_path) FROM evaluation_job WHERE facts IS NOT NULL"
+                                + " AND project_path IS NOT NULL AND finished_at >= ? GROUP BY project_id",
+                        rs -> Map.entry(rs.getLong(1), rs.getString(2)),
+                        timestamp(since))
+                .forEach(project -> projects.put(project.getKey(), project.getValue()));
+        return projects;
+    }
+
     /** GitLab's facts of a merge request as its last verdict stored them (JSON), and when that verdict was reached. */
-    public record JudgedFacts(long projectId, long iid, String facts, Instant finishedAt) {}
+    public record JudgedFacts(String facts, Instant finishedAt) {}
 
     /**
-     * The facts of the newest verdict of each merge request judged from GitLab's facts since {@code since}, newest
-     * first, at most {@code limit}: what an impact preview judges again, beside the open merge requests.
+     * The facts of the newest verdict of each merge request of {@code projects} judged from GitLab's facts since
+     * {@code since}, newest first, at most {@code limit}: what an impact preview judges again, beside the open merge
+     * requests.
      */
-    public List<JudgedFacts> judgedSince(Instant since, int limit) {
+    public List<JudgedFacts> judgedSince(Instant since, Set<Long> projects, int limit) {
+        if (projects.isEmpty()) {
+            return List.of();
+        }
+        String ids = String.join(",", projects.stream().map(String::valueOf).toList());
         return jdbc.list(
-                "SELECT e.project_id, e.mr_iid, e.facts, e.finished_at FROM evaluation_job e JOIN"
+                "SELECT e.facts, e.finished_at FROM evaluation_job e JOIN"
                         + " (SELECT project_id, mr_iid, MAX(finished_at) AS last FROM evaluation_job"
-                        + " WHERE facts IS NOT NULL AND finished_at >= ? GROUP BY project_id, mr_iid) n"
+                        + " WHERE facts IS NOT NULL AND finished_at >= ? AND project_id IN (" + ids + ")"
+                        + " GROUP BY project_id, mr_iid) n"
                         + " ON e.project_id = n.project_id AND e.mr_iid = n.mr_iid AND e.finished_at = n.last"
                         + " WHERE e.facts IS NOT NULL ORDER BY e.finished_at DESC LIMIT " + limit,
-                rs -> new JudgedFacts(rs.getLong(1), rs.getLong(2), rs.getString(3), instant(rs, 4)),
+                rs -> new JudgedFacts(rs.getString(1), instant(rs, 2)),
                 timestamp(since));
     }
 

@@ -12,7 +12,8 @@ import java.util.List;
  * {@code facts} the JSON of the merge request's facts it was computed from, and
  * {@code names} what those facts call the merge request; {@code tampered} says what GitLab showed that
  * policy-gate had not given (null: nothing); {@code waivers} the ids of the waivers that excused a rule; {@code attestation} is the verdict's signed decision record (a DSSE
- * envelope, JSON).
+ * envelope, JSON); {@code policyChange} is true for the verdict on a merge request of the policy repository, whose
+ * note shows its impact.
  */
 public record NewVerdict(
         VerdictStatus status,
@@ -24,7 +25,8 @@ public record NewVerdict(
         MergeRequestNames names,
         String tampered,
         List<String> waivers,
-        String attestation) {
+        String attestation,
+        boolean policyChange) {
 
     public NewVerdict {
         waivers = List.copyOf(waivers);

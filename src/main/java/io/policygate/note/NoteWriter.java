@@ -195,7 +195,7 @@ public class NoteWriter {
                                 .creates(
                                         verdict.status() == VerdictStatus.FAILED,
                                         tampered,
-                                        !verdict.waiverIds().isEmpty())));
+                                        !verdict.waiverIds().isEmpty() || verdict.impact() != null)));
         if (outcome instanceof MergeRequestNotes.Outcome.Transient t) {
             retryOrGiveUp(due, t);
         } else if (outcome instanceof MergeRequestNotes.Outcome.Rejected r) {

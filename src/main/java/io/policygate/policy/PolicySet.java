@@ -5,9 +5,11 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -137,9 +139,23 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
     /** A loaded file and the SHA-256 of its bytes, so a verdict can say which policy version decided it. */
     public record PolicyFile(String path, String sha256) {}
 
-    /** Whether some policy of this set selects merge requests of the project (branches and conditions aside). */
-    public boolean concernsProject(long projectId, String projectPath) {
-        return policies.stream().anyMatch(p -> p.appliesTo().concernsProject(projectId, projectPath));
+    /**
+     * The policies a change from {@code before} to this set touches, of either set: those defined in a file added,
+     * removed or changed, and those a waiver of such a file names.
+     */
+    public List<Policy> touchedSince(PolicySet before) {
+        Set<String> changed = new HashSet<>();
+        Set<PolicyFile> after = new HashSet<>(files);
+        Set<PolicyFile> was = new HashSet<>(before.files());
+        files.stream().filter(f -> !was.contains(f)).forEach(f -> changed.add(f.path()));
+        before.files().stream().filter(f -> !after.contains(f)).forEach(f -> changed.add(f.path()));
+        Set<String> waived = Stream.concat(waivers.stream(), before.waivers().stream())
+                .filter(w -> changed.contains(w.source().file()))
+                .map(Waiver::policy)
+                .collect(Collectors.toSet());
+        return Stream.concat(policies.stream(), before.policies().stream())
+                .filter(p -> changed.contains(p.source().file()) || waived.contains(p.name()))
+                .toList();
     }
 
     /**

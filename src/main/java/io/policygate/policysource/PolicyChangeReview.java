@@ -9,6 +9,7 @@ import io.policygate.policy.ActivePolicies;
 import io.policygate.policy.Evidence;
 import io.policygate.policy.MergeRequestContext;
 import io.policygate.policy.Outcome;
+import io.policygate.policy.Policy;
 import io.policygate.policy.PolicyError;
 import io.policygate.policy.PolicyImpact;
 import io.policygate.policy.PolicyLoadException;
@@ -26,6 +27,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -211,22 +213,27 @@ public class PolicyChangeReview {
                             null),
                     null);
         }
+        List<Policy> touched = candidate.touchedSince(live);
+        if (touched.isEmpty()) {
+            return notPreviewed("the change touches no policy and no waiver");
+        }
+        Instant since = clock.instant().minus(Duration.ofDays(config.days()));
         Map<Long, String> projects = new TreeMap<>();
+        records.projectsJudgedSince(since).forEach((id, path) -> {
+            if (!repository.isProject(id, path)
+                    && touched.stream().anyMatch(p -> p.appliesTo().concernsProject(id, path))) {
+                projects.put(id, path);
+            }
+        });
         List<PolicyPreview.Judged> judged = new ArrayList<>();
         for (EvaluationRecords.JudgedFacts row :
-                records.judgedSince(clock.instant().minus(Duration.ofDays(config.days())), config.maxMergeRequests())) {
-            MergeRequestFacts facts = facts(row);
-            if (facts == null
-                    || repository.isProject(facts.projectId(), facts.projectPath())
-                    || !(live.concernsProject(facts.projectId(), facts.projectPath())
-                            || candidate.concernsProject(facts.projectId(), facts.projectPath()))) {
-                continue;
-            }
-            projects.putIfAbsent(facts.projectId(), facts.projectPath());
-            judged.add(new PolicyPreview.Judged(facts, LocalDate.ofInstant(row.finishedAt(), ZoneOffset.UTC)));
+                records.judgedSince(since, projects.keySet(), config.maxMergeRequests())) {
+            facts(row)
+                    .ifPresent(facts -> judged.add(
+                            new PolicyPreview.Judged(facts, LocalDate.ofInstant(row.finishedAt(), ZoneOffset.UTC))));
         }
-        String scope = "the projects judged in the last " + config.days() + " days that the policies apply to ("
-                + projects.size() + (projects.size() == 1 ? " project)" : " projects)");
+        String scope = projects.size() + (projects.size() == 1 ? " project" : " projects") + " judged in the last "
+                + config.days() + " days that the changed policies apply to";
         Preview preview;
         try {
             preview = previews.ofChange(scope, projects, judged, live, candidate);
@@ -298,12 +305,12 @@ public class PolicyChangeReview {
                 null);
     }
 
-    /** The stored facts; null for a row this version cannot read (it is left out of the preview, not guessed at). */
-    private MergeRequestFacts facts(EvaluationRecords.JudgedFacts row) {
+    /** The stored facts; none for a row this version cannot read (left out of the preview, not guessed at). */
+    private Optional<MergeRequestFacts> facts(EvaluationRecords.JudgedFacts row) {
         try {
-            return json.readValue(row.facts(), MergeRequestFacts.class);
+            return Optional.of(json.readValue(row.facts(), MergeRequestFacts.class));
         } catch (JsonProcessingException e) {
-            return null;
+            return Optional.empty();
         }
     }
 }

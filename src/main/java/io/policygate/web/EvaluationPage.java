@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One evaluation explained: the merge request, every policy's rules with evidence, and GitLab's answers.
  * {@code factsFrom}: "gitlab" when the merge request's facts are GitLab's, "webhook" when only the trigger's names
- * are known. {@code askedBy}: what asked for the evaluation.
+ * are known. {@code askedBy}: what asked for the evaluation. {@code previewId}: on a merge request of the policy
+ * repository, the impact preview of the change (null elsewhere, and when nothing was previewed).
  */
 public record EvaluationPage(
         HistoryRow evaluation,
@@ -26,7 +27,8 @@ public record EvaluationPage(
         String policySource,
         String policyCommit,
         List<FileView> policyFiles,
-        String note) {
+        String note,
+        String previewId) {
 
     /** A policy file that decided: {@code url} shows it in GitLab at the commit, when it was read from a repository. */
     public record FileView(String path, String sha256, String url) {}

@@ -209,7 +209,10 @@ public class PagesResource {
                 origin.source(),
                 origin.commit(),
                 files,
-                detail.note());
+                detail.note(),
+                verdict == null || verdict.impact() == null
+                        ? null
+                        : verdict.impact().previewId());
     }
 
     /** What asked for the evaluation: a webhook (and whose action it reported), or policy-gate itself and why. */

@@ -137,7 +137,8 @@ public class Evaluator {
                     MergeRequestNames.of(current.mergeRequest()),
                     tamperedWith,
                     verdict.waiverIds(),
-                    decisions.sign(current.mergeRequest().url(), job.sha(), verdict, evaluated.set(), clock.instant()));
+                    decisions.sign(current.mergeRequest().url(), job.sha(), verdict, evaluated.set(), clock.instant()),
+                    verdict.impact() != null);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a verdict is always serialisable", e);
         }

@@ -95,7 +95,7 @@ public class StepRecorder {
                         .noteDue(
                                 verdict.status() == VerdictStatus.FAILED,
                                 verdict.tampered() != null,
-                                !verdict.waivers().isEmpty(),
+                                !verdict.waivers().isEmpty() || verdict.policyChange(),
                                 () -> records.mayHaveNote(job.key(), job.id()));
         Instant again = started.plus(coalesce).isAfter(finished) ? started.plus(coalesce) : finished;
         JobQueue.Recorded recorded = jobs.recordReport(

@@ -24,7 +24,8 @@ class NewVerdictTest {
                 null,
                 null,
                 waivers,
-                null);
+                null,
+                false);
     }
 
     @Test

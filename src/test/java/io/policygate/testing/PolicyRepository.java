@@ -64,13 +64,19 @@ public final class PolicyRepository {
 
     /** Commits {@code files} (path from the repository's root to content) and moves the branch to it. */
     public synchronized String push(Map<String, String> files) {
+        String commit = commit(files);
+        stubBranch(GitLabStubs.json("{\"id\":\"" + commit + "\",\"title\":\"Policies\"}"));
+        head = commit;
+        return commit;
+    }
+
+    /** Commits {@code files} without moving the branch: the HEAD of a merge request on the repository. */
+    public synchronized String commit(Map<String, String> files) {
         // A commit id as long as Git's SHA-1 ones.
         String commit = Sha256.hex((files.toString() + commits.size()).getBytes(StandardCharsets.UTF_8))
                 .substring(0, 40);
         commits.put(commit, Map.copyOf(files));
         stubCommit(commit, files);
-        stubBranch(GitLabStubs.json("{\"id\":\"" + commit + "\",\"title\":\"Policies\"}"));
-        head = commit;
         return commit;
     }
 

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The WireMock GitLab of {@link GitLabWireMock}, holding from its start a policy repository with the shipped
- * policies, and a service reading its policies from that repository (checked every second).
+ * policies, and a service reading its policies from that repository (checked every second) that fails a merge
+ * request on it which would newly fail more than one merge request elsewhere.
  */
 public class PolicyRepositoryGitLab extends GitLabWireMock {
 
@@ -25,6 +26,8 @@ public class PolicyRepositoryGitLab extends GitLabWireMock {
         config.put("policy-gate.policies.ref", PolicyRepository.BRANCH);
         config.put("policy-gate.policies.path", PolicyRepository.FOLDER);
         config.put("policy-gate.policies.reload-every", "1s");
+        // A merge request on the repository fails its check when it would newly fail more than one elsewhere.
+        config.put("policy-gate.preview.max-newly-failing", "1");
         return config;
     }
 }
