@@ -17,16 +17,28 @@ final class PolicyGateApi {
 
     private PolicyGateApi() {}
 
+    /** GETs {@code path} (such as /api/v1/policies) of the policy-gate at {@code url}. */
+    static HttpResponse<String> get(String url, String path, String token, Duration timeout)
+            throws IOException, InterruptedException {
+        return HTTP.send(
+                request(url, path, token, timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
     /** POSTs {@code body} to {@code path} (such as /api/v1/policies/preview) of the policy-gate at {@code url}. */
     static HttpResponse<String> post(String url, String path, String token, JsonNode body, Duration timeout)
             throws IOException, InterruptedException {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
-                        .header("Authorization", "Bearer " + token)
+                request(url, path, token, timeout)
                         .header("Content-Type", "application/json")
-                        .timeout(timeout)
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                         .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static HttpRequest.Builder request(String url, String path, String token, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
+                .header("Authorization", "Bearer " + token)
+                .timeout(timeout);
     }
 }

@@ -171,6 +171,14 @@ final class RegisterCommand implements Callable<Integer> {
                 paramLabel = "ID_OR_PATH",
                 description = "every project of a group, subgroups included")
         String group;
+
+        @Option(
+                names = "--policy-repository",
+                required = true,
+                paramLabel = "ID_OR_PATH",
+                description = "the repository policy-gate reads its policies from (policy-gate.policies.repository):"
+                        + " its merge requests are reviewed as policy changes (files, tests, impact preview)")
+        String policyRepository;
     }
 
     private String token;
@@ -452,8 +460,52 @@ final class RegisterCommand implements Callable<Integer> {
         if (scope.project != null) {
             return List.of(getOne("/projects/" + encode(scope.project), Project.class));
         }
+        if (scope.policyRepository != null) {
+            Project repository = getOne("/projects/" + encode(scope.policyRepository), Project.class);
+            requirePolicySource(repository);
+            return List.of(repository);
+        }
         return getAll(
                 "/groups/" + encode(scope.group) + "/projects?include_subgroups=true&archived=false", Project.class);
+    }
+
+    /**
+     * The policy repository's check is worth registering only when policy-gate reads its policies from that project:
+     * its merge requests would otherwise be judged by the policies like any other. Asked of policy-gate's policies
+     * ({@code source}: gitlab:PROJECT@REF, PROJECT as configured, path or id); a dry run does not ask.
+     */
+    private void requirePolicySource(Project repository) throws GitLabError {
+        if (dryRun) {
+            out.println("dry run: policy-gate is not asked whether it reads its policies from " + repository.path());
+            return;
+        }
+        String path = "/api/v1/policies";
+        String source;
+        try {
+            HttpResponse<String> response = PolicyGateApi.get(
+                    policyGateUrl, path, PolicyGateMain.fromEnv(spec, apiTokenEnv), Duration.ofSeconds(30));
+            if (response.statusCode() != 200) {
+                throw new GitLabError("policy-gate answered " + response.statusCode() + " to GET "
+                        + policyGateUrl.replaceAll("/+$", "") + path + ": " + problemDetail(response.body()));
+            }
+            source = JSON.readTree(response.body()).path("source").asText("");
+        } catch (IOException e) {
+            throw new GitLabError("policy-gate at " + policyGateUrl + " could not be reached (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitLabError("interrupted");
+        }
+        String configured = source.startsWith("gitlab:") && source.contains("@")
+                ? source.substring("gitlab:".length(), source.lastIndexOf('@'))
+                : null;
+        if (configured == null
+                || !(configured.equalsIgnoreCase(repository.path())
+                        || configured.equals(String.valueOf(repository.id())))) {
+            throw new GitLabError("policy-gate reads its policies from " + (source.isEmpty() ? "a folder" : source)
+                    + ", not from " + repository.path() + ": set policy-gate.policies.repository ("
+                    + "POLICY_GATE_POLICIES_REPOSITORY) to " + repository.path() + " first; until then its merge"
+                    + " requests would be judged by the policies, not reviewed as policy changes");
+        }
     }
 
     /** Every page of a list GitLab paginates, read as {@code type}. */

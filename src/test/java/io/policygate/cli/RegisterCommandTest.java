@@ -172,6 +172,67 @@ class RegisterCommandTest {
                         + "{\"projectId\":2,\"checkId\":20},{\"projectId\":3,\"checkId\":30}]}")));
     }
 
+    /** The policy repository as GitLab shows it, with no check yet, and policy-gate's policies read from {@code source}. */
+    private void policyRepository(String source) {
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/compliance%2Fpolicies"))
+                .willReturn(GitLabStubs.json("{\"id\":77,\"path_with_namespace\":\"compliance/policies\"}")));
+        checks(77, "[]");
+        gitlab.stubFor(get(urlPathEqualTo("/api/v4/projects/77/protected_branches"))
+                .willReturn(GitLabStubs.json("[{\"id\":9,\"name\":\"main\"}]")));
+        openMergeRequests(77, "[]");
+        gitlab.stubFor(get(urlPathEqualTo("/api/v1/policies"))
+                .withHeader("Authorization", equalTo("Bearer test-api-token"))
+                .willReturn(GitLabStubs.json("{\"source\":\"" + source + "\",\"policies\":[]}")));
+    }
+
+    /** register on the policy repository, policy-gate at the WireMock server. */
+    private String registerThePolicyRepository(int expectedExit) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(
+                expectedExit,
+                PolicyGateMain.run(
+                        new String[] {
+                            "register",
+                            "--policy-repository",
+                            "compliance/policies",
+                            "--url",
+                            HOOK,
+                            "--gitlab-url",
+                            gitlab.baseUrl(),
+                            "--token-env",
+                            "TEST_GITLAB_TOKEN",
+                            "--secret-env",
+                            "TEST_SHARED_SECRET",
+                            "--api-token-env",
+                            "TEST_API_TOKEN",
+                            "--policy-gate-url",
+                            gitlab.baseUrl(),
+                            "--protected-branch",
+                            "main"
+                        },
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8)),
+                bytes.toString(StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void thePolicyRepositoryGetsItsCheckOnlyWhenPolicyGateReadsItsPoliciesFromIt() {
+        policyRepository("policies");
+        String refused = registerThePolicyRepository(1);
+        assertTrue(
+                refused.contains("FAILED: policy-gate reads its policies from policies, not from compliance/policies:"
+                        + " set policy-gate.policies.repository (POLICY_GATE_POLICIES_REPOSITORY) to"
+                        + " compliance/policies first"),
+                refused);
+        gitlab.verify(0, postRequestedFor(urlPathMatching("/api/v4/projects/77/external_status_checks")));
+
+        policyRepository("gitlab:compliance/policies@main");
+        String out = registerThePolicyRepository(0);
+        assertTrue(out.contains("compliance/policies (77): created check 'policy-gate' -> " + HOOK), out);
+        gitlab.verify(postRequestedFor(urlPathEqualTo(REGISTERED))
+                .withRequestBody(equalToJson("{\"checks\":[{\"projectId\":77,\"checkId\":10}]}")));
+    }
+
     @Test
     void aPolicyGateThatDoesNotTakeTheChecksFailsTheRunAndSaysToRunItAgain() {
         gitlab.stubFor(WireMock.post(urlPathEqualTo(REGISTERED))
