@@ -3,6 +3,7 @@ package io.policygate.policysource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.policygate.config.PreviewConfig;
+import io.policygate.config.WorkerConfig;
 import io.policygate.gitlab.MergeRequestFacts;
 import io.policygate.journal.EvaluationRecords;
 import io.policygate.policy.ActivePolicies;
@@ -56,6 +57,7 @@ public class PolicyChangeReview {
     private final PolicyPreview previews;
     private final EvaluationRecords records;
     private final PreviewConfig config;
+    private final Duration lease;
     private final ObjectMapper json;
     private final Clock clock;
 
@@ -66,6 +68,7 @@ public class PolicyChangeReview {
             PolicyPreview previews,
             EvaluationRecords records,
             PreviewConfig config,
+            WorkerConfig worker,
             ObjectMapper json,
             Clock clock) {
         this.sources = sources;
@@ -73,6 +76,7 @@ public class PolicyChangeReview {
         this.previews = previews;
         this.records = records;
         this.config = config;
+        this.lease = worker.lease();
         this.json = json;
         this.clock = clock;
     }
@@ -236,7 +240,9 @@ public class PolicyChangeReview {
                 + config.days() + " days that the changed policies apply to";
         Preview preview;
         try {
-            preview = previews.ofChange(scope, projects, judged, live, candidate);
+            // Half the lease: the review finishes, is posted and recorded while the job is still this replica's.
+            preview = previews.ofChange(
+                    scope, projects, judged, live, candidate, clock.instant().plus(lease.dividedBy(2)));
         } catch (ProblemException e) {
             return new Impact(
                     new RuleResult(

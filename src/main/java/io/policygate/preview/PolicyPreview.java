@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,8 @@ import java.util.stream.Collectors;
 
 /**
  * Evaluates a candidate policy set and the set in force against the current HEAD of every open merge
- * request in a scope, and says which would flip. Reads each merge request's changes and commits for its HEAD
+ * request in a scope (for a policy change, also the merge requests judged lately and no longer open), and says which
+ * would flip. Reads each merge request's changes and commits for its HEAD
  * through the trial cache (never the one verdicts use), paced; posts nothing. One preview at a time per replica.
  */
 @ApplicationScoped
@@ -125,19 +127,32 @@ public class PolicyPreview {
         RequestPace pace = new RequestPace(config.requestsPerSecond());
         Map<Long, String> projects = scope(request, pace);
         return evaluate(
-                describe(request, projects.size()), request.statusCheck(), projects, List.of(), live, candidate, pace);
+                describe(request, projects.size()),
+                request.statusCheck(),
+                projects,
+                List.of(),
+                live,
+                candidate,
+                pace,
+                Instant.MAX);
     }
 
     /**
      * Previews a change to the policy repository ({@code candidate}, at a merge request's commit) against the open
      * merge requests of {@code projects} and, as they were last judged, the merge requests of {@code judged} that are
-     * no longer open. Waits while another preview runs on this replica.
+     * no longer open. Waits while another preview runs on this replica. What is not evaluated by {@code deadline} is
+     * listed as not evaluated, so that the review finishes within its job's lease.
      *
      * @throws DataUnavailableException when GitLab cannot be read, or another preview holds this replica too long:
      *         the review is tried again later
      */
     public Preview ofChange(
-            String scope, Map<Long, String> projects, List<Judged> judged, PolicySet live, PolicySet candidate) {
+            String scope,
+            Map<Long, String> projects,
+            List<Judged> judged,
+            PolicySet live,
+            PolicySet candidate,
+            Instant deadline) {
         try {
             if (!oneAtATime.tryAcquire(WAIT_FOR_ANOTHER.toSeconds(), TimeUnit.SECONDS)) {
                 throw new DataUnavailableException("another impact preview is running on this replica");
@@ -156,7 +171,8 @@ public class PolicyPreview {
                             judged,
                             live,
                             candidate,
-                            new RequestPace(config.requestsPerSecond()))));
+                            new RequestPace(config.requestsPerSecond()),
+                            deadline)));
         } finally {
             oneAtATime.release();
         }
@@ -169,12 +185,16 @@ public class PolicyPreview {
             List<Judged> judged,
             PolicySet live,
             PolicySet candidate,
-            RequestPace pace) {
+            RequestPace pace,
+            Instant deadline) {
         List<Preview.MergeRequestImpact> impacts = new ArrayList<>();
         List<Preview.NotEvaluated> notEvaluated = new ArrayList<>();
         Set<String> open = new HashSet<>();
         int seen = 0;
         for (Map.Entry<Long, String> project : projects.entrySet()) {
+            if (outOfTime(deadline, project.getValue(), notEvaluated)) {
+                continue;
+            }
             List<MergeRequest> listed;
             try {
                 pace.await();
@@ -187,6 +207,9 @@ public class PolicyPreview {
             checkSize(seen);
             for (MergeRequest mr : listed) {
                 open.add(project.getKey() + "!" + mr.iid());
+                if (outOfTime(deadline, project.getValue() + "!" + mr.iid(), notEvaluated)) {
+                    continue;
+                }
                 if (mr.sha() == null) {
                     notEvaluated.add(new Preview.NotEvaluated(
                             project.getValue() + "!" + mr.iid(),
@@ -204,7 +227,11 @@ public class PolicyPreview {
             }
         }
         for (Judged mr : judged) {
-            if (open.add(mr.facts().projectId() + "!" + mr.facts().iid())) {
+            if (open.add(mr.facts().projectId() + "!" + mr.facts().iid())
+                    && !outOfTime(
+                            deadline,
+                            mr.facts().projectPath() + "!" + mr.facts().iid(),
+                            notEvaluated)) {
                 checkSize(++seen);
                 impacts.add(impact(mr.facts(), live, candidate, pace, mr.on().toString()));
             }
@@ -224,6 +251,16 @@ public class PolicyPreview {
                         impacts.size(), toFailed, toPassed, impacts.size() - toFailed - toPassed, notEvaluated.size()),
                 impacts,
                 notEvaluated);
+    }
+
+    /** True, and {@code where} listed as not evaluated, once {@code deadline} has passed. */
+    private boolean outOfTime(Instant deadline, String where, List<Preview.NotEvaluated> notEvaluated) {
+        if (!clock.instant().isAfter(deadline)) {
+            return false;
+        }
+        notEvaluated.add(new Preview.NotEvaluated(
+                where, "not previewed: the review's time (half of policy-gate.worker.lease) ran out"));
+        return true;
     }
 
     private void checkSize(int seen) {

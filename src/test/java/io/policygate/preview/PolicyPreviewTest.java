@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.policygate.cli.PolicyGateMain;
+import io.policygate.policy.ActivePolicies;
 import io.policygate.testing.FakeGitLab;
 import io.policygate.testing.GitLabStubs;
 import io.policygate.testing.GitLabWireMock;
@@ -32,6 +33,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -337,6 +340,30 @@ class PolicyPreviewTest extends ServiceTest {
         assertEquals(18, preview.getInt("counts.mergeRequests"));
         assertEquals(Set.of("payments/web!4", "payments/ledger!1"), flipped(preview, "to-failed"));
         assertEquals("projects 102, payments/ledger (2 projects)", preview.getString("scope"));
+    }
+
+    @Inject
+    PolicyPreview previews;
+
+    @Inject
+    ActivePolicies policies;
+
+    @Test
+    void theReviewOfAPolicyChangeStopsAtItsDeadlineAndListsWhatItDidNotReach() {
+        Preview preview = previews.ofChange(
+                "a review out of time",
+                Map.of(102L, "payments/ledger"),
+                List.of(),
+                policies.current(),
+                policies.current(),
+                Instant.now().minusSeconds(1));
+        assertEquals(
+                List.of(new Preview.NotEvaluated(
+                        "payments/ledger",
+                        "not previewed: the review's time (half of policy-gate.worker.lease) ran out")),
+                preview.notEvaluated());
+        assertEquals(0, preview.counts().mergeRequests());
+        gitlab.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
