@@ -6,8 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -56,8 +55,8 @@ final class TestCommand implements Callable<Integer> {
             out.println("no *.test.yaml files in " + dir + ": nothing was tested");
             return 1;
         }
-        PolicyTests.Results results = PolicyTests.run(
-                policies.get(), files, name -> Files.readAllBytes(Path.of(name)), LocalDate.now(ZoneOffset.UTC));
+        PolicyTests.Results results =
+                PolicyTests.run(policies.get(), files, name -> Files.readAllBytes(Path.of(name)), Instant.now());
         results.invalidFiles().forEach(invalid -> invalid.lines().forEach(mistake -> out.println("ERROR " + mistake)));
         for (PolicyTests.CaseResult result : results.cases()) {
             if (result.passed()) {

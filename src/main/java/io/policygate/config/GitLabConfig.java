@@ -71,6 +71,14 @@ public interface GitLabConfig {
     @WithDefault("5m")
     Duration checkSettingsFor();
 
+    /**
+     * How long a group's members, as an approvals rule's {@code from: ["@group"]} reads them (GET
+     * /groups/:id/members/all), are taken as GitLab listed them: one read per group in this time, whatever the number
+     * of verdicts. Someone added to or removed from the group counts so within this time.
+     */
+    @WithDefault("10m")
+    Duration groupMembersFor();
+
     /** Transient failures in a row (no answer, 429, 5xx) after which reports pause (circuit breaker). */
     @WithDefault("5")
     int breakerFailures();

@@ -13,6 +13,14 @@ public interface ReconcileConfig {
     @WithDefault("10m")
     String every();
 
+    /**
+     * How often one replica looks for a change window's edge (a freeze's start or end, business hours opening or
+     * closing) that passed, e.g. 30s; the open merge requests its policies concern are then judged again, paced as the
+     * sweep. "off" disables.
+     */
+    @WithDefault("30s")
+    String windowsEvery();
+
     /** Projects to sweep besides those policy-gate has had webhooks from. */
     Optional<List<Long>> projects();
 

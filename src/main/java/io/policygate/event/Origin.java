@@ -14,7 +14,9 @@ public enum Origin {
     /** {@code register} handed over the checks it created; their open merge requests are swept at once. */
     REGISTER("register"),
     /** A job's commit was no longer GitLab's HEAD of the merge request: the HEAD is evaluated instead. */
-    HEAD_OF_MERGE_REQUEST("head-of-merge-request");
+    HEAD_OF_MERGE_REQUEST("head-of-merge-request"),
+    /** A change window opened or closed: the open merge requests its policies concern are judged again. */
+    WINDOW("window");
 
     private final String dbName;
 

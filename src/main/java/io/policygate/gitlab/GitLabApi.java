@@ -151,6 +151,20 @@ public interface GitLabApi {
     @Path("/projects/{id}/merge_requests/{iid}/approvals")
     Uni<Response> mergeRequestApprovals(@Encoded @PathParam("id") String id, @PathParam("iid") long iid);
 
+    /**
+     * A merge request's approval rules with their state (GET /projects/:id/merge_requests/:iid/approval_state,
+     * GitLab Premium): {@code rules[].rule_type} {@code code_owner} for CODEOWNERS sections.
+     */
+    @GET
+    @Path("/projects/{id}/merge_requests/{iid}/approval_state")
+    Uni<Response> approvalState(@PathParam("id") long id, @PathParam("iid") long iid);
+
+    /** A group's members, inherited ones included (GET /groups/:id/members/all); {@code id} as for groupProjects. */
+    @GET
+    @Path("/groups/{id}/members/all")
+    Uni<Response> groupMembers(
+            @Encoded @PathParam("id") String id, @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+
     /** A folder's entries at a commit, its subfolders' too (API::Repositories, GET /projects/:id/repository/tree). */
     @GET
     @Path("/projects/{id}/repository/tree")

@@ -9,7 +9,9 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.policygate.async.Stages;
 import io.policygate.config.GitLabConfig;
 import io.policygate.event.CheckKey;
+import io.policygate.policy.Approval;
 import io.policygate.policy.Change;
+import io.policygate.policy.CodeOwnerRule;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
@@ -27,12 +29,17 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -99,6 +106,8 @@ public class MergeRequestReads {
      * once, not once per job in flight).
      */
     private final AsyncCache<Long, List<ExternalStatusCheck>> projectChecks;
+    /** Each group's members by path, for policy-gate.gitlab.group-members-for, shared as {@link #projectChecks} is. */
+    private final AsyncCache<String, Set<String>> groupMembers;
 
     @Inject
     public MergeRequestReads(GitLabConfig config, GitLabApi api, ObjectMapper json, GitLabCallMetrics calls) {
@@ -109,6 +118,10 @@ public class MergeRequestReads {
         this.projectChecks = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(config.checkSettingsFor())
+                .buildAsync();
+        this.groupMembers = Caffeine.newBuilder()
+                .maximumSize(1_000)
+                .expireAfterWrite(config.groupMembersFor())
                 .buildAsync();
         calls.cachedCharacters("verdicts", forVerdicts, MergeRequestReads::characters);
         calls.cachedCharacters("trials", forTrials, MergeRequestReads::characters);
@@ -189,12 +202,12 @@ public class MergeRequestReads {
     }
 
     /**
-     * The changes and commits of the merge request at its HEAD ({@code mergeRequest} as GitLab just answered it), for
-     * a verdict: what the cache holds of them.
-     * A rule that asks for them before they are read fails, and the verdict waits ({@link VerdictData#unread()}):
-     * the caller reads them ({@link VerdictData#read()}) and evaluates again. The first read that fails is kept
-     * ({@link VerdictData#failure()}), so that the caller can tell a verdict built on an unreadable GitLab from one
-     * built on its facts.
+     * The changes and commits of the merge request at its HEAD ({@code mergeRequest} as GitLab just answered it), its
+     * approvals and code-owner rules, and group members, for a verdict: what the cache holds of them.
+     * A rule that asks for one before it is read fails, and the verdict waits ({@link VerdictData#unread()}):
+     * the caller reads what was asked ({@link VerdictData#read()}) and evaluates again. The first read that fails is
+     * kept ({@link VerdictData#failure()}), so that the caller can tell a verdict built on an unreadable GitLab from
+     * one built on its facts.
      */
     public VerdictData forVerdict(CheckKey key, MergeRequest mergeRequest) {
         return new VerdictData(
@@ -202,7 +215,7 @@ public class MergeRequestReads {
                 mergeRequest.sha(),
                 mergeRequest.diffBaseFor(mergeRequest.sha()),
                 mergeRequest.author().username(),
-                null);
+                Reads.NONE);
     }
 
     /** The same reads for a dry run or a preview: what they are given, in a cache that verdicts never read. */
@@ -226,7 +239,35 @@ public class MergeRequestReads {
                         () -> mergeRequestLater(key.projectId(), key.mergeRequestIid())
                                 .thenApply(mergeRequest -> mergeRequest.author().username())));
             }
+
+            @Override
+            public List<Approval> approvals() {
+                return Stages.join(approvalsLater(GitLabPurpose.PREVIEW, key));
+            }
+
+            @Override
+            public List<CodeOwnerRule> codeOwnerRules() {
+                return Stages.join(codeOwnerRulesLater(GitLabPurpose.PREVIEW, key));
+            }
+
+            @Override
+            public Set<String> groupMembers(String group) {
+                return Stages.join(groupMembersLater(GitLabPurpose.PREVIEW, group));
+            }
         };
+    }
+
+    /**
+     * What a verdict's reads have brought: each a read's outcome (its content, or the exception it failed with), null
+     * before it was read; group members by group.
+     */
+    private record Reads(
+            CompletableFuture<Version> version,
+            CompletableFuture<List<Approval>> approvals,
+            CompletableFuture<List<CodeOwnerRule>> codeOwnerRules,
+            Map<String, CompletableFuture<Set<String>>> groups) {
+
+        static final Reads NONE = new Reads(null, null, null, Map.of());
     }
 
     /** The reads of one verdict. Used by one thread at a time, like the evaluation it serves. */
@@ -237,23 +278,20 @@ public class MergeRequestReads {
         private final Optional<String> diffBase;
 
         private final String authorUsername;
-        /** The version's read: its content, or the exception it failed with; null before it was read. */
-        private final CompletableFuture<Version> version;
+        private final Reads reads;
 
         private DataUnavailableException failure;
-        private boolean unread;
+        private boolean versionAsked;
+        private boolean approvalsAsked;
+        private boolean codeOwnerRulesAsked;
+        private final Set<String> groupsAsked = new TreeSet<>();
 
-        private VerdictData(
-                CheckKey key,
-                String sha,
-                Optional<String> diffBase,
-                String authorUsername,
-                CompletableFuture<Version> version) {
+        private VerdictData(CheckKey key, String sha, Optional<String> diffBase, String authorUsername, Reads reads) {
             this.key = key;
             this.sha = sha;
             this.diffBase = diffBase;
             this.authorUsername = authorUsername;
-            this.version = version;
+            this.reads = reads;
         }
 
         @Override
@@ -266,34 +304,95 @@ public class MergeRequestReads {
             return remembered(() -> readVersion().commits());
         }
 
-        /** True when a rule asked for changes or commits that were not read yet: the evaluation is not a verdict. */
-        public boolean unread() {
-            return unread;
+        @Override
+        public List<Approval> approvals() {
+            return remembered(() -> {
+                if (reads.approvals() == null) {
+                    approvalsAsked = true;
+                    throw notReadYet("approvals");
+                }
+                return Stages.join(reads.approvals());
+            });
         }
 
-        /** The same facts with the version read from GitLab (or its read's failure), for another evaluation. */
+        @Override
+        public List<CodeOwnerRule> codeOwnerRules() {
+            return remembered(() -> {
+                if (reads.codeOwnerRules() == null) {
+                    codeOwnerRulesAsked = true;
+                    throw notReadYet("code-owner rules");
+                }
+                return Stages.join(reads.codeOwnerRules());
+            });
+        }
+
+        @Override
+        public Set<String> groupMembers(String group) {
+            return remembered(() -> {
+                CompletableFuture<Set<String>> read = reads.groups().get(group);
+                if (read != null) {
+                    return Stages.join(read);
+                }
+                return cachedGroupMembers(group).orElseThrow(() -> {
+                    groupsAsked.add(group);
+                    return notReadYet("members of group " + group);
+                });
+            });
+        }
+
+        /** True when a rule asked for facts that were not read yet: the evaluation is not a verdict. */
+        public boolean unread() {
+            return versionAsked || approvalsAsked || codeOwnerRulesAsked || !groupsAsked.isEmpty();
+        }
+
+        /**
+         * The same facts with what the evaluation asked for read from GitLab (or its read's failure), for another
+         * evaluation; the reads run side by side, none waits on a thread.
+         */
         public CompletionStage<VerdictData> read() {
-            return changesOf(key, sha, diffBase)
-                    .handle((read, failed) -> new VerdictData(
+            CompletableFuture<Version> version = reads.version() == null && versionAsked
+                    ? changesOf(key, sha, diffBase).toCompletableFuture()
+                    : reads.version();
+            CompletableFuture<List<Approval>> approvals = reads.approvals() == null && approvalsAsked
+                    ? approvalsLater(GitLabPurpose.VERDICT, key).toCompletableFuture()
+                    : reads.approvals();
+            CompletableFuture<List<CodeOwnerRule>> codeOwnerRules =
+                    reads.codeOwnerRules() == null && codeOwnerRulesAsked
+                            ? codeOwnerRulesLater(GitLabPurpose.VERDICT, key).toCompletableFuture()
+                            : reads.codeOwnerRules();
+            Map<String, CompletableFuture<Set<String>>> groups = new TreeMap<>(reads.groups());
+            groupsAsked.forEach(group -> groups.computeIfAbsent(
+                    group, g -> groupMembersLater(GitLabPurpose.VERDICT, g).toCompletableFuture()));
+            List<CompletableFuture<?>> all = new ArrayList<>(groups.values());
+            all.add(version);
+            all.add(approvals);
+            all.add(codeOwnerRules);
+            return CompletableFuture.allOf(all.stream()
+                            .filter(java.util.Objects::nonNull)
+                            .map(read -> read.handle((done, failed) -> null))
+                            .toArray(CompletableFuture[]::new))
+                    .thenApply(done -> new VerdictData(
                             key,
                             sha,
                             diffBase,
                             authorUsername,
-                            failed == null
-                                    ? CompletableFuture.completedFuture(read)
-                                    : CompletableFuture.failedFuture(Stages.cause(failed))));
+                            new Reads(version, approvals, codeOwnerRules, Map.copyOf(groups))));
         }
 
         private Version readVersion() {
-            if (version != null) {
-                return Stages.join(version);
+            if (reads.version() != null) {
+                return Stages.join(reads.version());
             }
             Optional<Version> cached = cachedChanges(key, sha);
             if (cached.isPresent()) {
                 return cached.get();
             }
-            unread = true;
-            throw new DataUnavailableException("the merge request's changes at " + sha + " are not read yet");
+            versionAsked = true;
+            throw notReadYet("changes at " + sha);
+        }
+
+        private DataUnavailableException notReadYet(String what) {
+            return new DataUnavailableException("the merge request's " + what + " are not read yet");
         }
 
         @Override
@@ -594,6 +693,86 @@ public class MergeRequestReads {
                 .path("approved_by")
                 .forEach(a -> approvers.add(a.at("/user/username").asText()));
         return approvers;
+    }
+
+    /**
+     * Who approved a merge request, as GitLab lists them now (never cached: approvals come and go without a push),
+     * with when, where GitLab says ({@code approved_at}, listed by newer GitLab versions).
+     */
+    public CompletionStage<List<Approval>> approvalsLater(GitLabPurpose purpose, CheckKey key) {
+        return read(
+                        purpose,
+                        "merge request approvals",
+                        () -> api.mergeRequestApprovals(String.valueOf(key.projectId()), key.mergeRequestIid()))
+                .thenApply(page -> {
+                    List<Approval> approvals = new ArrayList<>();
+                    for (JsonNode approval : page.body().path("approved_by")) {
+                        JsonNode user = approval.path("user");
+                        if (!user.path("username").isTextual()) {
+                            throw new DataUnavailableException(
+                                    "GitLab's merge request approvals answer lists an approval without a username");
+                        }
+                        approvals.add(new Approval(
+                                user.path("username").asText(),
+                                user.path("name").asText(""),
+                                instant(approval.path("approved_at").asText(null))));
+                    }
+                    return List.copyOf(approvals);
+                });
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null || text.isBlank()
+                    ? null
+                    : OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new DataUnavailableException("GitLab's approved_at '" + text + "' is not a time");
+        }
+    }
+
+    /**
+     * The code-owner rules GitLab requires of a merge request now (approval_state, GitLab Premium): the rules of type
+     * code_owner that need an approval, approved or not.
+     */
+    public CompletionStage<List<CodeOwnerRule>> codeOwnerRulesLater(GitLabPurpose purpose, CheckKey key) {
+        return read(
+                        purpose,
+                        "merge request approval state",
+                        () -> api.approvalState(key.projectId(), key.mergeRequestIid()))
+                .thenApply(page -> {
+                    List<CodeOwnerRule> rules = new ArrayList<>();
+                    for (JsonNode rule : page.body().path("rules")) {
+                        if ("code_owner".equals(rule.path("rule_type").asText())
+                                && rule.path("approvals_required").asInt(1) > 0) {
+                            rules.add(new CodeOwnerRule(
+                                    rule.path("name").asText("code owners"),
+                                    rule.path("approved").asBoolean(false)));
+                        }
+                    }
+                    return List.copyOf(rules);
+                });
+    }
+
+    /** The usernames of a group's members, inherited ones too, as GitLab listed them within group-members-for. */
+    public CompletionStage<Set<String>> groupMembersLater(GitLabPurpose purpose, String group) {
+        return groupMembers.get(
+                group.toLowerCase(Locale.ROOT),
+                (path, executor) -> this.<String>readAllPages(
+                                purpose,
+                                "group members",
+                                page -> api.groupMembers(encoded(group), page, PER_PAGE),
+                                node -> node.path("username").asText())
+                        .thenApply(members -> Set.copyOf(members))
+                        .toCompletableFuture());
+    }
+
+    /** A group's members, if they are cached: a verdict waits for a read it has not made, holding no thread. */
+    Optional<Set<String>> cachedGroupMembers(String group) {
+        CompletableFuture<Set<String>> cached = groupMembers.getIfPresent(group.toLowerCase(Locale.ROOT));
+        return cached != null && cached.isDone() && !cached.isCompletedExceptionally()
+                ? Optional.of(cached.join())
+                : Optional.empty();
     }
 
     /** A file's bytes at a commit. */

@@ -262,11 +262,11 @@ public class ActivePolicies {
     }
 
     /**
-     * Evaluates with a set taken earlier from {@link #current()}, so the caller knows which files decided; the
-     * waivers in force are today's (UTC).
+     * Evaluates with a set taken earlier from {@link #current()}, so the caller knows which files decided, now: the
+     * waivers in force are today's (UTC), and change windows see the clock's time.
      */
     public Verdict evaluate(PolicySet set, MergeRequestContext mergeRequest, MergeRequestData data) {
-        return engine.evaluate(set, mergeRequest, data, today());
+        return engine.evaluate(set, mergeRequest, data, clock.instant());
     }
 
     /** Every waiver of the set in force as it stands today, soonest to expire first. */

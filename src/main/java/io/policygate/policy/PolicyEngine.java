@@ -1,7 +1,9 @@
 package io.policygate.policy;
 
 import io.policygate.policy.cel.ConditionEvaluationException;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +20,11 @@ public final class PolicyEngine {
 
     /**
      * @param data where facts beyond the payload (changes, commits, author) are read from, on demand
-     * @param today the day (UTC) that decides which waivers are in force
+     * @param now the evaluation's time: its day (UTC) decides which waivers are in force, and change windows see it
      */
-    public Verdict evaluate(
-            PolicySet policies, MergeRequestContext mergeRequest, MergeRequestData data, LocalDate today) {
-        RuleContext context = new RuleContext(mergeRequest, data);
+    public Verdict evaluate(PolicySet policies, MergeRequestContext mergeRequest, MergeRequestData data, Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        RuleContext context = new RuleContext(mergeRequest, data, now);
         List<PolicyResult> results = new ArrayList<>();
         for (Policy policy : policies.policies()) {
             boolean applies;

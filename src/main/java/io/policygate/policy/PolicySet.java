@@ -1,6 +1,7 @@
 package io.policygate.policy;
 
 import io.policygate.policy.rules.OutboundCall;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -138,6 +139,20 @@ public record PolicySet(List<Policy> policies, List<Waiver> waivers, List<Policy
 
     /** A loaded file and the SHA-256 of its bytes, so a verdict can say which policy version decided it. */
     public record PolicyFile(String path, String sha256) {}
+
+    /**
+     * The policies with a rule whose result may change, with nothing else changing, after {@code after} and by
+     * {@code by} (a change window's edge): their open merge requests are judged again.
+     */
+    public List<Policy> changingBetween(Instant after, Instant by) {
+        return policies.stream()
+                .filter(p -> p.rules().stream()
+                        .anyMatch(r -> r.rule()
+                                .nextChange(after)
+                                .filter(at -> !at.isAfter(by))
+                                .isPresent()))
+                .toList();
+    }
 
     /**
      * The policies a change from {@code before} to this set touches, of either set: those defined in a file added,

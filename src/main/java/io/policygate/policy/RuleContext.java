@@ -1,8 +1,12 @@
 package io.policygate.policy;
 
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -13,20 +17,55 @@ import java.util.function.Supplier;
 public final class RuleContext {
 
     private final MergeRequestContext mergeRequest;
+    private final Instant now;
     private final Lazy<List<Change>> changes;
     private final Lazy<List<Commit>> commits;
     private final Lazy<String> authorUsername;
+    private final Lazy<List<Approval>> approvals;
+    private final Lazy<List<CodeOwnerRule>> codeOwnerRules;
+    private final MergeRequestData data;
+    private final Map<String, Lazy<Set<String>>> groups = new HashMap<>();
     private Map<String, Object> facts;
 
-    public RuleContext(MergeRequestContext mergeRequest, MergeRequestData data) {
+    /** @param now the evaluation's time: what change windows and CEL's {@code now} see */
+    public RuleContext(MergeRequestContext mergeRequest, MergeRequestData data, Instant now) {
         this.mergeRequest = mergeRequest;
+        this.now = now;
         this.changes = new Lazy<>(data::changes);
         this.commits = new Lazy<>(data::commits);
         this.authorUsername = new Lazy<>(data::authorUsername);
+        this.approvals = new Lazy<>(data::approvals);
+        this.codeOwnerRules = new Lazy<>(data::codeOwnerRules);
+        this.data = data;
     }
 
     public MergeRequestContext mergeRequest() {
         return mergeRequest;
+    }
+
+    /** @throws DataUnavailableException when GitLab could not be read */
+    public List<Approval> approvals() {
+        return approvals.get();
+    }
+
+    /** @throws DataUnavailableException when GitLab could not be read */
+    public List<CodeOwnerRule> codeOwnerRules() {
+        return codeOwnerRules.get();
+    }
+
+    /**
+     * The usernames of the group's members (its path, without the @).
+     *
+     * @throws DataUnavailableException when GitLab could not be read
+     */
+    public Set<String> groupMembers(String group) {
+        return groups.computeIfAbsent(group, g -> new Lazy<>(() -> data.groupMembers(g)))
+                .get();
+    }
+
+    /** The evaluation's time. */
+    public Instant now() {
+        return now;
     }
 
     /** @throws DataUnavailableException when GitLab could not be read */
@@ -44,13 +83,23 @@ public final class RuleContext {
         return authorUsername.get();
     }
 
-    /** A CEL variable by name; {@code changes} and {@code commits} are read from GitLab only when used. */
+    /**
+     * A CEL variable by name; {@code changes}, {@code commits} and {@code approvals} are read from GitLab only when
+     * used, {@code now} is the evaluation's time as a timestamp.
+     */
     public Optional<Object> celVariable(String name) {
         return switch (name) {
             case "changes" ->
                 Optional.of(changes().stream().map(RuleContext::celChange).toList());
             case "commits" ->
                 Optional.of(commits().stream().map(RuleContext::celCommit).toList());
+            case "approvals" ->
+                Optional.of(approvals().stream().map(RuleContext::celApproval).toList());
+            case "now" ->
+                Optional.of(Timestamp.newBuilder()
+                        .setSeconds(now.getEpochSecond())
+                        .setNanos(now.getNano())
+                        .build());
             default -> Optional.ofNullable(facts().get(name));
         };
     }
@@ -69,6 +118,10 @@ public final class RuleContext {
                 c.renamed(),
                 "diff",
                 c.diff() == null ? "" : c.diff());
+    }
+
+    private static Map<String, Object> celApproval(Approval a) {
+        return Map.of("username", a.username(), "at", a.at() == null ? "" : a.at().toString());
     }
 
     private static Map<String, Object> celCommit(Commit c) {

@@ -172,8 +172,7 @@ public class PolicyChangeReview {
                     "no *.test.yaml files in " + folder + ": nothing was tested (test refuses such a folder too)",
                     new Evidence(Map.of(), "every case of every *.test.yaml passes (test)"));
         }
-        PolicyTests.Results results = PolicyTests.run(
-                set, proposed.testFiles(), proposed.files(), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        PolicyTests.Results results = PolicyTests.run(set, proposed.testFiles(), proposed.files(), clock.instant());
         List<String> failures = new ArrayList<>(results.invalidFiles());
         results.cases().stream()
                 .filter(c -> !c.passed())

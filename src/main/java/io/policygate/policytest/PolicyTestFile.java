@@ -10,7 +10,9 @@ import io.policygate.policy.YamlDocument;
 import io.policygate.text.Suggestions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +41,17 @@ record PolicyTestFile(String file, List<Case> cases) {
             List<CommitSpec> commits,
             String author,
             LocalDate date,
+            Instant now,
+            List<ApprovalSpec> approvals,
+            List<CodeOwnerSpec> codeOwners,
+            Map<String, List<String>> groups,
             Expect expect) {}
+
+    /** An approval as GitLab would list it: {@code at} an ISO-8601 time, optional. */
+    record ApprovalSpec(String username, String name, String at) {}
+
+    /** A code-owner rule GitLab would require, approved or not. */
+    record CodeOwnerSpec(String name, Boolean approved) {}
 
     record ChangeSpec(String path, String oldPath, Boolean added, Boolean deleted, Boolean renamed, String diff) {}
 
@@ -57,6 +69,10 @@ record PolicyTestFile(String file, List<Case> cases) {
             List<CommitSpec> commits,
             String author,
             String date,
+            String now,
+            List<ApprovalSpec> approvals,
+            List<CodeOwnerSpec> codeOwners,
+            Map<String, List<String>> groups,
             Expect expect) {}
 
     /** A test file that cannot be read as one: every mistake found, each naming file, line and field. */
@@ -136,6 +152,17 @@ record PolicyTestFile(String file, List<Case> cases) {
         } catch (DateTimeParseException e) {
             throw new InvalidTestFile(where + ".date: '" + fields.date() + "' is not a date as YYYY-MM-DD");
         }
+        if (fields.approvals() != null) {
+            for (int a = 0; a < fields.approvals().size(); a++) {
+                ApprovalSpec approval = fields.approvals().get(a);
+                if (approval == null
+                        || approval.username() == null
+                        || approval.username().isBlank()) {
+                    throw new InvalidTestFile(where + ".approvals[" + a + "].username: is required");
+                }
+                instant(approval.at(), where + ".approvals[" + a + "].at");
+            }
+        }
         return new Case(
                 document.lineOf(pointer),
                 fields.name(),
@@ -146,7 +173,21 @@ record PolicyTestFile(String file, List<Case> cases) {
                 fields.commits(),
                 fields.author(),
                 date,
+                instant(fields.now(), where + ".now"),
+                fields.approvals(),
+                fields.codeOwners(),
+                fields.groups(),
                 fields.expect());
+    }
+
+    /** An ISO-8601 time with its offset (2026-12-21T10:00:00+01:00, or Z), or null when not given. */
+    static Instant instant(String text, String where) throws InvalidTestFile {
+        try {
+            return text == null ? null : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidTestFile(
+                    where + ": '" + text + "' is not a time with its offset, e.g. 2026-12-21T10:00:00+01:00");
+        }
     }
 
     private static CaseFields bind(String file, YamlDocument document, String pointer, JsonNode node)

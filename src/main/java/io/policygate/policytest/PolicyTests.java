@@ -8,7 +8,9 @@ import io.policygate.event.InvalidPayloadException;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.Parsed;
+import io.policygate.policy.Approval;
 import io.policygate.policy.Change;
+import io.policygate.policy.CodeOwnerRule;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
@@ -23,12 +25,15 @@ import io.policygate.text.Suggestions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.LocalDate;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -84,7 +89,7 @@ public final class PolicyTests {
     }
 
     /** The cases of {@code testFiles} (names {@code files} reads, in the order given), run against {@code policies}. */
-    public static Results run(PolicySet policies, List<String> testFiles, Files files, LocalDate today) {
+    public static Results run(PolicySet policies, List<String> testFiles, Files files, Instant now) {
         PolicyEngine engine = new PolicyEngine(VerdictStatus.PASSED);
         List<CaseResult> cases = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
@@ -101,7 +106,7 @@ public final class PolicyTests {
             }
             for (PolicyTestFile.Case testCase : tests.cases()) {
                 cases.add(new CaseResult(
-                        file, testCase.line(), testCase.name(), run(engine, policies, file, testCase, files, today)));
+                        file, testCase.line(), testCase.name(), run(engine, policies, file, testCase, files, now)));
             }
         }
         return new Results(cases, invalid);
@@ -113,7 +118,7 @@ public final class PolicyTests {
             String file,
             PolicyTestFile.Case testCase,
             Files files,
-            LocalDate today) {
+            Instant now) {
         Parsed<MergeRequestEvent> parsed;
         try {
             parsed = MergeRequestEventParser.parse(payload(file, testCase, files), TEST_CHECK_ID);
@@ -125,9 +130,12 @@ public final class PolicyTests {
         if (parsed instanceof Parsed.Ignored<MergeRequestEvent> ignored) {
             return List.of("policy-gate ignores this payload: " + ignored.reason());
         }
-        LocalDate on = testCase.date() == null ? today : testCase.date();
+        // A case's now, else noon (UTC) of its date, else the run's time.
+        Instant at = testCase.now() != null
+                ? testCase.now()
+                : testCase.date() != null ? testCase.date().atTime(12, 0).toInstant(ZoneOffset.UTC) : now;
         Verdict verdict = engine.evaluate(
-                policies, ((Parsed.Actionable<MergeRequestEvent>) parsed).value(), new CaseData(testCase), on);
+                policies, ((Parsed.Actionable<MergeRequestEvent>) parsed).value(), new CaseData(testCase), at);
         return compare(testCase.expect(), verdict, policies);
     }
 
@@ -274,6 +282,40 @@ public final class PolicyTests {
                 throw new DataUnavailableException("the test case gives no author (add author: to it)");
             }
             return testCase.author();
+        }
+
+        @Override
+        public List<Approval> approvals() {
+            if (testCase.approvals() == null) {
+                throw new DataUnavailableException("the test case gives no approvals (add approvals: to it)");
+            }
+            return testCase.approvals().stream()
+                    .map(a -> new Approval(
+                            a.username(),
+                            a.name() == null ? "" : a.name(),
+                            a.at() == null ? null : OffsetDateTime.parse(a.at()).toInstant()))
+                    .toList();
+        }
+
+        @Override
+        public List<CodeOwnerRule> codeOwnerRules() {
+            if (testCase.codeOwners() == null) {
+                throw new DataUnavailableException("the test case gives no code-owner rules (add codeOwners: to it)");
+            }
+            return testCase.codeOwners().stream()
+                    .map(c -> new CodeOwnerRule(c.name(), Boolean.TRUE.equals(c.approved())))
+                    .toList();
+        }
+
+        @Override
+        public Set<String> groupMembers(String group) {
+            List<String> members =
+                    testCase.groups() == null ? null : testCase.groups().get(group);
+            if (members == null) {
+                throw new DataUnavailableException(
+                        "the test case gives no members of group " + group + " (add groups: {" + group + ": [...]})");
+            }
+            return Set.copyOf(members);
         }
     }
 }

@@ -11,7 +11,9 @@ import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.Project;
 import io.policygate.gitlab.RequestPace;
 import io.policygate.policy.ActivePolicies;
+import io.policygate.policy.Approval;
 import io.policygate.policy.Change;
+import io.policygate.policy.CodeOwnerRule;
 import io.policygate.policy.Commit;
 import io.policygate.policy.DataUnavailableException;
 import io.policygate.policy.MergeRequestData;
@@ -479,6 +481,21 @@ public class PolicyPreview {
         @Override
         public String authorUsername() {
             return once("author", data::authorUsername);
+        }
+
+        @Override
+        public List<Approval> approvals() {
+            return once("approvals", data::approvals);
+        }
+
+        @Override
+        public List<CodeOwnerRule> codeOwnerRules() {
+            return once("code owners", data::codeOwnerRules);
+        }
+
+        @Override
+        public Set<String> groupMembers(String group) {
+            return once("group " + group, () -> data.groupMembers(group));
         }
 
         @SuppressWarnings("unchecked")

@@ -423,7 +423,9 @@ public class ReconciliationSweep {
             if (!ours.contains(check.id())) {
                 continue;
             }
-            Optional<String> why = whyEvaluate(new CheckKey(projectId, iid, check.id()), sha, check.status());
+            CheckKey key = new CheckKey(projectId, iid, check.id());
+            Optional<String> why =
+                    origin == Origin.WINDOW ? windowEdge(key, sha) : whyEvaluate(key, sha, check.status());
             if (why.isPresent() && queue.queue(projectId, mr, check.id(), check.name(), origin, check.status())) {
                 queued++;
                 LOG.infof("Reconciliation queued %d!%d#%d at %s: %s", projectId, iid, check.id(), sha, why.get());
@@ -468,6 +470,16 @@ public class ReconciliationSweep {
         return status.equals(posted.get())
                 ? Optional.empty()
                 : Optional.of("GitLab shows " + status + ", policy-gate posted " + posted.get());
+    }
+
+    /**
+     * At a change window's edge a verdict reached before it may no longer hold, whatever GitLab shows: every commit is
+     * judged again, but one with an unfinished job, which will judge it now anyway.
+     */
+    private Optional<String> windowEdge(CheckKey key, String sha) {
+        return records.standing(key, sha).filter(JobState.UNFINISHED::contains).isPresent()
+                ? Optional.empty()
+                : Optional.of("a change window opened or closed");
     }
 
     /**

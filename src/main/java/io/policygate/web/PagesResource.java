@@ -224,6 +224,7 @@ public class PagesResource {
                         + (mergeRequest.triggeredBy() == null ? "" : " for " + mergeRequest.triggeredBy());
             case "reconciliation" -> "the reconciliation sweep (no webhook came for this commit)";
             case "register" -> "register, for a merge request opened before its status check existed";
+            case "window" -> "policy-gate: a change window of a policy opened or closed";
             default -> "policy-gate: the commit a webhook named was no longer the merge request's HEAD";
         };
     }

@@ -3,7 +3,9 @@ package io.policygate.bench;
 import io.policygate.event.MergeRequestEvent;
 import io.policygate.event.MergeRequestEventParser;
 import io.policygate.event.Parsed;
+import io.policygate.policy.Approval;
 import io.policygate.policy.Change;
+import io.policygate.policy.CodeOwnerRule;
 import io.policygate.policy.Commit;
 import io.policygate.policy.MergeRequestData;
 import io.policygate.policy.PolicyEngine;
@@ -15,7 +17,6 @@ import io.policygate.policy.rules.RuleTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -77,11 +78,26 @@ public class PolicyEvaluationBenchmark {
             public String authorUsername() {
                 return "root";
             }
+
+            @Override
+            public List<Approval> approvals() {
+                return List.of();
+            }
+
+            @Override
+            public List<CodeOwnerRule> codeOwnerRules() {
+                return List.of();
+            }
+
+            @Override
+            public java.util.Set<String> groupMembers(String group) {
+                return java.util.Set.of();
+            }
         };
     }
 
     @Benchmark
     public Verdict evaluate() {
-        return engine.evaluate(policies, event, data, LocalDate.of(2026, 12, 3));
+        return engine.evaluate(policies, event, data, java.time.Instant.parse("2026-12-03T12:00:00Z"));
     }
 }

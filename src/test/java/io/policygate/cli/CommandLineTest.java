@@ -205,6 +205,76 @@ class CommandLineTest {
     }
 
     @Test
+    void casesGiveApprovalsAndTheTimeAndWindowsAndApprovalsAreJudgedAsTheServiceJudgesThem() throws IOException {
+        payload();
+        write("controls.yaml", """
+                name: two-approvals
+                rules:
+                  - type: approvals
+                    min: 2
+                    from: [alice, "@bank/compliance"]
+                ---
+                name: year-end
+                rules:
+                  - type: window
+                    freeze:
+                      - {from: "2026-12-20T00:00", to: "2027-01-04T00:00", timezone: Europe/Berlin, reason: Year-end freeze}
+                    allow: {days: [Mon, Tue, Wed, Thu, Fri], hours: "08:00-18:00", timezone: Europe/Berlin}
+                ---
+                name: approved-this-year
+                rules:
+                  - type: expression
+                    expr: approvals.all(a, a.at != "" && timestamp(a.at) > now - duration("8760h"))
+                """);
+        write("controls.test.yaml", """
+                cases:
+                  - name: two approvals in business hours pass
+                    payload: sample.json
+                    now: 2026-12-17T10:00:00+01:00
+                    author: ada
+                    approvals:
+                      - {username: alice, at: "2026-12-17T09:30:00+01:00"}
+                      - {username: carol, at: "2026-12-17T09:40:00+01:00"}
+                    groups: {bank/compliance: [carol]}
+                    expect: {verdict: passed}
+                  - name: the freeze and a lone approval fail
+                    payload: sample.json
+                    now: 2026-12-21T10:00:00+01:00
+                    author: ada
+                    approvals: [{username: ada, at: "2026-12-21T09:00:00+01:00"}, {username: alice, at: "2026-12-21T09:00:00+01:00"}]
+                    groups: {bank/compliance: []}
+                    expect:
+                      verdict: failed
+                      policies: {two-approvals: failed, year-end: failed, approved-this-year: passed}
+                      messages: ["ada (the author)", "it ends 2027-01-04 00:00 Europe/Berlin"]
+                """);
+
+        CommandLineRun run = run("test", dir.toString());
+        assertEquals(0, run.exit(), run.output());
+        assertTrue(run.output().endsWith("2 passed, 0 failed\n"), run.output());
+
+        write("controls.yaml", """
+                name: bad-window
+                rules:
+                  - type: window
+                    freeze: [{from: "2027-01-04T00:00", to: "2026-12-20T00:00", timezone: Europe/Berlin}]
+                ---
+                name: bad-approvals
+                rules:
+                  - type: approvals
+                    min: 0
+                """);
+        CommandLineRun invalid = run("validate", dir.toString());
+        assertEquals(1, invalid.exit());
+        assertTrue(
+                invalid.output()
+                        .contains("controls.yaml:4: rules[0].freeze[0].to: '2026-12-20T00:00' is not after"
+                                + " from ('2027-01-04T00:00')"),
+                invalid.output());
+        assertTrue(invalid.output().contains("controls.yaml:9: rules[0].min: must be at least 1"), invalid.output());
+    }
+
+    @Test
     void validateReportsWaiversThatMatchNothingAndRefusesBadOnes() throws IOException {
         waivedTicketPolicy();
         write("scoped.yaml", "name: scoped\nappliesTo:\n  projects: [\"payments/*\"]\nrules:\n  - type: draft\n");

@@ -14,7 +14,6 @@ import io.policygate.policy.Verdict;
 import io.policygate.policy.VerdictStatus;
 import io.policygate.policy.rules.RuleType;
 import io.policygate.policy.rules.RuleTypes;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class JavaPluginTest {
                         set,
                         FakeMergeRequest.sample().withDescription("Too short."),
                         MergeRequestData.NONE,
-                        LocalDate.of(2026, 12, 3));
+                        java.time.Instant.parse("2026-12-03T12:00:00Z"));
 
         assertEquals(VerdictStatus.FAILED, verdict.status());
         assertEquals(

@@ -1,13 +1,31 @@
 package io.policygate.policy;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** GitLab's answers for rule tests; a null list stands for "GitLab could not be read". */
-public record FakeMergeRequestData(List<Change> changes, List<Commit> commits, String authorUsername)
+public record FakeMergeRequestData(
+        List<Change> changes,
+        List<Commit> commits,
+        String authorUsername,
+        List<Approval> approvals,
+        List<CodeOwnerRule> codeOwnerRules,
+        Map<String, Set<String>> groups)
         implements MergeRequestData {
+
+    public FakeMergeRequestData(List<Change> changes, List<Commit> commits, String authorUsername) {
+        this(changes, commits, authorUsername, List.of(), List.of(), Map.of());
+    }
 
     public static FakeMergeRequestData of(List<Change> changes, List<Commit> commits) {
         return new FakeMergeRequestData(changes, commits, "root");
+    }
+
+    /** These answers, with GitLab listing {@code approvals}, requiring {@code codeOwnerRules}, and {@code groups}. */
+    public FakeMergeRequestData with(
+            List<Approval> approvals, List<CodeOwnerRule> codeOwnerRules, Map<String, Set<String>> groups) {
+        return new FakeMergeRequestData(changes, commits, authorUsername, approvals, codeOwnerRules, groups);
     }
 
     public static FakeMergeRequestData changes(Change... changes) {
@@ -56,5 +74,29 @@ public record FakeMergeRequestData(List<Change> changes, List<Commit> commits, S
             throw new DataUnavailableException("GitLab answered 503 three times");
         }
         return authorUsername;
+    }
+
+    @Override
+    public List<Approval> approvals() {
+        if (approvals == null) {
+            throw new DataUnavailableException("GitLab answered 503 three times");
+        }
+        return approvals;
+    }
+
+    @Override
+    public List<CodeOwnerRule> codeOwnerRules() {
+        if (codeOwnerRules == null) {
+            throw new DataUnavailableException("GitLab answered 403: approval_state is GitLab Premium's");
+        }
+        return codeOwnerRules;
+    }
+
+    @Override
+    public Set<String> groupMembers(String group) {
+        if (!groups.containsKey(group)) {
+            throw new DataUnavailableException("GitLab answered 404 for group " + group);
+        }
+        return groups.get(group);
     }
 }

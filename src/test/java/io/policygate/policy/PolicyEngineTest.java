@@ -3,7 +3,7 @@ package io.policygate.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.policygate.policy.rules.RuleTypes;
-import java.time.LocalDate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyEngineTest {
 
-    private static final LocalDate TODAY = LocalDate.of(2026, 12, 3);
+    private static final Instant TODAY = Instant.parse("2026-12-03T12:00:00Z");
 
     private static final String FAILING_RULES =
             "rules:\n  - type: expression\n    expr: 'false'\n    message: always fails\n";
@@ -195,6 +195,21 @@ class PolicyEngineTest {
             @Override
             public String authorUsername() {
                 return counting.authorUsername();
+            }
+
+            @Override
+            public List<Approval> approvals() {
+                return counting.approvals();
+            }
+
+            @Override
+            public List<CodeOwnerRule> codeOwnerRules() {
+                return counting.codeOwnerRules();
+            }
+
+            @Override
+            public java.util.Set<String> groupMembers(String group) {
+                return counting.groupMembers(group);
             }
         };
         new PolicyEngine(VerdictStatus.PASSED)

@@ -52,7 +52,7 @@ class PolicyLoaderTest {
                         "name: a\nrules:\n  - type: tikcet\n",
                         3,
                         "rules[0].type",
-                        "unknown rule type 'tikcet'; one of [ticket, license, paths, labels, branch, title, author, draft, commits, size, expression, http]"),
+                        "unknown rule type 'tikcet'; one of [ticket, license, paths, labels, branch, title, author, draft, commits, size, approvals, window, expression, http]"),
                 Arguments.of(
                         "rule without type", "name: a\nrules:\n  - expr: 'true'\n", 3, "rules[0].type", "is required"),
                 Arguments.of(

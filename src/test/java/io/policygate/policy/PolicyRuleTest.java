@@ -30,7 +30,10 @@ class PolicyRuleTest {
 
     private static RuleResult evaluate(Rule rule) {
         return new PolicyRule("plug-in", "custom message", OnError.FAIL, PolicyMode.ENFORCE, rule)
-                .evaluate(new RuleContext(FakeMergeRequest.sample(), FakeMergeRequestData.of(List.of(), List.of())));
+                .evaluate(new RuleContext(
+                        FakeMergeRequest.sample(),
+                        FakeMergeRequestData.of(List.of(), List.of()),
+                        java.time.Instant.parse("2026-12-03T12:00:00Z")));
     }
 
     @ParameterizedTest(name = "{0}")

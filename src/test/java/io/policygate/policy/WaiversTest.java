@@ -51,7 +51,8 @@ class WaiversTest {
     }
 
     private static Verdict evaluate(PolicySet set, MergeRequestContext mr, LocalDate on) {
-        return new PolicyEngine(VerdictStatus.PASSED).evaluate(set, mr, MergeRequestData.NONE, on);
+        return new PolicyEngine(VerdictStatus.PASSED)
+                .evaluate(set, mr, MergeRequestData.NONE, on.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC));
     }
 
     @Test

@@ -76,12 +76,12 @@ public final class ConditionCompiler {
 
     /**
      * A policy's {@code appliesTo.when}: a condition on the merge request, its project and its status check. It may
-     * not read {@code changes} or {@code commits}: whether a policy applies is decided before any of its rules
+     * not read {@code changes}, {@code commits} or {@code approvals}: whether a policy applies is decided before any of its rules
      * runs, from the facts read for every merge request, and the changes are read only when a rule needs them
      * (what a commit changed belongs in a rule: paths, size, an expression rule).
      *
-     * @throws InvalidConditionException when the text does not compile, cannot be a boolean, or reads changes or
-     *     commits
+     * @throws InvalidConditionException when the text does not compile, cannot be a boolean, or reads changes,
+     *     commits or approvals
      */
     public static CompiledCondition compileSelector(String expression) {
         return compile(expression, true);
@@ -128,8 +128,8 @@ public final class ConditionCompiler {
                 readChanges(ast).ifPresent(name -> {
                     throw new InvalidConditionException("when may not read " + name + ": whether a policy applies"
                             + " is decided from the merge request, its project and its status check, before its rules"
-                            + " run. Check " + name + " in a rule instead (paths, size, commits, or an expression"
-                            + " rule)");
+                            + " run. Check " + name + " in a rule instead (paths, size, commits, approvals, or an"
+                            + " expression rule)");
                 });
             }
             CelKind kind = ast.getResultType().kind();
@@ -145,14 +145,14 @@ public final class ConditionCompiler {
         }
     }
 
-    /** The first of the variables changes and commits the expression reads, if it reads one. */
+    /** The first of the variables read from GitLab on demand (changes, commits, approvals) the expression reads. */
     private static Optional<String> readChanges(CelAbstractSyntaxTree ast) {
         return CelNavigableAst.fromAst(ast)
                 .getRoot()
                 .allNodes()
                 .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.IDENT)
                 .map(node -> node.expr().ident().name())
-                .filter(name -> name.equals("changes") || name.equals("commits"))
+                .filter(name -> name.equals("changes") || name.equals("commits") || name.equals("approvals"))
                 .findFirst();
     }
 }

@@ -60,16 +60,29 @@ final class ConditionVariables {
                     "authorName", SimpleType.STRING,
                     "authorEmail", SimpleType.STRING));
 
+    /** {@code at}: when, as an ISO-8601 instant ("" when GitLab does not say); timestamp(a.at) compares it. */
+    static final StructType APPROVAL =
+            struct("policygate.Approval", fields("username", SimpleType.STRING, "at", SimpleType.STRING));
+
     /** The variables, by name, as a condition reads them. */
     static final Map<String, CelType> VARIABLES = fields(
-            "mergeRequest", MERGE_REQUEST,
-            "project", PROJECT,
-            "statusCheck", STATUS_CHECK,
-            "changes", ListType.create(CHANGE),
-            "commits", ListType.create(COMMIT));
+            "mergeRequest",
+            MERGE_REQUEST,
+            "project",
+            PROJECT,
+            "statusCheck",
+            STATUS_CHECK,
+            "changes",
+            ListType.create(CHANGE),
+            "commits",
+            ListType.create(COMMIT),
+            "approvals",
+            ListType.create(APPROVAL),
+            "now",
+            SimpleType.TIMESTAMP);
 
     private static final List<StructType> STRUCTS =
-            List.of(AUTHOR, MERGE_REQUEST, PROJECT, STATUS_CHECK, CHANGE, COMMIT);
+            List.of(AUTHOR, MERGE_REQUEST, PROJECT, STATUS_CHECK, CHANGE, COMMIT, APPROVAL);
 
     /** The struct types, for CEL's type checker. */
     static final CelTypeProvider TYPES = new CelTypeProvider() {
@@ -93,7 +106,7 @@ final class ConditionVariables {
     static String known() {
         return "mergeRequest." + names(MERGE_REQUEST) + " (author." + names(AUTHOR) + "); project." + names(PROJECT)
                 + "; statusCheck." + names(STATUS_CHECK) + "; each of changes: " + names(CHANGE)
-                + "; each of commits: " + names(COMMIT);
+                + "; each of commits: " + names(COMMIT) + "; each of approvals: " + names(APPROVAL) + "; now";
     }
 
     /** The field or variable closest to {@code name}, one that does not exist, if one is close. */

@@ -27,6 +27,8 @@ public final class RuleTypes {
                 DraftRule.TYPE,
                 CommitsRule.TYPE,
                 SizeRule.TYPE,
+                ApprovalsRule.TYPE,
+                WindowRule.TYPE,
                 ExpressionRule.TYPE,
                 HttpRule.TYPE)) {
             types = types.with(type);

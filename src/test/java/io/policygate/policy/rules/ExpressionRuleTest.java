@@ -23,7 +23,7 @@ class ExpressionRuleTest {
     private static RuleResult evaluate(String expr, FakeMergeRequest mr) {
         return ExpressionRule.TYPE
                 .create(new ExpressionRule.Config(expr))
-                .evaluate(new RuleContext(mr, MergeRequestData.NONE));
+                .evaluate(new RuleContext(mr, MergeRequestData.NONE, java.time.Instant.parse("2026-12-03T12:00:00Z")));
     }
 
     static Stream<Arguments> cases() {
@@ -120,7 +120,8 @@ class ExpressionRuleTest {
     private static RuleResult evaluate(String expr, FakeMergeRequestData data) {
         return ExpressionRule.TYPE
                 .create(new ExpressionRule.Config(expr))
-                .evaluate(new RuleContext(FakeMergeRequest.sample(), data));
+                .evaluate(new RuleContext(
+                        FakeMergeRequest.sample(), data, java.time.Instant.parse("2026-12-03T12:00:00Z")));
     }
 
     static Stream<Arguments> invalid() {

@@ -65,7 +65,10 @@ class TicketJiraTest {
     }
 
     private RuleResult evaluate(String title) {
-        return rule.evaluate(new RuleContext(FakeMergeRequest.sample().withTitle(title), MergeRequestData.NONE));
+        return rule.evaluate(new RuleContext(
+                FakeMergeRequest.sample().withTitle(title),
+                MergeRequestData.NONE,
+                java.time.Instant.parse("2026-12-03T12:00:00Z")));
     }
 
     @Test
@@ -121,7 +124,8 @@ class TicketJiraTest {
         Rule commitsOnly = TicketRule.TYPE.create(new TicketRule.Config(List.of("commits"), null, null, null));
         RuleResult result = commitsOnly.evaluate(new RuleContext(
                 FakeMergeRequest.sample(),
-                FakeMergeRequestData.commits(FakeMergeRequestData.commit("fix: thing\n\nRefs OPS-42"))));
+                FakeMergeRequestData.commits(FakeMergeRequestData.commit("fix: thing\n\nRefs OPS-42")),
+                java.time.Instant.parse("2026-12-03T12:00:00Z")));
         assertEquals("references OPS-42", result.message());
     }
 
@@ -131,8 +135,10 @@ class TicketJiraTest {
                 null, null, null, new TicketRule.Jira(jira.baseUrl(), "NO_SUCH_VARIABLE_FOR_THE_TEST", null, null)));
         DataUnavailableException e = assertThrows(
                 DataUnavailableException.class,
-                () -> noToken.evaluate(
-                        new RuleContext(FakeMergeRequest.sample().withTitle("PAY-1"), MergeRequestData.NONE)));
+                () -> noToken.evaluate(new RuleContext(
+                        FakeMergeRequest.sample().withTitle("PAY-1"),
+                        MergeRequestData.NONE,
+                        java.time.Instant.parse("2026-12-03T12:00:00Z"))));
         assertTrue(e.getMessage().contains("NO_SUCH_VARIABLE_FOR_THE_TEST"), e.getMessage());
     }
 

@@ -21,7 +21,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TicketRuleTest {
 
     private static RuleResult evaluate(TicketRule.Config config, FakeMergeRequest mr) {
-        return TicketRule.TYPE.create(config).evaluate(new RuleContext(mr, MergeRequestData.NONE));
+        return TicketRule.TYPE
+                .create(config)
+                .evaluate(new RuleContext(mr, MergeRequestData.NONE, java.time.Instant.parse("2026-12-03T12:00:00Z")));
     }
 
     static Stream<Arguments> cases() {
