@@ -27,6 +27,7 @@ public final class ConfigurationKeys {
             ServiceConfig.class,
             ApiConfig.class,
             AttestationConfig.class,
+            AuditSinkConfig.class,
             ComplianceConfig.class,
             CoverageConfig.class,
             DatabaseConfig.class,

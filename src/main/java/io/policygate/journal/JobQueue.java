@@ -45,10 +45,12 @@ public class JobQueue {
     private final Clock clock;
     private final DurableIntake durable;
     private final Duration coalesce;
+    private final AuditOutbox audit;
 
     @Inject
-    public JobQueue(Jdbc jdbc, Clock clock, DurableIntake durable, WebhookConfig webhook) {
+    public JobQueue(Jdbc jdbc, Clock clock, DurableIntake durable, WebhookConfig webhook, AuditOutbox audit) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.clock = clock;
         this.durable = durable;
         this.coalesce = webhook.coalesce();
@@ -372,14 +374,21 @@ public class JobQueue {
                                 timestamp(now));
                 recorded = updated ? Recorded.DONE : Recorded.LOST;
             }
+            boolean kept = recorded == Recorded.DONE && finalState == JobState.REPORTED;
             if (recorded == Recorded.LOST && verdict != null) {
                 // Superseded while GitLab was asked: the history must still say which verdict was posted.
                 List<Object> parameters = verdictValues(verdict);
                 parameters.add(id);
-                Jdbc.update(
-                        c,
-                        "UPDATE evaluation_job SET " + VERDICT_ASSIGNMENTS + " WHERE id = ? AND verdict IS NULL",
-                        parameters.toArray());
+                kept = Jdbc.update(
+                                c,
+                                "UPDATE evaluation_job SET " + VERDICT_ASSIGNMENTS
+                                        + " WHERE id = ? AND verdict IS NULL",
+                                parameters.toArray())
+                        == 1;
+            }
+            // The decision record of a verdict GitLab took goes to the audit sink with the verdict, or not at all.
+            if (kept && verdict != null && attempt.postedVerdict() != null) {
+                audit.add(c, id, verdict);
             }
             return recorded;
         });

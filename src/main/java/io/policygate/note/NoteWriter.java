@@ -3,6 +3,7 @@ package io.policygate.note;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.policygate.async.BackgroundThread;
 import io.policygate.config.ReportConfig;
 import io.policygate.config.WorkerConfig;
 import io.policygate.event.CheckKey;
@@ -56,8 +57,7 @@ public class NoteWriter {
     private final MeterRegistry metrics;
     private final String owner;
     private final Semaphore wakeUps = new Semaphore(0);
-    private volatile boolean running;
-    private Thread thread;
+    private final BackgroundThread background = new BackgroundThread("policy-gate-notes");
 
     @Inject
     public NoteWriter(
@@ -93,24 +93,13 @@ public class NoteWriter {
         if (!report.comment().writesNotes()) {
             return;
         }
-        running = true;
-        thread = new Thread(this::work, "policy-gate-notes");
-        thread.setDaemon(true);
-        thread.start();
+        background.start(this::work);
     }
 
     void onStop(@Observes ShutdownEvent stop) {
-        running = false;
-        if (thread == null) {
-            return;
+        if (background.stop(worker.shutdownGrace(), wakeUps::release)) {
+            leases.releaseAll(owner);
         }
-        wakeUps.release();
-        try {
-            thread.join(worker.shutdownGrace().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        leases.releaseAll(owner);
     }
 
     /** A verdict with a due note was just reported: the writer takes it now rather than at the next poll. */
@@ -121,7 +110,7 @@ public class NoteWriter {
     }
 
     private void work() {
-        while (running) {
+        while (background.running()) {
             try {
                 Optional<NoteQueue.DueNote> note =
                         breaker.holding() ? Optional.empty() : queue.claimNote(owner, worker.lease());

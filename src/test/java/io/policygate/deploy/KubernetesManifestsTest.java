@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -62,7 +64,9 @@ class KubernetesManifestsTest {
             "ConfigMap", ConfigMap.class,
             "Secret", Secret.class,
             "PodDisruptionBudget", PodDisruptionBudget.class,
-            "NetworkPolicy", NetworkPolicy.class);
+            "NetworkPolicy", NetworkPolicy.class,
+            "ServiceMonitor", ServiceMonitor.class,
+            "PrometheusRule", PrometheusRule.class);
 
     @TempDir
     static Path work;
@@ -70,12 +74,14 @@ class KubernetesManifestsTest {
     private static List<HasMetadata> base;
     private static List<HasMetadata> postgresql;
     private static List<HasMetadata> policyRepository;
+    private static List<HasMetadata> monitored;
 
     @BeforeAll
     static void render() throws Exception {
         base = rendered(copy("base-copy"), "base");
         postgresql = rendered(copy("overlay-copy"), "overlays/postgresql");
         policyRepository = rendered(copy("repository-copy"), "overlays/policy-repository");
+        monitored = rendered(withMonitoring(copy("monitoring-copy")), "monitored");
     }
 
     /** The manifests copied where the overlay's password can be made, as an operator does before applying. */
@@ -92,6 +98,16 @@ class KubernetesManifestsTest {
             }
         }
         run(copy, "sh", copy.resolve("overlays/postgresql/generate-password.sh").toString());
+        return copy;
+    }
+
+    /** An overlay of the base with the optional monitoring component, as its comment tells operators to write. */
+    private static Path withMonitoring(Path copy) throws IOException {
+        Files.createDirectories(copy.resolve("monitored"));
+        Files.writeString(
+                copy.resolve("monitored/kustomization.yaml"),
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n"
+                        + "components:\n  - ../monitoring\n");
         return copy;
     }
 
@@ -155,7 +171,8 @@ class KubernetesManifestsTest {
             }
             return;
         }
-        if (!value.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
+        if (!value.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")
+                && !value.getClass().getPackageName().startsWith("io.fabric8.openshift.api.model.monitoring")) {
             return;
         }
         for (Method getter : value.getClass().getMethods()) {
@@ -414,6 +431,30 @@ class KubernetesManifestsTest {
                         .findFirst()
                         .orElseThrow()
                         .getMountPath());
+    }
+
+    @Test
+    void theMonitoringComponentScrapesEveryReplicaThroughTheServiceAndAlertsAsTheDocsSuggest() {
+        Service service = find(monitored, Service.class, "policy-gate");
+        ServiceMonitor monitor = find(monitored, ServiceMonitor.class, "policy-gate");
+        assertEquals(
+                service.getMetadata().getLabels().get("app.kubernetes.io/name"),
+                monitor.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/name"),
+                "the ServiceMonitor selects policy-gate's Service");
+        assertEquals(
+                List.of("policy-gate"), monitor.getSpec().getNamespaceSelector().getMatchNames());
+        assertEquals(
+                service.getSpec().getPorts().get(0).getName(),
+                monitor.getSpec().getEndpoints().get(0).getPort(),
+                "it scrapes the port the NetworkPolicy opens");
+        assertEquals("/q/metrics", monitor.getSpec().getEndpoints().get(0).getPath());
+        PrometheusRule rule = find(monitored, PrometheusRule.class, "policy-gate");
+        assertEquals("policy-gate", rule.getMetadata().getNamespace());
+        assertTrue(
+                rule.getSpec().getGroups().get(0).getRules().stream()
+                        .allMatch(r -> r.getAnnotations().containsKey("runbook")),
+                "every alert has its runbook line");
+        assertEquals(base.size() + 2, monitored.size(), "the component adds the two objects, and changes nothing else");
     }
 
     @Test

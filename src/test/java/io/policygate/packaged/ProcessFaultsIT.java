@@ -1,12 +1,16 @@
 package io.policygate.packaged;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.policygate.testing.EmbeddedPostgres;
 import io.policygate.testing.FakeGitLab;
@@ -15,8 +19,12 @@ import io.policygate.testing.Payloads;
 import io.policygate.testing.ServiceProcess;
 import io.policygate.testing.StubbedServers;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -144,6 +152,78 @@ class ProcessFaultsIT {
                             + " after restart, 0 lost%n",
                     attemptsBeforeKill);
             assertTrue(second.terminate(30));
+        }
+    }
+
+    @Test
+    void killedWhileTheAuditSinkRefusedEveryDecisionRecordArrivesAfterRestartInOrder() throws Exception {
+        WireMockServer sink = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        sink.start();
+        try {
+            sink.stubFor(post("/audit").willReturn(aResponse().withStatus(503).withBody("indexer busy")));
+            Map<String, String> env = new HashMap<>(ServiceProcess.reportingTo(gitlab.baseUrl()));
+            env.put("POLICY_GATE_AUDIT_SINK_URL", sink.baseUrl() + "/audit");
+            env.put("POLICY_GATE_AUDIT_SINK_FORMAT", "cloudevents");
+            env.put("POLICY_GATE_AUDIT_SINK_HEADERS_AUTHORIZATION", "Splunk test-hec-token");
+            String pushed = Payloads.sha(99_991);
+            try (ServiceProcess first = ServiceProcess.start(work, "first", env)) {
+                first.awaitReady(System.nanoTime());
+                awaitAllDelivered(send(first, 1, 8), Duration.ofSeconds(30), first);
+                // A push to merge request 1: its second verdict's record must arrive after its first.
+                assertEquals(
+                        202,
+                        first.sendSigned(Payloads.forMergeRequest(Payloads.COMPLIANT, 1, pushed))
+                                .statusCode());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> reports().stream()
+                                .anyMatch(r -> r.iid() == 1 && r.sha().equals(pushed) && r.answer() == 201));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> !sink.getAllServeEvents().isEmpty());
+                first.kill();
+            }
+            int refused = sink.getAllServeEvents().size();
+            sink.resetAll();
+            sink.stubFor(post("/audit").willReturn(aResponse().withStatus(200).withBody("{\"text\":\"Success\"}")));
+
+            try (ServiceProcess second = ServiceProcess.start(work, "second", env)) {
+                second.awaitReady(System.nanoTime());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> sink.getAllServeEvents().size() >= 9);
+                List<JsonNode> events = new ArrayList<>();
+                for (ServeEvent event : sink.getAllServeEvents()) {
+                    assertEquals("Splunk test-hec-token", event.getRequest().getHeader("Authorization"));
+                    assertEquals(
+                            "application/cloudevents+json", event.getRequest().getHeader("Content-Type"));
+                    events.add(0, new ObjectMapper().readTree(event.getRequest().getBodyAsString()));
+                }
+                assertEquals(9, events.size(), "every record once, none lost: " + events);
+                assertTrue(events.stream()
+                        .allMatch(e -> e.path("type").asText().equals("io.policygate.decision-record.v1")));
+                List<String> mergeRequestOne = events.stream()
+                        .filter(e -> e.at("/data/mergeRequestIid").asInt() == 1)
+                        .map(e -> e.at("/data/sha").asText())
+                        .toList();
+                assertEquals(List.of(Payloads.sha(7919), pushed), mergeRequestOne, "in order per merge request");
+                assertTrue(events.stream()
+                        .allMatch(e -> e.at("/data/decisionRecord/payloadType")
+                                .asText()
+                                .equals("application/vnd.in-toto+json")));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(second.uri("/q/metrics"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body()
+                                .contains("policy_gate_audit_sink_lag_seconds 0.0"));
+                System.out.printf(
+                        "audit sink refusing, kill -9: 9 verdicts reported, %d refused deliveries before the kill, 9"
+                                + " records delivered after restart, in order per merge request, 0 lost%n",
+                        refused);
+                assertTrue(second.terminate(30));
+            }
+        } finally {
+            sink.stop();
         }
     }
 
