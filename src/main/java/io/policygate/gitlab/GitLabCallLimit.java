@@ -1,7 +1,14 @@
 package io.policygate.gitlab;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.policygate.tracing.Traces;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.lang.reflect.InvocationTargetException;
@@ -15,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every call of the GitLab client, whoever makes it, goes through here: it waits for a permit (at most
@@ -36,7 +44,12 @@ final class GitLabCallLimit {
      * asynchronous call fails (as no answer from GitLab) when none has come after {@code longest}.
      */
     static GitLabApi around(
-            GitLabApi client, int ceiling, Duration longest, GitLabBudget budget, MeterRegistry metrics) {
+            GitLabApi client,
+            int ceiling,
+            Duration longest,
+            GitLabBudget budget,
+            MeterRegistry metrics,
+            Traces traces) {
         if (ceiling < 1) {
             throw new IllegalStateException("policy-gate.gitlab.max-concurrent-calls"
                     + " (POLICY_GATE_GITLAB_MAX_CONCURRENT_CALLS) is " + ceiling
@@ -45,7 +58,7 @@ final class GitLabCallLimit {
         Permits permits = new Permits(new ConcurrencyLimit(ceiling));
         metrics.gauge("policy_gate_gitlab_calls_in_flight", permits, Permits::inUse);
         metrics.gauge("policy_gate_gitlab_concurrency_limit", permits, Permits::limit);
-        Calls calls = new Calls(budget, metrics);
+        Calls calls = new Calls(budget, metrics, traces);
         return (GitLabApi) Proxy.newProxyInstance(
                 GitLabApi.class.getClassLoader(), new Class<?>[] {GitLabApi.class}, (proxy, method, args) -> {
                     if (method.getDeclaringClass() == Object.class) {
@@ -59,16 +72,18 @@ final class GitLabCallLimit {
                     }
                     awaitPermit(permits, purpose);
                     Call call = calls.of(method, purpose);
+                    Span span = null;
                     try {
                         for (Duration wait = budget.take(); !wait.isZero(); wait = budget.recheck()) {
                             sleep(wait);
                         }
                         long started = System.nanoTime();
+                        span = call.span(Context.current());
                         Response response = (Response) invoke(client, method, args);
-                        permits.answered(call.answered(response), System.nanoTime() - started);
+                        permits.answered(call.answered(response, span), System.nanoTime() - started);
                         return response;
                     } catch (RuntimeException e) {
-                        permits.answered(call.unanswered(), 0);
+                        permits.answered(call.unanswered(span), 0);
                         throw e;
                     } finally {
                         permits.giveBack();
@@ -88,6 +103,9 @@ final class GitLabCallLimit {
             Permits permits, Call call, GitLabApi client, Method method, Object[] args, Duration longest) {
         CompletableFuture<Void> turn = permits.take(call.purpose());
         AtomicLong started = new AtomicLong();
+        // The span's parent is whatever was current when the call was asked for: the step, its evaluation, its report.
+        Context caller = Context.current();
+        AtomicReference<Span> span = new AtomicReference<>();
         return Uni.createFrom()
                 .completionStage(turn)
                 .onItem()
@@ -96,6 +114,7 @@ final class GitLabCallLimit {
                 .onItem()
                 .transformToUni(ignored -> {
                     started.set(System.nanoTime());
+                    span.set(call.span(caller));
                     try {
                         return ((Uni<Object>) invoke(client, method, args))
                                 .ifNoItem()
@@ -110,7 +129,9 @@ final class GitLabCallLimit {
                 .invoke((answer, failure) -> {
                     if (started.get() != 0) {
                         permits.answered(
-                                failure == null ? call.answered((Response) answer) : call.unanswered(),
+                                failure == null
+                                        ? call.answered((Response) answer, span.get())
+                                        : call.unanswered(span.get()),
                                 System.nanoTime() - started.get());
                     }
                 })
@@ -176,10 +197,29 @@ final class GitLabCallLimit {
         OVERLOADED
     }
 
-    /** What the calls of one client count: by endpoint, status and purpose, and GitLab's budget. */
-    private record Calls(GitLabBudget budget, MeterRegistry metrics) {
+    /**
+     * What the calls of one client count: by endpoint, status and purpose, and GitLab's budget; and the span each is,
+     * named by the client method's HTTP method and path template ({@code GET /projects/{id}/merge_requests/{iid}}):
+     * never the address with its values, never a header (the token is one).
+     */
+    private record Calls(GitLabBudget budget, MeterRegistry metrics, Traces traces) {
         Call of(Method method, GitLabPurpose purpose) {
-            return new Call(endpoint(method), purpose, budget, metrics);
+            return new Call(endpoint(method), httpMethod(method), template(method), purpose, budget, metrics, traces);
+        }
+
+        private static String httpMethod(Method method) {
+            for (java.lang.annotation.Annotation annotation : method.getAnnotations()) {
+                HttpMethod http = annotation.annotationType().getAnnotation(HttpMethod.class);
+                if (http != null) {
+                    return http.value();
+                }
+            }
+            return "GET";
+        }
+
+        private static String template(Method method) {
+            Path path = method.getAnnotation(Path.class);
+            return path == null ? "/" : path.value();
         }
 
         /**
@@ -194,17 +234,48 @@ final class GitLabCallLimit {
         }
     }
 
-    /** One call: where its answer is counted. */
-    private record Call(String endpoint, GitLabPurpose purpose, GitLabBudget budget, MeterRegistry metrics) {
-        Answered answered(Response response) {
+    /** One call: where its answer is counted, and its span. */
+    private record Call(
+            String endpoint,
+            String httpMethod,
+            String template,
+            GitLabPurpose purpose,
+            GitLabBudget budget,
+            MeterRegistry metrics,
+            Traces traces) {
+
+        /** The call's span, started now as a child of {@code parent}. */
+        Span span(Context parent) {
+            return traces.span(httpMethod + " " + template, parent)
+                    .setSpanKind(SpanKind.CLIENT)
+                    .setAttribute("http.request.method", httpMethod)
+                    .setAttribute("url.template", template)
+                    .setAttribute("gitlab.endpoint", endpoint)
+                    .setAttribute("policy_gate.purpose", purpose.label())
+                    .startSpan();
+        }
+
+        /** Counts GitLab's answer, and ends {@code span} (null when the call never started) with its status. */
+        Answered answered(Response response, Span span) {
             budget.observe(response.getStatus(), response::getHeaderString);
             count(String.valueOf(response.getStatus()));
             int status = response.getStatus();
+            if (span != null) {
+                span.setAttribute("http.response.status_code", status);
+                if (status >= 400) {
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end();
+            }
             return status == 429 || status >= 500 ? Answered.OVERLOADED : Answered.COPED;
         }
 
-        Answered unanswered() {
+        Answered unanswered(Span span) {
             count("no-answer");
+            if (span != null) {
+                span.setAttribute("error.type", "no-answer").setStatus(StatusCode.ERROR);
+                span.end();
+            }
             return Answered.OVERLOADED;
         }
 

@@ -2,6 +2,7 @@ package io.policygate.gitlab;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.config.GitLabConfig;
+import io.policygate.tracing.Traces;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -19,7 +20,7 @@ public class GitLabClientProducer {
 
     @Produces
     @ApplicationScoped
-    GitLabApi gitLabApi(GitLabConfig config, GitLabBudget budget, MeterRegistry metrics) {
+    GitLabApi gitLabApi(GitLabConfig config, GitLabBudget budget, MeterRegistry metrics, Traces traces) {
         GitLabApi client = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(config.url()
                         .orElseThrow(() -> new IllegalStateException(
@@ -41,6 +42,7 @@ public class GitLabClientProducer {
                 config.maxConcurrentCalls(),
                 config.connectTimeout().plus(config.readTimeout()),
                 budget,
-                metrics);
+                metrics,
+                traces);
     }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.policygate.async.Stages;
 import io.policygate.config.GitLabConfig;
 import io.policygate.event.CheckKey;
@@ -871,7 +873,15 @@ public class MergeRequestReads {
             return CompletableFuture.failedFuture(new DataUnavailableException(
                     "policy-gate.gitlab.url is not set, so the merge request's " + what + " cannot be read"));
         }
-        return retries.get(() -> attempt(purpose, what, call), new TypeLiteral<CompletionStage<Page>>() {})
+        // A retry starts from the guard's timer: each try is a child of the span that asked for the read.
+        Context caller = Context.current();
+        return retries.get(
+                        () -> {
+                            try (Scope scope = caller.makeCurrent()) {
+                                return attempt(purpose, what, call);
+                            }
+                        },
+                        new TypeLiteral<CompletionStage<Page>>() {})
                 .exceptionallyCompose(failed -> {
                     Throwable cause = Stages.cause(failed);
                     if (!(cause instanceof TransientRead transientRead)) {

@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * A journal row: one evaluation of one SHA for one status check, what triggered it, and how far it got.
  * {@code generation} counts the webhooks for this SHA that arrived while the job was unfinished; {@code tampered}
- * is set once the job found a status in GitLab that policy-gate had not given.
+ * is set once the job found a status in GitLab that policy-gate had not given; {@code traceParent} is the W3C traceparent
+ * of the span that queued it (null without tracing), whose trace its steps continue.
  */
 public record Job(
         String id,
@@ -20,7 +21,8 @@ public record Job(
         String lastError,
         Instant createdAt,
         int generation,
-        String tampered) {
+        String tampered,
+        String traceParent) {
 
     public CheckKey key() {
         return trigger.key();

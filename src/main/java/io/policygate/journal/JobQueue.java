@@ -7,6 +7,7 @@ import static io.policygate.journal.Jdbc.truncate;
 import io.policygate.config.WebhookConfig;
 import io.policygate.event.CheckKey;
 import io.policygate.event.Trigger;
+import io.policygate.tracing.Traces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -31,7 +32,7 @@ public class JobQueue {
     static final String UNFINISHED_STATES = "('queued','evaluating','reporting')";
 
     private static final String JOB_COLUMNS = "id, state, verdict, verdict_detail, attempts, next_attempt_at,"
-            + " last_error, created_at, generation, tampered, " + Triggers.COLUMNS;
+            + " last_error, created_at, generation, tampered, trace_parent, " + Triggers.COLUMNS;
 
     /**
      * The columns of a {@link NewVerdict}, in the order of {@link #verdictValues}. A job once found tampered with
@@ -148,8 +149,8 @@ public class JobQueue {
                 c,
                 "INSERT INTO evaluation_job (id, project_id, mr_iid, check_id, sha, active_key, state, origin,"
                         + " trigger_action, delivery_id, project_path, mr_title, check_name, source_branch,"
-                        + " target_branch, triggered_by, gitlab_status, next_attempt_at, created_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " target_branch, triggered_by, gitlab_status, next_attempt_at, created_at, updated_at,"
+                        + " trace_parent) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 id,
                 key.projectId(),
                 key.mergeRequestIid(),
@@ -168,7 +169,9 @@ public class JobQueue {
                 trigger.gitlabStatus(),
                 timestamp(due),
                 timestamp(now),
-                timestamp(now));
+                timestamp(now),
+                // The request (or sweep) that queued the job, whose trace the job's steps continue.
+                Traces.currentParent());
         return new Enqueued(id, JobState.QUEUED, false);
     }
 
@@ -466,7 +469,7 @@ public class JobQueue {
                 "SELECT " + JOB_COLUMNS + " FROM evaluation_job WHERE id = ?",
                 rs -> new Job(
                         rs.getString(1),
-                        Triggers.read(rs, 11),
+                        Triggers.read(rs, 12),
                         JobState.fromDb(rs.getString(2)),
                         rs.getString(3),
                         rs.getString(4),
@@ -475,7 +478,8 @@ public class JobQueue {
                         rs.getString(7),
                         instant(rs, 8),
                         rs.getInt(9),
-                        rs.getString(10)),
+                        rs.getString(10),
+                        rs.getString(11)),
                 id);
     }
 }

@@ -1,5 +1,7 @@
 package io.policygate.webhook;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.policygate.api.ApiDescription;
 import io.policygate.async.WebhooksInProgress;
 import io.policygate.config.GitLabConfig;
@@ -14,6 +16,7 @@ import io.policygate.journal.JournalUnavailableException;
 import io.policygate.journal.RepeatedDeliveryException;
 import io.policygate.journal.WorkDue;
 import io.policygate.problem.ProblemException;
+import io.policygate.tracing.Traces;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.event.Event;
@@ -64,6 +67,7 @@ public class GitLabWebhookResource {
     private final WebhookMetrics metrics;
     private final WebhooksInProgress inProgress;
     private final SlowBodyWatch slowBodies;
+    private final Traces traces;
     private final WebhookBody.BodyPace pace;
 
     @Inject
@@ -75,7 +79,9 @@ public class GitLabWebhookResource {
             Event<WorkDue> due,
             WebhookMetrics metrics,
             WebhooksInProgress inProgress,
-            SlowBodyWatch slowBodies) {
+            SlowBodyWatch slowBodies,
+            Traces traces) {
+        this.traces = traces;
         this.inProgress = inProgress;
         this.slowBodies = slowBodies;
         this.pace = WebhookBody.BodyPace.of(config);
@@ -172,8 +178,15 @@ public class GitLabWebhookResource {
         }
         Trigger trigger = ((Parsed.Actionable<Trigger>) parsed).value();
         Enqueued enqueued;
-        try {
+        // Only a signed webhook gets a span: a stranger's request costs no trace.
+        Span intake = traces.span("intake", io.opentelemetry.context.Context.current())
+                .setAttribute("gitlab.project_id", trigger.key().projectId())
+                .setAttribute("gitlab.merge_request_iid", trigger.key().mergeRequestIid())
+                .setAttribute("vcs.sha", Traces.shortSha(trigger.sha()))
+                .startSpan();
+        try (Scope scope = intake.makeCurrent()) {
             enqueued = jobs.enqueue(deliveryId.map(trigger::deliveredAs).orElse(trigger));
+            intake.setAttribute("policy_gate.evaluation_id", enqueued.id());
         } catch (JournalUnavailableException e) {
             metrics.count("unavailable");
             throw e;
@@ -190,6 +203,8 @@ public class GitLabWebhookResource {
                     e.getMessage()
                             + ": a signed delivery is acted on once, and this one was (nothing is queued again)");
             return Response.ok(answer).build();
+        } finally {
+            intake.end();
         }
         metrics.count(enqueued.duplicate() ? "duplicate" : "accepted");
         if (!enqueued.duplicate()) {

@@ -1,5 +1,9 @@
 package io.policygate.worker;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.policygate.async.Stages;
 import io.policygate.event.Origin;
 import io.policygate.gitlab.GitLabCircuitBreaker;
@@ -12,6 +16,7 @@ import io.policygate.journal.JobQueue;
 import io.policygate.journal.NewVerdict;
 import io.policygate.journal.RetrySchedule;
 import io.policygate.policy.DataUnavailableException;
+import io.policygate.tracing.Traces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -46,6 +51,7 @@ public class JobStep {
     private final StepRecorder recorder;
     private final EvaluationQueue queue;
     private final RetrySchedule retrySchedule;
+    private final Traces traces;
     private final Clock clock;
 
     @Inject
@@ -59,6 +65,7 @@ public class JobStep {
             StepRecorder recorder,
             EvaluationQueue queue,
             RetrySchedule retrySchedule,
+            Traces traces,
             Clock clock) {
         this.jobs = jobs;
         this.records = records;
@@ -69,30 +76,59 @@ public class JobStep {
         this.recorder = recorder;
         this.queue = queue;
         this.retrySchedule = retrySchedule;
+        this.traces = traces;
         this.clock = clock;
     }
 
     /**
      * Takes {@code job} one step further. Its work (parsing, evaluating, writing the journal) runs on {@code work};
-     * while it waits for GitLab it holds no thread. The stage completes once the step is recorded.
+     * while it waits for GitLab it holds no thread. The stage completes once the step is recorded. The step is a span
+     * of the trace of the request that queued the job (its claim, begun at {@code claimStarted}, the first child),
+     * current on every thread that works for it.
      */
-    CompletionStage<Void> process(Job job, String owner, Executor work) {
-        Executor inJob = task -> work.execute(() -> logged(job, task));
+    CompletionStage<Void> process(Job job, String owner, Executor work, Instant claimStarted) {
+        Context queuedBy = Traces.parentOf(job.traceParent());
+        Span step = traces.span("policy-gate step", queuedBy)
+                .setStartTimestamp(claimStarted)
+                .setAttribute("policy_gate.evaluation_id", job.id())
+                .setAttribute("gitlab.project_id", job.key().projectId())
+                .setAttribute("gitlab.merge_request_iid", job.key().mergeRequestIid())
+                .setAttribute("vcs.sha", Traces.shortSha(job.sha()))
+                .startSpan();
+        Context inStep = queuedBy.with(step);
+        traces.span("claim", inStep).setStartTimestamp(claimStarted).startSpan().end();
+        Executor inJob = task -> work.execute(() -> logged(job, inStep, task));
         return CompletableFuture.supplyAsync(() -> step(job, owner, inJob), inJob)
-                .thenCompose(step -> step);
+                .thenCompose(stage -> stage)
+                .whenComplete((done, failed) -> {
+                    if (failed != null) {
+                        step.recordException(Stages.cause(failed));
+                    }
+                    step.end();
+                });
     }
 
-    /** Every log line of the job's work says which evaluation, project and merge request it is about. */
-    static void logged(Job job, Runnable task) {
+    /**
+     * Every log line of the job's work says which evaluation, project and merge request it is about, and, while the
+     * step's span is recording, its trace and span.
+     */
+    static void logged(Job job, Context step, Runnable task) {
         MDC.put("evaluationId", job.id());
         MDC.put("project", String.valueOf(job.key().projectId()));
         MDC.put("mergeRequest", String.valueOf(job.key().mergeRequestIid()));
-        try {
+        SpanContext span = Span.fromContext(step).getSpanContext();
+        if (span.isValid()) {
+            MDC.put("traceId", span.getTraceId());
+            MDC.put("spanId", span.getSpanId());
+        }
+        try (Scope scope = step.makeCurrent()) {
             task.run();
         } finally {
             MDC.remove("evaluationId");
             MDC.remove("project");
             MDC.remove("mergeRequest");
+            MDC.remove("traceId");
+            MDC.remove("spanId");
         }
     }
 
@@ -186,10 +222,16 @@ public class JobStep {
      */
     private CompletionStage<Step> verdictOn(Job job, String owner, GitLabFacts.Current current, Executor inJob) {
         Optional<Evaluator.Evaluated> evaluated;
-        try {
+        Span evaluation = traces.span("evaluate", Context.current()).startSpan();
+        try (Scope scope = evaluation.makeCurrent()) {
             evaluated = evaluator.evaluate(current);
+            evaluated.ifPresent(e -> evaluation
+                    .setAttribute("policy_gate.policies", e.verdict().policies().size())
+                    .setAttribute("policy_gate.verdict", e.verdict().status().wireName()));
         } catch (DataUnavailableException e) {
             return done(new Step(ReportOutcome.fromReadFailure(e)));
+        } finally {
+            evaluation.end();
         }
         if (evaluated.isEmpty()) {
             if (current.unread()) {
@@ -210,8 +252,20 @@ public class JobStep {
                 job.sha(),
                 verdict.status().wireName(),
                 evaluated.get().verdict().summary());
-        return reporter.report(new StatusReport(job.key(), job.sha(), verdict.status()))
-                .thenApply(outcome -> new Step(outcome, verdict, null));
+        Span report = traces.span("report", Context.current())
+                .setAttribute("policy_gate.verdict", verdict.status().wireName())
+                .startSpan();
+        try (Scope scope = report.makeCurrent()) {
+            return reporter.report(new StatusReport(job.key(), job.sha(), verdict.status()))
+                    .whenComplete((outcome, failed) -> {
+                        if (outcome != null) {
+                            report.setAttribute(
+                                    "policy_gate.report", outcome.getClass().getSimpleName());
+                        }
+                        report.end();
+                    })
+                    .thenApply(outcome -> new Step(outcome, verdict, null));
+        }
     }
 
     private static CompletionStage<Step> done(Step step) {

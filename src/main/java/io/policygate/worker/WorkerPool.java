@@ -1,5 +1,6 @@
 package io.policygate.worker;
 
+import io.opentelemetry.context.Context;
 import io.policygate.async.Stages;
 import io.policygate.async.WebhooksInProgress;
 import io.policygate.async.WorkThreads;
@@ -18,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -155,11 +157,12 @@ public class WorkerPool {
                 webhooks.awaitNone(config.pollInterval());
                 // While GitLab is down, or its rate limit is spent well ahead, jobs wait in the journal: nothing
                 // is claimed, nothing busy-loops, and no claimed job waits for its calls until its lease runs out.
+                Instant claimStarted = Instant.now();
                 Optional<Job> job = breaker.holding() || budgetSpentAhead() || !running
                         ? Optional.empty()
                         : jobs.claimNext(owner, config.lease());
                 if (job.isPresent()) {
-                    step.process(job.get(), owner, threads)
+                    step.process(job.get(), owner, threads, claimStarted)
                             .toCompletableFuture()
                             // Past its lease the job is another claimer's to take: its place here is given back.
                             .orTimeout(config.lease().toMillis(), TimeUnit.MILLISECONDS)
@@ -168,7 +171,9 @@ public class WorkerPool {
                                 if (failed != null) {
                                     // On whichever thread ended it (a timer's, past the lease): still the job's.
                                     JobStep.logged(
-                                            job.get(), () -> failures.record(job.get(), owner, Stages.cause(failed)));
+                                            job.get(),
+                                            Context.root(),
+                                            () -> failures.record(job.get(), owner, Stages.cause(failed)));
                                 }
                             });
                 } else {

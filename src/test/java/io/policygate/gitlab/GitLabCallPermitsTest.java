@@ -66,7 +66,9 @@ class GitLabCallPermitsTest {
                 1,
                 java.time.Duration.ofMinutes(1),
                 new GitLabBudget(0.25, java.time.Clock.systemUTC(), metrics),
-                metrics);
+                metrics,
+                new io.policygate.tracing.Traces(
+                        io.opentelemetry.api.OpenTelemetry.noop().getTracer("test")));
         java.util.function.DoubleSupplier inFlight =
                 () -> metrics.get("policy_gate_gitlab_calls_in_flight").gauge().value();
 
