@@ -1,5 +1,6 @@
 package io.policygate.tracing;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.Tracer;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * policy-gate's spans (OpenTelemetry, off unless quarkus.otel.exporter.otlp.endpoint is set: then every call here is
@@ -34,9 +36,13 @@ public class Traces {
 
     private final Tracer tracer;
 
+    /**
+     * @param disabled quarkus.otel.sdk.disabled: Quarkus' Tracer bean still records spans (without exporting them)
+     *     when the SDK is disabled, so policy-gate's own spans are the API's no-ops then
+     */
     @Inject
-    public Traces(Tracer tracer) {
-        this.tracer = tracer;
+    public Traces(Tracer tracer, @ConfigProperty(name = "quarkus.otel.sdk.disabled") boolean disabled) {
+        this.tracer = disabled ? OpenTelemetry.noop().getTracer("io.policygate") : tracer;
     }
 
     /** A span of policy-gate's, named {@code name}, child of {@code parent}. */

@@ -225,9 +225,15 @@ public class JobStep {
         Span evaluation = traces.span("evaluate", Context.current()).startSpan();
         try (Scope scope = evaluation.makeCurrent()) {
             evaluated = evaluator.evaluate(current);
-            evaluated.ifPresent(e -> evaluation
-                    .setAttribute("policy_gate.policies", e.verdict().policies().size())
-                    .setAttribute("policy_gate.verdict", e.verdict().status().wireName()));
+            evaluated.ifPresentOrElse(
+                    e -> evaluation
+                            .setAttribute(
+                                    "policy_gate.policies",
+                                    e.verdict().policies().size())
+                            .setAttribute(
+                                    "policy_gate.verdict", e.verdict().status().wireName()),
+                    // A rule asked for what GitLab has not given yet: it is read, and the facts evaluated again.
+                    () -> evaluation.setAttribute("policy_gate.read_first", true));
         } catch (DataUnavailableException e) {
             return done(new Step(ReportOutcome.fromReadFailure(e)));
         } finally {

@@ -144,6 +144,9 @@ class MonitoringFilesTest extends ServiceTest {
                     alert.getKey() + " says what to do first");
         }
         assertEquals(List.of(), missing, "metrics the files read that /q/metrics does not expose");
+        assertFalse(
+                given().get("/q/metrics").then().extract().asString().contains("trace_id="),
+                "without quarkus.otel.exporter.otlp.endpoint no span is recorded: no metric carries a trace exemplar");
         assertTrue(alerts.size() >= 9, "every alert docs/operations.md suggests: " + alerts.keySet());
     }
 }

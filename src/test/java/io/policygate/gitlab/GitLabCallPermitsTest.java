@@ -68,7 +68,7 @@ class GitLabCallPermitsTest {
                 new GitLabBudget(0.25, java.time.Clock.systemUTC(), metrics),
                 metrics,
                 new io.policygate.tracing.Traces(
-                        io.opentelemetry.api.OpenTelemetry.noop().getTracer("test")));
+                        io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"), true));
         java.util.function.DoubleSupplier inFlight =
                 () -> metrics.get("policy_gate_gitlab_calls_in_flight").gauge().value();
 
