@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.policygate.async.BackgroundThread;
 import io.policygate.config.AuditSinkConfig;
 import io.policygate.config.ConfigurationKeys;
@@ -42,7 +40,8 @@ import org.jboss.logging.Logger;
  * POST per record, oldest first, on a thread of its own and by one replica at a time (a lease in the journal). A
  * record is delivered when the sink answers 2xx; otherwise it is tried again after a backoff, and the records after
  * it wait, so that they arrive in order. A sink that is down loses nothing: the outbox holds the records, and
- * {@code policy_gate_audit_sink_lag_seconds} says how long the oldest has waited.
+ * {@code policy_gate_audit_sink_lag_seconds} ({@link io.policygate.journal.QueueMetrics}) says how long the oldest has
+ * waited.
  */
 @ApplicationScoped
 public class AuditSink implements ConfigurationProblems {
@@ -78,8 +77,7 @@ public class AuditSink implements ConfigurationProblems {
             WorkerConfig worker,
             ServiceConfig service,
             ObjectMapper json,
-            Clock clock,
-            MeterRegistry metrics) {
+            Clock clock) {
         this.outbox = outbox;
         this.leases = leases;
         this.config = config;
@@ -87,9 +85,6 @@ public class AuditSink implements ConfigurationProblems {
         this.json = json;
         this.clock = clock;
         this.source = service.publicUrl().map(URI::toString).orElse("urn:policy-gate");
-        Gauge.builder("policy_gate_audit_sink_lag_seconds", outbox, o -> o.lag().toMillis() / 1000.0)
-                .description("how long the oldest decision record not delivered to the audit sink has waited")
-                .register(metrics);
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -130,11 +125,10 @@ public class AuditSink implements ConfigurationProblems {
             return false;
         }
         AuditOutbox.Pending pending = oldest.get();
-        Instant due = outbox.dueAt(pending.seq()).orElse(clock.instant());
-        if (due.isAfter(clock.instant())) {
+        if (pending.dueAt().isAfter(clock.instant())) {
             Thread.sleep(Math.min(
                     worker.pollInterval().toMillis(),
-                    Duration.between(clock.instant(), due).toMillis()));
+                    Duration.between(clock.instant(), pending.dueAt()).toMillis()));
             return true;
         }
         Optional<String> failure = post(pending);

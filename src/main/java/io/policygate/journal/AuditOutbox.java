@@ -27,8 +27,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class AuditOutbox {
 
-    /** A record to deliver: {@code attempts} the failed deliveries so far. */
-    public record Pending(long seq, String evaluationId, String record, int attempts, Instant createdAt) {}
+    /** A record to deliver: {@code attempts} the failed deliveries so far, tried again from {@code dueAt}. */
+    public record Pending(long seq, String evaluationId, String record, int attempts, Instant dueAt) {}
 
     private final Jdbc jdbc;
     private final ObjectMapper json;
@@ -83,17 +83,12 @@ public class AuditOutbox {
                 timestamp(now));
     }
 
-    /** The oldest record not delivered yet, if one is; it is due at {@code nextAttemptAt}. */
+    /** The oldest record not delivered yet, if one is. */
     public Optional<Pending> oldest() {
         return jdbc.first(
-                "SELECT seq, evaluation_id, record, attempts, created_at FROM audit_outbox WHERE delivered_at IS NULL"
-                        + " ORDER BY seq LIMIT 1",
+                "SELECT seq, evaluation_id, record, attempts, next_attempt_at FROM audit_outbox"
+                        + " WHERE delivered_at IS NULL ORDER BY seq LIMIT 1",
                 rs -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), instant(rs, 5)));
-    }
-
-    /** When the oldest undelivered record may be tried again. */
-    public Optional<Instant> dueAt(long seq) {
-        return jdbc.first("SELECT next_attempt_at FROM audit_outbox WHERE seq = ?", rs -> instant(rs, 1), seq);
     }
 
     public void delivered(long seq) {
@@ -112,11 +107,12 @@ public class AuditOutbox {
                 seq);
     }
 
-    /** How long the oldest undelivered record has waited; zero when every record is delivered. */
-    public Duration lag() {
-        return oldest().map(p -> Duration.between(p.createdAt(), clock.instant()))
-                .filter(d -> !d.isNegative())
-                .orElse(Duration.ZERO);
+    /** How long the oldest undelivered record has waited, in seconds; zero when every record is delivered. */
+    double lagSeconds() {
+        return jdbc.first("SELECT MIN(created_at) FROM audit_outbox WHERE delivered_at IS NULL", rs -> instant(rs, 1))
+                .map(oldest ->
+                        Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0))
+                .orElse(0.0);
     }
 
     /** Delivered records are kept as long as the history, then removed. */
