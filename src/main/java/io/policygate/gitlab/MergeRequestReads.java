@@ -683,18 +683,11 @@ public class MergeRequestReads {
                 .findFirst();
     }
 
-    /** The usernames of those who approved a merge request, as GitLab lists them now. */
+    /** The usernames of those who approved a merge request of the policy repository, as GitLab lists them now. */
     public List<String> approvers(String project, long iid) {
-        JsonNode approvals = Stages.join(read(
-                        GitLabPurpose.POLICIES,
-                        "merge request approvals",
-                        () -> api.mergeRequestApprovals(encoded(project), iid)))
-                .body();
-        List<String> approvers = new ArrayList<>();
-        approvals
-                .path("approved_by")
-                .forEach(a -> approvers.add(a.at("/user/username").asText()));
-        return approvers;
+        return Stages.join(approvals(GitLabPurpose.POLICIES, encoded(project), iid)).stream()
+                .map(Approval::username)
+                .toList();
     }
 
     /**
@@ -702,10 +695,12 @@ public class MergeRequestReads {
      * with when, where GitLab says ({@code approved_at}, listed by newer GitLab versions).
      */
     public CompletionStage<List<Approval>> approvalsLater(GitLabPurpose purpose, CheckKey key) {
-        return read(
-                        purpose,
-                        "merge request approvals",
-                        () -> api.mergeRequestApprovals(String.valueOf(key.projectId()), key.mergeRequestIid()))
+        return approvals(purpose, String.valueOf(key.projectId()), key.mergeRequestIid());
+    }
+
+    /** {@code project}: its id, or its path URL-encoded. */
+    private CompletionStage<List<Approval>> approvals(GitLabPurpose purpose, String project, long iid) {
+        return read(purpose, "merge request approvals", () -> api.mergeRequestApprovals(project, iid))
                 .thenApply(page -> {
                     List<Approval> approvals = new ArrayList<>();
                     for (JsonNode approval : page.body().path("approved_by")) {

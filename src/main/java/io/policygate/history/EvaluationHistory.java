@@ -69,7 +69,7 @@ public class EvaluationHistory {
      * read for the evaluation, "webhook-body" when a dry run without GitLab judged the names the webhook's trigger
      * kept, "webhook" when only those names are known (an evaluation not reached yet). {@code triggeredBy} and {@code action} are always the
      * webhook's: who did what. {@code origin}: what asked for the evaluation (webhook, reconciliation, register,
-     * head-of-merge-request).
+     * head-of-merge-request, window).
      */
     public record MergeRequestSummary(
             String projectPath,

@@ -1,5 +1,7 @@
 package io.policygate.policysource;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.policygate.gitlab.GitLabRefusal;
 import io.policygate.gitlab.MergeRequestReads;
 import io.policygate.gitlab.RepositoryEntry;
@@ -30,6 +32,9 @@ import java.util.function.Supplier;
  */
 final class RepositoryPolicyFiles implements PolicyFiles {
 
+    /** Commits of merge requests on the policy repository whose files are kept: a few policy folders' worth. */
+    private static final int PROPOSALS_KEPT = 16;
+
     private final String project;
     private final Optional<String> ref;
     private final String folder;
@@ -38,6 +43,9 @@ final class RepositoryPolicyFiles implements PolicyFiles {
     private final boolean waiverApprovals;
     /** Reviews by the commit that last changed a waiver file, and the file: a new commit elsewhere reads none again. */
     private final Map<String, WaiverReview> reviews = new ConcurrentHashMap<>();
+    /** The files of the merge requests' commits reviewed last, by commit and branch. */
+    private final Cache<String, Proposed> proposed =
+            Caffeine.newBuilder().maximumSize(PROPOSALS_KEPT).build();
 
     private volatile Optional<PolicyPins.Pin> pin = Optional.empty();
     /** The project's default branch, read once when no ref is configured. */
@@ -123,6 +131,11 @@ final class RepositoryPolicyFiles implements PolicyFiles {
      * left to the caller, which tries again later rather than judge on less.
      */
     Proposed proposedAt(String commit, String branch) {
+        // A commit's files never change: a review done again (a report GitLab did not take, an approval) reads none.
+        return proposed.get(commit + " " + branch, key -> readProposed(commit, branch));
+    }
+
+    private Proposed readProposed(String commit, String branch) {
         List<RepositoryEntry> entries = reads.entriesAt(project, commit, folder);
         List<String> tests = entries.stream()
                 .filter(e -> e.isFile() && isInFolder(e.path()) && PolicyTests.isTestFileName(name(e.path())))
@@ -135,9 +148,11 @@ final class RepositoryPolicyFiles implements PolicyFiles {
                 setFiles(commit, entries),
                 List.of(),
                 Map.of());
+        // Test cases share their payload files: each is read once.
+        Map<String, byte[]> read = new ConcurrentHashMap<>();
         return new Proposed(set, tests, path -> {
             try {
-                return reads.fileAt(project, commit, path);
+                return read.computeIfAbsent(path, p -> reads.fileAt(project, commit, p));
             } catch (GitLabRefusal e) {
                 throw new IOException("GitLab has no file " + path + " at commit " + commit + " (" + e.answer() + ")");
             }

@@ -122,6 +122,12 @@ class PolicyRepositoryReviewTest {
         assertEquals(
                 "2 cases in 2 test files pass",
                 verdict.at("/policies/1/rules/0/message").asText());
+        // Both cases name the same payload: it is read from GitLab once.
+        gitlab.verify(
+                1,
+                com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v4/projects/"
+                                + PolicyRepository.ENCODED + "/repository/files/testdata%2Fsample.json")));
         JsonNode impact = verdict.path("impact");
         assertEquals(2, impact.path("mergeRequests").asInt(), "the two of the project the new policy applies to");
         assertEquals(1, impact.path("toFailed").asInt());
